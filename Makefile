@@ -1,0 +1,43 @@
+# Two commands: `make run` and `make test`. Everything else is optional.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+
+.PHONY: run test bench soak train eval clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "python3.11 not found; set PY=/path/to/python3.11"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt .
+	touch $@
+
+$(TESTSTAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt ".[test]"
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/python run.py migrate
+	$(BIN)/python run.py serve
+
+test: $(TESTSTAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: $(TESTSTAMP)
+	$(BIN)/python -m bench
+
+soak: $(TESTSTAMP)
+	$(BIN)/python -m pytest -q -m soak tests/reliability
+
+train: $(STAMP)
+	$(BIN)/python run.py train
+
+eval: $(STAMP)
+	$(BIN)/python run.py eval
+
+clean:
+	rm -rf $(VENV) data/*.db data/*.db-* data/*.lock

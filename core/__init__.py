@@ -1,0 +1,1 @@
+"""Shared kernel: configuration, time, logging and the working-day calendar."""

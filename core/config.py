@@ -1,0 +1,141 @@
+"""The schema of config.yaml: every key, its type and the checks across keys."""
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from core.durations import parse_duration
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Role = Literal["supervisor", "duty_officer", "officer", "instructor", "grid_leader", "grid_worker"]
+NotifyRole = Literal["grid_leader", "officer", "instructor", "duty_officer", "supervisor"]
+Urgency = Literal["emergency", "urgent", "normal"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Server(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+
+
+class Database(Strict):
+    url: str = "sqlite:///data/gridwhistle.db"
+
+
+class Logging(Strict):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["json", "text"] = "json"
+
+
+class Ticker(Strict):
+    interval: Duration = timedelta(seconds=1)
+    batch: int = Field(200, ge=1, le=10000)
+
+
+class Station(Strict):
+    name: str
+    duty_desk: list[str] = Field(min_length=1)
+    duty_officers: list[str] = Field(min_length=1)
+    supervisors: list[str] = Field(min_length=1)
+
+
+class WorkingHours(Strict):
+    periods: list[tuple[str, str]] = Field(min_length=1)
+    calendar: Literal["chinese", "weekdays"] = "chinese"
+
+    @field_validator("periods")
+    @classmethod
+    def _ordered_times(cls, periods):
+        for start, end in periods:
+            for value in (start, end):
+                hh, _, mm = value.partition(":")
+                if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
+                    raise ValueError(f"bad time of day {value!r}: write it like 08:30")
+            if start >= end:
+                raise ValueError(f"period {start}-{end} ends before it starts")
+        return periods
+
+
+class Member(Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
+    roles: list[Role] = Field(min_length=1)
+    wechat_id: str
+    phone: str = ""
+    password_hash: str = ""
+
+
+class Place(Strict):
+    name: str
+    kind: Literal["estate", "road", "village_group", "landmark"]
+    buildings: str | None = Field(None, pattern=r"^\d+-\d+$")
+    aliases: list[str] = []
+
+
+class MicroGrid(Strict):
+    id: str
+    name: str
+    workers: list[str] = Field(min_length=1)
+    places: list[Place] = Field(min_length=1)
+
+
+class Grid(Strict):
+    id: str
+    name: str
+    leader: str
+    workers: list[str] = Field(min_length=1)
+    places: list[Place] = Field(min_length=1)
+    micro_grids: list[MicroGrid] = []
+    center: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _micro_workers_belong_here(self):
+        for micro in self.micro_grids:
+            strangers = set(micro.workers) - set(self.workers)
+            if strangers:
+                raise ValueError(f"micro-grid {micro.id} has workers not in grid {self.id}: {sorted(strangers)}")
+        return self
+
+
+class Village(Strict):
+    id: str
+    name: str
+    aliases: list[str] = []
+    officer: str
+    instructor: str
+    grids: list[Grid] = Field(min_length=1)
+
+
+class Step(Strict):
+    after: Duration
+    notify: list[NotifyRole] = Field(min_length=1)
+
+
+class Ladder(Strict):
+    accept: list[Step] = Field(min_length=1)
+    close: list[Step] = Field(min_length=1)
+    repeat: Duration
+
+    @field_validator("accept", "close")
+    @classmethod
+    def _increasing(cls, steps):
+        afters = [s.after for s in steps]
+        if afters != sorted(afters) or len(set(afters)) != len(afters):
+            raise ValueError("steps must have strictly increasing `after`")
+        return steps
+
+
+class Escalation(Strict):
+    emergency: Ladder
+    urgent: Ladder
+    normal: Ladder
+    remind_before_close: Duration
+    silent_window: Duration
+    triage_accept: Duration
+
+    def ladder(self, urgency: Urgency) -> Ladder:
+        """The ladder for an urgency."""
+        return getattr(self, urgency)

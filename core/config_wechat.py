@@ -1,0 +1,46 @@
+"""WeChat, API and demo keys of config.yaml (credentials may come from the environment)."""
+from pydantic import Field
+
+from core.config import Duration, Strict
+
+
+class MpConfig(Strict):
+    app_id: str = ""
+    app_secret: str = ""
+    token: str = ""
+    encoding_aes_key: str = ""
+    api_base_url: str = "https://api.weixin.qq.com"
+
+
+class WorkConfig(Strict):
+    corp_id: str = ""
+    agent_id: int = 0
+    secret: str = ""
+    token: str = ""
+    encoding_aes_key: str = ""
+    api_base_url: str = "https://qyapi.weixin.qq.com"
+    supervisors_webhook_key: str = ""
+
+
+class WechatConfig(Strict):
+    mp: MpConfig = MpConfig()
+    work: WorkConfig = WorkConfig()
+    send_rate_per_minute: int = Field(25, ge=1, le=30)
+
+
+class Intake(Strict):
+    ask_place_timeout: Duration
+    help_cooldown: Duration
+    duplicate_window: Duration
+    followup_after: Duration
+    followup_timeout: Duration
+    triage_min_confidence: float = Field(0.55, ge=0, le=1)
+
+
+class Api(Strict):
+    tokens: list[str] = []
+
+
+class Demo(Strict):
+    enabled: bool = True
+    seed_history: bool = True

@@ -1,0 +1,20 @@
+"""Prometheus metrics, on a registry owned by the running service (not the global one)."""
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    """Every metric the service exports on /metrics."""
+
+    def __init__(self, registry: CollectorRegistry | None = None):
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.callbacks = Counter("gw_callbacks_total", "WeChat callbacks answered", ["channel", "outcome"], registry=r)
+        self.callback_seconds = Histogram("gw_callback_seconds", "Time to answer a callback", ["channel"],
+                                          buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5), registry=r)
+        self.inbox_processed = Counter("gw_inbox_processed_total", "Inbox messages handled", ["outcome"], registry=r)
+        self.tickets = Counter("gw_tickets_total", "Tickets created or merged", ["route", "kind"], registry=r)
+        self.escalations = Counter("gw_escalations_total", "Escalation steps fired", ["ladder"], registry=r)
+        self.outbox = Counter("gw_outbox_total", "Outbound deliveries", ["channel", "outcome"], registry=r)
+        self.tick_seconds = Histogram("gw_tick_seconds", "Duration of one ticker cycle", registry=r)
+        self.tick_errors = Counter("gw_tick_errors_total", "Ticker steps that raised", ["step"], registry=r)
+        self.open_tickets = Gauge("gw_open_tickets", "Tickets not yet closed", registry=r)

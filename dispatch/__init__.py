@@ -1,0 +1,1 @@
+"""Routing, ticket lifecycle and escalation. Knows nothing of WeChat, aiohttp or HTTP."""

@@ -1,0 +1,90 @@
+"""What the rest of the service may ask of dispatch: the port bot/ and web/ code against.
+
+Outbox rows written by dispatch name an audience, not a WeChat API; bot/'s sender maps them:
+  channel "member"            recipient = member id     → WeCom app message (or the demo phone)
+  channel "resident"          recipient = resident id   → OA customer-service message / group / demo
+  channel "supervisors_group" recipient = "supervisors" → the group-robot webhook
+payload = {"text": str, "card": {"title", "description", "ticket_id", "number",
+           "buttons": [{"key": "accept:12", "text": "接单"}, ...]} | absent}
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Report:
+    """A resident's report, triaged, ready to become (or join) a ticket."""
+
+    resident_id: int
+    channel: str  # mp | work | group | demo
+    text: str  # masked text, possibly several messages joined
+    triage: Any  # nlp.Triage
+    chat_id: str | None = None  # the group it came from, for replies there
+    inbox_id: int | None = None
+    place: str | None = None  # overrides triage.location (e.g. the answer to "where?")
+    grid_id: str | None = None  # overrides place resolution (registered address after a timeout)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the resident is told after submitting."""
+
+    ticket_id: int
+    number: str  # GW-20261124-0012
+    merged: bool  # joined an open ticket instead of creating one
+    route: str  # grid | police | triage | duty_offhours
+    assignee_names: list[str] = field(default_factory=list)
+    emergency: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer to an action: ok or not, and a line to show the person who acted."""
+
+    ok: bool
+    message: str
+    ticket_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket as a resident or a console sees it."""
+
+    id: int
+    number: str
+    status: str
+    status_text: str  # 已派单 / 处置中 / 已办结 ...
+    category: str | None
+    place: str | None
+    created_at: datetime
+    assignee_names: list[str] = field(default_factory=list)
+
+
+class DispatchPort(Protocol):
+    def submit(self, report: Report) -> Receipt:
+        """Create or merge a ticket, route it, push it, start its deadlines."""
+
+    def member_text(self, member_id: str, text: str) -> Outcome | None:
+        """A worker's text command (接单 12, 办结 12 已处理 ...); None if it is not a command."""
+
+    def act(self, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
+        """A worker's action from a card button or a parsed command: accept|arrive|resolve|return|transfer_police."""
+
+    def attach_photo(self, member_id: str, url: str) -> Outcome | None:
+        """A photo from a worker: attach to the ticket they are closing or just closed."""
+
+    def cancel(self, resident_id: int, number: str) -> Outcome:
+        """The reporter cancels before acceptance."""
+
+    def feedback(self, resident_id: int, satisfied: bool, reason: str = "") -> Outcome | None:
+        """A 回访 answer to the resident's ticket awaiting follow-up; None if none awaits."""
+
+    def open_tickets(self, resident_id: int) -> list[TicketView]:
+        """The resident's tickets not yet closed, newest first."""
+
+    def tick(self, now: datetime) -> int:
+        """Claim and fire due deadlines; return how many fired."""
+
+    def on_deadline(self, kind: str, handler) -> None:
+        """Let another package own a deadline kind (bot/: ask_place); handler(db, deadline, now)."""

@@ -1,0 +1,36 @@
+"""What arrives: every inbound message once, and each resident's conversation state."""
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from models.columns import json_field, timestamp
+
+
+class InboxMessage(SQLModel, table=True):
+    """One inbound message, stored before the callback is answered."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    msg_key: str = Field(unique=True)  # MsgId, or FromUserName+CreateTime for events
+    channel: str
+    sender: str = Field(index=True)
+    chat_id: str | None = None  # the group, when it came from a group
+    msg_type: str
+    content: str = ""
+    payload: dict = json_field()
+    reply: str | None = None  # the passive reply; a retry gets the same answer
+    status: str = Field(default="new", index=True)  # new | processing | done | failed
+    attempts: int = 0
+    lease_until: datetime | None = timestamp()
+    error: str | None = None
+    ticket_id: int | None = Field(default=None, index=True)
+    received_at: datetime | None = timestamp(index=True)
+
+
+class Conversation(SQLModel, table=True):
+    """Where the bot stands with one resident: idle, waiting for a place, waiting for 回访."""
+
+    resident_id: int = Field(primary_key=True, foreign_key="resident.id")
+    state: str = "idle"  # idle | awaiting_place | awaiting_feedback
+    ticket_id: int | None = None
+    expires_at: datetime | None = timestamp()
+    updated_at: datetime | None = timestamp()

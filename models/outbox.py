@@ -1,0 +1,36 @@
+"""Messages waiting to go out, and values shared by instances (the access_token cache)."""
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from models.columns import json_field, timestamp
+
+
+class Outbox(SQLModel, table=True):
+    """One message to deliver, exactly once per idempotency key."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    idem_key: str = Field(unique=True)
+    channel: str  # wecom_app | mp_cs | webhook | group | demo
+    recipient: str = Field(index=True)  # member id, resident id, chat id or "supervisors"
+    msg_type: str = "text"  # text | markdown | template_card
+    payload: dict = json_field()
+    ticket_id: int | None = Field(default=None, index=True)
+    status: str = "pending"  # pending | sending | sent | failed
+    attempts: int = 0
+    next_attempt_at: datetime | None = timestamp()
+    lease_until: datetime | None = timestamp()
+    last_error: str | None = None
+    created_at: datetime | None = timestamp()
+    sent_at: datetime | None = timestamp()
+
+
+class SharedValue(SQLModel, table=True):
+    """A small value shared by all instances, with an expiry (e.g. access_token)."""
+
+    key: str = Field(primary_key=True)
+    value: str
+    expires_at: datetime | None = timestamp()
+    updated_at: datetime | None = timestamp()

@@ -1,0 +1,45 @@
+"""Areas and people: the grid hierarchy, members with roles, residents with WeChat identities."""
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.columns import json_field, timestamp
+
+
+class Grid(SQLModel, table=True):
+    """A village/community, a grid inside it, or a micro-grid inside a grid."""
+
+    id: str = Field(primary_key=True)
+    name: str
+    level: str = Field(index=True)  # village | grid | micro
+    parent_id: str | None = Field(default=None, foreign_key="grid.id", index=True)
+    village_id: str = Field(index=True)
+
+
+class Member(SQLModel, table=True):
+    """Someone who receives tasks or supervises: synced from config.yaml at start."""
+
+    id: str = Field(primary_key=True)
+    name: str
+    roles: list[str] = json_field(list)
+    wechat_id: str = Field(index=True)
+    phone: str = ""
+    grid_id: str | None = Field(default=None, index=True)
+    password_hash: str = ""
+    active: bool = True
+    on_duty: bool = True
+
+
+class Resident(SQLModel, table=True):
+    """A person who writes to the bot; one row per channel identity."""
+
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str  # mp | work | group | demo
+    external_id: str  # OpenID, WeCom userid, or demo name
+    name: str = ""
+    phone_masked: str = ""
+    home_grid_id: str | None = None
+    last_help_at: datetime | None = timestamp()
+    created_at: datetime | None = timestamp()

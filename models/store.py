@@ -1,0 +1,97 @@
+"""Open the database: SQLite (WAL, one instance) or PostgreSQL (several instances)."""
+import fcntl
+import os
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class StoreLocked(RuntimeError):
+    """Another process already serves this SQLite file."""
+
+
+def normalise_url(url: str) -> str:
+    """Make relative SQLite paths relative to the project; use psycopg 3 for PostgreSQL."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if not path.is_absolute():
+            path = ROOT / path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return str(parsed.set(database=str(path)))
+    return url
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine with the pragmas each backend needs."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """True for the embedded engine."""
+    return engine.dialect.name == "sqlite"
+
+
+def lock_single_instance(engine: Engine):
+    """Hold an exclusive lock beside the SQLite file; raise StoreLocked if another process has it."""
+    database = engine.url.database
+    if not is_sqlite(engine) or database in (None, "", ":memory:"):
+        return None
+    lock_path = Path(database + ".lock")
+    handle = open(lock_path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise StoreLocked(
+            f"{database} is in use by another GridWhistle process; SQLite serves one instance. "
+            "Stop the other one, or use PostgreSQL (GRIDWHISTLE_DATABASE_URL) to run several.") from None
+    handle.seek(0), handle.truncate(), handle.write(str(os.getpid())), handle.flush()
+    return handle
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def ping(engine: Engine) -> bool:
+    """True when the database answers."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any driver error means "not alive" for /healthz
+        return False
+
+
+def session(engine: Engine) -> Session:
+    """A session that keeps loaded objects usable after commit."""
+    return Session(engine, expire_on_commit=False)

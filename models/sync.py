@@ -1,0 +1,38 @@
+"""Mirror config.yaml's areas and members into the database, so rows can refer to them."""
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from core.settings import Settings
+from models.people import Grid, Member
+from models.store import session
+
+
+def sync_directory(engine: Engine, settings: Settings) -> None:
+    """Upsert villages, grids, micro-grids and members; members no longer listed become inactive."""
+    with session(engine) as db:
+        for village in settings.villages:
+            db.merge(Grid(id=village.id, name=village.name, level="village", village_id=village.id))
+        db.flush()
+        for village, grid in settings.grids():
+            db.merge(Grid(id=grid.id, name=grid.name, level="grid", parent_id=village.id, village_id=village.id))
+            db.flush()
+            for micro in grid.micro_grids:
+                db.merge(Grid(id=micro.id, name=micro.name, level="micro", parent_id=grid.id,
+                              village_id=village.id))
+        home = {w: g.id for _, g in settings.grids() for w in g.workers}
+        home.update({g.leader: g.id for _, g in settings.grids()})
+        listed = set()
+        for m in settings.members:
+            listed.add(m.id)
+            existing = db.get(Member, m.id)
+            row = existing or Member(id=m.id, name=m.name, wechat_id=m.wechat_id)
+            row.name, row.wechat_id, row.phone = m.name, m.wechat_id, m.phone
+            row.roles, row.grid_id, row.active = list(m.roles), home.get(m.id), True
+            if m.password_hash:
+                row.password_hash = m.password_hash
+            db.add(row)
+        for row in db.exec(select(Member)).all():
+            if row.id not in listed:
+                row.active = False
+                db.add(row)
+        db.commit()

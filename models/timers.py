@@ -1,0 +1,38 @@
+"""Deadlines as rows, and the escalations they caused (each exactly once)."""
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.columns import json_field, timestamp
+
+
+class Deadline(SQLModel, table=True):
+    """Something that must happen by `due_at`; the ticker claims it when due."""
+
+    __table_args__ = (Index("ix_deadline_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int | None = Field(default=None, index=True)
+    kind: str  # accept | close | silent | followup | ask_place | handback | duty | digest
+    level: int = 0  # index into the ladder for accept/close
+    cycle: int = 0
+    subject: str | None = None  # for deadlines not about a ticket (a resident, a duty)
+    due_at: datetime | None = timestamp(nullable=False)
+    status: str = "pending"  # pending | claimed | fired | void
+    claimed_by: str | None = None
+    claimed_until: datetime | None = timestamp()
+    fired_at: datetime | None = timestamp()
+    data: dict = json_field()
+
+
+class Escalation(SQLModel, table=True):
+    """One rung of a ladder climbed, once per ticket, ladder, level and cycle."""
+
+    __table_args__ = (UniqueConstraint("ticket_id", "kind", "level", "cycle"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    kind: str  # accept | close
+    level: int
+    cycle: int
+    notified: list = json_field(list)
+    fired_at: datetime | None = timestamp()

@@ -1,0 +1,125 @@
+"""GridWhistle's one composition root: `python run.py [serve|migrate|check-config|train|eval|classify]`."""
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from core.config_load import ConfigError, load_settings
+
+log = logging.getLogger("gridwhistle")
+ROOT = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, load the config once, run the command; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 2
+    from core.logs import setup_logging
+    setup_logging(settings.logging.level, settings.logging.format)
+    command = args.command or "serve"
+    if command == "check-config":
+        print(f"config ok: {len(settings.villages)} villages, {len(settings.grids())} grids, "
+              f"{len(settings.members)} members")
+        return 0
+    if command == "migrate":
+        from models.store import make_engine, migrate
+        migrate(make_engine(settings.database.url))
+        return 0
+    if command == "train":
+        from nlp.cli import run_train
+        return run_train(args.data or ROOT / "nlp" / "data", args.model)
+    if command in ("eval", "classify"):
+        classifier = build_classifier(settings, args.model)
+        if command == "eval":
+            from nlp.cli import run_eval
+            return run_eval(classifier, args.data or ROOT / "nlp" / "data")
+        from nlp.cli import run_classify
+        return run_classify(classifier, sys.stdin, sys.stdout)
+    return serve(settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="run.py", description="网格哨 GridWhistle")
+    parser.add_argument("command", nargs="?", choices=["serve", "migrate", "check-config", "train", "eval", "classify"])
+    parser.add_argument("--config", help="config file (default: $GRIDWHISTLE_CONFIG or ./config.yaml)")
+    parser.add_argument("--data", type=Path, help="training data folder (train/eval)")
+    parser.add_argument("--model", type=Path, help="model file (train/eval/classify)")
+    return parser
+
+
+def build_classifier(settings, model_path=None):
+    """Load and warm up the triage classifier with the configured places."""
+    from core.gazetteer import gazetteer_entries
+    from nlp import Classifier
+    from nlp.places import Gazetteer
+
+    classifier = Classifier.load(model_path, Gazetteer.from_entries(gazetteer_entries(settings)))
+    classifier.warm_up()
+    return classifier
+
+
+def build_services(settings, clock=None, engine=None):
+    """Every part of the running service, wired once."""
+    from core.clock import SystemClock
+    from core.metrics import Metrics
+    from core.services import Services
+    from core.ticker import Ticker
+    from core.workcal import WorkCalendar
+    from models.store import make_engine
+
+    clock = clock or SystemClock()
+    metrics = Metrics()
+    services = Services(
+        settings=settings,
+        engine=engine or make_engine(settings.database.url),
+        clock=clock,
+        calendar=WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar, settings.timezone),
+        metrics=metrics,
+        ticker=Ticker(clock, settings.ticker.interval, metrics),
+    )
+    services.classifier = build_classifier(settings)
+    return services
+
+
+def serve(settings) -> int:
+    """Serve HTTP and tick until SIGTERM/SIGINT."""
+    from aiohttp import web
+
+    from models.store import StoreLocked, lock_single_instance, migrate
+    from models.sync import sync_directory
+    from web.app import build_app
+
+    services = build_services(settings)
+    try:
+        lock = lock_single_instance(services.engine)
+    except StoreLocked as exc:
+        print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
+        return 3
+    migrate(services.engine)
+    sync_directory(services.engine, settings)
+    app = build_app(services)
+
+    async def start_ticker(_app):
+        services.ticker.start()
+
+    async def stop_ticker(_app):
+        services.ticker.stop()
+
+    app.on_startup.append(start_ticker)
+    app.on_cleanup.append(stop_ticker)
+    log.info("serving", extra={"host": settings.server.host, "port": settings.server.port,
+                               "database": services.engine.url.render_as_string(hide_password=True)})
+    # run_app turns SIGTERM/SIGINT into a graceful shutdown: stop accepting, finish requests, cleanup.
+    web.run_app(app, host=settings.server.host, port=settings.server.port, shutdown_timeout=10,
+                print=None, access_log=None)
+    if lock:
+        lock.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

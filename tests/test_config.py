@@ -1,0 +1,88 @@
+"""config.yaml: the demo file is valid; each kind of mistake names its key and exits 2."""
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from core.config_load import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = (ROOT / "config.yaml").read_text(encoding="utf-8")
+
+
+def broken(tmp_path, old: str, new: str) -> Path:
+    assert old in DEMO, f"test fixture out of date: {old!r} not in config.yaml"
+    path = tmp_path / "config.yaml"
+    path.write_text(DEMO.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def problems_of(path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+    return caught.value.problems
+
+
+def test_the_demo_community_is_valid():
+    s = load_settings(env={})
+    assert s.station.name == "青石派出所"
+    assert len(s.grids()) >= 5 and len(s.villages) == 2
+    assert any(g.micro_grids for _, g in s.grids())
+    assert all(3 <= len(g.workers) <= 5 for _, g in s.grids())
+    assert s.escalation.urgent.accept[0].after == timedelta(minutes=15)
+
+
+def test_it_names_an_unknown_key(tmp_path):
+    path = broken(tmp_path, "ticker:\n  interval: 1s", "ticker:\n  interval: 1s\n  colour: red")
+    assert "ticker.colour: unknown key" in problems_of(path)
+
+
+def test_it_names_a_bad_duration(tmp_path):
+    path = broken(tmp_path, "remind_before_close: 2h", "remind_before_close: two hours")
+    [problem] = problems_of(path)
+    assert problem.startswith("escalation.remind_before_close: bad duration 'two hours'")
+
+
+def test_it_catches_a_member_in_two_grids(tmp_path):
+    path = broken(tmp_path, "workers: [wg_tangli, wg_fengbo, wg_caixia]", "workers: [wg_tangli, wg_fengbo, wg_li]")
+    [problem] = problems_of(path)
+    assert problem.startswith("villages.1.grids.0.workers.2: member 'wg_li' is already a worker of grid 'gh-1'")
+
+
+def test_it_catches_a_grid_without_workers(tmp_path):
+    path = broken(tmp_path, "workers: [wg_panyong, wg_duhong, wg_yuanpeng]", "workers: []")
+    assert any(p.startswith("villages.1.grids.1.workers: List should have at least 1 item") for p in problems_of(path))
+
+
+def test_it_lists_every_problem_at_once(tmp_path):
+    path = broken(tmp_path, "interval: 1s               # how often due deadlines and the outbox are claimed\n  batch: 200",
+                  "interval: soon\n  batch: -1")
+    assert {p.split(":")[0] for p in problems_of(path)} == {"ticker.interval", "ticker.batch"}
+
+
+def test_it_catches_references_to_unknown_members_and_wrong_roles(tmp_path):
+    path = broken(tmp_path, "officer: mj_tian", "officer: wz_jiang")
+    assert problems_of(path) == ["villages.1.officer: member 'wz_jiang' lacks role 'officer'"]
+
+
+def test_secrets_come_from_the_environment():
+    s = load_settings(env={"GRIDWHISTLE_WORK_SECRET": "s3cret", "GRIDWHISTLE_API_TOKENS": "a, b",
+                           "GRIDWHISTLE_PORT": "9090"})
+    assert (s.wechat.work.secret, s.api.tokens, s.server.port) == ("s3cret", ["a", "b"], 9090)
+
+
+def test_run_py_exits_2_and_prints_the_key(tmp_path):
+    path = broken(tmp_path, "escalation:\n  emergency:", "escalation:\n  emergancy: {}\n  emergency:")
+    out = subprocess.run([sys.executable, "run.py", "check-config", "--config", str(path)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "escalation.emergancy: unknown key" in out.stderr
+
+
+def test_an_unreadable_or_non_yaml_file_is_a_clear_error(tmp_path):
+    assert problems_of(tmp_path / "missing.yaml")[0].startswith("cannot read file")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("station: [unclosed", encoding="utf-8")
+    assert problems_of(bad)[0].startswith("not valid YAML")

@@ -1,0 +1,38 @@
+"""Ports point one way: dispatch/ and nlp/ know nothing of WeChat or HTTP; nlp/ nothing of the database."""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {
+    "dispatch": {"wechatpy", "aiohttp", "bot", "web", "nlp"},
+    "nlp": {"wechatpy", "aiohttp", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "sqlite3", "models",
+            "bot", "web", "dispatch"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_stay_inside_their_port(package):
+    files = list((ROOT / package).rglob("*.py"))
+    assert files, f"{package}/ has no modules"
+    offences = {f"{f.relative_to(ROOT)} imports {sorted(imported_roots(f) & FORBIDDEN[package])}"
+                for f in files if imported_roots(f) & FORBIDDEN[package]}
+    assert not offences
+
+
+def test_the_rule_checker_sees_nested_and_from_imports(tmp_path):
+    sample = tmp_path / "x.py"
+    sample.write_text("def f():\n    from aiohttp import web\n    import wechatpy.crypto\n", encoding="utf-8")
+    assert imported_roots(sample) == {"aiohttp", "wechatpy"}

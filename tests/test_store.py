@@ -1,0 +1,55 @@
+"""The store: migrations on both engines, the directory sync, SQLite's single-instance lock."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from models import Grid, Member, Outbox
+from models.store import StoreLocked, lock_single_instance, make_engine, migrate, session
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_it_holds_the_grid_hierarchy_and_members(engine):
+    with session(engine) as db:
+        micro = db.get(Grid, "gh-2-a")
+        assert (micro.level, micro.parent_id, micro.village_id) == ("micro", "gh-2", "guihua")
+        assert db.get(Grid, "gh-2").parent_id == "guihua"
+        li = db.get(Member, "wg_li")
+        assert (li.name, li.grid_id, li.roles) == ("李明", "gh-1", ["grid_worker"])
+        assert len(db.exec(select(Grid).where(Grid.level == "grid")).all()) == 5
+
+
+def test_it_refuses_a_second_outbox_row_with_the_same_key(engine):
+    from sqlalchemy.exc import IntegrityError
+    with session(engine) as db:
+        db.add(Outbox(idem_key="k1", channel="demo", recipient="wg_li"))
+        db.commit()
+        db.add(Outbox(idem_key="k1", channel="demo", recipient="wg_li"))
+        with pytest.raises(IntegrityError):
+            db.commit()
+
+
+def test_migrations_are_idempotent(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    migrate(engine)
+    migrate(engine)
+    with engine.connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    assert mode == "wal"
+
+
+def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'one.db'}")
+    holder = lock_single_instance(engine)
+    assert holder is not None
+    with pytest.raises(StoreLocked):
+        lock_single_instance(engine)
+    code = ("from models.store import make_engine, lock_single_instance, StoreLocked\n"
+            f"e = make_engine('sqlite:///{tmp_path / 'one.db'}')\n"
+            "try:\n    lock_single_instance(e)\nexcept StoreLocked as x:\n    print('LOCKED', x)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "LOCKED" in out.stdout and "another GridWhistle process" in out.stdout
+    holder.close()

@@ -1,0 +1,1 @@
+"""The aiohttp application shell: health, metrics and the routes each package adds."""
