@@ -5,6 +5,7 @@ from pydantic import model_validator
 
 from core.config import (Database, Escalation, Grid, Logging, Member, Server, Station, Strict,
                          Ticker, Village, WorkingHours)
+from core.config_duties import Duty, Reports, SchoolBreak, Watch
 from core.config_wechat import Api, Demo, Intake, WechatConfig
 
 
@@ -23,6 +24,10 @@ class Settings(Strict):
     wechat: WechatConfig = WechatConfig()
     api: Api = Api()
     demo: Demo = Demo()
+    watch: Watch = Watch()
+    duties: list[Duty] = []
+    school_breaks: list[SchoolBreak] = []
+    reports: Reports = Reports()
 
     @model_validator(mode="after")
     def _references_hold(self):
@@ -79,4 +84,20 @@ def _reference_problems(s: Settings) -> list[str]:
             for micro in grid.micro_grids:
                 area_ids[micro.id] += 1
     problems += [f"villages: id {i!r} is used {n} times" for i, n in area_ids.items() if n > 1]
+    problems += _duty_problems(s, roles, area_ids)
+    return problems
+
+
+def _duty_problems(s: "Settings", roles: dict, area_ids: Counter) -> list[str]:
+    problems = []
+    for i, person in enumerate(s.watch.people):
+        if person.grid not in area_ids:
+            problems.append(f"watch.people.{i}.grid: unknown grid {person.grid!r}")
+        if person.worker not in roles:
+            problems.append(f"watch.people.{i}.worker: unknown member {person.worker!r}")
+    for i, duty in enumerate(s.duties):
+        if duty.grid not in area_ids:
+            problems.append(f"duties.{i}.grid: unknown grid {duty.grid!r}")
+        if duty.assignee not in roles:
+            problems.append(f"duties.{i}.assignee: unknown member {duty.assignee!r}")
     return problems

@@ -4,6 +4,8 @@ from models.intake import Conversation, InboxMessage
 from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
 from models.timers import Deadline, Escalation
 from models.outbox import Outbox, SharedValue
+from models.duties import ScheduleRun, Visit, WatchedPerson
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
-           "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "Outbox", "SharedValue"]
+           "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "Outbox", "SharedValue",
+           "ScheduleRun", "Visit", "WatchedPerson"]
