@@ -1,0 +1,128 @@
+"""What assignees do to a ticket: 接单, 到场, 办结, 退单, 转警, 转派."""
+from sqlmodel import Session
+
+from dispatch import deadlines, outbox, texts
+from dispatch.api import Outcome
+from dispatch.assign import dispatch, holders
+from dispatch.context import Deps
+from dispatch.labels import STATUS_NAMES
+from dispatch.lifecycle import IllegalMove, move
+from dispatch.policy import snapshot
+from dispatch.reporters import tell_reporters
+from dispatch.routing import Plan, pick_worker
+from models import Ticket
+from models.store import session
+
+ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
+           "transfer_police": "转警", "transfer_grid": "转派"}
+
+
+class Refused(Exception):
+    """The action cannot be done as asked; the message says what to send instead."""
+
+
+def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
+    """Apply a worker's action if they may; answer in one line either way."""
+    if action not in ACTIONS:
+        return Outcome(False, f"不支持的操作：{action}")
+    now = deps.clock.now()
+    with session(deps.engine) as db:
+        ticket = db.get(Ticket, ticket_id)
+        if ticket is None:
+            return Outcome(False, f"没有编号为 {ticket_id} 的工单，请核对编号。")
+        refusal = _refusal(deps, db, ticket, member_id, action)
+        if refusal:
+            return Outcome(False, refusal, ticket_id)
+        try:
+            reply = HANDLERS[action](deps, db, ticket, member_id, note, now)
+        except IllegalMove:
+            return Outcome(False, f"{ticket.number} 当前状态（{STATUS_NAMES[ticket.status]}）不能{ACTIONS[action]}。",
+                           ticket_id)
+        except Refused as refused:
+            return Outcome(False, str(refused), ticket_id)
+        db.commit()
+    return Outcome(True, reply, ticket_id)
+
+
+def _refusal(deps: Deps, db: Session, ticket: Ticket, member_id: str, action: str) -> str | None:
+    if member_id in deps.settings.station.supervisors:
+        return None
+    mine = [a for a in holders(db, ticket.id) if a.member_id == member_id]
+    if not mine:
+        return f"{ticket.number} 不是派给您的工单，不能{ACTIONS[action]}。"
+    if action != "accept" and ticket.status in ("accepted", "in_progress"):
+        if not any(a.accepted_at for a in mine):
+            return f"{ticket.number} 已由他人签收，不能{ACTIONS[action]}。"
+    return None
+
+
+def _accept(deps, db, ticket, member_id, note, now) -> str:
+    move(db, ticket, "accepted", member_id, now, note=note)
+    for a in holders(db, ticket.id):
+        if a.member_id == member_id:
+            a.accepted_at = now
+            db.add(a)
+    deadlines.void(db, ticket.id, ("accept",))
+    tell_reporters(db, ticket, "accepted", texts.reporter_update(ticket, "accepted", deps.member_name(member_id)), now)
+    return f"已签收 {texts.headline(ticket)}。到场后回复“到场 {ticket.id}”，完成后回复“办结 {ticket.id} 处理情况”。"
+
+
+def _arrive(deps, db, ticket, member_id, note, now) -> str:
+    if ticket.status == "dispatched":
+        _accept(deps, db, ticket, member_id, note, now)
+    move(db, ticket, "in_progress", member_id, now, action="arrived", note=note)
+    return f"已记录到场：{ticket.number}。"
+
+
+def _resolve(deps, db, ticket, member_id, note, now) -> str:
+    if not note.strip():
+        raise Refused(f"请写明处理情况，例如“办结 {ticket.id} 已劝离，双方和解”。")
+    if ticket.status == "dispatched":
+        _accept(deps, db, ticket, member_id, "", now)
+    ticket.resolution = note.strip()
+    move(db, ticket, "resolved", member_id, now, note=note)
+    deadlines.void(db, ticket.id)
+    deadlines.schedule(db, kind="followup", ticket_id=ticket.id, cycle=ticket.cycle,
+                       due_at=now + deps.settings.intake.followup_after)
+    tell_reporters(db, ticket, "resolved", texts.reporter_update(ticket, "resolved", note=ticket.resolution), now)
+    return f"已办结 {ticket.number}，可继续发送现场照片。"
+
+
+def _return(deps, db, ticket, member_id, note, now) -> str:
+    if not note.strip():
+        raise Refused(f"请写明退单原因，例如“退单 {ticket.id} 不属本网格”。")
+    move(db, ticket, "returned", member_id, now, note=note)
+    # The clock keeps running: deadlines stay; a supervisor arbitrates.
+    text = f"【退单待裁定】{texts.headline(ticket)}\n{deps.member_name(member_id)}退单：{note}\n请在控制台改派或驳回。"
+    outbox.to_members(db, list(deps.settings.station.supervisors), key=f"t{ticket.id}:c{ticket.cycle}:returned",
+                      text=text, now=now, ticket_id=ticket.id)
+    return f"已退单 {ticket.number}，等待所领导裁定。"
+
+
+def _transfer_police(deps, db, ticket, member_id, note, now) -> str:
+    move(db, ticket, "transferred", member_id, now, action="transfer_police", note=note)
+    ticket.kind, ticket.category = "police", ticket.category if ticket.kind == "police" else "public_order"
+    area = deps.directory.area(ticket.grid_id)
+    officer = [area.officer] if area else list(deps.settings.station.duty_officers)
+    desk = [m for m in deps.settings.station.duty_desk if m not in officer]
+    page = list(deps.settings.station.duty_officers) if ticket.urgency == "emergency" else []
+    dispatch(deps, db, ticket, Plan("police", officer, desk, page), now, actor=member_id, reason=f"转警：{note}")
+    return f"已转警 {ticket.number}，社区民警和值班室已收到。"
+
+
+def _transfer_grid(deps, db, ticket, member_id, note, now) -> str:
+    area = deps.directory.find_area(note)
+    if area is None:
+        raise Refused(f"没有找到网格“{note}”，请写网格名称，例如“转派 {ticket.id} 桂花社区第二网格”。")
+    move(db, ticket, "transferred", member_id, now, action="transfer_grid", note=note)
+    ticket.grid_id, ticket.village_id = area.area_id, area.village_id
+    ticket.kind = ticket.kind or "non_police"
+    if ticket.route == "triage":
+        ticket.policy = snapshot(deps.settings, ticket.urgency)
+    dispatch(deps, db, ticket, Plan("grid", [pick_worker(db, area)], [], []), now, actor=member_id,
+             reason=f"转派至{area.name}")
+    return f"已转派 {ticket.number} 至{area.name}。"
+
+
+HANDLERS = {"accept": _accept, "arrive": _arrive, "resolve": _resolve, "return": _return,
+            "transfer_police": _transfer_police, "transfer_grid": _transfer_grid}

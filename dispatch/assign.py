@@ -1,0 +1,72 @@
+"""Hand a ticket to people: assignments, deadlines for this cycle, and the pushes."""
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from dispatch import deadlines, outbox, texts
+from dispatch.context import Deps
+from dispatch.lifecycle import move
+from dispatch.routing import Plan, plan_route
+from models import Assignment, Ticket
+
+
+def route_and_dispatch(deps: Deps, db: Session, ticket: Ticket, now: datetime, actor: str = "system",
+                       reason: str = "", needs_human: bool = False) -> Plan:
+    """Plan the route for the ticket as it stands and dispatch it."""
+    area = deps.directory.area(ticket.grid_id)
+    plan = plan_route(db, deps.directory, deps.calendar, kind=ticket.kind, urgency=ticket.urgency,
+                      area=area, needs_human=needs_human, now=now)
+    dispatch(deps, db, ticket, plan, now, actor=actor, reason=reason)
+    return plan
+
+
+def dispatch(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime, *, actor: str = "system",
+             reason: str = "") -> None:
+    """End the current assignments, assign the plan's people, start this cycle's deadlines, push."""
+    if ticket.status != "new":
+        ticket.cycle += 1  # a new cycle: old deadlines are void, escalations may happen again
+    deadlines.void(db, ticket.id)
+    for old in db.exec(select(Assignment).where(Assignment.ticket_id == ticket.id, Assignment.active)).all():
+        old.active, old.ended_at, old.end_reason = False, now, reason or "redispatched"
+        db.add(old)
+    for role, people in (("primary", plan.primary), ("cc", plan.cc)):
+        for member_id in people:
+            db.add(Assignment(ticket_id=ticket.id, member_id=member_id, role=role, assigned_at=now))
+    ticket.route = plan.route
+    ticket.accepted_at = None
+    move(db, ticket, "dispatched", actor, now, note=reason, route=plan.route,
+         assignees=plan.primary, cc=plan.cc)
+    _start_deadlines(deps, db, ticket, plan, now)
+    _push(db, ticket, plan, now)
+
+
+def _start_deadlines(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime) -> None:
+    policy = ticket.policy
+    for ladder in ("accept", "close"):
+        for level, step in enumerate(policy[ladder]):
+            deadlines.schedule(db, kind=ladder, ticket_id=ticket.id, level=level, cycle=ticket.cycle,
+                               due_at=now + timedelta(seconds=step["after_s"]))
+    close_due = now + timedelta(seconds=policy["close"][0]["after_s"])
+    remind_at = max(now, close_due - timedelta(seconds=policy["remind_before_close_s"]))
+    deadlines.schedule(db, kind="remind", ticket_id=ticket.id, cycle=ticket.cycle, due_at=remind_at)
+    if plan.route == "duty_offhours" and ticket.kind == "non_police" and ticket.grid_id:
+        deadlines.schedule(db, kind="handback", ticket_id=ticket.id, cycle=ticket.cycle,
+                           due_at=deps.calendar.next_start(now))
+
+
+def _push(db: Session, ticket: Ticket, plan: Plan, now: datetime) -> None:
+    accept_within = timedelta(seconds=ticket.policy["accept"][0]["after_s"])
+    key = f"t{ticket.id}:c{ticket.cycle}:task"
+    text, card = texts.task_card(ticket, accept_within)
+    outbox.to_members(db, plan.primary, key=key, text=text, card=card, now=now, ticket_id=ticket.id)
+    cc_text, cc_card = texts.task_card(ticket, None, cc=True)
+    outbox.to_members(db, plan.cc, key=key, text=cc_text, card=cc_card, now=now, ticket_id=ticket.id)
+    if plan.page:
+        outbox.to_members(db, plan.page, key=f"t{ticket.id}:c{ticket.cycle}:page", text=texts.emergency_page(ticket),
+                          now=now, ticket_id=ticket.id)
+
+
+def holders(db: Session, ticket_id: int) -> list[Assignment]:
+    """The ticket's active assignments, primary first."""
+    rows = db.exec(select(Assignment).where(Assignment.ticket_id == ticket_id, Assignment.active)).all()
+    return sorted(rows, key=lambda a: (a.role != "primary", a.id))

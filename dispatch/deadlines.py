@@ -1,0 +1,69 @@
+"""Deadlines are rows: scheduled in the ticket's transaction, claimed by the ticker when due.
+
+Claiming is an UPDATE that starts the transaction (so SQLite takes its write lock first)
+and, on PostgreSQL, skips rows another instance holds. A claim carries a lease: rows of a
+claimer that crashed become claimable again when it runs out. Firing re-checks the claim
+in the same transaction as the effects, so a deadline's effects commit exactly once.
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models import Deadline
+from models.store import session
+
+LEASE = timedelta(seconds=60)
+TICKET_KINDS = ("accept", "close", "remind", "silent", "handback", "followup", "followup_close")
+
+
+def schedule(db: Session, *, kind: str, due_at: datetime, ticket_id: int | None = None, level: int = 0,
+             cycle: int = 0, subject: str | None = None, data: dict | None = None) -> Deadline:
+    """Add a pending deadline."""
+    row = Deadline(ticket_id=ticket_id, kind=kind, level=level, cycle=cycle, subject=subject,
+                   due_at=due_at, status="pending", data=data or {})
+    db.add(row)
+    return row
+
+
+def void(db: Session, ticket_id: int, kinds: tuple[str, ...] = TICKET_KINDS) -> None:
+    """Cancel a ticket's pending deadlines of these kinds (resolved, cancelled, re-dispatched...)."""
+    db.exec(update(Deadline).where(Deadline.ticket_id == ticket_id, Deadline.kind.in_(kinds),
+                                   Deadline.status.in_(("pending", "claimed"))).values(status="void"))
+
+
+def claim(engine: Engine, now: datetime, claimer: str, batch: int) -> list[int]:
+    """Claim up to `batch` due deadlines (and expired claims); return their ids."""
+    due = or_(and_(Deadline.status == "pending", Deadline.due_at <= now),
+              and_(Deadline.status == "claimed", Deadline.claimed_until < now))
+    pick = select(Deadline.id).where(due).order_by(Deadline.due_at).limit(batch)
+    if engine.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    claim_rows = (update(Deadline).where(Deadline.id.in_(pick.scalar_subquery()))
+                  .values(status="claimed", claimed_by=claimer, claimed_until=now + LEASE)
+                  .returning(Deadline.id))
+    with session(engine) as db:
+        ids = list(db.exec(claim_rows).scalars())
+        db.commit()
+    return ids
+
+
+def take(db: Session, deadline_id: int, claimer: str, now: datetime) -> Deadline | None:
+    """Mark a claimed deadline fired in the current transaction; None if it is no longer ours."""
+    result = db.exec(update(Deadline).where(Deadline.id == deadline_id, Deadline.status == "claimed",
+                                            Deadline.claimed_by == claimer)
+                     .values(status="fired", fired_at=now))
+    return db.get(Deadline, deadline_id) if result.rowcount == 1 else None
+
+
+def release(engine: Engine, deadline_id: int, claimer: str, retry_at: datetime) -> None:
+    """Give a claim back after a failure, to be tried again at `retry_at`."""
+    with session(engine) as db:
+        db.exec(update(Deadline).where(Deadline.id == deadline_id, Deadline.claimed_by == claimer,
+                                       Deadline.status == "claimed")
+                .values(status="pending", due_at=retry_at, claimed_by=None, claimed_until=None))
+        db.commit()
+
+
+

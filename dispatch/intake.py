@@ -1,0 +1,82 @@
+"""A triaged report becomes a ticket (or joins one), is routed, dispatched and answered."""
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session
+
+from dispatch import outbox
+from dispatch.api import Receipt, Report
+from dispatch.assign import holders, route_and_dispatch
+from dispatch.context import Deps
+from dispatch.labels import POLICE_CATEGORIES, ticket_number
+from dispatch.lifecycle import audit
+from dispatch.merge import find_duplicate
+from dispatch.policy import snapshot
+from models import Ticket, TicketReporter
+from models.rows import insert_ignore
+from models.store import session
+
+
+def submit(deps: Deps, report: Report) -> Receipt:
+    """Create or merge the ticket for a report, in one transaction."""
+    now = deps.clock.now()
+    triage = report.triage
+    area = deps.directory.area(report.grid_id or triage.grid_id)
+    place = report.place or triage.location
+    category = triage.category
+    kind = triage.kind or (("police" if category in POLICE_CATEGORIES else "non_police") if category else None)
+    urgency = triage.urgency or "normal"
+    unsure = bool(triage.needs_human) or triage.confidence < deps.settings.intake.triage_min_confidence
+    with session(deps.engine) as db:
+        duplicate = find_duplicate(db, grid_id=area.area_id if area else None, category=category,
+                                   text=report.text, place=place, now=now,
+                                   window=deps.settings.intake.duplicate_window)
+        if duplicate:
+            return _merge(deps, db, duplicate, report, now)
+        ticket = Ticket(number=f"pending-{uuid.uuid4().hex}", status="new", kind=kind, category=category,
+                        urgency=urgency, text=report.text, place=place,
+                        grid_id=area.area_id if area else None, village_id=area.village_id if area else None,
+                        triage=_triage_record(triage), created_at=now, updated_at=now,
+                        policy=snapshot(deps.settings, urgency, triage_queue=unsure or area is None or kind is None))
+        db.add(ticket)
+        db.flush()
+        ticket.number = ticket_number(ticket.id, now.astimezone(deps.calendar.tz).date().isoformat())
+        _add_reporter(db, ticket, report, now)
+        audit(db, ticket.id, f"resident:{report.resident_id}", "reported", now, to_status="new",
+              note=report.text[:200], channel=report.channel)
+        plan = route_and_dispatch(deps, db, ticket, now, reason="新报事", needs_human=unsure)
+        db.commit()
+    if deps.metrics:
+        deps.metrics.tickets.labels(plan.route, kind or "unknown").inc()
+    return Receipt(ticket.id, ticket.number, False, plan.route, [deps.member_name(m) for m in plan.primary],
+                   urgency == "emergency")
+
+
+def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetime) -> Receipt:
+    _add_reporter(db, ticket, report, now)
+    audit(db, ticket.id, f"resident:{report.resident_id}", "merged", now, note=report.text[:200],
+          channel=report.channel)
+    held = holders(db, ticket.id)
+    outbox.to_members(db, [a.member_id for a in held if a.role == "primary"],
+                      key=f"t{ticket.id}:dup:r{report.resident_id}:i{report.inbox_id}",
+                      text=f"【同一事项又有居民反映】{ticket.number}：{report.text[:120]}", now=now,
+                      ticket_id=ticket.id)
+    db.commit()
+    if deps.metrics:
+        deps.metrics.tickets.labels("merged", ticket.kind or "unknown").inc()
+    return Receipt(ticket.id, ticket.number, True, ticket.route,
+                   [deps.member_name(a.member_id) for a in held if a.role == "primary"],
+                   ticket.urgency == "emergency")
+
+
+def _add_reporter(db: Session, ticket: Ticket, report: Report, now: datetime) -> None:
+    insert_ignore(db, TicketReporter, dict(ticket_id=ticket.id, resident_id=report.resident_id,
+                                           inbox_id=report.inbox_id, chat_id=report.chat_id, created_at=now),
+                  ["ticket_id", "resident_id"])
+
+
+def _triage_record(triage) -> dict:
+    fields = ("is_report", "kind", "category", "urgency", "location", "confidence", "needs_human", "grid_id")
+    record = {f: getattr(triage, f, None) for f in fields}
+    record["reasons"] = list(getattr(triage, "reasons", ()) or ())
+    return record

@@ -1,0 +1,17 @@
+"""Keep every reporter of a ticket informed (merged duplicates included)."""
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from dispatch import outbox
+from models import Ticket, TicketReporter
+
+
+def tell_reporters(db: Session, ticket: Ticket, event: str, text: str, now: datetime) -> int:
+    """Queue `text` to each reporter once per ticket, cycle and event."""
+    sent = 0
+    for reporter in db.exec(select(TicketReporter).where(TicketReporter.ticket_id == ticket.id)).all():
+        sent += outbox.push(db, key=f"t{ticket.id}:c{ticket.cycle}:{event}:r{reporter.resident_id}",
+                            audience="resident", recipient=str(reporter.resident_id), text=text, now=now,
+                            ticket_id=ticket.id, extra={"chat_id": reporter.chat_id} if reporter.chat_id else None)
+    return sent

@@ -1,0 +1,122 @@
+"""The Dispatcher: dispatch's one entry point for bot/, web/ and the ticker (see dispatch/api.py)."""
+import os
+import socket
+from collections.abc import Callable
+
+from sqlmodel import select
+
+from core.clock import utc
+from dispatch import actions, followup, intake, timers
+from dispatch.api import Outcome, Receipt, Report, TicketView
+from dispatch.assign import holders
+from dispatch.commands import parse_command
+from dispatch.context import Deps
+from dispatch.directory import Directory
+from dispatch.labels import OPEN_STATUSES, STATUS_NAMES
+from dispatch.lifecycle import move
+from dispatch import deadlines, outbox, texts
+from models import Assignment, Ticket, TicketReporter
+from models.store import session
+
+
+class Dispatcher:
+    """Implements DispatchPort over the store."""
+
+    def __init__(self, settings, engine, clock, calendar, metrics=None, instance: str | None = None):
+        self.deps = Deps(settings, engine, clock, calendar, Directory(settings), metrics,
+                         instance or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}")
+        self._handlers: dict[str, Callable] = {}
+        self._text_handlers: list[Callable[[str, str], Outcome | None]] = []
+
+    def submit(self, report: Report) -> Receipt:
+        """Create or merge a ticket, route it, push it, start its deadlines."""
+        return intake.submit(self.deps, report)
+
+    def act(self, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
+        """A worker's action from a card button or a parsed command."""
+        return actions.act(self.deps, member_id, action, ticket_id, note)
+
+    def member_text(self, member_id: str, text: str) -> Outcome | None:
+        """A worker's text command; None if it is not one."""
+        command = parse_command(text)
+        if command is None:
+            for handler in self._text_handlers:
+                outcome = handler(member_id, text)
+                if outcome is not None:
+                    return outcome
+            return None
+        ticket_id = command.ticket_id or self._only_open_ticket(member_id)
+        if ticket_id is None:
+            return Outcome(False, f"请带上工单编号，例如“{text.strip()[:2]} 12”。")
+        return self.act(member_id, command.action, ticket_id, command.note)
+
+    def on_member_text(self, handler: Callable[[str, str], Outcome | None]) -> None:
+        """Let another package answer members' texts that are not dispatch commands (见面 王奶奶)."""
+        self._text_handlers.append(handler)
+
+    def attach_photo(self, member_id: str, url: str) -> Outcome | None:
+        """Attach a worker's photo to the ticket they hold or most recently resolved."""
+        with session(self.deps.engine) as db:
+            ticket = db.exec(select(Ticket).join(Assignment, Assignment.ticket_id == Ticket.id)
+                             .where(Assignment.member_id == member_id, Assignment.active)
+                             .order_by(Ticket.updated_at.desc())).first()
+            if ticket is None:
+                return None
+            ticket.photos = [*ticket.photos, {"url": url, "by": member_id, "at": self.deps.clock.now().isoformat()}]
+            db.add(ticket)
+            db.commit()
+        return Outcome(True, f"照片已附到 {ticket.number}。", ticket.id)
+
+    def cancel(self, resident_id: int, number: str) -> Outcome:
+        """The reporter cancels before acceptance."""
+        now = self.deps.clock.now()
+        with session(self.deps.engine) as db:
+            ticket = self._reported_by(db, resident_id, number)
+            if ticket is None:
+                return Outcome(False, f"没有找到您报的编号 {number}。")
+            if ticket.status not in ("new", "dispatched", "returned"):
+                return Outcome(False, f"编号 {ticket.number} 已{STATUS_NAMES[ticket.status]}，不能撤销。", ticket.id)
+            move(db, ticket, "cancelled", f"resident:{resident_id}", now, note="居民撤销")
+            deadlines.void(db, ticket.id)
+            people = [a.member_id for a in holders(db, ticket.id)]
+            outbox.to_members(db, people, key=f"t{ticket.id}:cancelled", text=f"【已撤销】{texts.headline(ticket)}"
+                              " 居民已撤销，无需处理。", now=now, ticket_id=ticket.id)
+            db.commit()
+        return Outcome(True, f"编号 {ticket.number} 已撤销。", ticket.id)
+
+    def feedback(self, resident_id: int, satisfied: bool, reason: str = "") -> Outcome | None:
+        """A 回访 answer; None if nothing awaits one."""
+        return followup.answer(self.deps, resident_id, satisfied, reason)
+
+    def open_tickets(self, resident_id: int) -> list[TicketView]:
+        """The resident's tickets not yet closed, newest first."""
+        with session(self.deps.engine) as db:
+            rows = db.exec(select(Ticket).join(TicketReporter, TicketReporter.ticket_id == Ticket.id)
+                           .where(TicketReporter.resident_id == resident_id,
+                                  Ticket.status.in_((*OPEN_STATUSES, "resolved")))
+                           .order_by(Ticket.created_at.desc())).all()
+            return [TicketView(t.id, t.number, t.status, STATUS_NAMES[t.status], t.category, t.place,
+                               utc(t.created_at), [self.deps.member_name(a.member_id) for a in holders(db, t.id)
+                                                   if a.role == "primary"]) for t in rows]
+
+    def tick(self, now) -> int:
+        """Claim and fire due deadlines."""
+        return timers.tick(self.deps, now, self._handlers)
+
+    def on_deadline(self, kind: str, handler) -> None:
+        """Let another package own a deadline kind: handler(db, deadline, now) -> bool."""
+        self._handlers[kind] = handler
+
+    def _only_open_ticket(self, member_id: str) -> int | None:
+        with session(self.deps.engine) as db:
+            ids = db.exec(select(Ticket.id).join(Assignment, Assignment.ticket_id == Ticket.id)
+                          .where(Assignment.member_id == member_id, Assignment.active,
+                                 Ticket.status.in_(OPEN_STATUSES))).all()
+        return ids[0] if len(ids) == 1 else None
+
+    def _reported_by(self, db, resident_id: int, number: str) -> Ticket | None:
+        digits = number.strip().upper().removeprefix("GW-").split("-")[-1]
+        if not digits.isdigit():
+            return None
+        return db.exec(select(Ticket).join(TicketReporter, TicketReporter.ticket_id == Ticket.id)
+                       .where(TicketReporter.resident_id == resident_id, Ticket.id == int(digits))).first()

@@ -1,0 +1,62 @@
+"""Messages for phones: ticket number, category, place, how long, and the one-tap replies."""
+from datetime import timedelta
+
+from core.durations import format_duration
+from dispatch.labels import URGENCY_NAMES, category_name
+from models import Ticket
+
+
+def headline(t: Ticket) -> str:
+    """GW-20261124-0012 · 安全隐患 · 较急 · 锦绣花园3栋"""
+    parts = [t.number, category_name(t.category), URGENCY_NAMES.get(t.urgency, "一般")]
+    return " · ".join(parts + ([t.place] if t.place else []))
+
+
+def task_card(t: Ticket, accept_within: timedelta | None, *, cc: bool = False) -> tuple[str, dict]:
+    """The task pushed to an assignee: text fallback and a card with 接单/办结 buttons."""
+    title = ("【抄送】" if cc else "【新工单】") + headline(t)
+    limit = f"请在{format_duration(accept_within)}内签收。" if accept_within and not cc else ""
+    text = (f"{title}\n内容：{t.text[:200]}\n{limit}"
+            f"回复“接单 {t.id}”签收，“办结 {t.id} 处理情况”办结，“退单 {t.id} 原因”退单。")
+    card = {"title": title, "description": t.text[:200], "ticket_id": t.id, "number": t.number,
+            "buttons": [{"key": f"accept:{t.id}", "text": "接单"}, {"key": f"resolve:{t.id}", "text": "办结"}]}
+    return text, card
+
+
+def emergency_page(t: Ticket) -> str:
+    """The page to the duty officer for an emergency."""
+    return f"【紧急警情】{headline(t)}\n{t.text[:200]}\n请立即处置，回复“接单 {t.id}”签收。"
+
+
+def overdue_alert(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, holders: list[str],
+                  top: bool) -> str:
+    """An escalation alert: what is late, by how long, who holds it, what to do."""
+    what = "签收" if ladder == "accept" else "办结"
+    prefix = "【督办】" if top else "【超时提醒】"
+    held = f"\n当前承办：{'、'.join(holders)}" if holders else ""
+    return (f"{prefix}{headline(t)}\n派单已{format_duration(elapsed)}仍未{what}"
+            f"（时限{format_duration(limit)}，超时{format_duration(elapsed - limit)}）{held}\n"
+            f"请督促处理，或回复“接单 {t.id}”接手。")
+
+
+def silent_reminder(t: Ticket, window: timedelta) -> str:
+    """To the acceptor who went quiet: answer or lose the ticket."""
+    return (f"【办理提醒】{headline(t)} 即将到办结时限。\n请回复“到场 {t.id}”或“办结 {t.id} 处理情况”；"
+            f"{format_duration(window)}内无回复将收回重派。")
+
+
+def reporter_update(t: Ticket, event: str, who: str = "", note: str = "") -> str:
+    """What the reporter hears at each step."""
+    if event == "accepted":
+        return f"您反映的问题（编号 {t.number}）已由{who}签收，正在处理。"
+    if event == "resolved":
+        return f"您反映的问题（编号 {t.number}）已办结：{note or '已处理'}。"
+    if event == "followup":
+        return f"请问您对编号 {t.number} 的处理结果满意吗？请回复“满意”或“不满意+原因”。"
+    if event == "reopened":
+        return f"收到您的意见，编号 {t.number} 已重新派单办理。"
+    if event == "merged":
+        return f"您反映的问题已有居民报过，已并入编号 {t.number} 一并处理，进展会同步告知您。"
+    if event == "cancelled":
+        return f"编号 {t.number} 已撤销。"
+    return f"编号 {t.number}：{note}"
