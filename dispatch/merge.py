@@ -8,6 +8,7 @@ from dispatch.labels import OPEN_STATUSES
 from models import Ticket
 
 SIMILAR = 0.3  # bigram Jaccard above which two short reports are taken as the same matter
+CANDIDATES = 30  # the newest open tickets compared; a burst of reports about one matter is recent
 _NOISE = re.compile(r"[\s\W\d_]+")
 
 
@@ -31,7 +32,7 @@ def find_duplicate(db: Session, *, grid_id: str | None, category: str | None, te
     recent = db.exec(select(Ticket).where(Ticket.grid_id == grid_id, Ticket.category == category,
                                           Ticket.status.in_(OPEN_STATUSES), Ticket.merged_into_id.is_(None),
                                           Ticket.created_at >= now - window)
-                     .order_by(Ticket.created_at.desc())).all()
+                     .order_by(Ticket.created_at.desc()).limit(CANDIDATES)).all()
     for ticket in recent:
         same_place = bool(place and ticket.place and (place in ticket.place or ticket.place in place))
         if same_place or similarity(text, ticket.text) >= SIMILAR:

@@ -74,12 +74,12 @@ def engine(request, tmp_path, settings):
         engine = make_engine(f"sqlite:///{path}")
     else:
         engine = make_engine(request.getfixturevalue("pg_schema_url"))
-        _empty_pg(engine)
+        empty_pg(engine)
     yield engine
     engine.dispose()
 
 
-def _empty_pg(engine):
+def empty_pg(engine):
     with engine.begin() as conn:
         names = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars()
         business = [n for n in names if n not in DIRECTORY_TABLES]

@@ -1,0 +1,102 @@
+"""Deadlines survive restarts and several instances: each escalation happens exactly once."""
+import random
+import threading
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from dispatch import deadlines
+from models import Escalation, Outbox
+from models.store import make_engine, session
+from tests.conftest import empty_pg
+from tests.dispatch.conftest import World
+from tests.dispatch.test_scenarios import HAZARD
+
+SPOTS = ["桂花苑{}栋楼道".format(n) for n in range(1, 13)]
+
+
+def fill(world, count: int) -> None:
+    """`count` distinct tickets: unrelated texts and places, so none merge as duplicates."""
+    rng = random.Random(7)
+    pool = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    for i in range(count):
+        text = "".join(rng.choice(pool) for _ in range(16))
+        world.report(f"居民{i}", text, **{**HAZARD, "location": f"{SPOTS[i % 12]}{i}号"})
+
+
+def escalation_count(engine) -> int:
+    with session(engine) as db:
+        return db.exec(select(func.count()).select_from(Escalation)).one()
+
+
+def test_deadlines_missed_while_down_fire_once_on_the_first_tick(settings, engine, clock):
+    world = World(settings, engine, clock)
+    fill(world, 50)
+    url = engine.url
+    engine.dispose()  # the service stops with 50 pending accept deadlines
+    clock.advance("20m")  # ...and stays down past them
+    restarted = World(settings, make_engine(url.render_as_string(hide_password=False)), clock)
+    assert restarted.dispatcher.tick(clock.now()) == 50
+    assert restarted.dispatcher.tick(clock.now()) == 0
+    assert escalation_count(restarted.engine) == 50
+    assert len(restarted.inbox_of("wz_zhang")) == 50
+    restarted.engine.dispose()
+
+
+def test_a_claim_left_by_a_crashed_instance_is_taken_over_after_its_lease(settings, engine, clock):
+    world = World(settings, engine, clock)
+    fill(world, 3)
+    clock.advance("15m")
+    assert len(deadlines.claim(engine, clock.now(), "crashed-instance", 100)) == 3  # ...then it dies
+    assert world.dispatcher.tick(clock.now()) == 0  # still leased to the dead instance
+    clock.advance("61s")
+    assert world.dispatcher.tick(clock.now()) == 3
+    assert escalation_count(engine) == 3
+
+
+def test_instances_on_postgresql_escalate_each_ticket_exactly_once(settings, pg_schema_url, clock):
+    engine = make_engine(pg_schema_url)
+    empty_pg(engine)
+    fill(World(settings, engine, clock), 1000)
+    clock.advance("15m")  # 1,000 accept deadlines fall due together: two instances
+    assert run_instances(settings, pg_schema_url, clock, 2) == 1000
+    clock.advance("15m")  # the next rung of all 1,000: three instances
+    assert run_instances(settings, pg_schema_url, clock, 3) == 1000
+    with session(engine) as db:
+        assert db.exec(select(func.count()).select_from(Escalation)).one() == 2000
+        keys = db.exec(select(Outbox.idem_key).where(Outbox.idem_key.like("%:esc:%"))).all()
+    # level 0 alerts the grid leader, level 1 the officer and the instructor: one push each
+    assert len(keys) == 3000 == len(set(keys))
+    empty_pg(engine)
+    engine.dispose()
+
+
+def run_instances(settings, url, clock, instances: int) -> int:
+    """Tick from `instances` threads, each with its own engine, until nothing is due; return fired."""
+    errors, fired = [], []
+
+    def run_instance(n: int) -> None:
+        own = World(settings, make_engine(url), clock)
+        own.dispatcher.deps.instance = f"instance-{n}"
+        try:
+            while (count := own.dispatcher.tick(clock.now())) or _pending_due(own.engine, clock):
+                fired.append(count)
+        except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            own.engine.dispose()
+
+    threads = [threading.Thread(target=run_instance, args=(n,)) for n in range(instances)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    return sum(fired)
+
+
+def _pending_due(engine, clock) -> bool:
+    from models import Deadline
+    with session(engine) as db:
+        return db.exec(select(func.count()).select_from(Deadline)
+                       .where(Deadline.status.in_(("pending", "claimed")), Deadline.due_at <= clock.now())).one() > 0
