@@ -54,8 +54,8 @@ def _parser() -> argparse.ArgumentParser:
 def build_classifier(settings, model_path=None):
     """Load and warm up the triage classifier with the configured places."""
     from core.gazetteer import gazetteer_entries
-    from nlp import Classifier
-    from nlp.places import Gazetteer
+    from nlp.classifier import Classifier
+    from nlp.gazetteer import Gazetteer
 
     classifier = Classifier.load(model_path, Gazetteer.from_entries(gazetteer_entries(settings)))
     classifier.warm_up()

@@ -1,0 +1,3 @@
+from nlp.triage import Triage
+
+__all__ = ["Triage"]

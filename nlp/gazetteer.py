@@ -1,0 +1,101 @@
+"""The configured places: find them in text, and resolve a place span to its grid or micro-grid."""
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百]+")
+_BUILDING = re.compile(r"(\d+)\s*(?:栋|幢|号楼|座|单元)")
+
+
+def cn_to_digits(text: str) -> str:
+    """五组 → 5组, 十二栋 → 12栋 (numbers up to 999)."""
+    def convert(m: re.Match) -> str:
+        s, total, current = m.group(), 0, 0
+        for ch in s:
+            if ch == "百":
+                total, current = total + (current or 1) * 100, 0
+            elif ch == "十":
+                total, current = total + (current or 1) * 10, 0
+            else:
+                current = _CN_DIGITS[ch]
+        return str(total + current)
+    return _CN_NUMBER.sub(convert, text)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One configured place name (or alias) and where it belongs."""
+
+    name: str  # as configured (the alias itself for alias entries)
+    key: str  # numerals as digits, for matching
+    kind: str
+    grid_id: str | None
+    village_id: str | None
+    low: int | None  # building range
+    high: int | None
+    is_alias: bool
+
+
+class Gazetteer:
+    """Places of the configured community, from plain entries (no config reading here)."""
+
+    def __init__(self, entries: list[Entry]):
+        self.entries = sorted(entries, key=lambda e: -len(e.key))
+
+    @classmethod
+    def from_entries(cls, raw: list[dict]) -> "Gazetteer":
+        """Build from dicts {name, aliases, kind, buildings "1-12"|None, grid_id, village_id}."""
+        entries = []
+        for item in raw:
+            low = high = None
+            if item.get("buildings"):
+                low, high = (int(x) for x in item["buildings"].split("-"))
+            for name, alias in [(item["name"], False)] + [(a, True) for a in item.get("aliases", [])]:
+                entries.append(Entry(name, cn_to_digits(name), item.get("kind", "landmark"), item.get("grid_id"),
+                                     item.get("village_id"), low, high, alias))
+        return cls(entries)
+
+    def names(self) -> list[str]:
+        """Every name and alias, for the segmentation dictionary."""
+        return sorted({e.name for e in self.entries})
+
+    def find(self, clean: str) -> list[tuple[int, int]]:
+        """Spans of configured names in the clean text (longest names first, no overlaps)."""
+        taken: list[tuple[int, int]] = []
+        for entry in self.entries:
+            if len(entry.name) < 2 or (entry.is_alias and entry.kind == "village_group"):
+                continue  # "一组" alone is too common to mean our village's group
+            for m in re.finditer(re.escape(entry.name), clean):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    taken.append((m.start(), m.end()))
+        return taken
+
+    def resolve(self, span: str) -> Entry | None:
+        """The most specific entry the span refers to: exact, then alias, then one typo away."""
+        key = cn_to_digits(span)
+        building = _BUILDING.search(key)
+        number = int(building.group(1)) if building else None
+        exact = [e for e in self.entries if e.key in key and e.grid_id and self._fits(e, key)]
+        matches = exact or [e for e in self.entries if e.grid_id and len(e.key) >= 3 and _near(e.key, key)]
+        if not matches:
+            return None
+        in_range = [e for e in matches if e.low is not None and number is not None and e.low <= number <= e.high]
+        chosen = in_range or [e for e in matches if e.low is None or number is None] or matches
+        # a micro-grid's narrow range beats its grid's wide one
+        return min(chosen, key=lambda e: ((e.high - e.low) if e.low is not None else 10**6, e.is_alias))
+
+    @staticmethod
+    def _fits(entry: Entry, key: str) -> bool:
+        if entry.kind == "village_group" and entry.is_alias:
+            return "村" not in key  # "5组" alone, not another village's 5组
+        return True
+
+
+def _near(name: str, text: str) -> bool:
+    """Some window of `text` differs from `name` in at most one character (typos, homophones)."""
+    n = len(name)
+    for i in range(0, max(0, len(text) - n) + 1):
+        window = text[i:i + n]
+        if len(window) == n and sum(a != b for a, b in zip(window, name)) <= 1 and window[0] == name[0]:
+            return True
+    return False

@@ -1,0 +1,95 @@
+"""The learned part: character n-grams and jieba words into linear models, stored as plain arrays.
+
+Three heads: is it a report, which of 18 categories, which urgency. The file holds only
+vocabularies, IDF weights and coefficients (numpy .npz, no pickle), so it loads the same
+with any scikit-learn version and stays small enough to live in the repository.
+"""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "model" / "triage.npz"
+HEADS = ("report", "category", "urgency")
+
+
+def _char_vectorizer(**kw) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32, **kw)
+
+
+def _word_vectorizer(**kw) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True, dtype=np.float32, **kw)
+
+
+@dataclass
+class LinearHead:
+    """A multinomial (or binary) linear classifier as arrays."""
+
+    classes: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def proba(self, x) -> np.ndarray:
+        """Class probabilities for each row of the feature matrix."""
+        scores = np.asarray(x @ self.coef.T) + self.intercept
+        if len(self.classes) == 2 and scores.shape[1] == 1:
+            p = 1 / (1 + np.exp(-scores[:, 0]))
+            return np.column_stack([1 - p, p])
+        scores -= scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+class TriageModel:
+    """Featurizer plus the three heads."""
+
+    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, heads: dict[str, LinearHead]):
+        self.chars, self.words, self.heads = chars, words, heads
+
+    def features(self, texts: list[str], tokens: list[list[str]]):
+        """The sparse feature matrix for clean texts and their words."""
+        return hstack([self.chars.transform(texts), self.words.transform(tokens)]).tocsr()
+
+    @classmethod
+    def train(cls, texts, tokens, is_report, categories, urgencies, c: float = 8.0) -> "TriageModel":
+        """Fit the featurizer on every text, the report head on all, the other heads on reports."""
+        chars, words = _char_vectorizer(min_df=2, max_features=60000), _word_vectorizer(min_df=1)
+        x = hstack([chars.fit_transform(texts), words.fit_transform(tokens)]).tocsr()
+        reports = np.array(is_report, dtype=bool)
+        heads = {"report": _fit(x, np.array(is_report).astype(int), c)}
+        heads["category"] = _fit(x[reports], np.array(categories, dtype=object)[reports], c)
+        heads["urgency"] = _fit(x[reports], np.array(urgencies, dtype=object)[reports], c)
+        return cls(chars, words, heads)
+
+    def save(self, path: Path = DEFAULT_PATH) -> None:
+        """Write vocabularies, IDF and coefficients to one compressed .npz."""
+        arrays = {"chars_vocab": json.dumps({k: int(v) for k, v in self.chars.vocabulary_.items()}, ensure_ascii=False),
+                  "words_vocab": json.dumps({k: int(v) for k, v in self.words.vocabulary_.items()}, ensure_ascii=False),
+                  "chars_idf": self.chars.idf_.astype(np.float32), "words_idf": self.words.idf_.astype(np.float32)}
+        for name, head in self.heads.items():
+            arrays[f"{name}_classes"] = np.array([str(c) for c in head.classes])
+            arrays[f"{name}_coef"] = head.coef.astype(np.float32)
+            arrays[f"{name}_intercept"] = head.intercept.astype(np.float32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, **{k: (np.array(v) if isinstance(v, str) else v) for k, v in arrays.items()})
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_PATH) -> "TriageModel":
+        """Read a model written by save()."""
+        with np.load(path, allow_pickle=False) as data:
+            chars = _char_vectorizer(vocabulary=json.loads(str(data["chars_vocab"])))
+            words = _word_vectorizer(vocabulary=json.loads(str(data["words_vocab"])))
+            chars.idf_, words.idf_ = data["chars_idf"], data["words_idf"]
+            heads = {name: LinearHead(data[f"{name}_classes"], data[f"{name}_coef"], data[f"{name}_intercept"])
+                     for name in HEADS}
+        return cls(chars, words, heads)
+
+
+def _fit(x, y, c: float) -> LinearHead:
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    model.fit(x, y)
+    return LinearHead(model.classes_, model.coef_.astype(np.float32), model.intercept_.astype(np.float32))

@@ -1,0 +1,91 @@
+"""Find the place in a message (the span as written) by its shape: 小区+栋, 村+组, 路, landmarks."""
+import re
+from dataclasses import dataclass
+
+NUM = r"(?:\d{1,4}|[一二三四五六七八九十两零百]{1,4})"
+ESTATE = (r"(?:小区|花园|家园|嘉园|公寓|大厦|新村|新城|山庄|广场|名苑|雅苑|雅居|华庭|公馆|府邸|苑|里|园|庭|府|湾|城|居|阁|坊|宿舍|安置房|还建房)")
+UNIT = (rf"(?:{NUM}(?:栋|幢|号楼|座|区|期|单元|楼|层|号|室|户|组|排|弄)|[A-Za-z]座|地下车库|车库|楼道|楼梯间|电梯|门口|大门|东门|西门|南门|北门|侧门|后门|楼下|楼顶|天台|停车场|对面|旁边|附近|后面|里面|外面|边上|路口)")
+SUFFIX = r"(?:门口|对面|旁边|附近|后面|外面|里面|边上|楼下|路口|交叉口|口)"
+LANDMARK = (r"(?:菜市场|农贸市场|市场|超市|商场|学校|小学|中学|幼儿园|医院|卫生院|诊所|药店|公园|广场|车站|汽车站|公交站|"
+            r"加油站|银行|网吧|棋牌室|麻将馆|KTV|酒吧|饭店|餐馆|烧烤摊|夜市|工地|厂|工厂|停车场|河边|河堤|桥下|桥头|大桥|"
+            r"池塘|水库|村口|村委会|村部|社区服务中心|居委会|派出所|快递站|驿站|垃圾站|菜地|田坎|山上|小卖部|便利店|理发店|"
+            r"路口|十字路口|红绿灯|地下通道|天桥|巷子|胡同|楼道|楼下|电梯|地下车库)")
+_NAME = r"[\u4e00-\u9fa5A-Za-z0-9]"
+_STOP = set("的在了我你他她它们是有这那到去从给和跟说个就都也又还很太把被让叫往向对于看听想要会能可以吗呢吧啊呀哦嘛么")
+_PATTERNS = [
+    re.compile(rf"{_NAME}{{1,8}}?村{NUM}(?:组|社|队)(?:{UNIT}|{SUFFIX})*"),
+    re.compile(rf"{_NAME}{{1,8}}?{ESTATE}(?:{UNIT})*"),
+    re.compile(rf"{_NAME}{{1,6}}?(?:路(?![灯面过人费况线上边])|街(?![道上坊])|大道|大街|巷|胡同)(?:{NUM}号)?(?:(?:和|与|跟){_NAME}{{1,6}}?(?:路|街|大道))?(?:{SUFFIX})?"),
+    re.compile(rf"{_NAME}{{0,6}}?{LANDMARK}(?:{SUFFIX})*"),
+    re.compile(rf"(?:{NUM}(?:栋|幢|号楼|单元))(?:{UNIT})*"),
+    re.compile(rf"{_NAME}{{1,4}}村(?:{SUFFIX})?"),
+]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A place in the clean text: [start, end) and how it was found."""
+
+    start: int
+    end: int
+    how: str
+
+    def text(self, clean: str) -> str:
+        return clean[self.start:self.end]
+
+
+def find_spans(clean: str, known: list[tuple[int, int]] = ()) -> list[Span]:
+    """Every place-shaped span, trimmed of leading function words, merged when adjacent."""
+    spans = [Span(s, e, "gazetteer") for s, e in known]
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(clean):
+            start = _trim_front(clean, m.start(), m.end())
+            if m.end() - start >= 2:
+                spans.append(Span(start, m.end(), "pattern"))
+    return _merge(spans, clean)
+
+
+def best_span(clean: str, known: list[tuple[int, int]] = ()) -> Span | None:
+    """The most specific place: gazetteer matches first, then the longest, then the earliest."""
+    spans = find_spans(clean, known)
+    if not spans:
+        return None
+    return max(spans, key=lambda s: (s.how == "gazetteer", s.end - s.start, -s.start))
+
+
+# Words the lazy name pattern swallows in front of a place: verbs, times, pronouns.
+_PREFIXES = sorted((
+    "报警", "反映", "举报", "投诉", "家住在", "家住", "住在", "来到", "路过", "经过", "发现", "看到", "看见", "听说",
+    "昨天", "今天", "前天", "刚才", "刚刚", "晚上", "早上", "上午", "下午", "中午", "半夜", "凌晨", "现在", "一直",
+    "天天", "每天", "最近", "这几天", "那个", "这个", "就是", "我家", "我们", "咱们", "俺们", "俺家", "他家", "她家",
+    "隔壁", "附近的", "麻烦", "请问", "你好", "您好", "喂", "出事", "快来"), key=len, reverse=True)
+
+
+def _trim_front(clean: str, start: int, end: int) -> int:
+    """Skip leading function words, times, pronouns and verbs, keeping at least two characters."""
+    moved = True
+    while moved:
+        moved = False
+        if end - start > 2 and clean[start] in _STOP:
+            start, moved = start + 1, True
+            continue
+        for word in _PREFIXES:
+            if clean.startswith(word, start) and end - start - len(word) >= 2:
+                start, moved = start + len(word), True
+                break
+    return start
+
+
+def _merge(spans: list[Span], clean: str) -> list[Span]:
+    """Join overlapping spans and ones separated by at most one 的/之/ space."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged:
+            last = merged[-1]
+            gap = clean[last.end:span.start]
+            if span.start <= last.end or (len(gap) <= 1 and gap in ("的", " ", "")):
+                how = "gazetteer" if "gazetteer" in (last.how, span.how) else "pattern"
+                merged[-1] = Span(last.start, max(last.end, span.end), how)
+                continue
+        merged.append(span)
+    return merged

@@ -1,0 +1,30 @@
+"""Word segmentation with jieba and a domain dictionary, on a private tokenizer."""
+import logging
+
+import jieba
+
+from nlp.lexicon import lexicon_features
+
+DOMAIN_WORDS = [
+    "网格员", "网格长", "社区民警", "派出所", "电瓶车", "电动车", "充电", "楼道", "消防通道", "井盖", "路灯", "物业费",
+    "物业", "业委会", "流浪狗", "流浪猫", "独居老人", "低保", "户口", "身份证", "居住证", "无犯罪记录证明", "拖欠工资",
+    "讨薪", "包工头", "刷单", "杀猪盘", "安全账户", "验证码", "冒充", "诈骗", "吸毒", "针管", "走失", "走丢", "失联",
+    "车祸", "追尾", "逃逸", "肇事", "赌博", "醉汉", "传销", "偷拍", "着火", "起火", "煤气味", "燃气味", "漏气", "晕倒",
+    "持刀", "砍人", "家暴", "打架", "斗殴", "被偷", "被盗", "撬门", "漏水", "噪音", "扰民", "违建", "私拉电线", "飞线充电",
+    "化粪池", "垃圾桶", "下水道", "嬢嬢", "咋个", "啥子", "莫得", "搞快点", "晓得",
+]
+
+
+def make_tokenizer(extra_words: list[str] = ()) -> jieba.Tokenizer:
+    """A jieba tokenizer with the domain words and the configured place names; initialised now."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in [*DOMAIN_WORDS, *extra_words]:
+        tokenizer.add_word(word, freq=20000)
+    return tokenizer
+
+
+def words(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
+    """The words of a clean text, without spaces, plus the category-lexicon features."""
+    return [w for w in tokenizer.lcut(text, HMM=True) if w.strip()] + lexicon_features(text)
