@@ -1,17 +1,17 @@
 """Deadlines are rows: scheduled in the ticket's transaction, claimed by the ticker when due.
 
-Claiming is an UPDATE that starts the transaction (so SQLite takes its write lock first)
-and, on PostgreSQL, skips rows another instance holds. A claim carries a lease: rows of a
+Claiming (models.rows.claim_rows) skips rows another instance holds. A claim carries a lease: rows of a
 claimer that crashed become claimable again when it runs out. Firing re-checks the claim
 in the same transaction as the effects, so a deadline's effects commit exactly once.
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import Deadline
+from models.rows import claim_rows
 from models.store import session
 
 LEASE = timedelta(seconds=60)
@@ -37,16 +37,8 @@ def claim(engine: Engine, now: datetime, claimer: str, batch: int) -> list[int]:
     """Claim up to `batch` due deadlines (and expired claims); return their ids."""
     due = or_(and_(Deadline.status == "pending", Deadline.due_at <= now),
               and_(Deadline.status == "claimed", Deadline.claimed_until < now))
-    pick = select(Deadline.id).where(due).order_by(Deadline.due_at).limit(batch)
-    if engine.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    claim_rows = (update(Deadline).where(Deadline.id.in_(pick.scalar_subquery()))
-                  .values(status="claimed", claimed_by=claimer, claimed_until=now + LEASE)
-                  .returning(Deadline.id))
-    with session(engine) as db:
-        ids = list(db.exec(claim_rows).scalars())
-        db.commit()
-    return ids
+    return claim_rows(engine, Deadline, due, dict(status="claimed", claimed_by=claimer, claimed_until=now + LEASE),
+                      Deadline.due_at, batch)
 
 
 def take(db: Session, deadline_id: int, claimer: str, now: datetime) -> Deadline | None:

@@ -32,5 +32,6 @@ class Conversation(SQLModel, table=True):
     resident_id: int = Field(primary_key=True, foreign_key="resident.id")
     state: str = "idle"  # idle | awaiting_place | awaiting_feedback
     ticket_id: int | None = None
+    pending: dict = json_field()  # the report waiting for its place: text, chat, inbox id
     expires_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()

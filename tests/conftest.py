@@ -85,3 +85,18 @@ def empty_pg(engine):
         business = [n for n in names if n not in DIRECTORY_TABLES]
         if business:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in business) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def gazetteer(settings):
+    """The demo community's places for triage."""
+    from core.gazetteer import gazetteer_entries
+    from nlp.gazetteer import Gazetteer
+    return Gazetteer.from_entries(gazetteer_entries(settings))
+
+
+@pytest.fixture(scope="session")
+def classifier(gazetteer):
+    """One warmed-up classifier with the repository's model, shared by the session."""
+    from nlp.classifier import Classifier
+    return Classifier.load(gazetteer=gazetteer).warm_up()

@@ -1,0 +1,1 @@
+"""WeChat in and out: callbacks, the conversation with residents, workers' replies, delivery."""

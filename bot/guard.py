@@ -1,0 +1,70 @@
+"""Checks a callback must pass before anything is parsed or stored."""
+import re
+from datetime import datetime
+
+import xmltodict
+from aiohttp import web
+
+MAX_BODY = 64 * 1024
+MAX_SKEW_S = 300
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
+MAX_MSG_ID = 2**63 - 1
+
+
+class Rejected(Exception):
+    """A callback refused with an HTTP status and a reason for the log."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+async def read_body(request: web.Request) -> bytes:
+    """The body, refusing more than 64 KB before reading it all (413)."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise Rejected(413, f"body of {request.content_length} bytes")
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(8192):
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise Rejected(413, "body over 64 KB")
+    return bytes(body)
+
+
+def parse_xml(body: bytes | str) -> dict:
+    """The <xml> element as a dict; DTDs and entities are refused (400), never expanded."""
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    if _DTD.search(raw):
+        raise Rejected(400, "DTD or entity declaration")
+    try:
+        data = xmltodict.parse(raw, disable_entities=True)
+    except Exception as exc:  # expat errors and anything odd in the document
+        raise Rejected(400, f"malformed XML: {exc.__class__.__name__}") from None
+    root = data.get("xml") if isinstance(data, dict) else None
+    if not isinstance(root, dict):
+        raise Rejected(400, "no <xml> root")
+    if any(not isinstance(v, (str, type(None))) for k, v in root.items() if k != "SendLocationInfo"):
+        raise Rejected(400, "nested or repeated fields")
+    return root
+
+
+def check_timestamp(timestamp: str | None, now: datetime) -> None:
+    """The signed timestamp must be within 5 minutes of now (403): old captures can't be replayed."""
+    if not timestamp or not timestamp.isdigit():
+        raise Rejected(403, "missing timestamp")
+    if abs(int(timestamp) - now.timestamp()) > MAX_SKEW_S:
+        raise Rejected(403, "timestamp skew over 5 minutes")
+
+
+def check_fields(data: dict, now: datetime) -> None:
+    """MsgId and CreateTime must look like WeChat's (400)."""
+    msg_id = data.get("MsgId")
+    if msg_id is not None and not (msg_id.isdigit() and 0 < int(msg_id) <= MAX_MSG_ID):
+        raise Rejected(400, "MsgId out of range")
+    created = data.get("CreateTime")
+    if not created or not created.isdigit():
+        raise Rejected(400, "CreateTime missing")
+    if not (now.timestamp() - 3 * 86400 <= int(created) <= now.timestamp() + 600):
+        raise Rejected(400, "CreateTime out of range")
+    if not data.get("FromUserName") or not data.get("MsgType"):
+        raise Rejected(400, "FromUserName or MsgType missing")

@@ -1,0 +1,94 @@
+"""One inbound message, end to end: store once, process once, and the same answer on retries."""
+import asyncio
+import logging
+
+from bot import inbox
+from bot.conversation import Answer, answer_resident
+from bot.context import BotContext
+from bot.incoming import Incoming
+from bot.people import member_by_wechat_id, resident_for
+from bot.staff import answer_member
+from dispatch import outbox
+from models.store import session
+
+log = logging.getLogger(__name__)
+REPLY_BUDGET_S = 3.0  # WeChat waits 5 s; leave room for the network
+
+
+def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
+    """Decide and act; staff (by WeCom userid) and residents take different paths."""
+    member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
+    if member is not None:
+        return answer_member(ctx, member.id, msg)
+    return answer_resident(ctx, msg, inbox_id)
+
+
+def receive_sync(ctx: BotContext, msg: Incoming) -> str | None:
+    """Store, claim and process; a retry gets the stored reply (or None while another has it)."""
+    now = ctx.clock.now()
+    row, created = inbox.store(ctx.engine, msg, now)
+    if not created and row.status in ("done", "failed"):
+        return row.reply
+    if not inbox.claim_one(ctx.engine, row.id, ctx.instance, now):
+        return None  # another request or the worker is processing it right now
+    try:
+        answer = process(ctx, msg, row.id)
+    except Exception as exc:
+        log.exception("processing failed", extra={"inbox_id": row.id})
+        inbox.finish(ctx.engine, row.id, None, None, status="failed", error=repr(exc)[:500])
+        if ctx.metrics:
+            ctx.metrics.inbox_processed.labels("failed").inc()
+        return None
+    inbox.finish(ctx.engine, row.id, answer.text, answer.ticket_id)
+    if ctx.metrics:
+        ctx.metrics.inbox_processed.labels("done").inc()
+    return answer.text
+
+
+async def receive(ctx: BotContext, msg: Incoming) -> str | None:
+    """receive_sync off the event loop, within the reply budget; late answers go out as messages."""
+    task = asyncio.ensure_future(asyncio.to_thread(receive_sync, ctx, msg))
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), REPLY_BUDGET_S)
+    except asyncio.TimeoutError:
+        task.add_done_callback(lambda t: _send_late(ctx, msg, t))
+        return None
+
+
+def _send_late(ctx: BotContext, msg: Incoming, task) -> None:
+    """The answer came after WeChat stopped waiting: send it through the outbox instead."""
+    if not task.cancelled() and not task.exception() and task.result():
+        _queue_reply(ctx, msg, task.result())
+
+
+def sweep(ctx: BotContext, now) -> int:
+    """Ticker step: process messages stored but never answered; answers go out through the outbox."""
+    done = 0
+    for inbox_id in inbox.claim_stale(ctx.engine, ctx.instance, now):
+        row = inbox.load(ctx.engine, inbox_id)
+        msg = inbox.incoming_of(row)
+        try:
+            answer = process(ctx, msg, inbox_id)
+        except Exception as exc:
+            log.exception("sweep failed", extra={"inbox_id": inbox_id})
+            inbox.finish(ctx.engine, inbox_id, None, None, status="failed", error=repr(exc)[:500])
+            continue
+        inbox.finish(ctx.engine, inbox_id, answer.text, answer.ticket_id)
+        if answer.text:
+            _queue_reply(ctx, msg, answer.text)
+        done += 1
+    return done
+
+
+def _queue_reply(ctx: BotContext, msg: Incoming, text: str) -> None:
+    """Send an answer the callback could not carry, to the member or resident who wrote."""
+    now = ctx.clock.now()
+    member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
+    with session(ctx.engine) as db:
+        if member:
+            outbox.push(db, key=f"reply:{msg.msg_key}", audience="member", recipient=member.id, text=text, now=now)
+        else:
+            resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
+            outbox.push(db, key=f"reply:{msg.msg_key}", audience="resident", recipient=str(resident.id), text=text,
+                        now=now, extra={"chat_id": msg.chat_id} if msg.chat_id else None)
+        db.commit()

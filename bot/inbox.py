@@ -1,0 +1,74 @@
+"""Store every inbound message once, before answering; hand each to exactly one processor."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import select
+
+from bot.incoming import Incoming
+from models import InboxMessage
+from models.rows import claim_rows, insert_ignore
+from models.store import session
+
+LEASE = timedelta(seconds=30)
+
+
+def store(engine, incoming: Incoming, now: datetime) -> tuple[InboxMessage, bool]:
+    """Insert the message under its UNIQUE key; (row, True) if new, (existing row, False) for a retry."""
+    values = dict(msg_key=incoming.msg_key[:190], channel=incoming.channel, sender=incoming.sender,
+                  chat_id=incoming.chat_id, msg_type=incoming.msg_type, content=incoming.text[:4000],
+                  payload=_payload(incoming), status="new", attempts=0, received_at=now)
+    with session(engine) as db:
+        created = insert_ignore(db, InboxMessage, values, ["msg_key"])
+        db.commit()
+        row = db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one()
+    return row, created
+
+
+def claim_one(engine, inbox_id: int, claimer: str, now: datetime) -> bool:
+    """Take the message for processing unless someone holds it (or finished it)."""
+    due = and_(InboxMessage.id == inbox_id, _claimable(now))
+    return bool(claim_rows(engine, InboxMessage, due, _claim_values(claimer, now), InboxMessage.id, 1))
+
+
+def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[int]:
+    """Messages stored but never answered (a crash between commit and processing)."""
+    due = and_(_claimable(now), InboxMessage.received_at <= now - timedelta(seconds=10))
+    return claim_rows(engine, InboxMessage, due, _claim_values(claimer, now), InboxMessage.id, batch)
+
+
+def finish(engine, inbox_id: int, reply: str | None, ticket_id: int | None, status: str = "done",
+           error: str | None = None) -> None:
+    """Record the answer so a retry of the same message gets it again."""
+    with session(engine) as db:
+        db.exec(update(InboxMessage).where(InboxMessage.id == inbox_id)
+                .values(status=status, reply=reply, ticket_id=ticket_id, error=error, lease_until=None))
+        db.commit()
+
+
+def load(engine, inbox_id: int) -> InboxMessage | None:
+    """Read one message."""
+    with session(engine) as db:
+        return db.get(InboxMessage, inbox_id)
+
+
+def _claimable(now: datetime):
+    return or_(InboxMessage.status == "new",
+               and_(InboxMessage.status == "processing", InboxMessage.lease_until < now))
+
+
+def _claim_values(claimer: str, now: datetime) -> dict:
+    return dict(status="processing", lease_until=now + LEASE, attempts=InboxMessage.attempts + 1,
+                error=f"claimed by {claimer}"[:200])
+
+
+def _payload(incoming: Incoming) -> dict:
+    keys = ("event", "event_key", "pic_url", "lat", "lng")
+    return {k: getattr(incoming, k) for k in keys if getattr(incoming, k) is not None}
+
+
+def incoming_of(row: InboxMessage) -> Incoming:
+    """Rebuild the Incoming from a stored row (for the background worker)."""
+    p = row.payload or {}
+    return Incoming(channel=row.channel, sender=row.sender, msg_key=row.msg_key, msg_type=row.msg_type,
+                    text=row.content, chat_id=row.chat_id, event=p.get("event"), event_key=p.get("event_key"),
+                    pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"))

@@ -1,0 +1,24 @@
+"""A location message (latitude, longitude) to the grid whose centre is nearest, within reach."""
+from math import asin, cos, radians, sin, sqrt
+
+from core.settings import Settings
+
+REACH_KM = 1.5  # farther than this from every grid centre: not ours to guess
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in kilometres."""
+    lat1, lng1, lat2, lng2 = map(radians, (*a, *b))
+    h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lng2 - lng1) / 2) ** 2
+    return 2 * 6371 * asin(sqrt(h))
+
+
+def nearest_grid(settings: Settings, lat: float | None, lng: float | None) -> str | None:
+    """The id of the nearest grid with a configured centre, if within REACH_KM."""
+    if lat is None or lng is None:
+        return None
+    centred = [(distance_km((lat, lng), g.center), g.id) for _, g in settings.grids() if g.center]
+    if not centred:
+        return None
+    best_km, grid_id = min(centred)
+    return grid_id if best_km <= REACH_KM else None

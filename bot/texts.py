@@ -1,0 +1,32 @@
+"""What the bot says to residents, in Chinese."""
+from dispatch.api import Receipt, TicketView
+
+ASK_PLACE = "请问具体在哪个小区/几栋/哪个村组？"
+HELP = "您好，这里是网格哨。遇到需要处理的事，直接发文字或语音说明在哪、发生了什么即可；回复“查询”看办理进度。紧急情况请拨打110/119/120。"
+WELCOME = "欢迎关注网格哨！有事请直接发消息：写清楚在哪个小区/几栋/哪个村组、发生了什么，我们会派网格员或民警处理。回复“查询”可看进度。"
+EMERGENCY = "情况紧急请立即拨打110/119/120！"
+GAVE_UP_PLACE = "没有收到具体位置，已转值班室人工处理，编号 {number}。"
+NO_TICKETS = "您目前没有在办的事项。"
+PHOTO_ATTACHED = "照片已收到，已附到编号 {number}。"
+
+ROLE_WORDS = {"grid": "网格员", "police": "社区民警", "duty_offhours": "值班民警", "triage": "值班室"}
+
+
+def receipt_text(receipt: Receipt, emergency: bool) -> str:
+    """已受理，编号 GW-20261124-0012，网格员李明将联系您"""
+    if receipt.merged:
+        text = f"已收到，该问题已有居民反映，已并入编号 {receipt.number} 一并处理，进展会同步告知您。"
+    else:
+        who = ROLE_WORDS.get(receipt.route, "工作人员")
+        names = "、".join(receipt.assignee_names[:2]) if receipt.route != "triage" else ""
+        text = f"已受理，编号 {receipt.number}，{who}{names}将联系您。"
+    return f"{EMERGENCY}{text}" if emergency else text
+
+
+def status_text(tickets: list[TicketView]) -> str:
+    """The resident's open tickets, one line each."""
+    if not tickets:
+        return NO_TICKETS
+    lines = [f"{t.number} {t.status_text}" + (f"（{'、'.join(t.assignee_names)}）" if t.assignee_names else "")
+             for t in tickets[:5]]
+    return "您的事项：\n" + "\n".join(lines) + "\n回复“取消 编号”可撤销未签收的事项。"

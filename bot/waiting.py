@@ -1,0 +1,30 @@
+"""The report waiting for its place: kept in the database so a restart continues the same report."""
+from datetime import datetime
+
+from sqlmodel import Session
+
+from dispatch import deadlines
+from models import Conversation
+
+
+def wait_for_place(db: Session, resident_id: int, pending: dict, now: datetime, timeout) -> None:
+    """Remember the report and when to stop waiting for its place."""
+    conv = db.get(Conversation, resident_id) or Conversation(resident_id=resident_id)
+    conv.state, conv.pending, conv.expires_at, conv.updated_at = "awaiting_place", pending, now + timeout, now
+    db.add(conv)
+    deadlines.schedule(db, kind="ask_place", subject=str(resident_id), due_at=now + timeout,
+                       data={"asked_at": now.isoformat()})
+
+
+def waiting(db: Session, resident_id: int) -> Conversation | None:
+    """The resident's conversation if it is waiting for a place."""
+    conv = db.get(Conversation, resident_id)
+    return conv if conv and conv.state == "awaiting_place" and conv.pending else None
+
+
+def done(db: Session, conv: Conversation, now: datetime) -> dict:
+    """Stop waiting; return the pending report."""
+    pending = dict(conv.pending)
+    conv.state, conv.pending, conv.expires_at, conv.updated_at = "idle", {}, None, now
+    db.add(conv)
+    return pending

@@ -1,0 +1,32 @@
+"""A running callback app on the test store, with WeChat keys set and a fake clock."""
+import pytest
+
+from bot.context import BotContext
+from bot.routes import setup as bot_routes
+from core.workcal import WorkCalendar
+from dispatch.service import Dispatcher
+from tests.bot import wechat
+from tests.helpers import make_services
+from web.app import build_app
+
+
+@pytest.fixture
+def wechat_settings(settings):
+    w = settings.wechat
+    mp = w.mp.model_copy(update={"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES, "app_id": wechat.APP_ID})
+    work = w.work.model_copy(update={"token": wechat.WORK_TOKEN, "encoding_aes_key": wechat.WORK_AES,
+                                     "corp_id": wechat.CORP_ID})
+    return settings.model_copy(update={"wechat": w.model_copy(update={"mp": mp, "work": work})})
+
+
+@pytest.fixture
+def bot_ctx(wechat_settings, engine, clock, classifier):
+    calendar = WorkCalendar(wechat_settings.working_hours.periods, "chinese", wechat_settings.timezone)
+    dispatcher = Dispatcher(wechat_settings, engine, clock, calendar, instance="test")
+    return BotContext(wechat_settings, engine, clock, classifier, dispatcher, instance="test")
+
+
+@pytest.fixture
+async def client(aiohttp_client, bot_ctx):
+    services = make_services(bot_ctx.settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)
+    return await aiohttp_client(build_app(services, [lambda app, _s: bot_routes(app, bot_ctx)]))
