@@ -9,6 +9,7 @@ from bot.locate import nearest_grid
 from bot.people import resident_for
 from bot.photos import attach_resident_photo
 from core.clock import utc
+from dispatch import outbox
 from dispatch.api import Report
 from models import Resident
 from models.store import session
@@ -115,3 +116,24 @@ def _chit_chat(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
         db.add(row)
         db.commit()
     return Answer(texts.HELP)
+
+
+def give_up_on_place(ctx: BotContext, deadline, now) -> bool:
+    """No answer to "where?" in time: route by the registered address, else to human triage."""
+    resident_id = int(deadline.subject)
+    with session(ctx.engine) as db:
+        conv = waiting.waiting(db, resident_id)
+        if conv is None or utc(conv.expires_at) > now:
+            return False  # answered already, or asked again since
+        pending = waiting.done(db, conv, now)
+        resident = db.get(Resident, resident_id)
+        db.commit()
+    triage = ctx.classifier.classify(pending["text"])
+    answer = _submit(ctx, resident, pending.get("channel", resident.channel), pending.get("chat_id"),
+                     pending.get("inbox_id"), pending["text"], triage, grid_id=resident.home_grid_id)
+    with session(ctx.engine) as db:
+        outbox.push(db, key=f"gave_up:{resident_id}:{deadline.id}", audience="resident", recipient=str(resident_id),
+                    text=f"没有收到具体位置，已按现有信息派单。{answer.text}", now=now, ticket_id=answer.ticket_id,
+                    extra={"chat_id": pending["chat_id"]} if pending.get("chat_id") else None)
+        db.commit()
+    return True

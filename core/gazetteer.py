@@ -10,7 +10,7 @@ def gazetteer_entries(settings: Settings) -> list[dict]:
             entries.append(_entry(place, grid.id, village.id))
         for micro in grid.micro_grids:
             for place in micro.places:
-                entries.append(_entry(place, micro.id, village.id))
+                entries.append(_entry(place, micro.id, village.id) | {"micro": True})
         entries.append({"name": village.name, "aliases": list(village.aliases), "kind": "village",
                         "buildings": None, "grid_id": None, "village_id": village.id})
     return entries

@@ -87,4 +87,4 @@ class DispatchPort(Protocol):
         """Claim and fire due deadlines; return how many fired."""
 
     def on_deadline(self, kind: str, handler) -> None:
-        """Let another package own a deadline kind (bot/: ask_place); handler(db, deadline, now)."""
+        """Let another package own a deadline kind (bot/: ask_place); handler(deadline, now) -> bool."""

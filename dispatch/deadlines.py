@@ -49,12 +49,11 @@ def take(db: Session, deadline_id: int, claimer: str, now: datetime) -> Deadline
     return db.get(Deadline, deadline_id) if result.rowcount == 1 else None
 
 
-def release(engine: Engine, deadline_id: int, claimer: str, retry_at: datetime) -> None:
-    """Give a claim back after a failure, to be tried again at `retry_at`."""
+def retry(engine: Engine, deadline_id: int, retry_at: datetime) -> None:
+    """Put a deadline whose firing failed back to pending, to be tried again at `retry_at`."""
     with session(engine) as db:
-        db.exec(update(Deadline).where(Deadline.id == deadline_id, Deadline.claimed_by == claimer,
-                                       Deadline.status == "claimed")
-                .values(status="pending", due_at=retry_at, claimed_by=None, claimed_until=None))
+        db.exec(update(Deadline).where(Deadline.id == deadline_id, Deadline.status.in_(("claimed", "fired")))
+                .values(status="pending", due_at=retry_at, claimed_by=None, claimed_until=None, fired_at=None))
         db.commit()
 
 

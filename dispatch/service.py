@@ -104,7 +104,7 @@ class Dispatcher:
         return timers.tick(self.deps, now, self._handlers)
 
     def on_deadline(self, kind: str, handler) -> None:
-        """Let another package own a deadline kind: handler(db, deadline, now) -> bool."""
+        """Let another package own a deadline kind: handler(deadline, now) -> bool, run after it is marked fired."""
         self._handlers[kind] = handler
 
     def _only_open_ticket(self, member_id: str) -> int | None:

@@ -15,11 +15,13 @@ from models.store import session
 
 log = logging.getLogger(__name__)
 RETRY = timedelta(seconds=30)
-Handler = Callable[[Session, Deadline, datetime], bool]
+# Another package's deadline kind; it runs after the deadline is marked fired, in its own
+# transactions, and must be safe to run again (it is, if it raises).
+Handler = Callable[[Deadline, datetime], bool]
 
 
 def tick(deps: Deps, now: datetime, handlers: dict[str, Handler]) -> int:
-    """Fire every due deadline once; a failing one is released for a later retry."""
+    """Fire every due deadline once; a failing one goes back to pending for a later retry."""
     fired = 0
     for deadline_id in deadlines.claim(deps.engine, now, deps.instance, deps.settings.ticker.batch):
         try:
@@ -27,17 +29,19 @@ def tick(deps: Deps, now: datetime, handlers: dict[str, Handler]) -> int:
                 deadline = deadlines.take(db, deadline_id, deps.instance, now)
                 if deadline is None:
                     continue
-                fired += bool(_fire(deps, db, deadline, now, handlers))
+                foreign = handlers.get(deadline.kind)
+                if foreign is None:
+                    fired += bool(_fire(deps, db, deadline, now))
                 db.commit()
+            if foreign is not None:
+                fired += bool(foreign(deadline, now))
         except Exception:
             log.exception("deadline failed", extra={"deadline_id": deadline_id})
-            deadlines.release(deps.engine, deadline_id, deps.instance, now + RETRY)
+            deadlines.retry(deps.engine, deadline_id, now + RETRY)
     return fired
 
 
-def _fire(deps: Deps, db: Session, deadline: Deadline, now: datetime, handlers: dict[str, Handler]) -> bool:
-    if deadline.kind in handlers:
-        return handlers[deadline.kind](db, deadline, now)
+def _fire(deps: Deps, db: Session, deadline: Deadline, now: datetime) -> bool:
     ticket = db.get(Ticket, deadline.ticket_id) if deadline.ticket_id else None
     if ticket is None or deadline.cycle != ticket.cycle:
         return False  # stale: the ticket moved on to another cycle

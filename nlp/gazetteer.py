@@ -34,6 +34,7 @@ class Entry:
     low: int | None  # building range
     high: int | None
     is_alias: bool
+    micro: bool = False  # a micro-grid's place: more specific than its grid's
 
 
 class Gazetteer:
@@ -44,7 +45,7 @@ class Gazetteer:
 
     @classmethod
     def from_entries(cls, raw: list[dict]) -> "Gazetteer":
-        """Build from dicts {name, aliases, kind, buildings "1-12"|None, grid_id, village_id}."""
+        """Build from dicts {name, aliases, kind, buildings "1-12"|None, grid_id, village_id, micro}."""
         entries = []
         for item in raw:
             low = high = None
@@ -52,7 +53,7 @@ class Gazetteer:
                 low, high = (int(x) for x in item["buildings"].split("-"))
             for name, alias in [(item["name"], False)] + [(a, True) for a in item.get("aliases", [])]:
                 entries.append(Entry(name, cn_to_digits(name), item.get("kind", "landmark"), item.get("grid_id"),
-                                     item.get("village_id"), low, high, alias))
+                                     item.get("village_id"), low, high, alias, bool(item.get("micro"))))
         return cls(entries)
 
     def names(self) -> list[str]:
@@ -82,7 +83,7 @@ class Gazetteer:
         in_range = [e for e in matches if e.low is not None and number is not None and e.low <= number <= e.high]
         chosen = in_range or [e for e in matches if e.low is None or number is None] or matches
         # a micro-grid's narrow range beats its grid's wide one
-        return min(chosen, key=lambda e: ((e.high - e.low) if e.low is not None else 10**6, e.is_alias))
+        return min(chosen, key=lambda e: ((e.high - e.low) if e.low is not None else 10**6, not e.micro, e.is_alias))
 
     @staticmethod
     def _fits(entry: Entry, key: str) -> bool:

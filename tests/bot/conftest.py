@@ -26,7 +26,12 @@ def bot_ctx(wechat_settings, engine, clock, classifier):
     return BotContext(wechat_settings, engine, clock, classifier, dispatcher, instance="test")
 
 
-@pytest.fixture
-async def client(aiohttp_client, bot_ctx):
+async def build_client(aiohttp_client, bot_ctx):
+    """A fresh application around the same store: what a restart looks like from outside."""
     services = make_services(bot_ctx.settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)
     return await aiohttp_client(build_app(services, [lambda app, _s: bot_routes(app, bot_ctx)]))
+
+
+@pytest.fixture
+async def client(aiohttp_client, bot_ctx):
+    return await build_client(aiohttp_client, bot_ctx)

@@ -1,0 +1,83 @@
+"""The conversation with a resident, through the real callback: where?, restarts, commands, silence."""
+import xmltodict
+from sqlmodel import select
+
+from bot.conversation import give_up_on_place
+from models import Outbox, Ticket
+from models.store import session
+from tests.bot import wechat
+
+
+async def say(client, clock, sender: str, content: str, msg_id: int) -> str | None:
+    ts = int(clock.now().timestamp())
+    query, body = wechat.mp_safe(wechat.text_xml(sender, content, msg_id, ts), ts)
+    text = await (await client.post("/wechat/mp", params=query, data=body)).text()
+    return None if text == "success" else xmltodict.parse(wechat.decrypt_reply(text))["xml"]["Content"]
+
+
+def tickets(engine) -> list[Ticket]:
+    with session(engine) as db:
+        return db.exec(select(Ticket)).all()
+
+
+async def test_missing_place_is_asked_once_and_the_answer_completes_the_same_report(client, clock, engine):
+    assert await say(client, clock, "oWang", "有条大狗天天追着小孩咬 太吓人了", 11) == "请问具体在哪个小区/几栋/哪个村组？"
+    assert tickets(engine) == []
+    reply = await say(client, clock, "oWang", "锦绣花园15栋楼下", 12)
+    [ticket] = tickets(engine)
+    assert reply.startswith(f"已受理，编号 {ticket.number}")
+    assert (ticket.category, ticket.grid_id, ticket.place) == ("stray_animal", "gh-2-b", "锦绣花园15栋楼下")
+
+
+async def test_a_restart_between_the_question_and_the_answer_continues(aiohttp_client, client, clock, engine, bot_ctx):
+    assert "请问具体在哪" in await say(client, clock, "oZhou", "路灯坏了好几天了 晚上黑漆漆的", 21)
+    await client.close()  # the service stops...
+    from tests.bot.conftest import build_client
+    restarted = await build_client(aiohttp_client, bot_ctx)  # ...and starts again with the same database
+    reply = await say(restarted, clock, "oZhou", "桂花苑5栋门口", 22)
+    [ticket] = tickets(engine)
+    assert "已受理" in reply and ticket.grid_id == "gh-1" and "路灯" in ticket.text
+
+
+async def test_no_answer_in_time_routes_to_human_triage_and_tells_the_resident(client, clock, engine, bot_ctx):
+    bot_ctx.dispatcher.on_deadline("ask_place", lambda d, now: give_up_on_place(bot_ctx, d, now))
+    await say(client, clock, "oMa", "垃圾好几天没人收了 臭死了", 31)
+    clock.advance("11m")
+    assert bot_ctx.dispatcher.tick(clock.now()) >= 1
+    [ticket] = tickets(engine)
+    assert ticket.route == "triage"
+    with session(engine) as db:
+        told = db.exec(select(Outbox).where(Outbox.channel == "resident")).all()
+    assert any("没有收到具体位置" in o.payload["text"] for o in told)
+
+
+async def test_an_emergency_is_advised_at_once_and_pages_the_duty_officer(client, clock, engine):
+    reply = await say(client, clock, "oSun", "救命 翠湖苑2栋有人拿刀砍人", 41)
+    assert reply.startswith("情况紧急请立即拨打110/119/120！已受理")
+    with session(engine) as db:
+        pages = db.exec(select(Outbox).where(Outbox.recipient == "zb_sun")).all()
+    assert any("【紧急警情】" in p.payload["text"] for p in pages)
+
+
+async def test_status_cancel_and_followup_commands(client, clock, engine, bot_ctx):
+    await say(client, clock, "oLiu", "桂花苑3栋楼道有人给电瓶车充电 线拉得到处都是", 51)
+    [ticket] = tickets(engine)
+    status = await say(client, clock, "oLiu", "查询", 52)
+    assert ticket.number in status and "已派单" in status
+    assert "已撤销" in await say(client, clock, "oLiu", f"取消 {ticket.number}", 53)
+    await say(client, clock, "oLiu", "锦绣里2栋的路灯坏了", 54)
+    second = max(tickets(engine), key=lambda t: t.id)
+    worker = {"黄伟": "wg_huangwei", "徐磊": "wg_xulei"}
+    progress = await say(client, clock, "oLiu", "进度", 55)
+    holder = next(w for name, w in worker.items() if name in progress)
+    bot_ctx.dispatcher.member_text(holder, f"办结 {second.id} 已换新灯泡")
+    reply = await say(client, clock, "oLiu", "不满意 还是不亮", 56)
+    assert "重新派单" in reply
+    with session(engine) as db:
+        assert db.get(Ticket, second.id).status == "dispatched"
+
+
+async def test_group_chit_chat_gets_no_reply_at_all(client, clock, engine):
+    ts = int(clock.now().timestamp())
+    query, body = wechat.mp_safe(wechat.text_xml("oGroupie", "大家早上好", 61, ts, chat_id="wrGroup1"), ts)
+    assert await (await client.post("/wechat/mp", params=query, data=body)).text() == "success"
