@@ -82,7 +82,49 @@ def build_services(settings, clock=None, engine=None):
         ticker=Ticker(clock, settings.ticker.interval, metrics),
     )
     services.classifier = build_classifier(settings)
+    wire_parts(services)
     return services
+
+
+def wire_parts(services):
+    """Dispatch, the bot and their ticker steps, on top of the core services."""
+    from bot.context import BotContext
+    from bot.conversation import give_up_on_place
+    from bot.handle import sweep
+    from dispatch.service import Dispatcher
+
+    s = services
+    dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics)
+    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, dispatcher.deps.instance)
+    dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
+    s.parts.update(dispatcher=dispatcher, bot=bot)
+    s.ticker.add_step("deadlines", dispatcher.tick)
+    s.ticker.add_step("inbox", lambda now: sweep(bot, now))
+
+
+def route_setups(services):
+    """Each package's routes, in the order they are added."""
+    from bot import demo, routes
+
+    setups = [lambda app, s: routes.setup(app, s.parts["bot"])]
+    if services.settings.demo.enabled:
+        setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
+    return setups
+
+
+async def start_sender(services) -> None:
+    """The outbox sender needs an HTTP client session, which lives on the running loop."""
+    import aiohttp
+
+    from bot.sender import Sender
+    from bot.tokens import TokenCache
+    from bot.transports import Transports
+
+    http = aiohttp.ClientSession()
+    services.parts["http"] = http
+    sender = Sender(services.parts["bot"], Transports(services.settings, http, TokenCache(services.engine,
+                                                                                          services.clock)))
+    services.ticker.add_step("outbox", sender.step)
 
 
 def serve(settings) -> int:
@@ -101,13 +143,16 @@ def serve(settings) -> int:
         return 3
     migrate(services.engine)
     sync_directory(services.engine, settings)
-    app = build_app(services)
+    app = build_app(services, route_setups(services))
 
     async def start_ticker(_app):
+        await start_sender(services)
         services.ticker.start()
 
     async def stop_ticker(_app):
         services.ticker.stop()
+        if "http" in services.parts:
+            await services.parts["http"].close()
 
     app.on_startup.append(start_ticker)
     app.on_cleanup.append(stop_ticker)

@@ -1,5 +1,5 @@
 """Prometheus metrics, on a registry owned by the running service (not the global one)."""
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 
 class Metrics:
@@ -17,4 +17,3 @@ class Metrics:
         self.outbox = Counter("gw_outbox_total", "Outbound deliveries", ["channel", "outcome"], registry=r)
         self.tick_seconds = Histogram("gw_tick_seconds", "Duration of one ticker cycle", registry=r)
         self.tick_errors = Counter("gw_tick_errors_total", "Ticker steps that raised", ["step"], registry=r)
-        self.open_tickets = Gauge("gw_open_tickets", "Tickets not yet closed", registry=r)

@@ -38,9 +38,10 @@ class Ticker:
         started, done = time.perf_counter(), 0
         for name, step in self.steps:
             try:
-                result = step(self.clock.now())
-                if asyncio.iscoroutine(result):
-                    result = await result
+                if asyncio.iscoroutinefunction(step):
+                    result = await step(self.clock.now())
+                else:  # blocking database work stays off the event loop
+                    result = await asyncio.to_thread(step, self.clock.now())
                 done += int(result or 0)
             except Exception:
                 log.exception("ticker step failed", extra={"step": name})

@@ -1,0 +1,110 @@
+"""The outbox sender: claim due rows, deliver, retry with backoff and jitter, give up loudly."""
+import asyncio
+import logging
+import random
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import select
+
+from bot.transports import Address, Transports
+from bot.wechat_api import ApiError
+from dispatch import outbox
+from models import Member, Outbox, Resident
+from models.rows import claim_rows
+from models.store import session
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 8
+
+
+class Sender:
+    """One ticker step: deliver what is due in the outbox."""
+
+    def __init__(self, ctx, transports: Transports, batch: int = 50, rng: random.Random | None = None):
+        self.ctx, self.transports, self.batch = ctx, transports, batch
+        self.rng = rng or random.Random()
+
+    async def step(self, now: datetime) -> int:
+        """Deliver up to `batch` due messages; return how many were sent."""
+        engine = self.ctx.engine
+        due = or_(and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),
+                  and_(Outbox.status == "sending", Outbox.lease_until < now))
+        ids = await asyncio.to_thread(claim_rows, engine, Outbox, due,
+                                      dict(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1),
+                                      Outbox.next_attempt_at, self.batch)
+        sent = 0
+        for row_id in ids:
+            sent += await self._deliver(row_id, now)
+        return sent
+
+    async def _deliver(self, row_id: int, now: datetime) -> int:
+        row, address, busy = await asyncio.to_thread(self._prepare, row_id, now)
+        if busy:
+            await asyncio.to_thread(self._finish, row_id, "pending", now + timedelta(seconds=20), "rate limited")
+            return 0
+        try:
+            await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
+        except ApiError as error:
+            await asyncio.to_thread(self._failed, row, error, now)
+            return 0
+        await asyncio.to_thread(self._finish, row_id, "sent", None, None, now)
+        self._count(address.transport, "sent")
+        return 1
+
+    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, bool]:
+        rate = self.ctx.settings.wechat.send_rate_per_minute
+        with session(self.ctx.engine) as db:
+            row = db.get(Outbox, row_id)
+            address = self._address(db, row)
+            recent = db.exec(select(func.count()).select_from(Outbox).where(
+                Outbox.recipient == row.recipient, Outbox.channel == row.channel, Outbox.status == "sent",
+                Outbox.sent_at >= now - timedelta(minutes=1))).one()
+        return row, address, address.transport != "demo" and recent >= rate
+
+    def _address(self, db, row: Outbox) -> Address:
+        t = self.transports
+        if row.channel == "member":
+            member = db.get(Member, row.recipient)
+            return Address("work", member.wechat_id) if t.work_ready and member else Address("demo", row.recipient)
+        if row.channel == "resident":
+            resident = db.get(Resident, int(row.recipient))
+            if resident and resident.channel == "mp" and t.mp_ready:
+                return Address("mp", resident.external_id)
+            if resident and resident.channel == "work" and t.work_ready:
+                return Address("work", resident.external_id)
+            return Address("demo", row.recipient)
+        return Address("webhook", "supervisors") if t.webhook_key else Address("demo", row.recipient)
+
+    def _failed(self, row: Outbox, error: ApiError, now: datetime) -> None:
+        if error.transient and row.attempts < MAX_ATTEMPTS:
+            # exponential backoff with jitter, so many failed rows don't all return at once
+            delay = min(600, 5 * 2 ** (row.attempts - 1)) * self.rng.uniform(0.8, 1.2)
+            self._finish(row.id, "pending", now + timedelta(seconds=delay), str(error))
+            self._count(row.channel, "retry")
+            return
+        self._finish(row.id, "failed", None, str(error))
+        self._count(row.channel, "failed")
+        log.error("delivery failed for good", extra={"outbox_id": row.id, "error": str(error)})
+        if not row.idem_key.startswith("alert:"):
+            with session(self.ctx.engine) as db:
+                outbox.to_members(db, list(self.ctx.settings.station.supervisors), key=f"alert:{row.idem_key}",
+                                  text=f"【消息发送失败】发给 {row.recipient} 的消息未能送达（{error}），请电话联系。\n"
+                                       f"{row.payload.get('text', '')[:100]}", now=now, ticket_id=row.ticket_id)
+                db.commit()
+
+    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None) -> None:
+        with session(self.ctx.engine) as db:
+            row = db.get(Outbox, row_id)
+            row.status, row.last_error, row.lease_until = status, error, None
+            if retry_at:
+                row.next_attempt_at = retry_at
+            if sent_at:
+                row.sent_at = sent_at
+            db.add(row)
+            db.commit()
+
+    def _count(self, channel: str, outcome: str) -> None:
+        if self.ctx.metrics:
+            self.ctx.metrics.outbox.labels(channel, outcome).inc()

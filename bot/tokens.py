@@ -1,0 +1,58 @@
+"""access_token shared by every instance through the database, so they don't invalidate each other."""
+import asyncio
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+
+from core.clock import utc
+from models import SharedValue
+from models.store import session
+
+EARLY = timedelta(minutes=5)  # refresh before expiry; WeChat keeps the old token valid a short while
+
+
+class TokenCache:
+    """Read the shared token; refresh it (once, under a row lock on PostgreSQL) when missing or old."""
+
+    def __init__(self, engine, clock):
+        self.engine, self.clock = engine, clock
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def get(self, name: str, fetch) -> str:
+        """A valid token for `name`; `fetch()` is awaited only if none is stored."""
+        cached = await asyncio.to_thread(self._read, name)
+        if cached:
+            return cached
+        async with self._locks.setdefault(name, asyncio.Lock()):
+            cached = await asyncio.to_thread(self._read, name)
+            if cached:
+                return cached
+            token, lifetime = await fetch()
+            await asyncio.to_thread(self._write, name, token, self.clock.now() + timedelta(seconds=lifetime))
+            return token
+
+    async def invalidate(self, name: str, token: str) -> None:
+        """Forget the token WeChat just refused (only if it is still the stored one)."""
+        await asyncio.to_thread(self._forget, name, token)
+
+    def _read(self, name: str) -> str | None:
+        with session(self.engine) as db:
+            row = db.get(SharedValue, f"token:{name}")
+        if row and row.expires_at and utc(row.expires_at) - EARLY > self.clock.now():
+            return row.value
+        return None
+
+    def _write(self, name: str, token: str, expires_at: datetime) -> None:
+        with session(self.engine) as db:
+            row = db.exec(select(SharedValue).where(SharedValue.key == f"token:{name}").with_for_update()).first()
+            row = row or SharedValue(key=f"token:{name}", value="")
+            row.value, row.expires_at, row.updated_at = token, expires_at, self.clock.now()
+            db.add(row)
+            db.commit()
+
+    def _forget(self, name: str, token: str) -> None:
+        with session(self.engine) as db:
+            row = db.get(SharedValue, f"token:{name}")
+            if row and row.value == token:
+                db.delete(row)
+                db.commit()

@@ -1,0 +1,122 @@
+"""Outbound delivery against the fake WeChat server: tokens, retries, give-ups, rate limits."""
+import random
+
+import aiohttp
+import pytest
+from sqlmodel import select
+
+from bot.context import BotContext
+from core.clock import utc
+from bot.sender import Sender
+from bot.tokens import TokenCache
+from bot.transports import Transports
+from dispatch import outbox
+from models import Outbox, Resident
+from models.store import session
+from tests.fakes.wechat_server import FakeWeChat
+
+
+@pytest.fixture
+async def fake(aiohttp_server):
+    fake = FakeWeChat()
+    fake.server = await aiohttp_server(fake.app())
+    return fake
+
+
+@pytest.fixture
+async def sender(fake, settings, engine, clock):
+    base = str(fake.server.make_url("/"))
+    w = settings.wechat
+    configured = settings.model_copy(update={"wechat": w.model_copy(update={
+        "work": w.work.model_copy(update={"corp_id": "wwcorp", "secret": "s", "agent_id": 1000002,
+                                          "api_base_url": base, "supervisors_webhook_key": "robotkey"}),
+        "mp": w.mp.model_copy(update={"app_id": "wxapp", "app_secret": "s", "api_base_url": base})})})
+    ctx = BotContext(configured, engine, clock, None, None)
+    async with aiohttp.ClientSession() as http:
+        yield Sender(ctx, Transports(configured, http, TokenCache(engine, clock)), rng=random.Random(1))
+
+
+def queue(engine, clock, key: str, audience: str, recipient: str, text: str, card=None):
+    with session(engine) as db:
+        outbox.push(db, key=key, audience=audience, recipient=recipient, text=text, now=clock.now(), card=card)
+        db.commit()
+
+
+def rows(engine) -> dict[str, Outbox]:
+    with session(engine) as db:
+        return {r.idem_key: r for r in db.exec(select(Outbox)).all()}
+
+
+async def test_it_delivers_cards_texts_and_group_messages(sender, fake, engine, clock):
+    card = {"title": "【新工单】GW-20261124-0001", "description": "楼道充电", "number": "GW-20261124-0001",
+            "buttons": [{"key": "accept:1", "text": "接单"}]}
+    queue(engine, clock, "t1:task:wg_li", "member", "wg_li", "【新工单】", card=card)
+    queue(engine, clock, "g1", "supervisors_group", "supervisors", "【督办】GW-1")
+    assert await sender.step(clock.now()) == 2
+    [task] = [s for s in fake.sent if s.to == "LiMing"]
+    assert task.body["template_card"]["button_list"] == [{"text": "接单", "style": 1, "key": "accept:1"}]
+    assert fake.to("webhook") == ["【督办】GW-1"]
+    assert {r.status for r in rows(engine).values()} == {"sent"}
+    assert await sender.step(clock.now()) == 0  # nothing is sent twice
+
+
+async def test_an_expired_token_is_refreshed_and_the_message_still_goes(sender, fake, engine, clock):
+    queue(engine, clock, "a", "member", "wg_li", "one")
+    await sender.step(clock.now())
+    fake.expire_tokens()
+    queue(engine, clock, "b", "member", "wg_li", "two")
+    assert await sender.step(clock.now()) == 1
+    assert fake.to("LiMing") == ["one", "two"] and fake.token_calls == 2
+
+
+async def test_transient_errors_back_off_and_retry(sender, fake, engine, clock):
+    fake.fail_next(45009, "http500", -1)
+    queue(engine, clock, "c", "member", "wg_li", "retry me")
+    for _ in range(3):
+        assert await sender.step(clock.now()) == 0
+        row = rows(engine)["c"]
+        assert row.status == "pending" and utc(row.next_attempt_at) > clock.now()
+        assert await sender.step(clock.now()) == 0  # not before its time
+        clock.advance("2m")
+    assert await sender.step(clock.now()) == 1
+    assert fake.to("LiMing") == ["retry me"] and rows(engine)["c"].attempts == 4
+
+
+async def test_a_permanent_error_fails_the_row_and_alerts_a_supervisor(sender, fake, engine, clock):
+    fake.fail_next(60011)
+    queue(engine, clock, "d", "member", "wg_li", "nobody home")
+    await sender.step(clock.now())
+    assert rows(engine)["d"].status == "failed" and "60011" in rows(engine)["d"].last_error
+    await sender.step(clock.now())
+    assert any("消息发送失败" in t for t in fake.to("ChenSuo"))
+
+
+async def test_residents_get_customer_service_messages(sender, fake, engine, clock):
+    with session(engine) as db:
+        resident = Resident(channel="mp", external_id="oWangAyi", created_at=clock.now())
+        db.add(resident)
+        db.commit()
+    queue(engine, clock, "e", "resident", str(resident.id), "已办结")
+    await sender.step(clock.now())
+    assert [s.api for s in fake.sent] == ["mp"] and fake.to("oWangAyi") == ["已办结"]
+
+
+async def test_a_busy_recipient_is_rate_limited(sender, fake, engine, clock, settings):
+    limit = settings.wechat.send_rate_per_minute
+    for i in range(limit + 5):
+        queue(engine, clock, f"r{i}", "member", "wg_li", f"m{i}")
+    await sender.step(clock.now())
+    assert len(fake.to("LiMing")) == limit
+    clock.advance("61s")
+    await sender.step(clock.now())
+    assert len(fake.to("LiMing")) == limit + 5
+
+
+async def test_two_instances_share_one_token(sender, fake, engine, clock, settings):
+    queue(engine, clock, "f", "member", "wg_li", "x")
+    await sender.step(clock.now())
+    async with aiohttp.ClientSession() as http:
+        other = Sender(sender.ctx, Transports(sender.ctx.settings, http, TokenCache(engine, clock)))
+        queue(engine, clock, "g", "member", "wg_li", "y")
+        assert await other.step(clock.now()) == 1
+    assert fake.token_calls == 1
