@@ -92,14 +92,18 @@ def wire_parts(services):
     from bot.conversation import give_up_on_place
     from bot.handle import sweep
     from dispatch.service import Dispatcher
+    from duties.runner import Duties
+    from duties.visits import visit_command
 
     s = services
     dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics)
     bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, dispatcher.deps.instance)
     dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
     s.parts.update(dispatcher=dispatcher, bot=bot)
+    dispatcher.on_member_text(visit_command(dispatcher))
     s.ticker.add_step("deadlines", dispatcher.tick)
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
+    s.ticker.add_step("duties", Duties(dispatcher).step)
 
 
 def route_setups(services):
@@ -132,6 +136,7 @@ def serve(settings) -> int:
     from aiohttp import web
 
     from models.store import StoreLocked, lock_single_instance, migrate
+    from duties.register import sync_register
     from models.sync import sync_directory
     from web.app import build_app
 
@@ -143,6 +148,7 @@ def serve(settings) -> int:
         return 3
     migrate(services.engine)
     sync_directory(services.engine, settings)
+    sync_register(services.engine, settings, services.clock.now())
     app = build_app(services, route_setups(services))
 
     async def start_ticker(_app):

@@ -1,0 +1,85 @@
+"""Recurring duties with the fake clock: visits, lapses, duties on school days, digests once."""
+from sqlmodel import select
+
+from duties.register import sync_register
+from duties.runner import Duties
+from duties.visits import visit_command
+from models import Outbox, ScheduleRun, Ticket, Visit
+from models.store import session
+from tests.dispatch.conftest import World
+
+
+def setup_world(settings, engine, clock):
+    world = World(settings, engine, clock)
+    sync_register(engine, settings, clock.now())
+    world.dispatcher.on_member_text(visit_command(world.dispatcher))
+    return world, Duties(world.dispatcher)
+
+
+def visit_tasks(engine, person_id: str) -> list[Ticket]:
+    with session(engine) as db:
+        return [t for t in db.exec(select(Ticket).where(Ticket.category == "visit")).all()
+                if t.triage.get("source") == f"watch:{person_id}"]
+
+
+def test_a_lapsed_interval_creates_exactly_one_visit_task_that_escalates(settings, engine, clock):
+    world, duties = setup_world(settings, engine, clock)
+    clock.advance("1d23h")
+    duties.step(clock.now())
+    assert visit_tasks(engine, "w-wang") == []
+    clock.advance("1h")  # two days since 王秀英 was last seen
+    duties.step(clock.now())
+    duties.step(clock.now())
+    [task] = visit_tasks(engine, "w-wang")
+    assert task.status == "dispatched" and "王秀英" in task.text
+    world.expect("wg_li", "【两天必见面】")
+    world.advance("15m")
+    world.expect("wz_zhang", "【超时提醒】")  # the same ladder as any ticket
+
+
+def test_a_recorded_visit_closes_the_task_and_resets_the_interval(settings, engine, clock):
+    world, duties = setup_world(settings, engine, clock)
+    clock.advance("2d")
+    duties.step(clock.now())
+    outcome = world.dispatcher.member_text("wg_li", "见面 王奶奶 身体挺好 饭也吃了")
+    assert outcome.ok and "已记录与王秀英见面" in outcome.message
+    [task] = visit_tasks(engine, "w-wang")
+    with session(engine) as db:
+        assert db.get(Ticket, task.id).status == "resolved"
+        assert db.exec(select(Visit)).one().note == "身体挺好 饭也吃了"
+    clock.advance("1d23h")
+    duties.step(clock.now())
+    assert len(visit_tasks(engine, "w-wang")) == 1  # the interval restarted at the visit
+    assert not world.dispatcher.member_text("wg_li", "见面 张三").ok
+
+
+def test_a_school_day_duty_fires_once_and_a_holiday_skips_it(settings, engine, clock):
+    world, duties = setup_world(settings, engine, clock)
+    clock.set(clock.now().replace(hour=23, minute=35))  # 07:35 on Wednesday 2026-11-25 in Shanghai
+    duties.step(clock.now())
+    duties.step(clock.now())
+    with session(engine) as db:
+        runs = db.exec(select(ScheduleRun).where(ScheduleRun.schedule == "duty:school-gate")).all()
+    assert [r.slot for r in runs] == ["2026-11-25T07:30"]
+    world.expect("wg_tangli", "柳溪小学护学岗")
+    from datetime import datetime, timezone
+    clock.set(datetime(2026, 10, 1, 23, 35, tzinfo=timezone.utc))  # 07:35 on 2 October: National Day holiday
+    duties.step(clock.now())
+    with session(engine) as db:
+        assert len(db.exec(select(ScheduleRun).where(ScheduleRun.schedule == "duty:school-gate")).all()) == 1
+
+
+def test_the_daily_digest_goes_once_per_supervisor_even_with_two_instances(settings, engine, clock):
+    world, first = setup_world(settings, engine, clock)
+    world.report("王阿姨", "桂花苑3栋楼道有人给电瓶车充电", category="safety_hazard", kind="non_police",
+                 urgency="urgent", location="桂花苑3栋楼道", grid_id="gh-1")
+    second = Duties(World(settings, engine, clock).dispatcher)
+    clock.set(clock.now().replace(hour=0, minute=5))  # 08:05 in Shanghai
+    assert first.step(clock.now()) >= 2
+    second.step(clock.now())
+    first.step(clock.now())
+    with session(engine) as db:
+        digests = db.exec(select(Outbox).where(Outbox.idem_key.like("digest:%"))).all()
+    assert sorted(d.recipient for d in digests) == ["sz_chen", "sz_lin"]
+    # the report, today's school-gate duty and Monday's venue check (still inside its 2-day window)
+    assert "新增 3 件" in digests[0].payload["text"] and "桂花社区第一网格 1" in digests[0].payload["text"]
