@@ -1,6 +1,7 @@
 """One inbound message, end to end: store once, process once, and the same answer on retries."""
 import asyncio
 import logging
+import time
 
 from bot import inbox
 from bot.conversation import Answer, answer_resident
@@ -24,12 +25,16 @@ def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
 
 
 def receive_sync(ctx: BotContext, msg: Incoming) -> str | None:
-    """Store, claim and process; a retry gets the stored reply (or None while another has it)."""
-    now = ctx.clock.now()
-    row, created = inbox.store(ctx.engine, msg, now)
+    """Store, then claim and process; a retry gets the stored reply (or None while another has it)."""
+    row, created = inbox.store(ctx.engine, msg, ctx.clock.now())
+    return answer_stored(ctx, msg, row, created)
+
+
+def answer_stored(ctx: BotContext, msg: Incoming, row, created: bool) -> str | None:
+    """Process a stored message unless it was answered already or someone else holds it."""
     if not created and row.status in ("done", "failed"):
         return row.reply
-    if not inbox.claim_one(ctx.engine, row.id, ctx.instance, now):
+    if not inbox.claim_one(ctx.engine, row.id, ctx.instance, ctx.clock.now()):
         return None  # another request or the worker is processing it right now
     try:
         answer = process(ctx, msg, row.id)
@@ -46,10 +51,16 @@ def receive_sync(ctx: BotContext, msg: Incoming) -> str | None:
 
 
 async def receive(ctx: BotContext, msg: Incoming) -> str | None:
-    """receive_sync off the event loop, within the reply budget; late answers go out as messages."""
-    task = asyncio.ensure_future(asyncio.to_thread(receive_sync, ctx, msg))
+    """Store the message (always, before answering), then process it within the reply budget.
+
+    If processing takes longer than WeChat waits, the callback answers "success" and the
+    answer goes out later through the outbox; the stored row is never lost either way.
+    """
+    started = time.monotonic()
+    row, created = await asyncio.to_thread(inbox.store, ctx.engine, msg, ctx.clock.now())
+    task = asyncio.ensure_future(asyncio.to_thread(answer_stored, ctx, msg, row, created))
     try:
-        return await asyncio.wait_for(asyncio.shield(task), REPLY_BUDGET_S)
+        return await asyncio.wait_for(asyncio.shield(task), max(0.1, REPLY_BUDGET_S - (time.monotonic() - started)))
     except asyncio.TimeoutError:
         task.add_done_callback(lambda t: _send_late(ctx, msg, t))
         return None

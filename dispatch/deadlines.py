@@ -43,9 +43,9 @@ def claim(engine: Engine, now: datetime, claimer: str, batch: int) -> list[int]:
 
 def take(db: Session, deadline_id: int, claimer: str, now: datetime) -> Deadline | None:
     """Mark a claimed deadline fired in the current transaction; None if it is no longer ours."""
-    result = db.exec(update(Deadline).where(Deadline.id == deadline_id, Deadline.status == "claimed",
-                                            Deadline.claimed_by == claimer)
-                     .values(status="fired", fired_at=now))
+    result = db.connection().execute(update(Deadline).where(Deadline.id == deadline_id, Deadline.status == "claimed",
+                                                            Deadline.claimed_by == claimer)
+                                     .values(status="fired", fired_at=now))
     return db.get(Deadline, deadline_id) if result.rowcount == 1 else None
 
 

@@ -21,23 +21,38 @@ Handler = Callable[[Deadline, datetime], bool]
 
 
 def tick(deps: Deps, now: datetime, handlers: dict[str, Handler]) -> int:
-    """Fire every due deadline once; a failing one goes back to pending for a later retry."""
-    fired = 0
-    for deadline_id in deadlines.claim(deps.engine, now, deps.instance, deps.settings.ticker.batch):
+    """Fire every due deadline once; a failing one goes back to pending for a later retry.
+
+    A claimed batch is fired in one transaction (one commit, not one per deadline), each
+    deadline inside its own savepoint so that one failure does not undo the others.
+    """
+    fired, failed, foreign = 0, [], []
+    ids = deadlines.claim(deps.engine, now, deps.instance, deps.settings.ticker.batch)
+    if not ids:
+        return 0
+    with session(deps.engine) as db:
+        for deadline_id in ids:
+            try:
+                with db.begin_nested():
+                    deadline = deadlines.take(db, deadline_id, deps.instance, now)
+                    if deadline is None:
+                        continue
+                    if deadline.kind in handlers:
+                        foreign.append(deadline)
+                    else:
+                        fired += bool(_fire(deps, db, deadline, now))
+            except Exception:
+                log.exception("deadline failed", extra={"deadline_id": deadline_id})
+                failed.append(deadline_id)
+        db.commit()
+    for deadline in foreign:
         try:
-            with session(deps.engine) as db:
-                deadline = deadlines.take(db, deadline_id, deps.instance, now)
-                if deadline is None:
-                    continue
-                foreign = handlers.get(deadline.kind)
-                if foreign is None:
-                    fired += bool(_fire(deps, db, deadline, now))
-                db.commit()
-            if foreign is not None:
-                fired += bool(foreign(deadline, now))
+            fired += bool(handlers[deadline.kind](deadline, now))
         except Exception:
-            log.exception("deadline failed", extra={"deadline_id": deadline_id})
-            deadlines.retry(deps.engine, deadline_id, now + RETRY)
+            log.exception("deadline handler failed", extra={"deadline_id": deadline.id})
+            failed.append(deadline.id)
+    for deadline_id in failed:
+        deadlines.retry(deps.engine, deadline_id, now + RETRY)
     return fired
 
 

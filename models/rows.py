@@ -14,7 +14,10 @@ def insert_ignore(db: Session, model: type[SQLModel], values: dict, conflict: li
     statement = (dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
                  .returning(key))
     # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
-    return db.exec(statement).first() is not None
+    # Executed on the connection (Core), not through the ORM's bulk-insert machinery: it is
+    # on the escalation hot path, and the ORM adds a millisecond per row for nothing here.
+    db.flush()
+    return db.connection().execute(statement).first() is not None
 
 
 def claim_rows(engine, model, due, claimer_values: dict, order_by, batch: int) -> list[int]:

@@ -5,16 +5,18 @@ vocabularies, IDF weights and coefficients (numpy .npz, no pickle), so it loads 
 with any scikit-learn version and stays small enough to live in the repository.
 """
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "model" / "triage.npz"
 HEADS = ("report", "category", "urgency")
+_SPACES = re.compile(r"\s\s+")  # sklearn folds runs of whitespace before taking n-grams
 
 
 def _char_vectorizer(**kw) -> TfidfVectorizer:
@@ -49,10 +51,38 @@ class TriageModel:
 
     def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, heads: dict[str, LinearHead]):
         self.chars, self.words, self.heads = chars, words, heads
+        self._index = None
 
     def features(self, texts: list[str], tokens: list[list[str]]):
-        """The sparse feature matrix for clean texts and their words."""
-        return hstack([self.chars.transform(texts), self.words.transform(tokens)]).tocsr()
+        """The sparse feature matrix for clean texts and their words (same values as sklearn's transform).
+
+        Computed directly from the vocabularies: scikit-learn's transform costs ~2 ms per call
+        whatever the batch size, which is most of the time of classifying one message.
+        """
+        if self._index is None:
+            self._index = (self.chars.vocabulary_, np.asarray(self.chars.idf_, dtype=np.float32),
+                           self.words.vocabulary_, np.asarray(self.words.idf_, dtype=np.float32),
+                           len(self.chars.vocabulary_))
+        chars, char_idf, words, word_idf, offset = self._index
+        data, indices, indptr = [], [], [0]
+        for text, toks in zip(texts, tokens):
+            text = _SPACES.sub(" ", text.lower())
+            grams = (text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1))
+            for vocab, idf, items, shift in ((chars, char_idf, grams, 0), (words, word_idf, toks, offset)):
+                counts: dict[int, int] = {}
+                for item in items:
+                    j = vocab.get(item)
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+                if counts:
+                    cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+                    vals = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * idf[cols]
+                    vals /= np.sqrt(np.dot(vals, vals))
+                    indices.extend((cols + shift).tolist())
+                    data.extend(vals.tolist())
+            indptr.append(len(indices))
+        return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
+                          shape=(len(texts), offset + len(words)))
 
     @classmethod
     def train(cls, texts, tokens, is_report, categories, urgencies, c: float = 8.0) -> "TriageModel":
