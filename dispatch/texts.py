@@ -45,18 +45,15 @@ def silent_reminder(t: Ticket, window: timedelta) -> str:
             f"{format_duration(window)}内无回复将收回重派。")
 
 
+REPORTER_UPDATES = {
+    "accepted": "您反映的问题（编号 {number}）已由{who}签收，正在处理。",
+    "resolved": "您反映的问题（编号 {number}）已办结：{note}。",
+    "followup": "请问您对编号 {number} 的处理结果满意吗？请回复“满意”或“不满意+原因”。",
+    "reopened": "收到您的意见，编号 {number} 已重新派单办理。",
+}
+
+
 def reporter_update(t: Ticket, event: str, who: str = "", note: str = "") -> str:
     """What the reporter hears at each step."""
-    if event == "accepted":
-        return f"您反映的问题（编号 {t.number}）已由{who}签收，正在处理。"
-    if event == "resolved":
-        return f"您反映的问题（编号 {t.number}）已办结：{note or '已处理'}。"
-    if event == "followup":
-        return f"请问您对编号 {t.number} 的处理结果满意吗？请回复“满意”或“不满意+原因”。"
-    if event == "reopened":
-        return f"收到您的意见，编号 {t.number} 已重新派单办理。"
-    if event == "merged":
-        return f"您反映的问题已有居民报过，已并入编号 {t.number} 一并处理，进展会同步告知您。"
-    if event == "cancelled":
-        return f"编号 {t.number} 已撤销。"
-    return f"编号 {t.number}：{note}"
+    template = REPORTER_UPDATES.get(event, "编号 {number}：{note}")
+    return template.format(number=t.number, who=who, note=note or "已处理")

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from core.settings import Settings
 from models.duties import Visit, WatchedPerson
 from models.store import session
+from models.sync import deactivate_unlisted
 
 
 def sync_register(engine: Engine, settings: Settings, now: datetime) -> None:
@@ -22,10 +23,7 @@ def sync_register(engine: Engine, settings: Settings, now: datetime) -> None:
             row.interval_s = int((p.interval or settings.watch.default_interval).total_seconds())
             row.active = True
             db.add(row)
-        for row in db.exec(select(WatchedPerson)).all():
-            if row.id not in listed:
-                row.active = False
-                db.add(row)
+        deactivate_unlisted(db, WatchedPerson, listed)
         db.commit()
 
 

@@ -31,8 +31,13 @@ def sync_directory(engine: Engine, settings: Settings) -> None:
             if m.password_hash:
                 row.password_hash = m.password_hash
             db.add(row)
-        for row in db.exec(select(Member)).all():
-            if row.id not in listed:
-                row.active = False
-                db.add(row)
+        deactivate_unlisted(db, Member, listed)
         db.commit()
+
+
+def deactivate_unlisted(db, model, listed: set[str]) -> None:
+    """Rows config.yaml no longer lists stay (history refers to them) but become inactive."""
+    for row in db.exec(select(model).where(model.active)).all():
+        if row.id not in listed:
+            row.active = False
+            db.add(row)
