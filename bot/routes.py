@@ -21,13 +21,13 @@ def setup(app: web.Application, ctx: BotContext) -> None:
     s = ctx.settings.wechat
     mp = ChannelKeys(s.mp.token, s.mp.encoding_aes_key, s.mp.app_id, work=False)
     work = ChannelKeys(s.work.token, s.work.encoding_aes_key, s.work.corp_id, work=True)
-    app.router.add_get("/wechat/mp", _guarded("mp", lambda r: _verify_mp(r, mp)))
-    app.router.add_post("/wechat/mp", _guarded("mp", lambda r: _message(r, mp, "mp")))
-    app.router.add_get("/wechat/work", _guarded("work", lambda r: _verify_work(r, work)))
-    app.router.add_post("/wechat/work", _guarded("work", lambda r: _message(r, work, "work")))
+    app.router.add_get("/wechat/mp", guarded("mp", lambda r: _verify_mp(r, mp)))
+    app.router.add_post("/wechat/mp", guarded("mp", lambda r: _message(r, mp, "mp")))
+    app.router.add_get("/wechat/work", guarded("work", lambda r: _verify_work(r, work)))
+    app.router.add_post("/wechat/work", guarded("work", lambda r: _message(r, work, "work")))
 
 
-def _guarded(channel: str, handler):
+def guarded(channel: str, handler):
     """Turn every refusal into its 4xx and every surprise into a logged 'success' (never a 500 loop)."""
     async def wrapped(request: web.Request) -> web.StreamResponse:
         ctx, started = request.app[BOT], time.perf_counter()

@@ -19,6 +19,8 @@ ENV_OVERRIDES = [
     ("GRIDWHISTLE_WORK_SECRET", ("wechat", "work", "secret")),
     ("GRIDWHISTLE_WORK_TOKEN", ("wechat", "work", "token")),
     ("GRIDWHISTLE_WORK_AES_KEY", ("wechat", "work", "encoding_aes_key")),
+    ("GRIDWHISTLE_ROBOT_TOKEN", ("wechat", "robot", "token")),
+    ("GRIDWHISTLE_ROBOT_AES_KEY", ("wechat", "robot", "encoding_aes_key")),
 ]
 
 

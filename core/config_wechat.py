@@ -22,9 +22,17 @@ class WorkConfig(Strict):
     supervisors_webhook_key: str = ""
 
 
+class RobotConfig(Strict):
+    """WeCom intelligent robot (智能机器人) in API mode: receives @-mentions in groups."""
+
+    token: str = ""
+    encoding_aes_key: str = ""
+
+
 class WechatConfig(Strict):
     mp: MpConfig = MpConfig()
     work: WorkConfig = WorkConfig()
+    robot: RobotConfig = RobotConfig()
     send_rate_per_minute: int = Field(25, ge=1, le=30)
 
 

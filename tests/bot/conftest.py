@@ -2,6 +2,7 @@
 import pytest
 
 from bot.context import BotContext
+from bot.robot import setup as robot_routes
 from bot.routes import setup as bot_routes
 from core.workcal import WorkCalendar
 from dispatch.service import Dispatcher
@@ -16,7 +17,8 @@ def wechat_settings(settings):
     mp = w.mp.model_copy(update={"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES, "app_id": wechat.APP_ID})
     work = w.work.model_copy(update={"token": wechat.WORK_TOKEN, "encoding_aes_key": wechat.WORK_AES,
                                      "corp_id": wechat.CORP_ID})
-    return settings.model_copy(update={"wechat": w.model_copy(update={"mp": mp, "work": work})})
+    robot = w.robot.model_copy(update={"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES})
+    return settings.model_copy(update={"wechat": w.model_copy(update={"mp": mp, "work": work, "robot": robot})})
 
 
 @pytest.fixture
@@ -29,7 +31,8 @@ def bot_ctx(wechat_settings, engine, clock, classifier):
 async def build_client(aiohttp_client, bot_ctx):
     """A fresh application around the same store: what a restart looks like from outside."""
     services = make_services(bot_ctx.settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)
-    return await aiohttp_client(build_app(services, [lambda app, _s: bot_routes(app, bot_ctx)]))
+    return await aiohttp_client(build_app(services, [lambda app, _s: bot_routes(app, bot_ctx),
+                                                     lambda app, _s: robot_routes(app, bot_ctx)]))
 
 
 @pytest.fixture
