@@ -2,6 +2,7 @@
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from bot import inbox
 from bot.conversation import Answer, answer_resident
@@ -50,17 +51,35 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, created: bool) -> str | N
     return answer.text
 
 
+# Storing has its own thread so it never waits behind processing: the row is written and the
+# callback can be answered even while triage and dispatch are backed up.
+_STORE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")
+_PROCESS_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="inbox-process")
+_in_flight = 0
+BACKLOG = 8  # with this many messages already being processed, answer "success" at once
+
+
 async def receive(ctx: BotContext, msg: Incoming) -> str | None:
     """Store the message (always, before answering), then process it within the reply budget.
 
-    If processing takes longer than WeChat waits, the callback answers "success" and the
-    answer goes out later through the outbox; the stored row is never lost either way.
+    If processing takes longer than WeChat waits, or a backlog has built up, the callback
+    answers "success" and the answer goes out later through the outbox; the stored row is
+    never lost either way.
     """
+    global _in_flight
+    loop = asyncio.get_running_loop()
     started = time.monotonic()
-    row, created = await asyncio.to_thread(inbox.store, ctx.engine, msg, ctx.clock.now())
-    task = asyncio.ensure_future(asyncio.to_thread(answer_stored, ctx, msg, row, created))
+    row, created = await loop.run_in_executor(_STORE_POOL, inbox.store, ctx.engine, msg, ctx.clock.now())
+    budget = 0.05 if _in_flight >= BACKLOG else max(0.1, REPLY_BUDGET_S - (time.monotonic() - started))
+    _in_flight += 1
+    task = loop.run_in_executor(_PROCESS_POOL, answer_stored, ctx, msg, row, created)
+
+    def settled(_task) -> None:
+        global _in_flight
+        _in_flight -= 1
+    task.add_done_callback(settled)
     try:
-        return await asyncio.wait_for(asyncio.shield(task), max(0.1, REPLY_BUDGET_S - (time.monotonic() - started)))
+        return await asyncio.wait_for(asyncio.shield(task), budget)
     except asyncio.TimeoutError:
         task.add_done_callback(lambda t: _send_late(ctx, msg, t))
         return None
