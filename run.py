@@ -92,6 +92,7 @@ def wire_parts(services):
     from bot.conversation import give_up_on_place
     from bot.handle import sweep
     from dispatch.service import Dispatcher
+    from duties.linking import register_link
     from duties.runner import Duties
     from duties.visits import visit_command
 
@@ -101,6 +102,7 @@ def wire_parts(services):
     dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
     s.parts.update(dispatcher=dispatcher, bot=bot)
     dispatcher.on_member_text(visit_command(dispatcher))
+    dispatcher.on_submitted(register_link(dispatcher))
     s.ticker.add_step("deadlines", dispatcher.tick)
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
     s.ticker.add_step("duties", Duties(dispatcher).step)

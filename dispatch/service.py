@@ -27,10 +27,18 @@ class Dispatcher:
                          instance or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}")
         self._handlers: dict[str, Callable] = {}
         self._text_handlers: list[Callable[[str, str], Outcome | None]] = []
+        self._after_submit: list[Callable[[Report, Receipt], None]] = []
 
     def submit(self, report: Report) -> Receipt:
         """Create or merge a ticket, route it, push it, start its deadlines."""
-        return intake.submit(self.deps, report)
+        receipt = intake.submit(self.deps, report)
+        for listener in self._after_submit:
+            listener(report, receipt)
+        return receipt
+
+    def on_submitted(self, listener: Callable[[Report, Receipt], None]) -> None:
+        """Let another package react to a new or merged report (the watch register links to it)."""
+        self._after_submit.append(listener)
 
     def act(self, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
         """A worker's action from a card button or a parsed command."""

@@ -83,3 +83,16 @@ def test_the_daily_digest_goes_once_per_supervisor_even_with_two_instances(setti
     assert sorted(d.recipient for d in digests) == ["sz_chen", "sz_lin"]
     # the report, today's school-gate duty and Monday's venue check (still inside its 2-day window)
     assert "新增 3 件" in digests[0].payload["text"] and "桂花社区第一网格 1" in digests[0].payload["text"]
+
+
+def test_a_residents_report_about_a_watched_person_links_to_the_register(settings, engine, clock):
+    from duties.linking import register_link
+    from models import AuditLog
+    world, _ = setup_world(settings, engine, clock)
+    world.dispatcher.on_submitted(register_link(world.dispatcher))
+    receipt = world.report("邻居小刘", "桂花苑3栋1单元的独居老人王奶奶两天没见人了 敲门没人应", category="elderly_care",
+                           kind="non_police", urgency="urgent", location="桂花苑3栋1单元", grid_id="gh-1")
+    world.expect("wg_li", "与王秀英（桂花苑3栋1单元102）有关")
+    with session(engine) as db:
+        linked = db.exec(select(AuditLog).where(AuditLog.action == "linked_register")).one()
+    assert linked.ticket_id == receipt.ticket_id and linked.data["person_id"] == "w-wang"
