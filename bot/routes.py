@@ -3,6 +3,7 @@ import logging
 import time
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from wechatpy.replies import TextReply
 
 from bot.context import BotContext
@@ -38,6 +39,11 @@ def guarded(channel: str, handler):
             log.warning("callback refused", extra={"channel": channel, "status": rejected.status,
                                                    "reason": rejected.reason, "remote": request.remote})
             response, outcome = web.Response(status=rejected.status, text=rejected.reason), str(rejected.status)
+        except SQLAlchemyError:
+            # The message could not be stored: say so, and WeChat will try again. "success"
+            # here would lose it.
+            log.exception("store unavailable", extra={"channel": channel})
+            response, outcome = web.Response(status=503, text="store unavailable"), "503"
         except Exception:
             log.exception("callback failed", extra={"channel": channel})
             response, outcome = web.Response(text="success"), "error"

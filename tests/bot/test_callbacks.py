@@ -124,3 +124,21 @@ async def test_subscribe_gets_the_welcome_text(client, clock):
     query, body = wechat.mp_safe(wechat.event_xml("oNew", "subscribe", ts), ts)
     text = await (await client.post("/wechat/mp", params=query, data=body)).text()
     assert "欢迎关注网格哨" in xmltodict.parse(wechat.decrypt_reply(text))["xml"]["Content"]
+
+
+async def test_a_store_that_is_down_answers_503_so_wechat_retries(aiohttp_client, bot_ctx, clock):
+    from dataclasses import replace
+
+    from bot.routes import setup as bot_routes
+    from models.store import make_engine
+    from tests.helpers import make_services
+    from web.app import build_app
+    dead = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    ctx = replace(bot_ctx, engine=dead)
+    app = build_app(make_services(ctx.settings, dead, clock, ctx.classifier), [lambda a, _s: bot_routes(a, ctx)])
+    client = await aiohttp_client(app)
+    ts = int(clock.now().timestamp())
+    query, body = wechat.mp_safe(wechat.text_xml("oDown", "桂花苑3栋路灯坏了", 7007, ts), ts)
+    response = await client.post("/wechat/mp", params=query, data=body)
+    assert response.status == 503
+    dead.dispose()
