@@ -1,0 +1,91 @@
+"""What a supervisor can do to a ticket: reassign, transfer to police, press (督办), arbitrate a 退单, close."""
+from sqlmodel import Session
+
+from dispatch import deadlines, outbox, texts
+from dispatch.actions import Refused
+from dispatch.api import Outcome
+from dispatch.assign import dispatch, holders
+from dispatch.context import Deps
+from dispatch.labels import OPEN_STATUSES
+from dispatch.lifecycle import IllegalMove, audit, move
+from dispatch.routing import Plan
+from models import Member, Ticket
+from models.store import session
+
+SUPERVISING = {"supervisor", "duty_officer", "instructor"}
+
+
+def supervise(deps: Deps, actor: str, action: str, ticket_id: int, *, member: str = "", note: str = "") -> Outcome:
+    """Apply a supervisor's action; only supervisors, duty officers and instructors may."""
+    now = deps.clock.now()
+    with session(deps.engine) as db:
+        who = db.get(Member, actor)
+        if who is None or not SUPERVISING & set(who.roles):
+            return Outcome(False, "只有所领导、值班民警和网格指导员可以督办、改派或关闭工单。")
+        ticket = db.get(Ticket, ticket_id)
+        if ticket is None:
+            return Outcome(False, f"没有编号为 {ticket_id} 的工单。")
+        try:
+            message = ACTIONS[action](deps, db, ticket, actor, member, note, now)
+        except KeyError:
+            return Outcome(False, f"不支持的操作：{action}")
+        except IllegalMove:
+            return Outcome(False, f"{ticket.number} 当前状态不能这样处理。", ticket_id)
+        except Refused as refused:
+            return Outcome(False, str(refused), ticket_id)
+        db.commit()
+    return Outcome(True, message, ticket_id)
+
+
+def _reassign(deps, db: Session, ticket, actor, member, note, now) -> str:
+    target = db.get(Member, member)
+    if target is None or not target.active:
+        raise Refused(f"没有成员 {member}。")
+    dispatch(deps, db, ticket, Plan(ticket.route or "grid", [member], [], []), now, actor=actor,
+             reason=f"改派给{target.name}" + (f"：{note}" if note else ""))
+    return f"已改派给{target.name}。"
+
+
+def _transfer_police(deps, db: Session, ticket, actor, member, note, now) -> str:
+    move(db, ticket, "transferred", actor, now, action="transfer_police", note=note)
+    ticket.kind = "police"
+    area = deps.directory.area(ticket.grid_id)
+    officer = [area.officer] if area else list(deps.settings.station.duty_officers)
+    desk = [m for m in deps.settings.station.duty_desk if m not in officer]
+    dispatch(deps, db, ticket, Plan("police", officer, desk, []), now, actor=actor, reason=f"所领导转警：{note}")
+    return "已转警。"
+
+
+def _press(deps, db: Session, ticket, actor, member, note, now) -> str:
+    if ticket.status not in OPEN_STATUSES:
+        raise Refused("该工单已办结或关闭，无需督办。")
+    people = [a.member_id for a in holders(db, ticket.id)]
+    audit(db, ticket.id, actor, "pressed", now, note=note)
+    outbox.to_members(db, people, key=f"t{ticket.id}:press:{now.isoformat()}",
+                      text=f"【督办】{texts.headline(ticket)}\n{deps.member_name(actor)}督办：{note or '请尽快办理'}",
+                      now=now, ticket_id=ticket.id)
+    return "已督办。"
+
+
+def _arbitrate(deps, db: Session, ticket, actor, member, note, now) -> str:
+    """A 退单: with `member`, give it to them; without, send it back to whom it was assigned."""
+    if ticket.status != "returned":
+        raise Refused("该工单不在退单待裁定状态。")
+    if member:
+        return _reassign(deps, db, ticket, actor, member, note or "退单裁定改派", now)
+    previous = [a.member_id for a in holders(db, ticket.id) if a.role == "primary"]
+    dispatch(deps, db, ticket, Plan(ticket.route or "grid", previous, [], []), now, actor=actor,
+             reason=f"驳回退单：{note or '请继续办理'}")
+    return "已驳回退单，原承办人继续办理。"
+
+
+def _close(deps, db: Session, ticket, actor, member, note, now) -> str:
+    if not note.strip():
+        raise Refused("关闭工单请写明原因。")
+    move(db, ticket, "closed", actor, now, action="closed_by_supervisor", note=note)
+    deadlines.void(db, ticket.id)
+    return "已关闭。"
+
+
+ACTIONS = {"reassign": _reassign, "transfer_police": _transfer_police, "press": _press,
+           "arbitrate": _arbitrate, "close": _close}
