@@ -1,35 +1,29 @@
-"""The triage commands behind `run.py train | eval | classify`."""
+"""The triage commands behind `run.py train | eval | classify` (also `python -m nlp.cli ...`)."""
 import json
 import sys
 import time
 from pathlib import Path
 
-from nlp.dataset import DATA_DIR, load, split
-from nlp.model import DEFAULT_PATH, TriageModel
-from nlp.normalize import normalize
-from nlp.privacy import mask
-from nlp.segment import make_tokenizer, words
+from nlp.dataset import DATA_DIR, load_checked, split
+from nlp.model import DEFAULT_PATH
+
+CONTRACT_KEYS = ("id", "is_report", "kind", "category", "urgency", "location", "confidence")
 
 
 def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out=sys.stdout) -> int:
-    """Train on the train split (masked, normalised) and write the model file."""
-    from opencc import OpenCC
-    from tqdm import tqdm
+    """Train on the train split (normalised, masked) and write the model file."""
+    from nlp.training import train_model
 
-    train, test = split(load(data_dir))
-    tokenizer, t2s = make_tokenizer(), OpenCC("t2s").convert
-    texts, tokens = [], []
-    for row in tqdm(train, desc="准备训练数据", unit="条", file=sys.stderr):
-        clean = mask(normalize(row["text"], t2s).text)
-        texts.append(clean)
-        tokens.append(words(tokenizer, clean))
+    loaded = load_checked(Path(data_dir))
+    for error in loaded.errors:
+        print(f"skipped: {error}", file=sys.stderr)
+    train, test = split(loaded.rows)
     started = time.perf_counter()
-    model = TriageModel.train(texts, tokens, [r["is_report"] for r in train], [r["category"] for r in train],
-                              [r["urgency"] for r in train])
+    model = train_model(train)
     path = Path(model_path or DEFAULT_PATH)
     model.save(path)
-    print(f"trained on {len(train)} messages ({len(test)} held out) in {time.perf_counter() - started:.1f}s; "
-          f"wrote {path} ({path.stat().st_size // 1024} KB)", file=out)
+    print(f"trained on {len(train)} messages ({len(test)} held out, {len(loaded.errors)} bad lines skipped) in "
+          f"{time.perf_counter() - started:.1f}s; wrote {path} ({path.stat().st_size // 1024} KB)", file=out)
     return 0
 
 
@@ -37,36 +31,30 @@ def run_eval(classifier, data_dir: Path = DATA_DIR, out=sys.stdout) -> int:
     """Score the classifier on the held-out split and print the report."""
     from nlp.evaluation import evaluate, render
 
-    _, test = split(load(data_dir))
+    _, test = split(load_checked(Path(data_dir)).rows)
     started = time.perf_counter()
     results = classifier.classify_many([r["text"] for r in test])
     seconds = time.perf_counter() - started
-    print(render(evaluate(test, results), len(test) / seconds), file=out)
+    print(render(evaluate(test, results), len(test) / max(seconds, 1e-9)), file=out)
     return 0
 
 
 def run_classify(classifier, infile=sys.stdin, outfile=sys.stdout, batch: int = 256) -> int:
-    """Contract 3: JSON lines {"id", "text"} in, one JSON line per input out."""
-    pending: list[tuple[object, str]] = []
+    """Contract 3: JSON lines {"id", "text"} in, one JSON line per input out, in order; bad lines get "error"."""
+    pending: list[tuple[object, object]] = []  # (id, text) or (id, error message)
 
     def flush() -> None:
-        for (ident, _), triage in zip(pending, classifier.classify_many([t for _, t in pending])):
-            outfile.write(json.dumps({"id": ident, **triage.to_contract_dict()}, ensure_ascii=False) + "\n")
+        texts = [text for _, text in pending if not isinstance(text, _Error)]
+        results = iter(classifier.classify_many(texts))
+        for ident, text in pending:
+            row = {"id": ident, "error": str(text)} if isinstance(text, _Error) else \
+                {"id": ident, **next(results).to_contract_dict()}
+            outfile.write(json.dumps(row, ensure_ascii=False) + "\n")
         pending.clear()
 
     for line in infile:
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("each line must be a JSON object")
-            text = item.get("text")
-            pending.append((item.get("id"), text if isinstance(text, str) else ""))
-        except ValueError as exc:
-            flush()
-            outfile.write(json.dumps({"id": None, "error": f"bad input line: {exc}"}, ensure_ascii=False) + "\n")
-            continue
+        if line.strip():
+            pending.append(_parse(line))
         if len(pending) >= batch:
             flush()
     flush()
@@ -74,10 +62,42 @@ def run_classify(classifier, infile=sys.stdin, outfile=sys.stdout, batch: int = 
     return 0
 
 
-if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else "classify"
-    if command == "train":
-        sys.exit(run_train())
+class _Error(str):
+    """Why an input line could not be classified."""
+
+
+def _parse(line: str) -> tuple[object, object]:
+    """(id, text) for a good line, (id if any, _Error) for a bad one."""
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        return None, _Error(f"bad input line: not JSON ({exc.msg})")
+    if not isinstance(item, dict):
+        return None, _Error("bad input line: not a JSON object")
+    ident = item.get("id")
+    if not isinstance(item.get("text"), str):
+        return ident, _Error("bad input line: no text string")
+    return ident, item["text"]
+
+
+def main(argv: list[str]) -> int:
+    """`python -m nlp.cli train|eval|classify [--data DIR] [--model PATH]` without a config file."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m nlp.cli")
+    parser.add_argument("command", choices=["train", "eval", "classify"])
+    parser.add_argument("--data", type=Path, default=DATA_DIR)
+    parser.add_argument("--model", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        return run_train(args.data, args.model)
     from nlp.classifier import Classifier
-    classifier = Classifier.load().warm_up()
-    sys.exit(run_eval(classifier) if command == "eval" else run_classify(classifier))
+
+    classifier = Classifier.load(args.model).warm_up()
+    if args.command == "eval":
+        return run_eval(classifier, args.data)
+    return run_classify(classifier, sys.stdin, sys.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -28,6 +28,7 @@ class Entry:
 
     name: str  # as configured (the alias itself for alias entries)
     key: str  # numerals as digits, for matching
+    canonical: str  # the place's configured name, shared by its aliases
     kind: str
     grid_id: str | None
     village_id: str | None
@@ -42,6 +43,10 @@ class Gazetteer:
 
     def __init__(self, entries: list[Entry]):
         self.entries = sorted(entries, key=lambda e: -len(e.key))
+        villages = [e for e in self.entries if e.kind == "village"]
+        # 刘溪村二组 means 柳溪村二组: village aliases are rewritten to the village's name before matching
+        self._village_aliases = [(e.key, cn_to_digits(e.canonical)) for e in villages if e.is_alias]
+        self._village_names = {e.village_id: cn_to_digits(e.canonical) for e in villages}
 
     @classmethod
     def from_entries(cls, raw: list[dict]) -> "Gazetteer":
@@ -52,7 +57,8 @@ class Gazetteer:
             if item.get("buildings"):
                 low, high = (int(x) for x in item["buildings"].split("-"))
             for name, alias in [(item["name"], False)] + [(a, True) for a in item.get("aliases", [])]:
-                entries.append(Entry(name, cn_to_digits(name), item.get("kind", "landmark"), item.get("grid_id"),
+                entries.append(Entry(name, cn_to_digits(name), item["name"], item.get("kind", "landmark"),
+                                     item.get("grid_id"),
                                      item.get("village_id"), low, high, alias, bool(item.get("micro"))))
         return cls(entries)
 
@@ -74,21 +80,27 @@ class Gazetteer:
     def resolve(self, span: str) -> Entry | None:
         """The most specific entry the span refers to: exact, then alias, then one typo away."""
         key = cn_to_digits(span)
+        for alias, name in self._village_aliases:
+            key = key.replace(alias, name)
         building = _BUILDING.search(key)
         number = int(building.group(1)) if building else None
         exact = [e for e in self.entries if e.key in key and e.grid_id and self._fits(e, key)]
         matches = exact or [e for e in self.entries if e.grid_id and len(e.key) >= 3 and _near(e.key, key)]
         if not matches:
             return None
-        in_range = [e for e in matches if e.low is not None and number is not None and e.low <= number <= e.high]
-        chosen = in_range or [e for e in matches if e.low is None or number is None] or matches
+        names = {e.canonical for e in matches}  # an alias stands for every entry of its place
+        matches = [e for e in self.entries if e.canonical in names and e.grid_id]
+        if number is None:  # no building given: the grid, not one of its micro-grids
+            return min(matches, key=lambda e: (e.micro, e.is_alias))
+        in_range = [e for e in matches if e.low is not None and e.low <= number <= e.high]
+        chosen = in_range or [e for e in matches if not e.micro]
         # a micro-grid's narrow range beats its grid's wide one
         return min(chosen, key=lambda e: ((e.high - e.low) if e.low is not None else 10**6, not e.micro, e.is_alias))
 
-    @staticmethod
-    def _fits(entry: Entry, key: str) -> bool:
-        if entry.kind == "village_group" and entry.is_alias:
-            return "村" not in key  # "5组" alone, not another village's 5组
+    def _fits(self, entry: Entry, key: str) -> bool:
+        if entry.kind == "village_group" and entry.is_alias and "村" in key:
+            # "5组" alone is ours; "幸福村5组" is another village's group
+            return self._village_names.get(entry.village_id, "\0") in key
         return True
 
 

@@ -14,6 +14,8 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from nlp.place_tagger import PlaceTagger
+
 DEFAULT_PATH = Path(__file__).resolve().parent / "model" / "triage.npz"
 HEADS = ("report", "category", "urgency")
 _SPACES = re.compile(r"\s\s+")  # sklearn folds runs of whitespace before taking n-grams
@@ -49,8 +51,9 @@ class LinearHead:
 class TriageModel:
     """Featurizer plus the three heads."""
 
-    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, heads: dict[str, LinearHead]):
-        self.chars, self.words, self.heads = chars, words, heads
+    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, heads: dict[str, LinearHead],
+                 places: PlaceTagger | None = None):
+        self.chars, self.words, self.heads, self.places = chars, words, heads, places
         self._index = None
 
     def features(self, texts: list[str], tokens: list[list[str]]):
@@ -104,6 +107,8 @@ class TriageModel:
             arrays[f"{name}_classes"] = np.array([str(c) for c in head.classes])
             arrays[f"{name}_coef"] = head.coef.astype(np.float32)
             arrays[f"{name}_intercept"] = head.intercept.astype(np.float32)
+        if self.places is not None:
+            arrays.update(self.places.to_arrays())
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(path, **{k: (np.array(v) if isinstance(v, str) else v) for k, v in arrays.items()})
 
@@ -116,7 +121,8 @@ class TriageModel:
             chars.idf_, words.idf_ = data["chars_idf"], data["words_idf"]
             heads = {name: LinearHead(data[f"{name}_classes"], data[f"{name}_coef"], data[f"{name}_intercept"])
                      for name in HEADS}
-        return cls(chars, words, heads)
+            places = PlaceTagger.from_arrays(data) if "place_bias" in data.files else None
+        return cls(chars, words, heads, places)
 
 
 def _fit(x, y, c: float) -> LinearHead:

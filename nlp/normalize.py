@@ -12,6 +12,7 @@ from dataclasses import dataclass
 _REMOVE = re.compile(
     r"\[(?:图片|表情|语音|视频|文件|动画表情|链接|位置|红包|转账|[^\[\]]{1,6})\]"  # WeChat placeholders
     r"|「[^」]{0,500}」\s*(?:-\s*){3,}"  # quoted reply header: 「张三：...」 - - - - -
+    r"|「[^」：:]{1,20}[:：][^」]{0,500}」"  # a quoted reply without the dashes: 「张三：...」
     r"|引用\s*[^:：\n]{0,20}[:：][^\n]{0,500}\n"  # 引用 张三：... (one line)
     r"|@[^\s@]{1,20}(?:\s|\u2005|$)"  # @mentions end with a space or U+2005
     r"|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]"  # controls, zero-width

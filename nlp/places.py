@@ -1,6 +1,14 @@
-"""Find the place in a message (the span as written) by its shape: 小区+栋, 村+组, 路, landmarks."""
+"""Find the place in a message (the span as written) by its shape: 小区+栋, 村+组, 路, landmarks.
+
+`Gazetteer` (the configured places and grid resolution) lives in nlp.gazetteer and is
+re-exported here, so callers can build one with `nlp.places.Gazetteer.from_entries(entries)`.
+"""
 import re
 from dataclasses import dataclass
+
+from nlp.gazetteer import Gazetteer
+
+__all__ = ["Gazetteer", "Span", "best_span", "find_spans"]
 
 NUM = r"(?:\d{1,4}|[一二三四五六七八九十两零百]{1,4})"
 ESTATE = (r"(?:小区|花园|家园|嘉园|公寓|大厦|新村|新城|山庄|广场|名苑|雅苑|雅居|华庭|公馆|府邸|苑|里|园|庭|府|湾|城|居|阁|坊|宿舍|安置房|还建房)")

@@ -1,0 +1,61 @@
+"""Place spans by shape (names never configured), and resolution to grids: ranges, aliases, typos."""
+import pytest
+
+from nlp.places import Gazetteer, best_span
+
+
+@pytest.mark.parametrize("text, place", [
+    ("锦绣花园3栋2单元楼道有人充电瓶车", "锦绣花园3栋2单元楼道"),
+    ("我家住在柳溪村五组 隔壁在吵架", "柳溪村五组"),
+    ("人民路和建设路路口撞车了", "人民路和建设路路口"),
+    ("菜市场门口有人卖假药", "菜市场门口"),
+    ("昨天在幸福里12号楼偷东西", "幸福里12号楼"),
+    ("王家村3社李大爷走丢了", "王家村3社"),
+    ("解放路88号门口有个井盖没了", "解放路88号门口"),
+    ("楼下一直有狗叫", "楼下"),
+    ("今天天气不错", None),
+])
+def test_the_regexes_find_place_shapes(text, place):
+    span = best_span(text)
+    assert (span.text(text) if span else None) == place
+
+
+@pytest.mark.parametrize("text, place", [
+    ("救命 翠湖苑2栋有人拿刀砍人 快来", "翠湖苑2栋"),
+    ("我在网吧被人打了 他们还在里面 星际网咖", "星际网咖"),
+    ("俺家的三轮车让人偷了 就搁大门外头 一宿就没了 石门坎村", "石门坎村"),
+    ("长虹路那个菜场门口有人摆摊卖假药", "长虹路那个菜场门口"),
+    ("金沙家园14幢的电梯又坏了 困了人", "金沙家园14幢"),
+    ("杏林村四组有条疯狗咬人", "杏林村四组"),
+])
+def test_the_classifier_finds_places_it_has_never_seen(classifier, text, place):
+    t = classifier.classify(text)
+    assert t.location is not None and (place in t.location or t.location in place)
+    assert t.location in text  # always an exact substring of what was typed
+
+
+def test_the_location_is_the_text_as_typed_even_with_full_width_digits_and_emoji(classifier):
+    text = "🙏锦绣花园１２栋楼道里有人给电瓶车充电"
+    t = classifier.classify(text)
+    assert t.location is not None and t.location.startswith("锦绣花园１２栋") and t.location in text
+    assert t.grid_id == "gh-2-b"
+
+
+@pytest.mark.parametrize("span, grid", [
+    ("锦绣花园12栋", "gh-2-b"), ("锦绣花园3栋2单元", "gh-2-a"), ("锦绣花园十栋", "gh-2-a"), ("锦绣花园", "gh-2"),
+    ("锦秀里2栋", "gh-2-b"), ("桂花苑5栋", "gh-1"), ("贵花苑5栋", "gh-1"), ("桂花院5栋", "gh-1"),
+    ("脆湖苑3栋", "gh-3"), ("柳溪村五组", "lx-2"), ("柳溪村5组", "lx-2"), ("刘溪村二组", "lx-1"),
+    ("幸福村5组", None), ("菜市场门口", "gh-3"), ("北京路", None), ("人民东路", "gh-2"),
+])
+def test_it_resolves_places_to_grids_with_ranges_aliases_and_typos(gazetteer, span, grid):
+    entry = gazetteer.resolve(span)
+    assert (entry.grid_id if entry else None) == grid
+
+
+def test_a_gazetteer_is_built_from_plain_entries():
+    g = Gazetteer.from_entries([{"name": "梧桐苑", "aliases": ["梧同苑"], "kind": "estate", "buildings": "1-4",
+                                 "grid_id": "g-1", "village_id": "v"},
+                                {"name": "梧桐苑", "aliases": [], "kind": "estate", "buildings": "5-9",
+                                 "grid_id": "g-2", "village_id": "v"}])
+    assert g.resolve("梧桐苑3栋").grid_id == "g-1" and g.resolve("梧同苑7栋").grid_id == "g-2"
+    assert "梧桐苑" in g.names() and g.find("在梧桐苑门口") == [(1, 4)]
