@@ -6,15 +6,17 @@ from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
 from dispatch.labels import STATUS_NAMES
-from dispatch.lifecycle import IllegalMove, move
+from dispatch.lifecycle import IllegalMove, audit, move
 from dispatch.policy import snapshot
 from dispatch.reporters import tell_reporters
 from dispatch.routing import Plan, pick_worker
-from models import Ticket
+from dispatch.silence import schedule_reminder
+from models import Assignment, Ticket
 from models.store import session
 
 ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
            "transfer_police": "转警", "transfer_grid": "转派"}
+TAKE_OVER = ("accept", "arrive", "resolve", "transfer_police")  # each accepts first if nobody has
 
 
 class Refused(Exception):
@@ -27,7 +29,7 @@ def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "")
         return Outcome(False, f"不支持的操作：{action}")
     now = deps.clock.now()
     with session(deps.engine) as db:
-        ticket = db.get(Ticket, ticket_id)
+        ticket = db.get(Ticket, ticket_id, with_for_update=True)  # one action at a time per ticket
         if ticket is None:
             return Outcome(False, f"没有编号为 {ticket_id} 的工单，请核对编号。")
         refusal = _refusal(deps, db, ticket, member_id, action)
@@ -48,7 +50,7 @@ def _refusal(deps: Deps, db: Session, ticket: Ticket, member_id: str, action: st
     if member_id in deps.settings.station.supervisors:
         return None
     mine = [a for a in holders(db, ticket.id) if a.member_id == member_id]
-    if not mine:
+    if not mine and not _may_take_over(deps, ticket, member_id, action):
         return f"{ticket.number} 不是派给您的工单，不能{ACTIONS[action]}。"
     if action != "accept" and ticket.status in ("accepted", "in_progress"):
         if not any(a.accepted_at for a in mine):
@@ -56,15 +58,39 @@ def _refusal(deps: Deps, db: Session, ticket: Ticket, member_id: str, action: st
     return None
 
 
+def _may_take_over(deps: Deps, ticket: Ticket, member_id: str, action: str) -> bool:
+    """A leader alerted that nobody accepted may take the ticket over (the alert's 接手 button)."""
+    return (action in TAKE_OVER and ticket.status in ("dispatched", "returned")
+            and member_id in deps.directory.chain(deps.directory.area(ticket.grid_id)))
+
+
 def _accept(deps, db, ticket, member_id, note, now) -> str:
     move(db, ticket, "accepted", member_id, now, note=note)
-    for a in holders(db, ticket.id):
-        if a.member_id == member_id:
-            a.accepted_at = now
-            db.add(a)
+    held = holders(db, ticket.id)
+    mine = [a for a in held if a.member_id == member_id] or [_take_over(deps, db, ticket, held, member_id, now)]
+    for a in mine:
+        a.accepted_at = now
+        db.add(a)
     deadlines.void(db, ticket.id, ("accept",))
+    schedule_reminder(db, ticket, now)
     tell_reporters(db, ticket, "accepted", texts.reporter_update(ticket, "accepted", deps.member_name(member_id)), now)
     return f"已签收 {texts.headline(ticket)}。到场后回复“到场 {ticket.id}”，完成后回复“办结 {ticket.id} 处理情况”。"
+
+
+def _take_over(deps, db, ticket, held: list[Assignment], member_id: str, now) -> Assignment:
+    """End the current primary assignments and give the ticket to the member who took it over."""
+    name = deps.member_name(member_id)
+    previous = [a for a in held if a.role == "primary"]
+    for a in previous:
+        a.active, a.ended_at, a.end_reason = False, now, f"由{name}接手"
+        db.add(a)
+    audit(db, ticket.id, member_id, "taken_over", now, note=f"{name}接手", previous=[a.member_id for a in previous])
+    outbox.to_members(db, [a.member_id for a in previous], key=f"t{ticket.id}:c{ticket.cycle}:taken_over",
+                      text=f"【已由他人接手】{texts.headline(ticket)}\n{name}已接手此工单，您无需再处理。",
+                      now=now, ticket_id=ticket.id)
+    mine = Assignment(ticket_id=ticket.id, member_id=member_id, role="primary", assigned_at=now)
+    db.add(mine)
+    return mine
 
 
 def _arrive(deps, db, ticket, member_id, note, now) -> str:

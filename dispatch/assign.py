@@ -13,22 +13,28 @@ from models import Assignment, Ticket
 def route_and_dispatch(deps: Deps, db: Session, ticket: Ticket, now: datetime, actor: str = "system",
                        reason: str = "", needs_human: bool = False) -> Plan:
     """Plan the route for the ticket as it stands and dispatch it."""
-    area = deps.directory.area(ticket.grid_id)
-    plan = plan_route(db, deps.directory, deps.calendar, kind=ticket.kind, urgency=ticket.urgency,
-                      area=area, needs_human=needs_human, now=now)
+    plan = plan_for(deps, db, ticket, now, needs_human)
     dispatch(deps, db, ticket, plan, now, actor=actor, reason=reason)
     return plan
+
+
+def plan_for(deps: Deps, db: Session, ticket: Ticket, now: datetime, needs_human: bool = False) -> Plan:
+    """The route for the ticket as it stands; once in the human triage queue it stays there
+    until someone there transfers it (re-dispatch after silence or 不满意 goes back to the desk)."""
+    return plan_route(db, deps.directory, deps.calendar, kind=ticket.kind, urgency=ticket.urgency,
+                      area=deps.directory.area(ticket.grid_id), needs_human=needs_human or ticket.route == "triage",
+                      now=now)
 
 
 def dispatch(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime, *, actor: str = "system",
              reason: str = "") -> None:
     """End the current assignments, assign the plan's people, start this cycle's deadlines, push."""
-    if ticket.status != "new":
+    if ticket.status != "new":  # a brand-new ticket has no deadlines or assignments to end
         ticket.cycle += 1  # a new cycle: old deadlines are void, escalations may happen again
-    deadlines.void(db, ticket.id)
-    for old in db.exec(select(Assignment).where(Assignment.ticket_id == ticket.id, Assignment.active)).all():
-        old.active, old.ended_at, old.end_reason = False, now, reason or "redispatched"
-        db.add(old)
+        deadlines.void(db, ticket.id)
+        for old in db.exec(select(Assignment).where(Assignment.ticket_id == ticket.id, Assignment.active)).all():
+            old.active, old.ended_at, old.end_reason = False, now, reason or "redispatched"
+            db.add(old)
     for role, people in (("primary", plan.primary), ("cc", plan.cc)):
         for member_id in people:
             db.add(Assignment(ticket_id=ticket.id, member_id=member_id, role=role, assigned_at=now))
@@ -46,9 +52,6 @@ def _start_deadlines(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: d
         for level, step in enumerate(policy[ladder]):
             deadlines.schedule(db, kind=ladder, ticket_id=ticket.id, level=level, cycle=ticket.cycle,
                                due_at=now + timedelta(seconds=step["after_s"]))
-    close_due = now + timedelta(seconds=policy["close"][0]["after_s"])
-    remind_at = max(now, close_due - timedelta(seconds=policy["remind_before_close_s"]))
-    deadlines.schedule(db, kind="remind", ticket_id=ticket.id, cycle=ticket.cycle, due_at=remind_at)
     if plan.route == "duty_offhours" and ticket.kind == "non_police" and ticket.grid_id:
         deadlines.schedule(db, kind="handback", ticket_id=ticket.id, cycle=ticket.cycle,
                            due_at=deps.calendar.next_start(now))

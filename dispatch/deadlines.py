@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import Deadline
 from models.rows import claim_rows
@@ -41,20 +41,36 @@ def claim(engine: Engine, now: datetime, claimer: str, batch: int) -> list[int]:
                       Deadline.due_at, batch)
 
 
-def take(db: Session, deadline_id: int, claimer: str, now: datetime) -> Deadline | None:
-    """Mark a claimed deadline fired in the current transaction; None if it is no longer ours."""
-    result = db.connection().execute(update(Deadline).where(Deadline.id == deadline_id, Deadline.status == "claimed",
-                                                            Deadline.claimed_by == claimer)
-                                     .values(status="fired", fired_at=now))
-    return db.get(Deadline, deadline_id) if result.rowcount == 1 else None
+def take(db: Session, ids: list[int], claimer: str, now: datetime) -> list[Deadline]:
+    """Mark claimed deadlines fired in the current transaction; return those still ours, by due time.
+
+    A row another claimer took over after our lease ran out is skipped: its effects are theirs.
+    """
+    if not ids:
+        return []
+    taken = db.connection().execute(update(Deadline).where(Deadline.id.in_(ids), Deadline.status == "claimed",
+                                                           Deadline.claimed_by == claimer)
+                                    .values(status="fired", fired_at=now).returning(Deadline.id)).scalars().all()
+    if not taken:
+        return []
+    rows = db.exec(select(Deadline).where(Deadline.id.in_(taken))
+                   .execution_options(populate_existing=True)).all()
+    return sorted(rows, key=lambda d: (d.due_at, d.id))
+
+
+def put_back(db: Session, deadline_id: int, retry_at: datetime) -> None:
+    """A deadline whose firing failed goes back to pending, to be tried again at `retry_at`.
+
+    Done in the firing transaction, so a crash before the commit leaves it claimed (and
+    claimable after the lease) rather than fired with nothing done.
+    """
+    db.connection().execute(update(Deadline).where(Deadline.id == deadline_id)
+                            .values(status="pending", due_at=retry_at, claimed_by=None, claimed_until=None,
+                                    fired_at=None))
 
 
 def retry(engine: Engine, deadline_id: int, retry_at: datetime) -> None:
-    """Put a deadline whose firing failed back to pending, to be tried again at `retry_at`."""
+    """Put a fired deadline whose (foreign) handler failed back to pending, in its own transaction."""
     with session(engine) as db:
-        db.exec(update(Deadline).where(Deadline.id == deadline_id, Deadline.status.in_(("claimed", "fired")))
-                .values(status="pending", due_at=retry_at, claimed_by=None, claimed_until=None, fired_at=None))
+        put_back(db, deadline_id, retry_at)
         db.commit()
-
-
-

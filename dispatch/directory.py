@@ -50,6 +50,11 @@ class Directory:
         """The 社区民警 of a village."""
         return self._village_people.get(village_id or "", (None, None))[0]
 
+    def chain(self, area: Area | None) -> set[str]:
+        """Everyone a ladder may alert about this area: they may take over a ticket nobody accepted."""
+        people = {*self.station.duty_officers, *self.station.supervisors}
+        return people | ({area.leader, area.officer, area.instructor} if area else set())
+
     def members_for(self, roles: list[str], area: Area | None) -> list[str]:
         """Member ids for notify roles; roles without a holder for this ticket are skipped."""
         found: list[str] = []

@@ -38,7 +38,7 @@ def answer(deps: Deps, resident_id: int, satisfied: bool, reason: str = "") -> O
     with session(deps.engine) as db:
         ticket = db.exec(select(Ticket).join(TicketReporter, TicketReporter.ticket_id == Ticket.id)
                          .where(TicketReporter.resident_id == resident_id, Ticket.status == "resolved")
-                         .order_by(Ticket.resolved_at.desc())).first()
+                         .order_by(Ticket.resolved_at.desc()).with_for_update(of=Ticket)).first()
         if ticket is None:
             return None
         db.add(Feedback(ticket_id=ticket.id, resident_id=resident_id, cycle=ticket.cycle, satisfied=satisfied,

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from dispatch import outbox
 from dispatch.api import Receipt, Report
-from dispatch.assign import holders, route_and_dispatch
+from dispatch.assign import dispatch, holders, plan_for
 from dispatch.context import Deps
 from dispatch.labels import POLICE_CATEGORIES, ticket_number
 from dispatch.lifecycle import audit
@@ -36,15 +36,16 @@ def submit(deps: Deps, report: Report) -> Receipt:
         ticket = Ticket(number=f"pending-{uuid.uuid4().hex}", status="new", kind=kind, category=category,
                         urgency=urgency, text=report.text, place=place,
                         grid_id=area.area_id if area else None, village_id=area.village_id if area else None,
-                        triage=_triage_record(triage), created_at=now, updated_at=now,
-                        policy=snapshot(deps.settings, urgency, triage_queue=unsure or area is None or kind is None))
+                        triage=_triage_record(triage), created_at=now, updated_at=now)
+        plan = plan_for(deps, db, ticket, now, needs_human=unsure)
+        ticket.policy = snapshot(deps.settings, urgency, triage_queue=plan.route == "triage")
         db.add(ticket)
         db.flush()
         ticket.number = ticket_number(ticket.id, now.astimezone(deps.calendar.tz).date().isoformat())
         _add_reporter(db, ticket, report, now)
         audit(db, ticket.id, f"resident:{report.resident_id}", "reported", now, to_status="new",
               note=report.text[:200], channel=report.channel)
-        plan = route_and_dispatch(deps, db, ticket, now, reason="新报事", needs_human=unsure)
+        dispatch(deps, db, ticket, plan, now, reason="新报事")
         db.commit()
     if deps.metrics:
         deps.metrics.tickets.labels(plan.route, kind or "unknown").inc()

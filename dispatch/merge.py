@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 from dispatch.labels import OPEN_STATUSES
 from models import Ticket
 
-SIMILAR = 0.3  # bigram Jaccard above which two short reports are taken as the same matter
+SIMILAR = 0.3  # bigram Jaccard (places left out) above which two reports are the same matter
+SIMILAR_SAME_PLACE = 0.15  # ...when both name the same place
 CANDIDATES = 30  # the newest open tickets compared; a burst of reports about one matter is recent
 _NOISE = re.compile(r"[\s\W\d_]+")
 
@@ -18,23 +19,32 @@ def bigrams(text: str) -> set[str]:
     return {clean[i:i + 2] for i in range(len(clean) - 1)} or ({clean} if clean else set())
 
 
-def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of character bigrams, 0..1."""
+def similarity(a: str, b: str, ignore: tuple[str | None, ...] = ()) -> float:
+    """Jaccard similarity of character bigrams, 0..1, leaving out the `ignore` strings (the places)."""
+    for words in ignore:
+        if words:
+            a, b = a.replace(words, ""), b.replace(words, "")
     x, y = bigrams(a), bigrams(b)
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
 def find_duplicate(db: Session, *, grid_id: str | None, category: str | None, text: str, place: str | None,
                    now: datetime, window: timedelta) -> Ticket | None:
-    """An open ticket in the same grid and category, recent, with similar text or the same place."""
+    """An open ticket in the same grid and category, recent, with similar text (less similar at the same place)."""
     if not grid_id or not category:
         return None
-    recent = db.exec(select(Ticket).where(Ticket.grid_id == grid_id, Ticket.category == category,
-                                          Ticket.status.in_(OPEN_STATUSES), Ticket.merged_into_id.is_(None),
-                                          Ticket.created_at >= now - window)
+    # Only the columns compared: a report arrives with every message, the full rows are not needed.
+    recent = db.exec(select(Ticket.id, Ticket.text, Ticket.place)
+                     .where(Ticket.grid_id == grid_id, Ticket.category == category,
+                            Ticket.status.in_(OPEN_STATUSES), Ticket.merged_into_id.is_(None),
+                            Ticket.created_at >= now - window)
                      .order_by(Ticket.created_at.desc()).limit(CANDIDATES)).all()
-    for ticket in recent:
-        same_place = bool(place and ticket.place and (place in ticket.place or ticket.place in place))
-        if same_place or similarity(text, ticket.text) >= SIMILAR:
-            return ticket
+    for ticket_id, other_text, other_place in recent:
+        same_place = bool(place and other_place and (place in other_place or other_place in place))
+        # What happened is compared without where: two different problems in one stairwell (a
+        # charging e-bike, then a blocked fire lane) are two tickets. The same place lowers the bar.
+        content = similarity(text, other_text, ignore=tuple(sorted({place, other_place} - {None}, key=len,
+                                                                      reverse=True)))
+        if content >= (SIMILAR_SAME_PLACE if same_place else SIMILAR):
+            return db.get(Ticket, ticket_id, with_for_update=True)
     return None

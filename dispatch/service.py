@@ -6,14 +6,14 @@ from collections.abc import Callable
 from sqlmodel import select
 
 from core.clock import utc
-from dispatch import actions, followup, intake, timers
+from dispatch import actions, followup, intake, supervision, timers
 from dispatch.api import Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
 from dispatch.context import Deps
 from dispatch.directory import Directory
 from dispatch.labels import OPEN_STATUSES, STATUS_NAMES
-from dispatch.lifecycle import move
+from dispatch.lifecycle import audit, move
 from dispatch import deadlines, outbox, texts
 from models import Assignment, Ticket, TicketReporter
 from models.store import session
@@ -43,6 +43,10 @@ class Dispatcher:
     def act(self, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
         """A worker's action from a card button or a parsed command."""
         return actions.act(self.deps, member_id, action, ticket_id, note)
+
+    def supervise(self, actor: str, action: str, ticket_id: int, *, member: str = "", note: str = "") -> Outcome:
+        """A supervisor's action: reassign|transfer_police|press|arbitrate|close (see dispatch/supervision.py)."""
+        return supervision.supervise(self.deps, actor, action, ticket_id, member=member, note=note)
 
     def member_text(self, member_id: str, text: str) -> Outcome | None:
         """A worker's text command; None if it is not one."""
@@ -76,7 +80,7 @@ class Dispatcher:
         return Outcome(True, f"照片已附到 {ticket.number}。", ticket.id)
 
     def cancel(self, resident_id: int, number: str) -> Outcome:
-        """The reporter cancels before acceptance."""
+        """The reporter cancels before acceptance (one of several reporters only withdraws)."""
         now = self.deps.clock.now()
         with session(self.deps.engine) as db:
             ticket = self._reported_by(db, resident_id, number)
@@ -84,6 +88,9 @@ class Dispatcher:
                 return Outcome(False, f"没有找到您报的编号 {number}。")
             if ticket.status not in ("new", "dispatched", "returned"):
                 return Outcome(False, f"编号 {ticket.number} 已{STATUS_NAMES[ticket.status]}，不能撤销。", ticket.id)
+            reporters = db.exec(select(TicketReporter).where(TicketReporter.ticket_id == ticket.id)).all()
+            if len(reporters) > 1:
+                return self._withdraw(db, ticket, resident_id, reporters, now)
             move(db, ticket, "cancelled", f"resident:{resident_id}", now, note="居民撤销")
             deadlines.void(db, ticket.id)
             people = [a.member_id for a in holders(db, ticket.id)]
@@ -91,6 +98,13 @@ class Dispatcher:
                               " 居民已撤销，无需处理。", now=now, ticket_id=ticket.id)
             db.commit()
         return Outcome(True, f"编号 {ticket.number} 已撤销。", ticket.id)
+
+    def _withdraw(self, db, ticket: Ticket, resident_id: int, reporters, now) -> Outcome:
+        # Other residents reported the same matter: it stays open for them.
+        db.delete(next(r for r in reporters if r.resident_id == resident_id))
+        audit(db, ticket.id, f"resident:{resident_id}", "reporter_withdrew", now, note="居民撤回，其他居民的反映继续办理")
+        db.commit()
+        return Outcome(True, f"已撤回您的反映。其他居民也反映了同一问题，编号 {ticket.number} 将继续办理。", ticket.id)
 
     def feedback(self, resident_id: int, satisfied: bool, reason: str = "") -> Outcome | None:
         """A 回访 answer; None if nothing awaits one."""
@@ -127,4 +141,5 @@ class Dispatcher:
         if not digits.isdigit():
             return None
         return db.exec(select(Ticket).join(TicketReporter, TicketReporter.ticket_id == Ticket.id)
-                       .where(TicketReporter.resident_id == resident_id, Ticket.id == int(digits))).first()
+                       .where(TicketReporter.resident_id == resident_id, Ticket.id == int(digits))
+                       .with_for_update(of=Ticket)).first()

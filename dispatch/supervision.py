@@ -22,7 +22,7 @@ def supervise(deps: Deps, actor: str, action: str, ticket_id: int, *, member: st
         who = db.get(Member, actor)
         if who is None or not SUPERVISING & set(who.roles):
             return Outcome(False, "只有所领导、值班民警和网格指导员可以督办、改派或关闭工单。")
-        ticket = db.get(Ticket, ticket_id)
+        ticket = db.get(Ticket, ticket_id, with_for_update=True)
         if ticket is None:
             return Outcome(False, f"没有编号为 {ticket_id} 的工单。")
         try:

@@ -29,14 +29,22 @@ def emergency_page(t: Ticket) -> str:
 
 
 def overdue_alert(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, holders: list[str],
-                  top: bool) -> str:
-    """An escalation alert: what is late, by how long, who holds it, what to do."""
+                  top: bool) -> tuple[str, dict | None]:
+    """An escalation alert: what is late, by how long, who holds it, and (not yet accepted) a 接手 button."""
     what = "签收" if ladder == "accept" else "办结"
     prefix = "【督办】" if top else "【超时提醒】"
     held = f"\n当前承办：{'、'.join(holders)}" if holders else ""
-    return (f"{prefix}{headline(t)}\n派单已{format_duration(elapsed)}仍未{what}"
-            f"（时限{format_duration(limit)}，超时{format_duration(elapsed - limit)}）{held}\n"
-            f"请督促处理，或回复“接单 {t.id}”接手。")
+    over = elapsed - limit
+    # The first rung fires on the dot: "超时0秒" would read as a glitch on a phone.
+    overdue = f"已超时{format_duration(over)}" if over >= timedelta(minutes=1) else "已到时限"
+    late = (f"{prefix}{headline(t)}\n派单已{format_duration(elapsed)}仍未{what}"
+            f"（时限{format_duration(limit)}，{overdue}）{held}\n")
+    if ladder != "accept":
+        return late + "请督促承办人尽快办结。", None
+    text = late + f"请督促签收，或回复“接单 {t.id}”直接接手。"
+    card = {"title": f"{prefix}{headline(t)}", "description": text.split("\n", 1)[1], "ticket_id": t.id,
+            "number": t.number, "buttons": [{"key": f"accept:{t.id}", "text": "接手"}]}
+    return text, card
 
 
 def silent_reminder(t: Ticket, window: timedelta) -> str:

@@ -1,15 +1,15 @@
 """The ticker's dispatch step: claim due deadlines and do what each kind means."""
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from dispatch import deadlines, followup, outbox, texts
-from dispatch.assign import holders, route_and_dispatch
+from dispatch import deadlines, followup, silence
+from dispatch.assign import route_and_dispatch
 from dispatch.context import Deps
-from dispatch.escalation import fire_ladder
-from dispatch.lifecycle import audit
+from dispatch.escalation import LADDERS, fire_ladder, fire_ladders
 from models import Deadline, Ticket
 from models.store import session
 
@@ -21,51 +21,82 @@ Handler = Callable[[Deadline, datetime], bool]
 
 
 def tick(deps: Deps, now: datetime, handlers: dict[str, Handler]) -> int:
-    """Fire every due deadline once; a failing one goes back to pending for a later retry.
+    """Fire every deadline due by `now` once; return how many fired.
 
-    A claimed batch is fired in one transaction (one commit, not one per deadline), each
-    deadline inside its own savepoint so that one failure does not undo the others.
+    Claims batch after batch until the backlog is drained or one ticker interval is spent, so
+    a burst of due deadlines does not wait one interval per batch.
     """
-    fired, failed, foreign = 0, [], []
-    ids = deadlines.claim(deps.engine, now, deps.instance, deps.settings.ticker.batch)
-    if not ids:
-        return 0
+    batch, budget = deps.settings.ticker.batch, deps.settings.ticker.interval.total_seconds()
+    started, fired = time.perf_counter(), 0
+    while True:
+        ids = deadlines.claim(deps.engine, now, deps.instance, batch)
+        if ids:
+            fired += _fire_batch(deps, ids, now, handlers)
+        if len(ids) < batch or time.perf_counter() - started > budget:
+            return fired
+
+
+def _fire_batch(deps: Deps, ids: list[int], now: datetime, handlers: dict[str, Handler]) -> int:
+    """Fire one claimed batch in one transaction: ladder rungs together, other kinds one by one."""
+    fired, foreign = 0, []
     with session(deps.engine) as db:
-        for deadline_id in ids:
-            try:
-                with db.begin_nested():
-                    deadline = deadlines.take(db, deadline_id, deps.instance, now)
-                    if deadline is None:
-                        continue
-                    if deadline.kind in handlers:
-                        foreign.append(deadline)
-                    else:
-                        fired += bool(_fire(deps, db, deadline, now))
-            except Exception:
-                log.exception("deadline failed", extra={"deadline_id": deadline_id})
-                failed.append(deadline_id)
+        due = deadlines.take(db, ids, deps.instance, now)
+        # Locked (PostgreSQL) in id order, so a worker's 接单 and a take-back cannot interleave.
+        tickets = {t.id: t for t in db.exec(select(Ticket).where(
+            Ticket.id.in_({d.ticket_id for d in due if d.ticket_id is not None}))
+            .order_by(Ticket.id).with_for_update()).all()}
+        ladder, single = [], []
+        for deadline in due:
+            ticket = tickets.get(deadline.ticket_id)
+            if deadline.kind in handlers:
+                foreign.append(deadline)
+            elif ticket is not None and deadline.cycle == ticket.cycle:  # else stale: a later cycle runs
+                (ladder if deadline.kind in LADDERS else single).append(deadline)
+        fired += _climb(deps, db, ladder, tickets, now)
+        for deadline in single:
+            fired += _guarded(deps, db, deadline, now,
+                              lambda d=deadline: _fire(deps, db, d, tickets[d.ticket_id], now))
         db.commit()
     for deadline in foreign:
         try:
             fired += bool(handlers[deadline.kind](deadline, now))
         except Exception:
             log.exception("deadline handler failed", extra={"deadline_id": deadline.id})
-            failed.append(deadline.id)
-    for deadline_id in failed:
-        deadlines.retry(deps.engine, deadline_id, now + RETRY)
+            deadlines.retry(deps.engine, deadline.id, now + RETRY)
     return fired
 
 
-def _fire(deps: Deps, db: Session, deadline: Deadline, now: datetime) -> bool:
-    ticket = db.get(Ticket, deadline.ticket_id) if deadline.ticket_id else None
-    if ticket is None or deadline.cycle != ticket.cycle:
-        return False  # stale: the ticket moved on to another cycle
-    if deadline.kind in ("accept", "close"):
-        return fire_ladder(deps, db, deadline, ticket, now)
+def _climb(deps: Deps, db: Session, ladder: list[Deadline], tickets: dict[int, Ticket], now: datetime) -> int:
+    """All rungs of the batch in a few statements; if that fails, each rung on its own."""
+    if not ladder:
+        return 0
+    try:
+        with db.begin_nested():
+            return fire_ladders(deps, db, ladder, tickets, now)
+    except Exception:
+        log.exception("escalation batch failed; firing one by one", extra={"count": len(ladder)})
+    return sum(_guarded(deps, db, d, now, lambda d=d: fire_ladder(deps, db, d, tickets[d.ticket_id], now))
+               for d in ladder)
+
+
+def _guarded(deps: Deps, db: Session, deadline: Deadline, now: datetime, fire: Callable[[], bool]) -> int:
+    """Fire inside a savepoint; a failure undoes only this deadline's effects and retries it later."""
+    try:
+        with db.begin_nested():
+            return int(bool(fire()))
+    except Exception:
+        log.exception("deadline failed", extra={"deadline_id": deadline.id, "kind": deadline.kind})
+        deadlines.put_back(db, deadline.id, now + RETRY)
+        return 0
+
+
+def _fire(deps: Deps, db: Session, deadline: Deadline, ticket: Ticket, now: datetime) -> bool:
+    if deadline.cycle != ticket.cycle:
+        return False  # an earlier deadline of this batch moved the ticket to a new cycle
     if deadline.kind == "remind":
-        return _remind_acceptor(deps, db, ticket, now)
+        return silence.remind(deps, db, ticket, now)
     if deadline.kind == "silent":
-        return _take_back(deps, db, ticket, now)
+        return silence.take_back(deps, db, ticket, now)
     if deadline.kind == "handback":
         return _hand_back(deps, db, ticket, now)
     if deadline.kind == "followup":
@@ -74,31 +105,6 @@ def _fire(deps: Deps, db: Session, deadline: Deadline, now: datetime) -> bool:
         return followup.close_by_default(deps, db, ticket, now)
     log.warning("no handler for deadline kind", extra={"kind": deadline.kind})
     return False
-
-
-def _remind_acceptor(deps: Deps, db: Session, ticket: Ticket, now: datetime) -> bool:
-    """Accepted but silent: remind the acceptor, and start the window to answer."""
-    if ticket.status != "accepted":
-        return False
-    window = timedelta(seconds=ticket.policy["silent_window_s"])
-    acceptors = [a.member_id for a in holders(db, ticket.id) if a.accepted_at]
-    outbox.to_members(db, acceptors, key=f"t{ticket.id}:c{ticket.cycle}:remind",
-                      text=texts.silent_reminder(ticket, window), now=now, ticket_id=ticket.id)
-    deadlines.schedule(db, kind="silent", ticket_id=ticket.id, cycle=ticket.cycle, due_at=now + window)
-    return True
-
-
-def _take_back(deps: Deps, db: Session, ticket: Ticket, now: datetime) -> bool:
-    """No answer to the reminder: un-accept and dispatch again."""
-    if ticket.status != "accepted":
-        return False
-    acceptors = [a.member_id for a in holders(db, ticket.id) if a.accepted_at]
-    audit(db, ticket.id, "system", "unaccepted", now, from_status="accepted", note="签收后无响应，收回重派",
-          acceptors=acceptors)
-    outbox.to_members(db, acceptors, key=f"t{ticket.id}:c{ticket.cycle}:taken_back",
-                      text=f"【工单收回】{ticket.number} 签收后无响应，已收回重派。", now=now, ticket_id=ticket.id)
-    route_and_dispatch(deps, db, ticket, now, reason="签收后无响应，收回重派")
-    return True
 
 
 def _hand_back(deps: Deps, db: Session, ticket: Ticket, now: datetime) -> bool:

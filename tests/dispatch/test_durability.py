@@ -1,10 +1,13 @@
 """Deadlines survive restarts and several instances: each escalation happens exactly once."""
+import logging
 import random
 import threading
+import time
 
 from sqlalchemy import func
 from sqlmodel import select
 
+from core.ticker import Ticker
 from dispatch import deadlines
 from models import Escalation, Outbox
 from models.store import make_engine, session
@@ -29,15 +32,21 @@ def escalation_count(engine) -> int:
         return db.exec(select(func.count()).select_from(Escalation)).one()
 
 
-def test_deadlines_missed_while_down_fire_once_on_the_first_tick(settings, engine, clock):
+async def test_deadlines_missed_while_down_fire_once_on_the_first_tick(settings, engine, clock):
     world = World(settings, engine, clock)
     fill(world, 50)
     url = engine.url
     engine.dispose()  # the service stops with 50 pending accept deadlines
     clock.advance("20m")  # ...and stays down past them
     restarted = World(settings, make_engine(url.render_as_string(hide_password=False)), clock)
-    assert restarted.dispatcher.tick(clock.now()) == 50
-    assert restarted.dispatcher.tick(clock.now()) == 0
+    ticker = Ticker(clock, settings.ticker.interval)
+    ticker.add_step("deadlines", restarted.dispatcher.tick)
+
+    started = time.perf_counter()
+    assert await ticker.cycle() == 50  # the cycle the scheduler runs at once on start
+    assert time.perf_counter() - started < 2.0
+
+    assert await ticker.cycle() == 0
     assert escalation_count(restarted.engine) == 50
     assert len(restarted.inbox_of("wz_zhang")) == 50
     restarted.engine.dispose()
@@ -54,7 +63,7 @@ def test_a_claim_left_by_a_crashed_instance_is_taken_over_after_its_lease(settin
     assert escalation_count(engine) == 3
 
 
-def test_instances_on_postgresql_escalate_each_ticket_exactly_once(settings, pg_schema_url, clock):
+def test_instances_on_postgresql_escalate_each_ticket_exactly_once(settings, pg_schema_url, clock, caplog):
     engine = make_engine(pg_schema_url)
     empty_pg(engine)
     fill(World(settings, engine, clock), 1000)
@@ -67,20 +76,27 @@ def test_instances_on_postgresql_escalate_each_ticket_exactly_once(settings, pg_
         keys = db.exec(select(Outbox.idem_key).where(Outbox.idem_key.like("%:esc:%"))).all()
     # level 0 alerts the grid leader, level 1 the officer and the instructor: one push each
     assert len(keys) == 3000 == len(set(keys))
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     empty_pg(engine)
     engine.dispose()
 
 
 def run_instances(settings, url, clock, instances: int) -> int:
-    """Tick from `instances` threads, each with its own engine, until nothing is due; return fired."""
-    errors, fired = [], []
+    """Tick from `instances` threads at once, each with its own engine, until nothing is due; return fired.
+
+    Small batches, so the instances really compete for the same due rows.
+    """
+    small = settings.model_copy(update={"ticker": settings.ticker.model_copy(update={"batch": 50})})
+    errors, fired = [], {n: 0 for n in range(instances)}
+    start = threading.Barrier(instances)
 
     def run_instance(n: int) -> None:
-        own = World(settings, make_engine(url), clock)
+        own = World(small, make_engine(url), clock)
         own.dispatcher.deps.instance = f"instance-{n}"
         try:
+            start.wait(timeout=30)
             while (count := own.dispatcher.tick(clock.now())) or _pending_due(own.engine, clock):
-                fired.append(count)
+                fired[n] += count
         except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(exc)
         finally:
@@ -92,7 +108,8 @@ def run_instances(settings, url, clock, instances: int) -> int:
     for t in threads:
         t.join(timeout=120)
     assert errors == []
-    return sum(fired)
+    assert sum(1 for count in fired.values() if count) >= 2, fired  # they did share the work
+    return sum(fired.values())
 
 
 def _pending_due(engine, clock) -> bool:
