@@ -1,30 +1,23 @@
 """The conversation with a resident: commands, reports, asking for the place, 回访 answers."""
+import logging
 import re
-from dataclasses import dataclass
 
-from bot import texts, waiting
+from bot import texts
+from bot.answer import Answer
+from bot.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noqa: F401 - run.py wires it from here
 from bot.context import BotContext
 from bot.incoming import Incoming
-from bot.locate import nearest_grid
 from bot.people import resident_for
 from bot.photos import attach_resident_photo
+from bot.submitting import submit
 from core.clock import utc
-from dispatch import outbox
-from dispatch.api import Report
 from models import Resident
 from models.store import session
-from nlp.privacy import mask
 
+log = logging.getLogger(__name__)
+READABLE = ("text", "voice", "location")
 _CANCEL = re.compile(r"^\s*取消\s*(?:编号)?\s*([A-Za-z]{0,2}-?\d{8}-?\d+|\d+)\s*$")
 _FEEDBACK = re.compile(r"^\s*(非常满意|满意|不满意|很不满意)[\s，,。:：]*(.*)$", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What to say back (None: stay silent) and the ticket it concerns."""
-
-    text: str | None
-    ticket_id: int | None = None
 
 
 def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Answer:
@@ -35,47 +28,27 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
         return Answer(texts.WELCOME if msg.event == "subscribe" else None)
     if msg.msg_type == "image":
         return _photo(ctx, resident, msg)
+    if msg.msg_type not in READABLE:
+        # video, file, link...: nothing to act on, and it must not answer a pending "where?"
+        log.info("message type not handled", extra={"msg_type": msg.msg_type, "channel": msg.channel})
+        return Answer(None)
     text = msg.text.strip()
+    if not text and msg.msg_type == "voice":  # speech recognition is off in the account
+        return Answer(None if msg.in_group else texts.VOICE_UNREADABLE)
     command = _command(ctx, resident, text)
     if command is not None:
         return command
-    with session(ctx.engine) as db:
-        conv = waiting.waiting(db, resident.id)
-        if conv is not None:
-            pending = waiting.done(db, conv, now)
-            db.commit()
-            return _place_given(ctx, resident, msg, pending, text)
+    completed = answer_if_waiting(ctx, resident, msg, text)
+    if completed is not None:
+        return completed
     if msg.msg_type == "location":
         return Answer(None if msg.in_group else "已收到您的位置。如需报事，请说明发生了什么。")
     triage = ctx.classifier.classify(text)
     if not triage.is_report:
         return _chit_chat(ctx, resident, msg)
     if triage.location is None and triage.grid_id is None and triage.urgency != "emergency":
-        with session(ctx.engine) as db:
-            waiting.wait_for_place(db, resident.id, {"text": text, "chat_id": msg.chat_id, "inbox_id": inbox_id,
-                                                     "channel": msg.channel}, now, ctx.settings.intake.ask_place_timeout)
-            db.commit()
-        return Answer(texts.ASK_PLACE)
-    return _submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage)
-
-
-def _submit(ctx, resident: Resident, channel, chat_id, inbox_id, text, triage, place=None, grid_id=None) -> Answer:
-    report = Report(resident_id=resident.id, channel=channel, text=triage.masked_text or mask(text), triage=triage,
-                    chat_id=chat_id, inbox_id=inbox_id, place=place, grid_id=grid_id)
-    receipt = ctx.dispatcher.submit(report)
-    return Answer(texts.receipt_text(receipt, triage.urgency == "emergency"), receipt.ticket_id)
-
-
-def _place_given(ctx, resident: Resident, msg: Incoming, pending: dict, answer: str) -> Answer:
-    """The answer to "where?": read the place from it and submit the waiting report."""
-    grid_id = nearest_grid(ctx.settings, msg.lat, msg.lng) if msg.msg_type == "location" else None
-    place_triage = ctx.classifier.classify(f"{answer}有事")
-    place = place_triage.location or answer[:60] or None
-    grid_id = grid_id or place_triage.grid_id
-    combined = f"{pending['text']}（地点：{place}）" if place else pending["text"]
-    triage = ctx.classifier.classify(combined)
-    return _submit(ctx, resident, pending.get("channel", msg.channel), pending.get("chat_id"), pending.get("inbox_id"),
-                   combined, triage, place=place, grid_id=grid_id or triage.grid_id)
+        return ask_for_place(ctx, resident, msg, text, inbox_id)
+    return submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage)
 
 
 def _command(ctx: BotContext, resident: Resident, text: str) -> Answer | None:
@@ -116,24 +89,3 @@ def _chit_chat(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
         db.add(row)
         db.commit()
     return Answer(texts.HELP)
-
-
-def give_up_on_place(ctx: BotContext, deadline, now) -> bool:
-    """No answer to "where?" in time: route by the registered address, else to human triage."""
-    resident_id = int(deadline.subject)
-    with session(ctx.engine) as db:
-        conv = waiting.waiting(db, resident_id)
-        if conv is None or utc(conv.expires_at) > now:
-            return False  # answered already, or asked again since
-        pending = waiting.done(db, conv, now)
-        resident = db.get(Resident, resident_id)
-        db.commit()
-    triage = ctx.classifier.classify(pending["text"])
-    answer = _submit(ctx, resident, pending.get("channel", resident.channel), pending.get("chat_id"),
-                     pending.get("inbox_id"), pending["text"], triage, grid_id=resident.home_grid_id)
-    with session(ctx.engine) as db:
-        outbox.push(db, key=f"gave_up:{resident_id}:{deadline.id}", audience="resident", recipient=str(resident_id),
-                    text=f"没有收到具体位置，已按现有信息派单。{answer.text}", now=now, ticket_id=answer.ticket_id,
-                    extra={"chat_id": pending["chat_id"]} if pending.get("chat_id") else None)
-        db.commit()
-    return True

@@ -7,8 +7,8 @@ from aiohttp import web
 from sqlmodel import select
 
 from bot.context import BotContext
-from bot.handle import receive
 from bot.incoming import Incoming
+from bot.receive import receive
 from models import InboxMessage, Member, Outbox, Resident
 from models.store import session
 

@@ -12,11 +12,17 @@ from models.store import session
 LEASE = timedelta(seconds=30)
 
 
-def store(engine, incoming: Incoming, now: datetime) -> tuple[InboxMessage, bool]:
-    """Insert the message under its UNIQUE key; (row, True) if new, (existing row, False) for a retry."""
+def store(engine, incoming: Incoming, now: datetime, claimer: str | None = None) -> tuple[InboxMessage, bool]:
+    """Insert the message under its UNIQUE key; (row, True) if new, (existing row, False) for a retry.
+
+    With a claimer the new row is inserted already claimed by it (one transaction fewer than
+    insert-then-claim); without one it waits, unclaimed, for the inbox worker.
+    """
     values = dict(msg_key=incoming.msg_key[:190], channel=incoming.channel, sender=incoming.sender,
                   chat_id=incoming.chat_id, msg_type=incoming.msg_type, content=incoming.text[:4000],
                   payload=_payload(incoming), status="new", attempts=0, received_at=now)
+    if claimer:
+        values |= dict(status="processing", lease_until=now + LEASE, attempts=1, error=f"claimed by {claimer}"[:200])
     with session(engine) as db:
         created = insert_ignore(db, InboxMessage, values, ["msg_key"])
         db.commit()
@@ -31,9 +37,8 @@ def claim_one(engine, inbox_id: int, claimer: str, now: datetime) -> bool:
 
 
 def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[int]:
-    """Messages stored but never answered (a crash between commit and processing)."""
-    due = and_(_claimable(now), InboxMessage.received_at <= now - timedelta(seconds=10))
-    return claim_rows(engine, InboxMessage, due, _claim_values(claimer, now), InboxMessage.id, batch)
+    """Messages left for the worker (stored unclaimed under load) or dropped by a crash (lease over)."""
+    return claim_rows(engine, InboxMessage, _claimable(now), _claim_values(claimer, now), InboxMessage.id, batch)
 
 
 def finish(engine, inbox_id: int, reply: str | None, ticket_id: int | None, status: str = "done",
@@ -62,7 +67,7 @@ def _claim_values(claimer: str, now: datetime) -> dict:
 
 
 def _payload(incoming: Incoming) -> dict:
-    keys = ("event", "event_key", "pic_url", "lat", "lng")
+    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url")
     return {k: getattr(incoming, k) for k in keys if getattr(incoming, k) is not None}
 
 
@@ -71,4 +76,5 @@ def incoming_of(row: InboxMessage) -> Incoming:
     p = row.payload or {}
     return Incoming(channel=row.channel, sender=row.sender, msg_key=row.msg_key, msg_type=row.msg_type,
                     text=row.content, chat_id=row.chat_id, event=p.get("event"), event_key=p.get("event_key"),
-                    pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"))
+                    pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"),
+                    response_url=p.get("response_url"))

@@ -17,6 +17,7 @@ class Incoming:
     pic_url: str | None = None
     lat: float | None = None
     lng: float | None = None
+    response_url: str | None = None  # the WeCom robot's one-time URL for a later answer (1 h)
     raw: dict = field(default_factory=dict)
 
     @property

@@ -29,3 +29,12 @@ def resident_for(engine, channel: str, external_id: str, now) -> Resident:
             db.rollback()
             return db.exec(select(Resident).where(Resident.channel == channel,
                                                   Resident.external_id == external_id)).one()
+
+
+def phones_by_name(engine, names: list[str]) -> dict[str, str]:
+    """Work phones of the named active members, for the resident's receipt (masked in groups)."""
+    if not names:
+        return {}
+    with session(engine) as db:
+        found = db.exec(select(Member).where(Member.name.in_(names), Member.active)).all()
+    return {m.name: m.phone for m in found if m.phone}

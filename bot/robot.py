@@ -16,8 +16,8 @@ from wechatpy.enterprise.crypto import PrpCrypto
 
 from bot.context import BotContext
 from bot.guard import Rejected, check_timestamp, read_body
-from bot.handle import receive
 from bot.incoming import Incoming
+from bot.receive import receive
 from bot.routes import BOT, guarded
 
 
@@ -89,14 +89,28 @@ def _parse(plaintext: str) -> Incoming:
         msg_id, sender = str(data["msgid"]), str(data["from"]["userid"])
     except (ValueError, KeyError, TypeError):
         raise Rejected(400, "robot message without msgid or sender") from None
-    msg_type = str(data.get("msgtype", ""))
-    text = ""
-    if msg_type == "text":
-        text = str((data.get("text") or {}).get("content", ""))
-    elif msg_type == "mixed":  # 图文混排: keep the text parts
-        items = (data.get("mixed") or {}).get("msg_item") or []
-        text = " ".join(str((i.get("text") or {}).get("content", "")) for i in items if i.get("msgtype") == "text")
+    msg_type, text, pic_url = _content(data)
     group = data.get("chattype") == "group"
-    return Incoming(channel="robot", sender=sender, msg_key=f"robot:{msg_id}", msg_type=msg_type or "unknown",
+    response_url = data.get("response_url")
+    return Incoming(channel="robot", sender=sender, msg_key=f"robot:{msg_id}", msg_type=msg_type,
                     text=text.strip(), chat_id=(str(data.get("chatid") or "") or None) if group else None,
+                    pic_url=pic_url, response_url=response_url if isinstance(response_url, str) else None,
                     raw={"aibotid": data.get("aibotid")})
+
+
+def _content(data: dict) -> tuple[str, str, str | None]:
+    """(our message type, its text, a picture URL) from the robot's message structures."""
+    msg_type = str(data.get("msgtype") or "unknown")
+    body = data.get(msg_type) if isinstance(data.get(msg_type), dict) else {}
+    if msg_type == "text":
+        return "text", str(body.get("content", "")), None
+    if msg_type == "mixed":  # 图文混排: read the text parts
+        items = body.get("msg_item") or []
+        texts = [str((i.get("text") or {}).get("content", "")) for i in items
+                 if isinstance(i, dict) and i.get("msgtype") == "text"]
+        return "text", " ".join(texts), None
+    if msg_type == "voice":  # single chat only; WeCom sends the recognised text
+        return "voice", str(body.get("content", "")), None
+    if msg_type == "image":  # single chat only; the file behind the URL is encrypted
+        return "image", "", str(body.get("url") or "") or None
+    return msg_type, "", None

@@ -9,8 +9,8 @@ from wechatpy.replies import TextReply
 from bot.context import BotContext
 from bot.crypto import ChannelKeys
 from bot.guard import Rejected, check_fields, check_timestamp, parse_xml, read_body
-from bot.handle import receive
 from bot.incoming import from_wechat_xml
+from bot.receive import receive
 
 log = logging.getLogger(__name__)
 BOT = web.AppKey("bot_context", BotContext)
@@ -76,13 +76,13 @@ async def _message(request: web.Request, keys: ChannelKeys, channel: str) -> web
     q = request.query
     now = ctx.clock.now()
     check_timestamp(q.get("timestamp"), now)
-    outer = parse_xml(body)
     encrypted = channel == "work" or q.get("encrypt_type") == "aes"
-    if encrypted:
+    if encrypted:  # the signature covers the ciphertext, so the envelope is parsed first
+        outer = parse_xml(body)
         data = parse_xml(keys.decrypt(outer, q.get("msg_signature", ""), q["timestamp"], q.get("nonce", "")))
-    else:
+    else:  # plain mode signs only the query: refuse strangers before parsing anything
         keys.verify_plain(q.get("signature", ""), q["timestamp"], q.get("nonce", ""))
-        data = outer
+        data = parse_xml(body)
     check_fields(data, now)
     incoming = from_wechat_xml(channel, data)
     reply = await receive(ctx, incoming)

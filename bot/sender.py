@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import select
 
 from bot.transports import Address, Transports
+from core.clock import utc
 from bot.wechat_api import ApiError
 from dispatch import outbox
 from models import Member, Outbox, Resident
@@ -17,6 +18,7 @@ from models.store import session
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
+RESPONSE_URL_LIFETIME = timedelta(minutes=55)  # WeCom: usable once, for one hour
 
 
 class Sender:
@@ -72,10 +74,22 @@ class Sender:
             resident = db.get(Resident, int(row.recipient))
             if resident and resident.channel == "mp" and t.mp_ready:
                 return Address("mp", resident.external_id)
+            if resident and resident.channel == "robot":
+                return self._robot_address(row, resident)
             if resident and resident.channel == "work" and t.work_ready:
                 return Address("work", resident.external_id)
             return Address("demo", row.recipient)
         return Address("webhook", "supervisors") if t.webhook_key else Address("demo", row.recipient)
+
+    def _robot_address(self, row: Outbox, resident: Resident) -> Address:
+        """Into the group through the callback's response_url while it lasts, else the app to the member."""
+        url = row.payload.get("response_url")
+        fresh = row.created_at is not None and self.ctx.clock.now() - utc(row.created_at) < RESPONSE_URL_LIFETIME
+        if fresh and self.transports.trusted_reply_url(url):
+            return Address("robot_reply", url)
+        if self.transports.work_ready:  # robot users are members of the corp: the app reaches them 1:1
+            return Address("work", resident.external_id)
+        return Address("demo", row.recipient)
 
     def _failed(self, row: Outbox, error: ApiError, now: datetime) -> None:
         if error.transient and row.attempts < MAX_ATTEMPTS:

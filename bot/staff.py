@@ -1,5 +1,5 @@
 """Messages from members of staff: text commands, card button clicks, photos, visits."""
-from bot.conversation import Answer
+from bot.answer import Answer
 from bot.context import BotContext
 from bot.incoming import Incoming
 

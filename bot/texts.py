@@ -7,19 +7,21 @@ WELCOME = "欢迎关注网格哨！有事请直接发消息：写清楚在哪个
 EMERGENCY = "情况紧急请立即拨打110/119/120！"
 GAVE_UP_PLACE = "没有收到具体位置，已转值班室人工处理，编号 {number}。"
 NO_TICKETS = "您目前没有在办的事项。"
+VOICE_UNREADABLE = "抱歉，这条语音没能识别成文字，请用文字说明在哪、发生了什么。"
 PHOTO_ATTACHED = "照片已收到，已附到编号 {number}。"
 
 ROLE_WORDS = {"grid": "网格员", "police": "社区民警", "duty_offhours": "值班民警", "triage": "值班室"}
 
 
-def receipt_text(receipt: Receipt, emergency: bool) -> str:
-    """已受理，编号 GW-20261124-0012，网格员李明将联系您"""
+def receipt_text(receipt: Receipt, emergency: bool, phones: dict[str, str] | None = None) -> str:
+    """已受理，编号 GW-20261124-0012，网格员李明（13900001011）将联系您"""
     if receipt.merged:
         text = f"已收到，该问题已有居民反映，已并入编号 {receipt.number} 一并处理，进展会同步告知您。"
     else:
         who = ROLE_WORDS.get(receipt.route, "工作人员")
-        names = "、".join(receipt.assignee_names[:2]) if receipt.route != "triage" else ""
-        text = f"已受理，编号 {receipt.number}，{who}{names}将联系您。"
+        names = receipt.assignee_names[:2] if receipt.route != "triage" else []
+        named = "、".join(f"{n}（{phones[n]}）" if (phones or {}).get(n) else n for n in names)
+        text = f"已受理，编号 {receipt.number}，{who}{named}将联系您。"
     return f"{EMERGENCY}{text}" if emergency else text
 
 

@@ -27,10 +27,11 @@ class Endpoint:
     token_params: dict
 
 
-async def call(http: aiohttp.ClientSession, method: str, url: str, **kwargs) -> dict:
+async def call(http: aiohttp.ClientSession, method: str, url: str, timeout: aiohttp.ClientTimeout = TIMEOUT,
+               **kwargs) -> dict:
     """One HTTP call; errcode != 0, 5xx, bad JSON and timeouts become ApiError."""
     try:
-        async with http.request(method, url, timeout=TIMEOUT, **kwargs) as response:
+        async with http.request(method, url, timeout=timeout, **kwargs) as response:
             if response.status >= 500:
                 raise ApiError(response.status, "server error", transient=True)
             if response.status >= 400:
@@ -45,7 +46,9 @@ async def call(http: aiohttp.ClientSession, method: str, url: str, **kwargs) -> 
     return body
 
 
-async def fetch_token(http: aiohttp.ClientSession, endpoint: Endpoint) -> tuple[str, int]:
+async def fetch_token(http: aiohttp.ClientSession, endpoint: Endpoint,
+                      timeout: aiohttp.ClientTimeout = TIMEOUT) -> tuple[str, int]:
     """A new access_token and its lifetime in seconds."""
-    body = await call(http, "GET", endpoint.base_url.rstrip("/") + endpoint.token_path, params=endpoint.token_params)
+    body = await call(http, "GET", endpoint.base_url.rstrip("/") + endpoint.token_path, timeout,
+                      params=endpoint.token_params)
     return body["access_token"], int(body.get("expires_in", 7200))

@@ -2,7 +2,7 @@
 import xmltodict
 from sqlmodel import select
 
-from bot.conversation import give_up_on_place
+from bot.asking import give_up_on_place
 from models import Outbox, Ticket
 from models.store import session
 from tests.bot import wechat
@@ -81,3 +81,71 @@ async def test_group_chit_chat_gets_no_reply_at_all(client, clock, engine):
     ts = int(clock.now().timestamp())
     query, body = wechat.mp_safe(wechat.text_xml("oGroupie", "大家早上好", 61, ts, chat_id="wrGroup1"), ts)
     assert await (await client.post("/wechat/mp", params=query, data=body)).text() == "success"
+
+
+def voice_xml(sender: str, recognition: str, msg_id: int, ts: int) -> str:
+    return (f"<xml><ToUserName>gh_demo</ToUserName><FromUserName>{sender}</FromUserName><CreateTime>{ts}</CreateTime>"
+            f"<MsgType>voice</MsgType><MediaId>m1</MediaId><Format>amr</Format>"
+            f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{msg_id}</MsgId></xml>")
+
+
+async def post_xml(client, clock, xml: str) -> str | None:
+    ts = int(clock.now().timestamp())
+    query, body = wechat.mp_safe(xml, ts)
+    text = await (await client.post("/wechat/mp", params=query, data=body)).text()
+    return None if text == "success" else xmltodict.parse(wechat.decrypt_reply(text))["xml"]["Content"]
+
+
+async def test_a_voice_message_is_read_from_its_recognition_text(client, clock, engine):
+    ts = int(clock.now().timestamp())
+    reply = await post_xml(client, clock, voice_xml("oVoice", "桂花苑3栋的路灯坏了好几天了", 71, ts))
+    [ticket] = tickets(engine)
+    assert reply.startswith(f"已受理，编号 {ticket.number}") and ticket.grid_id == "gh-1"
+    unreadable = await post_xml(client, clock, voice_xml("oVoice", "", 72, ts))
+    assert "没能识别成文字" in unreadable
+
+
+async def test_an_unhandled_type_is_answered_success_and_leaves_the_question_open(client, clock, engine):
+    assert "请问具体在哪" in await say(client, clock, "oVid", "垃圾好几天没人收了 臭死了", 81)
+    ts = int(clock.now().timestamp())
+    video = (f"<xml><ToUserName>gh_demo</ToUserName><FromUserName>oVid</FromUserName><CreateTime>{ts}</CreateTime>"
+             f"<MsgType>shortvideo</MsgType><MediaId>v1</MediaId><MsgId>82</MsgId></xml>")
+    assert await post_xml(client, clock, video) is None
+    assert tickets(engine) == []  # still waiting for the place
+    reply = await say(client, clock, "oVid", "桂花苑5栋", 83)
+    [ticket] = tickets(engine)
+    assert "已受理" in reply and ticket.grid_id == "gh-1"
+
+
+async def test_the_workers_phone_is_given_one_to_one_and_masked_in_a_group(client, clock, engine):
+    one_to_one = await say(client, clock, "oQian", "桂花苑3栋的路灯坏了好几天了", 91)
+    assert "李明（13900002102）" in one_to_one
+    ts = int(clock.now().timestamp())
+    query, body = wechat.mp_safe(wechat.text_xml("oZheng", "锦绣花园12栋楼道有人给电瓶车充电", 92, ts,
+                                                 chat_id="wrGroup1"), ts)
+    text = await (await client.post("/wechat/mp", params=query, data=body)).text()
+    in_group = xmltodict.parse(wechat.decrypt_reply(text))["xml"]["Content"]
+    assert "已受理" in in_group and "139****" in in_group and "13900002" not in in_group
+
+
+async def test_a_shared_location_answers_where_with_the_nearest_grid(client, clock, engine):
+    assert "请问具体在哪" in await say(client, clock, "oLoc", "垃圾好几天没人收了 臭死了", 101)
+    ts = int(clock.now().timestamp())
+    location = (f"<xml><ToUserName>gh_demo</ToUserName><FromUserName>oLoc</FromUserName><CreateTime>{ts}</CreateTime>"
+                f"<MsgType>location</MsgType><Location_X>30.8262</Location_X><Location_Y>104.1643</Location_Y>"
+                f"<Scale>15</Scale><Label><![CDATA[]]></Label><MsgId>102</MsgId></xml>")  # 20 m from 第二网格's centre
+    reply = await post_xml(client, clock, location)
+    [ticket] = tickets(engine)
+    assert reply.startswith(f"已受理，编号 {ticket.number}") and ticket.grid_id == "gh-2"
+
+
+async def test_a_photo_joins_the_residents_open_report(client, clock, engine):
+    await say(client, clock, "oPic", "翠湖苑2栋门口的井盖没了 很危险", 111)
+    [ticket] = tickets(engine)
+    ts = int(clock.now().timestamp())
+    image = (f"<xml><ToUserName>gh_demo</ToUserName><FromUserName>oPic</FromUserName><CreateTime>{ts}</CreateTime>"
+             f"<MsgType>image</MsgType><PicUrl><![CDATA[https://mmbiz.example/p1.jpg]]></PicUrl>"
+             f"<MediaId>m9</MediaId><MsgId>112</MsgId></xml>")
+    assert await post_xml(client, clock, image) == f"照片已收到，已附到编号 {ticket.number}。"
+    with session(engine) as db:
+        assert [p["url"] for p in db.get(Ticket, ticket.id).photos] == ["https://mmbiz.example/p1.jpg"]

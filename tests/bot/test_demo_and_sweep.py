@@ -33,10 +33,10 @@ async def test_the_demo_group_reports_and_workers_act_from_their_phones(aiohttp_
 
 def test_a_message_stored_before_a_crash_is_processed_by_the_sweep(bot_ctx, engine, clock):
     incoming = Incoming(channel="mp", sender="oCrash", msg_key="mp:777", msg_type="text", text="桂花苑3栋路灯坏了好几天了")
-    row, created = store(engine, incoming, clock.now())  # ...and the process dies before answering
+    row, created = store(engine, incoming, clock.now(), claimer="gw-1")  # ...and gw-1 dies before answering
     assert created
-    assert sweep(bot_ctx, clock.now()) == 0  # too fresh: the request itself may still answer
-    clock.advance("15s")
+    assert sweep(bot_ctx, clock.now()) == 0  # gw-1 holds it: it may still answer
+    clock.advance("31s")
     assert sweep(bot_ctx, clock.now()) == 1
     with session(engine) as db:
         stored = db.get(InboxMessage, row.id)
@@ -44,3 +44,29 @@ def test_a_message_stored_before_a_crash_is_processed_by_the_sweep(bot_ctx, engi
     assert stored.status == "done" and stored.ticket_id is not None
     assert queued.payload["text"].startswith("已受理")
     assert sweep(bot_ctx, clock.now()) == 0
+
+
+def test_a_message_stored_unclaimed_under_load_is_answered_by_the_worker_at_once(bot_ctx, engine, clock):
+    incoming = Incoming(channel="mp", sender="oBusy", msg_key="mp:778", msg_type="text", text="桂花苑3栋路灯坏了好几天了")
+    store(engine, incoming, clock.now())  # the callback answered "success" without processing
+    assert sweep(bot_ctx, clock.now()) == 1
+    with session(engine) as db:
+        queued = db.exec(select(Outbox).where(Outbox.idem_key == "reply:mp:778")).one()
+    assert queued.payload["text"].startswith("已受理")
+
+
+async def test_under_a_backlog_the_callback_stores_answers_success_and_the_worker_replies(client, bot_ctx, engine,
+                                                                                          clock, monkeypatch):
+    from bot import receive
+    from tests.bot import wechat
+    monkeypatch.setattr(receive, "_in_flight", receive.BACKLOG)  # as if four messages were being processed
+    ts = int(clock.now().timestamp())
+    query, body = wechat.mp_safe(wechat.text_xml("oRush", "桂花苑3栋路灯坏了好几天了", 8801, ts), ts)
+    response = await client.post("/wechat/mp", params=query, data=body)
+    assert await response.text() == "success"
+    with session(engine) as db:
+        assert db.exec(select(InboxMessage)).one().status == "new"
+        assert db.exec(select(Ticket)).all() == []
+    assert sweep(bot_ctx, clock.now()) == 1
+    with session(engine) as db:
+        assert db.exec(select(Outbox).where(Outbox.idem_key == "reply:mp:8801")).one().payload["text"].startswith("已受理")

@@ -1,12 +1,16 @@
-"""10,000 malformed callbacks: every one answered (never a 500), quickly, and nothing stored."""
+"""10,000 malformed callbacks: every one answered (never a 500), quickly, and nothing stored; guard properties."""
 import random
 import shutil
 import time
+from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot.guard import Rejected, check_fields, parse_xml
+from bot.incoming import from_wechat_xml
 from models import InboxMessage
 from models.store import make_engine, session
 from tests.bot import wechat
@@ -62,3 +66,33 @@ async def test_malformed_bodies_never_500_and_store_nothing(client, clock, engin
     assert slowest < 1.0
     with session(engine) as db:
         assert db.exec(select(func.count()).select_from(InboxMessage)).one() == 0
+
+
+# Properties of the guard itself, in-process: whatever arrives, the only failure is a refusal.
+NOW = datetime(2026, 11, 24, 2, tzinfo=timezone.utc)
+FIELDS = st.sampled_from(["MsgId", "CreateTime", "FromUserName", "MsgType", "Content", "Event", "EventKey",
+                          "Location_X", "Location_Y", "Recognition", "ChatId", "PicUrl", "TaskId"])
+VALUES = st.one_of(st.text(max_size=40), st.integers(-2**70, 2**70).map(str))
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(st.one_of(st.binary(max_size=600), st.text(max_size=600).map(lambda t: f"<xml>{t}</xml>")))
+def test_the_parser_refuses_or_returns_a_flat_dict(body):
+    try:
+        data = parse_xml(body)
+    except Rejected as rejected:
+        assert rejected.status == 400
+        return
+    assert all(isinstance(v, (str, type(None))) for k, v in data.items() if k != "SendLocationInfo")
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(st.dictionaries(FIELDS, VALUES, max_size=8))
+def test_any_fields_are_refused_or_read_without_error(fields):
+    try:
+        check_fields(fields, NOW)
+    except Rejected as rejected:
+        assert rejected.status == 400
+        return
+    msg = from_wechat_xml("mp", fields)
+    assert msg.msg_key.startswith("mp:") and msg.sender == fields["FromUserName"]

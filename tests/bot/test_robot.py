@@ -4,17 +4,20 @@ import json
 from sqlmodel import select
 
 from bot.robot import RobotKeys
-from models import InboxMessage, Ticket, TicketReporter
+from bot.handle import sweep
+from bot.inbox import store
+from bot.robot import _parse
+from models import InboxMessage, Outbox, Ticket, TicketReporter
 from models.store import session
 from tests.bot import wechat
 
 KEYS = RobotKeys(wechat.TOKEN, wechat.MP_AES)
 
 
-def robot_callback(clock, msg_id: str, content: str, chattype: str = "group"):
+def robot_callback(clock, msg_id: str, content: str, chattype: str = "group", message: dict | None = None):
     plain = {"msgid": msg_id, "aibotid": "AIBOTID", "chatid": "wrGroupGuihua", "chattype": chattype,
              "from": {"userid": "wangayi"}, "response_url": "https://example.invalid/r", "msgtype": "text",
-             "text": {"content": content}}
+             "text": {"content": content}} | (message or {})
     ts, nonce = str(int(clock.now().timestamp())), "9911"
     sealed = json.loads(KEYS.seal(json.dumps(plain, ensure_ascii=False), nonce, ts))
     query = {"msg_signature": sealed["msgsignature"], "timestamp": ts, "nonce": nonce}
@@ -57,3 +60,26 @@ async def test_robot_url_verification_and_bad_signatures(client, clock):
     bad = await client.post("/wechat/robot", params={**query, "msg_signature": "0" * 40}, data=body)
     assert bad.status == 403
     assert (await client.post("/wechat/robot", params=query, data="{not json")).status == 400
+
+
+async def test_text_parts_of_a_mixed_message_are_read(client, clock, engine):
+    mixed = {"msgtype": "mixed", "mixed": {"msg_item": [
+        {"msgtype": "text", "text": {"content": "@网格哨 桂花苑3栋路灯坏了"}},
+        {"msgtype": "image", "image": {"url": "https://example.invalid/img"}},
+        {"msgtype": "text", "text": {"content": "好几天了 晚上很黑"}}]}}
+    query, body = robot_callback(clock, "CAIQ16HM4", "", message=mixed)
+    reply = open_reply(clock, await (await client.post("/wechat/robot", params=query, data=body)).text())
+    with session(engine) as db:
+        ticket = db.exec(select(Ticket)).one()
+    assert reply["stream"]["content"].startswith(f"已受理，编号 {ticket.number}") and "路灯" in ticket.text
+
+
+def test_an_answer_too_late_for_the_callback_keeps_the_response_url(bot_ctx, engine, clock):
+    data = {"msgid": "CAIQ16HM5", "chatid": "wrGroupGuihua", "chattype": "group", "from": {"userid": "wangayi"},
+            "response_url": "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RC9",
+            "msgtype": "text", "text": {"content": "@网格哨 桂花苑3栋路灯坏了好几天了"}}
+    store(engine, _parse(json.dumps(data, ensure_ascii=False)), clock.now())  # stored under load, not answered
+    assert sweep(bot_ctx, clock.now()) == 1
+    with session(engine) as db:
+        queued = db.exec(select(Outbox).where(Outbox.idem_key == "reply:robot:CAIQ16HM5")).one()
+    assert queued.payload["response_url"].endswith("response_code=RC9") and queued.payload["chat_id"] == "wrGroupGuihua"

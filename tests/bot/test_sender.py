@@ -82,11 +82,12 @@ async def test_transient_errors_back_off_and_retry(sender, fake, engine, clock):
     assert fake.to("LiMing") == ["retry me"] and rows(engine)["c"].attempts == 4
 
 
-async def test_a_permanent_error_fails_the_row_and_alerts_a_supervisor(sender, fake, engine, clock):
-    fake.fail_next(60011)
+@pytest.mark.parametrize("errcode", [60011, 81013])
+async def test_a_permanent_error_fails_the_row_and_alerts_a_supervisor(sender, fake, engine, clock, errcode):
+    fake.fail_next(errcode)
     queue(engine, clock, "d", "member", "wg_li", "nobody home")
     await sender.step(clock.now())
-    assert rows(engine)["d"].status == "failed" and "60011" in rows(engine)["d"].last_error
+    assert rows(engine)["d"].status == "failed" and str(errcode) in rows(engine)["d"].last_error
     await sender.step(clock.now())
     assert any("消息发送失败" in t for t in fake.to("ChenSuo"))
 
@@ -120,3 +121,48 @@ async def test_two_instances_share_one_token(sender, fake, engine, clock, settin
         queue(engine, clock, "g", "member", "wg_li", "y")
         assert await other.step(clock.now()) == 1
     assert fake.token_calls == 1
+
+
+async def test_a_timeout_is_retried_later(sender, fake, engine, clock):
+    quick = Transports(sender.ctx.settings, sender.transports.http, sender.transports.tokens,
+                       timeout=aiohttp.ClientTimeout(total=0.2))
+    impatient = Sender(sender.ctx, quick, rng=random.Random(1))
+    queue(engine, clock, "slow", "member", "wg_li", "slow network")
+    await impatient.step(clock.now())  # fetches the token, then the send times out
+    fake.fail_next(("delay", 1.0))
+    queue(engine, clock, "slow2", "member", "wg_li", "slower")
+    assert await impatient.step(clock.now()) == 0
+    row = rows(engine)["slow2"]
+    assert row.status == "pending" and "TimeoutError" in row.last_error
+    clock.advance("1m")
+    assert await impatient.step(clock.now()) == 1
+
+
+async def test_markdown_rows_go_out_as_markdown(sender, fake, engine, clock):
+    queue(engine, clock, "md", "member", "wg_li", "**本周**：办结 12 件")
+    with session(engine) as db:
+        row = db.exec(select(Outbox).where(Outbox.idem_key == "md")).one()
+        row.msg_type = "markdown"  # written by whoever wants markdown (the weekly summary, say)
+        db.add(row)
+        db.commit()
+    await sender.step(clock.now())
+    [sent] = fake.sent
+    assert sent.body["msgtype"] == "markdown" and sent.text == "**本周**：办结 12 件"
+
+
+async def test_a_robot_answer_goes_back_through_its_response_url_once_then_by_app(sender, fake, engine, clock):
+    with session(engine) as db:
+        resident = Resident(channel="robot", external_id="wangayi", created_at=clock.now())
+        db.add(resident)
+        db.commit()
+    base = str(fake.server.make_url("/"))
+    for key, url in (("late", f"{base}cgi-bin/aibot/response?response_code=RC1"),
+                     ("foreign", "https://example.invalid/cgi-bin/aibot/response?response_code=RC2")):
+        with session(engine) as db:
+            outbox.push(db, key=key, audience="resident", recipient=str(resident.id), text=f"已受理 {key}",
+                        now=clock.now(), extra={"chat_id": "wrGroup", "response_url": url})
+            db.commit()
+    queue(engine, clock, "later", "resident", str(resident.id), "已由李明签收")
+    await sender.step(clock.now())
+    assert fake.to("robot:RC1") == ["已受理 late"]
+    assert fake.to("wangayi") == ["已受理 foreign", "已由李明签收"]  # never posted to a host other than WeCom's

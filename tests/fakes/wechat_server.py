@@ -14,7 +14,7 @@ from aiohttp import web
 class Sent:
     """One message the fake accepted."""
 
-    api: str  # work | mp | webhook
+    api: str  # work | mp | webhook | robot_reply
     to: str
     body: dict
 
@@ -24,7 +24,7 @@ class Sent:
         if b.get("msgtype") == "template_card":
             card = b["template_card"]
             return card["main_title"]["title"] + " " + card.get("sub_title_text", "")
-        return b.get("text", {}).get("content", "")
+        return (b.get("text") or b.get("markdown") or {}).get("content", "")
 
 
 @dataclass
@@ -56,6 +56,7 @@ class FakeWeChat:
         for path, api in (("/cgi-bin/message/send", "work"), ("/cgi-bin/message/custom/send", "mp"),
                           ("/cgi-bin/webhook/send", "webhook")):
             app.router.add_post(path, self._sender(api))
+        app.router.add_post("/cgi-bin/aibot/response", self._sender("robot_reply"))
         return app
 
     async def _token(self, request: web.Request) -> web.Response:
@@ -70,7 +71,7 @@ class FakeWeChat:
         return handler
 
     async def _send(self, request: web.Request, api: str) -> web.Response:
-        if api != "webhook" and request.query.get("access_token") not in self.valid_tokens:
+        if api in ("work", "mp") and request.query.get("access_token") not in self.valid_tokens:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
         if self.failures:
             outcome = self.failures.pop(0)
@@ -81,6 +82,7 @@ class FakeWeChat:
             else:
                 return web.json_response({"errcode": outcome, "errmsg": "injected"})
         body = await request.json()
-        to = "webhook" if api == "webhook" else body.get("touser", "")
+        to = {"webhook": "webhook", "robot_reply": f"robot:{request.query.get('response_code')}"}.get(
+            api, body.get("touser", ""))
         self.sent.append(Sent(api, to, body))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
