@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench soak train eval clean
+.PHONY: run test bench soak screenshots train eval clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "python3.11 not found; set PY=/path/to/python3.11"; exit 1; }
@@ -32,6 +32,10 @@ bench: $(TESTSTAMP)
 
 soak: $(TESTSTAMP)
 	$(BIN)/python -m pytest -q -m soak tests/reliability
+
+# PNGs of the console (board, ticket, statistics, assessment) into ./screenshots/ (needs /usr/bin/chromium).
+screenshots: $(TESTSTAMP)
+	$(BIN)/python -m tests.e2e.screenshots screenshots
 
 train: $(STAMP)
 	$(BIN)/python run.py train

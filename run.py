@@ -95,6 +95,7 @@ def wire_parts(services):
     from duties.linking import register_link
     from duties.runner import Duties
     from duties.visits import visit_command
+    from web.console.monthly import MonthlyRanking
 
     s = services
     dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics)
@@ -106,15 +107,16 @@ def wire_parts(services):
     s.ticker.add_step("deadlines", dispatcher.tick)
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
     s.ticker.add_step("duties", Duties(dispatcher).step)
+    s.ticker.add_step("ranking", MonthlyRanking(s).step)
 
 
 def route_setups(services):
     """Each package's routes, in the order they are added."""
     from bot import demo, robot, routes
-    from web import api
+    from web import api, console
 
     setups = [lambda app, s: routes.setup(app, s.parts["bot"]), lambda app, s: robot.setup(app, s.parts["bot"]),
-              api.setup]
+              api.setup, console.setup]
     if services.settings.demo.enabled:
         setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
     return setups
@@ -153,6 +155,8 @@ def serve(settings) -> int:
     migrate(services.engine)
     sync_directory(services.engine, settings)
     sync_register(services.engine, settings, services.clock.now())
+    from web.console.seed import prepare_demo
+    prepare_demo(services)  # demo mode only: passwords for the demo members, a month of history once
     app = build_app(services, route_setups(services))
 
     async def start_ticker(_app):

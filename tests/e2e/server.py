@@ -1,0 +1,60 @@
+"""A seeded console on a random loopback port, for the browser tests and the screenshots."""
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from aiohttp import web
+
+from core.clock import FakeClock
+from core.config_load import load_settings
+from dispatch.service import Dispatcher
+from models.store import make_engine, migrate
+from models.sync import sync_directory
+from tests.helpers import make_services
+from web import console
+from web.app import build_app
+from web.console.seed import DEMO_PASSWORD, seed_demo_history
+from web.console.passwords import hash_password
+from web.console.seed_people import set_demo_passwords
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+NOW = "2026-12-01T10:00:00+08:00"  # a Tuesday morning: November is a whole month of history
+
+
+@asynccontextmanager
+async def seeded_console(folder: Path, days: int = 30):
+    """Yield (base URL, services) for a console over a fresh SQLite file with `days` of history."""
+    settings = load_settings()
+    engine = make_engine(f"sqlite:///{folder / 'console.db'}")
+    migrate(engine)
+    sync_directory(engine, settings)
+    clock = FakeClock(NOW)
+    services = make_services(settings, engine, clock)
+    services.parts["dispatcher"] = Dispatcher(settings, engine, clock, services.calendar, instance="e2e")
+    set_demo_passwords(engine, hash_password(DEMO_PASSWORD))
+    seed_demo_history(services, days=days)
+    runner = web.AppRunner(build_app(services, [console.setup]), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}", services
+    finally:
+        await runner.cleanup()
+        engine.dispose()
+
+
+async def launch(playwright):
+    """Debian's Chromium, headless; Playwright never downloads a browser of its own here."""
+    return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+async def log_in(page, base: str, member: str = "sz_chen", password: str = "demo1234") -> None:
+    """Open the board, get sent to the login, log in, land on the board."""
+    await page.goto(f"{base}/console/board")
+    await page.fill("input[name=member]", member)
+    await page.fill("input[name=password]", password)
+    await page.click("form.login button[type=submit]")
+    await page.wait_for_url(f"{base}/console/board")

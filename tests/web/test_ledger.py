@@ -1,0 +1,50 @@
+"""The ledger: Chinese headers, the filtered rows, phones masked for roles that may not see them."""
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from tests.web.conftest import hazard, login
+from web.console.ledger_rows import HEADERS
+
+
+async def _csv(client, query=""):
+    response = await client.get(f"/console/ledger.csv?{query}")
+    assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
+    body = await response.read()
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+async def test_it_exports_the_filtered_tickets_with_chinese_headers(client, world):
+    a = hazard(world)
+    b = hazard(world, who="李大妈", text="翠湖苑2栋路灯坏了", grid="gh-3", category="facility_repair", location="翠湖苑2栋")
+    await login(client, "sz_chen")
+    rows = await _csv(client, "category=facility_repair&status=all")
+    assert rows[0] == HEADERS
+    assert [r[0] for r in rows[1:]] == [b.number]
+    xlsx = await client.get("/console/ledger.xlsx?status=all")
+    sheet = load_workbook(io.BytesIO(await xlsx.read())).active
+    values = list(sheet.values)
+    assert list(values[0]) == HEADERS and {v[0] for v in values[1:]} == {a.number, b.number}
+
+
+async def test_phones_are_masked_unless_the_role_may_see_them(client, world):
+    receipt = hazard(world)
+    world.dispatcher.act("wg_li", "accept", receipt.ticket_id)
+    await login(client, "sz_chen")
+    row = (await _csv(client))[1]
+    assert row[HEADERS.index("承办人电话")] == "13900002102"
+    await login(client, "zd_wu")
+    row = (await _csv(client))[1]
+    assert row[HEADERS.index("承办人电话")] == "139****2102"
+
+
+async def test_cells_that_look_like_formulas_stay_text(client, world):
+    hazard(world, text="=HYPERLINK(\"http://x\",\"点我\")")
+    await login(client, "sz_chen")
+    row = (await _csv(client))[1]
+    assert row[HEADERS.index("报事内容")].startswith("'=")
+    xlsx = await client.get("/console/ledger.xlsx")
+    cell = load_workbook(io.BytesIO(await xlsx.read())).active.cell(row=2, column=HEADERS.index("报事内容") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("'=")

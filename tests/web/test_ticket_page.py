@@ -1,0 +1,75 @@
+"""The ticket page's story, and the supervisor's actions going through dispatch."""
+from sqlmodel import select
+
+from models import Assignment, AuditLog, Outbox
+from models.store import session
+from tests.web.conftest import csrf, hazard, login
+
+
+async def test_it_shows_messages_triage_and_the_whole_timeline(client, world):
+    receipt = hazard(world, reasons=("关键词：充电", "类别 safety_hazard 0.93"))
+    holder = world.dispatcher.deps.settings.member("wg_li").id
+    world.dispatcher.act(holder, "accept", receipt.ticket_id)
+    world.advance("40m")
+    world.dispatcher.act(holder, "resolve", receipt.ticket_id, "已劝离，张贴禁充告示")
+    world.dispatcher.attach_photo(holder, "https://example.invalid/p.jpg")
+    await login(client, "sz_chen")
+    html = await (await client.get(f"/console/tickets/{receipt.ticket_id}")).text()
+    for expected in ("桂花苑3栋楼道有人给电瓶车充电", "关键词：充电", "居民报事", "派单", "签收", "办结",
+                     "已劝离，张贴禁充告示", "推送给李明", "https://example.invalid/p.jpg", "王阿姨"):
+        assert expected in html, expected
+
+
+async def test_a_supervisor_reassigns_through_dispatch(client, world, engine):
+    receipt = hazard(world)
+    await login(client, "sz_chen")
+    token = await csrf(client, receipt.ticket_id)
+    response = await client.post(f"/console/tickets/{receipt.ticket_id}/action",
+                                 data={"action": "reassign", "member": "wg_wangfang", "note": "就近", "csrf": token})
+    assert response.status == 200 and "已改派给王芳" in await response.text()
+    with session(engine) as db:
+        active = db.exec(select(Assignment.member_id).where(Assignment.ticket_id == receipt.ticket_id,
+                                                            Assignment.active)).all()
+        audit = db.exec(select(AuditLog).where(AuditLog.ticket_id == receipt.ticket_id)).all()
+        pushed = db.exec(select(Outbox.recipient).where(Outbox.ticket_id == receipt.ticket_id)).all()
+    assert active == ["wg_wangfang"]
+    assert any(a.actor == "sz_chen" and "改派给王芳" in a.note for a in audit)
+    assert "wg_wangfang" in pushed
+
+
+async def test_actions_need_the_form_token_and_a_reason_to_close(client, world):
+    receipt = hazard(world)
+    await login(client, "sz_chen")
+    url = f"/console/tickets/{receipt.ticket_id}/action"
+    assert (await client.post(url, data={"action": "press"}, allow_redirects=False)).status == 403
+    token = await csrf(client, receipt.ticket_id)
+    refused = await client.post(url, data={"action": "close", "note": " ", "csrf": token})
+    assert "关闭工单请写明原因" in await refused.text()
+    pressed = await client.post(url, data={"action": "press", "note": "今天务必处理", "csrf": token})
+    assert "已督办" in await pressed.text()
+    world.expect("wg_li", "今天务必处理")
+
+
+async def test_an_instructor_cannot_act_outside_their_village(client, world):
+    own = hazard(world)
+    receipt = hazard(world, who="刘婆婆", text="柳溪村二组垃圾没人清", grid="lx-1", category="sanitation",
+                     location="柳溪村二组")
+    await login(client, "zd_wu")  # 桂花社区's 指导员
+    token = await csrf(client, own.ticket_id)
+    response = await client.post(f"/console/tickets/{receipt.ticket_id}/action",
+                                 data={"action": "press", "csrf": token}, allow_redirects=False)
+    assert response.status == 404
+    world.expect("wg_li", "【新工单】")
+    assert not any("督办" in t for t in world.inbox_of("wg_tangli"))
+
+
+async def test_alerts_past_the_top_of_the_ladder_read_as_repeats(client, world):
+    receipt = hazard(world)  # normal: accept ladder 30m / 2h / 4h, then 督办 again every 4h
+    for _ in range(5):
+        world.advance("1h")
+    world.advance("4h")
+    await login(client, "sz_chen")
+    html = await (await client.get(f"/console/tickets/{receipt.ticket_id}")).text()
+    for expected in ("签收超时升级（第1级）", "签收超时升级（第3级）", "签收超时再次督办（第1次）"):
+        assert expected in html, expected
+    assert "第4级" not in html

@@ -1,0 +1,55 @@
+"""The ticket page: the resident's messages, triage and why, the timeline, and the supervisor's actions."""
+import asyncio
+
+from aiohttp import web
+from sqlmodel import select
+
+from core.clock import utc
+from models import Assignment, Feedback, Member, Resident, TicketReporter
+from models.store import session
+from web.console import queries
+from web.console.auth import current
+from web.console.context import CONSOLE
+from web.console.overdue import lateness
+from web.console.timeline import timeline
+from web.console.viewer import mask_phone
+
+TAKERS = {"grid_worker", "grid_leader", "officer", "duty_officer"}
+
+
+async def ticket(request: web.Request) -> web.Response:
+    """One ticket, if the viewer may read it (404 otherwise, so ids of other grids reveal nothing)."""
+    viewer = await current(request)
+    console = request.app[CONSOLE]
+    raw = request.match_info["id"]
+    found = await asyncio.to_thread(_load, console, viewer, int(raw)) if raw.isdigit() else None
+    if found is None:
+        return console.render("error.html", status=404, viewer=viewer, message="没有这个工单，或不在您的查看范围内。")
+    return console.render("ticket.html", viewer=viewer, flash=request.query.get("msg", "")[:200],
+                          ok=request.query.get("ok") == "1", **found)
+
+
+def _load(console, viewer, ticket_id: int) -> dict | None:
+    services = console.services
+    with session(services.engine) as db:
+        t = queries.can_read(db, viewer, ticket_id)
+        if t is None:
+            return None
+        reporters = db.exec(select(Resident, TicketReporter).join(TicketReporter, TicketReporter.resident_id == Resident.id)
+                            .where(TicketReporter.ticket_id == t.id).order_by(TicketReporter.id)).all()
+        holders = db.exec(select(Assignment, Member).join(Member, Member.id == Assignment.member_id)
+                          .where(Assignment.ticket_id == t.id, Assignment.active)).all()
+        feedback = db.exec(select(Feedback).where(Feedback.ticket_id == t.id).order_by(Feedback.id)).all()
+        steps = timeline(db, t.id)
+        members = db.exec(select(Member).where(Member.active)).all()
+    area = services.parts["dispatcher"].deps.directory.area(t.grid_id) if "dispatcher" in services.parts else None
+    local_workers = set(area.workers) if area else set()
+    takers = sorted((m for m in members if TAKERS & set(m.roles)),
+                    key=lambda m: (m.id not in local_workers, "grid_worker" not in m.roles, m.id))
+    return {"t": t, "steps": steps, "feedback": feedback, "late": lateness(t, services.clock.now()),
+            "reporters": [{"name": r.name or "居民", "channel": r.channel, "phone": r.phone_masked,
+                           "at": utc(link.created_at) if link.created_at else None} for r, link in reporters],
+            "holders": [{"name": m.name, "role": a.role, "phone": mask_phone(m.phone, viewer),
+                         "accepted": a.accepted_at is not None} for a, m in holders],
+            "photos": [p for p in t.photos if str(p.get("url", "")).startswith(("https://", "http://", "/"))],
+            "takers": [(m.id, m.name) for m in takers], "triage": t.triage or {}}

@@ -1,0 +1,72 @@
+"""A ticket's full story: the audit log, the escalations and what each person was pushed, in time order."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from core.clock import utc
+from models import AuditLog, Escalation, Member, Outbox, Resident, Ticket
+from web.console.labels import ACTION_NAMES, STATUS_NAMES
+
+AUDIENCES = {"member": "", "resident": "居民", "supervisors_group": "所领导群"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the timeline."""
+
+    at: datetime
+    kind: str  # audit | escalation | push
+    title: str
+    who: str
+    note: str = ""
+    detail: str = ""
+
+
+def timeline(db: Session, ticket_id: int) -> list[Step]:
+    """Every step of the ticket, oldest first."""
+    members = dict(db.exec(select(Member.id, Member.name)).all())
+    residents = dict(db.exec(select(Resident.id, Resident.name)).all())
+
+    def who(actor: str) -> str:
+        if actor.startswith("resident:"):
+            rid = actor.split(":", 1)[1]
+            return "居民" + (residents.get(int(rid), "") if rid.isdigit() else "")
+        return "系统" if actor == "system" else members.get(actor, actor)
+
+    steps = [_audit_step(a, who) for a in db.exec(select(AuditLog).where(AuditLog.ticket_id == ticket_id)
+                                                  .order_by(AuditLog.id)).all()]
+    ticket = db.get(Ticket, ticket_id)
+    for e in db.exec(select(Escalation).where(Escalation.ticket_id == ticket_id)).all():
+        steps.append(Step(utc(e.fired_at), "escalation", _escalation_title(e, ticket), "系统",
+                          detail="提醒：" + "、".join(members.get(m, m) for m in e.notified)))
+    pushes: dict[tuple, list[str]] = {}
+    for o in db.exec(select(Outbox).where(Outbox.ticket_id == ticket_id).order_by(Outbox.id)).all():
+        to = members.get(o.recipient, o.recipient) if o.channel == "member" else AUDIENCES.get(o.channel, o.channel)
+        if o.channel == "resident":
+            to = "居民" + (residents.get(int(o.recipient), "") if o.recipient.isdigit() else "")
+        state = {"sent": "已送达", "pending": "待发送", "sending": "发送中", "failed": "发送失败"}.get(o.status, o.status)
+        # one line per message, however many people got it
+        pushes.setdefault((utc(o.created_at), o.payload.get("text", ""), state), []).append(to)
+    steps += [Step(at, "push", "推送给" + "、".join(people), "系统", note=text, detail=state)
+              for (at, text, state), people in pushes.items()]
+    return sorted(steps, key=lambda s: (s.at, {"audit": 0, "escalation": 1, "push": 2}[s.kind]))
+
+
+def _escalation_title(e: Escalation, ticket: Ticket | None) -> str:
+    """第N级 while on the ladder; past its top the same alert repeats, and says so (再次督办)."""
+    what = "签收" if e.kind == "accept" else "办结"
+    rungs = len((ticket.policy or {}).get(e.kind, [])) if ticket else 0
+    if rungs and e.level >= rungs:
+        return f"{what}超时再次督办（第{e.level - rungs + 1}次）"
+    return f"{what}超时升级（第{e.level + 1}级）"
+
+
+def _audit_step(a: AuditLog, who) -> Step:
+    title = ACTION_NAMES.get(a.action, a.action)
+    detail = ""
+    if a.from_status and a.to_status and a.from_status != a.to_status:
+        detail = f"{STATUS_NAMES.get(a.from_status, a.from_status)} → {STATUS_NAMES.get(a.to_status, a.to_status)}"
+    if a.action == "dispatched" and a.data.get("assignees"):
+        detail += "；承办：" + "、".join(who(m) for m in a.data["assignees"])
+    return Step(utc(a.at), "audit", title, who(a.actor), note=a.note or "", detail=detail)
