@@ -153,6 +153,8 @@ def serve(settings) -> int:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 3
     migrate(services.engine)
+    from models.recovery import release_orphaned_claims
+    release_orphaned_claims(services.engine, services.clock.now())
     sync_directory(services.engine, settings)
     sync_register(services.engine, settings, services.clock.now())
     from web.console.seed import prepare_demo

@@ -9,6 +9,7 @@ from bot.context import BotContext
 from bot.incoming import Incoming
 from bot.people import member_by_wechat_id, resident_for
 from bot.staff import answer_member
+from core.faults import crash_point
 from dispatch import outbox
 from models.store import session
 from nlp.privacy import mask
@@ -41,6 +42,7 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
         inbox.finish(ctx.engine, row.id, None, None, status="failed", error=repr(exc)[:500])
         _count(ctx, "failed")
         return None
+    crash_point("inbox.processed")  # acted on (ticket written), answer not yet recorded
     inbox.finish(ctx.engine, row.id, answer.text, answer.ticket_id)
     _count(ctx, "done")
     return answer.text
@@ -58,6 +60,7 @@ def sweep(ctx: BotContext, now) -> int:
             log.exception("sweep failed", extra={"inbox_id": inbox_id})
             inbox.finish(ctx.engine, inbox_id, None, None, status="failed", error=repr(exc)[:500])
             continue
+        crash_point("inbox.processed")
         inbox.finish(ctx.engine, inbox_id, answer.text, answer.ticket_id)
         if answer.text:
             queue_reply(ctx, msg, answer.text)

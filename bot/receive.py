@@ -4,6 +4,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot import inbox
+from core.faults import crash_point
 from bot.context import BotContext
 from bot.handle import BUSY, answer_stored, queue_reply
 from bot.incoming import Incoming
@@ -35,6 +36,7 @@ async def receive(ctx: BotContext, msg: Incoming) -> str | None:
     backlog = _in_flight >= BACKLOG
     row, created = await loop.run_in_executor(_STORE_POOL, inbox.store, ctx.engine, msg, ctx.clock.now(),
                                               None if backlog else ctx.instance)
+    crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
     if backlog and created:
         _count_deferred(ctx)
         return None

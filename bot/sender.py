@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from bot.transports import Address, Transports
 from core.clock import utc
+from core.faults import crash_point
 from bot.wechat_api import ApiError
 from dispatch import outbox
 from models import Member, Outbox, Resident
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 RESPONSE_URL_LIFETIME = timedelta(minutes=55)  # WeCom: usable once, for one hour
+# A message whose send was cut off twice is not tried a third time: it may be there twice already.
+DOUBTFUL = "发送两次中断，可能已送达，不再重发 / cut off mid-send twice, may be delivered: not resent"
 
 
 class Sender:
@@ -36,34 +39,53 @@ class Sender:
         ids = await asyncio.to_thread(claim_rows, engine, Outbox, due,
                                       dict(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1),
                                       Outbox.next_attempt_at, self.batch)
+        if ids:
+            crash_point("outbox.claimed")
         sent = 0
         for row_id in ids:
             sent += await self._deliver(row_id, now)
         return sent
 
     async def _deliver(self, row_id: int, now: datetime) -> int:
-        row, address, busy = await asyncio.to_thread(self._prepare, row_id, now)
-        if busy:
+        row, address, verdict = await asyncio.to_thread(self._prepare, row_id, now)
+        if verdict == "busy":
             await asyncio.to_thread(self._finish, row_id, "pending", now + timedelta(seconds=20), "rate limited")
+            return 0
+        if verdict == "doubtful":
+            await asyncio.to_thread(self._finish, row_id, "failed", None, DOUBTFUL)
+            self._count(address.transport, "doubtful")
             return 0
         try:
             await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
         except ApiError as error:
             await asyncio.to_thread(self._failed, row, error, now)
             return 0
+        crash_point("outbox.sent")
         await asyncio.to_thread(self._finish, row_id, "sent", None, None, now)
         self._count(address.transport, "sent")
         return 1
 
-    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, bool]:
+    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, str]:
+        """Where it goes, and whether to send now ("send"), later ("busy") or never again ("doubtful")."""
         rate = self.ctx.settings.wechat.send_rate_per_minute
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             address = self._address(db, row)
+            if row.send_started_at is not None:  # the last attempt died between the API call and its outcome
+                if row.ambiguous:
+                    return row, address, "doubtful"  # and so did the one resend it gets
+                row.ambiguous = True
+                log.warning("resending a message that may already have been delivered",
+                            extra={"outbox_id": row.id, "idem_key": row.idem_key})
+                self._count(address.transport, "ambiguous")
             recent = db.exec(select(func.count()).select_from(Outbox).where(
                 Outbox.recipient == row.recipient, Outbox.channel == row.channel, Outbox.status == "sent",
                 Outbox.sent_at >= now - timedelta(minutes=1))).one()
-        return row, address, address.transport != "demo" and recent >= rate
+            busy = address.transport != "demo" and recent >= rate
+            row.send_started_at = None if busy else now
+            db.add(row)
+            db.commit()
+        return row, address, "busy" if busy else "send"
 
     def _address(self, db, row: Outbox) -> Address:
         t = self.transports
@@ -111,7 +133,7 @@ class Sender:
     def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None) -> None:
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
-            row.status, row.last_error, row.lease_until = status, error, None
+            row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
             if retry_at:
                 row.next_attempt_at = retry_at
             if sent_at:

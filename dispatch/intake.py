@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from dispatch import outbox
 from dispatch.api import Receipt, Report
@@ -28,6 +28,9 @@ def submit(deps: Deps, report: Report) -> Receipt:
     urgency = triage.urgency or "normal"
     unsure = bool(triage.needs_human) or triage.confidence < deps.settings.intake.triage_min_confidence
     with session(deps.engine) as db:
+        earlier = _already_submitted(db, report.inbox_id)
+        if earlier:  # the same stored message again (processed, then the process died before answering)
+            return _receipt(deps, db, earlier, merged=False)
         duplicate = find_duplicate(db, grid_id=area.area_id if area else None, category=category,
                                    text=report.text, place=place, now=now,
                                    window=deps.settings.intake.duplicate_window)
@@ -57,16 +60,26 @@ def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetim
     _add_reporter(db, ticket, report, now)
     audit(db, ticket.id, f"resident:{report.resident_id}", "merged", now, note=report.text[:200],
           channel=report.channel)
-    held = holders(db, ticket.id)
-    outbox.to_members(db, [a.member_id for a in held if a.role == "primary"],
+    outbox.to_members(db, [a.member_id for a in holders(db, ticket.id) if a.role == "primary"],
                       key=f"t{ticket.id}:dup:r{report.resident_id}:i{report.inbox_id}",
                       text=f"【同一事项又有居民反映】{ticket.number}：{report.text[:120]}", now=now,
                       ticket_id=ticket.id)
     db.commit()
     if deps.metrics:
         deps.metrics.tickets.labels("merged", ticket.kind or "unknown").inc()
-    return Receipt(ticket.id, ticket.number, True, ticket.route,
-                   [deps.member_name(a.member_id) for a in held if a.role == "primary"],
+    return _receipt(deps, db, ticket, merged=True)
+
+
+def _already_submitted(db: Session, inbox_id: int | None) -> Ticket | None:
+    if inbox_id is None:
+        return None
+    ticket_id = db.exec(select(TicketReporter.ticket_id).where(TicketReporter.inbox_id == inbox_id)).first()
+    return db.get(Ticket, ticket_id) if ticket_id is not None else None
+
+
+def _receipt(deps: Deps, db: Session, ticket: Ticket, merged: bool) -> Receipt:
+    primary = [a.member_id for a in holders(db, ticket.id) if a.role == "primary"]
+    return Receipt(ticket.id, ticket.number, merged, ticket.route, [deps.member_name(m) for m in primary],
                    ticket.urgency == "emergency")
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from core.faults import crash_point
 from dispatch import deadlines, followup, silence
 from dispatch.assign import route_and_dispatch
 from dispatch.context import Deps
@@ -31,6 +32,7 @@ def tick(deps: Deps, now: datetime, handlers: dict[str, Handler]) -> int:
     while True:
         ids = deadlines.claim(deps.engine, now, deps.instance, batch)
         if ids:
+            crash_point("tick.claimed")  # claimed (committed with a lease), nothing fired yet
             fired += _fire_batch(deps, ids, now, handlers)
         if len(ids) < batch or time.perf_counter() - started > budget:
             return fired

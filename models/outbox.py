@@ -25,6 +25,10 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime | None = timestamp()
     sent_at: datetime | None = timestamp()
+    # Set just before the API call, cleared with its outcome: still set on a claimed row means
+    # the process died mid-send and WeChat may or may not have delivered it.
+    send_started_at: datetime | None = timestamp()
+    ambiguous: bool = False  # resent after such a crash: the recipient may have it twice
 
 
 class SharedValue(SQLModel, table=True):

@@ -42,7 +42,7 @@ class TicketReporter(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)
-    inbox_id: int | None = None
+    inbox_id: int | None = Field(default=None, index=True)  # a re-processed message finds its ticket
     chat_id: str | None = None  # the group it was reported in, for replies
     created_at: datetime | None = timestamp()
 

@@ -53,3 +53,15 @@ def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "LOCKED" in out.stdout and "another GridWhistle process" in out.stdout
     holder.close()
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_declare(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = [d for d in compare_metadata(context, SQLModel.metadata)
+                       if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")]
+    assert differences == []

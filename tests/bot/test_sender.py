@@ -166,3 +166,50 @@ async def test_a_robot_answer_goes_back_through_its_response_url_once_then_by_ap
     await sender.step(clock.now())
     assert fake.to("robot:RC1") == ["已受理 late"]
     assert fake.to("wangayi") == ["已受理 foreign", "已由李明签收"]  # never posted to a host other than WeCom's
+
+
+def _cut_off_mid_send(engine, key: str, clock) -> None:
+    """What a process killed between the API call and recording its outcome leaves behind."""
+    with session(engine) as db:
+        row = db.exec(select(Outbox).where(Outbox.idem_key == key)).one()
+        row.status, row.send_started_at, row.lease_until = "sending", clock.now(), clock.now()
+        db.add(row)
+        db.commit()
+
+
+async def test_a_send_cut_off_midway_is_resent_once_and_flagged(sender, fake, engine, clock, caplog):
+    queue(engine, clock, "t7:task:wg_li", "member", "wg_li", "【新工单】GW-7")
+    _cut_off_mid_send(engine, "t7:task:wg_li", clock)
+    clock.advance("1s")
+    assert await sender.step(clock.now()) == 1
+    row = rows(engine)["t7:task:wg_li"]
+    assert (row.status, row.ambiguous, row.send_started_at) == ("sent", True, None)
+    assert fake.to("LiMing") == ["【新工单】GW-7"]
+    assert "may already have been delivered" in caplog.text
+
+
+async def test_a_message_cut_off_twice_is_not_sent_a_third_time(sender, fake, engine, clock):
+    queue(engine, clock, "t8:task:wg_li", "member", "wg_li", "【新工单】GW-8")
+    _cut_off_mid_send(engine, "t8:task:wg_li", clock)
+    with session(engine) as db:
+        row = db.exec(select(Outbox).where(Outbox.idem_key == "t8:task:wg_li")).one()
+        row.ambiguous = True  # the resend was cut off as well
+        db.add(row)
+        db.commit()
+    clock.advance("1s")
+    assert await sender.step(clock.now()) == 0
+    row = rows(engine)["t8:task:wg_li"]
+    assert row.status == "failed" and "可能已送达" in row.last_error
+    assert fake.to("LiMing") == []
+
+
+async def test_a_transient_failure_is_not_mistaken_for_a_cut_off_send(sender, fake, engine, clock):
+    queue(engine, clock, "t9:task:wg_li", "member", "wg_li", "【新工单】GW-9")
+    await sender.step(clock.now())  # a token first, so the injected failure hits the send
+    fake.fail_next(-1)
+    queue(engine, clock, "t10:task:wg_li", "member", "wg_li", "【新工单】GW-10")
+    assert await sender.step(clock.now()) == 0
+    clock.advance("10m")
+    assert await sender.step(clock.now()) == 1
+    row = rows(engine)["t10:task:wg_li"]
+    assert (row.status, row.ambiguous) == ("sent", False)

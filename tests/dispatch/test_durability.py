@@ -9,10 +9,11 @@ from sqlmodel import select
 
 from core.ticker import Ticker
 from dispatch import deadlines
-from models import Escalation, Outbox
+from dispatch.api import Report
+from models import Escalation, Outbox, Ticket
 from models.store import make_engine, session
 from tests.conftest import empty_pg
-from tests.dispatch.conftest import World
+from tests.dispatch.conftest import FakeTriage, World
 from tests.dispatch.test_scenarios import HAZARD
 
 SPOTS = ["桂花苑{}栋楼道".format(n) for n in range(1, 13)]
@@ -117,3 +118,16 @@ def _pending_due(engine, clock) -> bool:
     with session(engine) as db:
         return db.exec(select(func.count()).select_from(Deadline)
                        .where(Deadline.status.in_(("pending", "claimed")), Deadline.due_at <= clock.now())).one() > 0
+
+
+def test_the_same_stored_message_processed_again_finds_its_ticket(world, engine):
+    # The process acted on inbox row 41 and died before recording the answer: the sweep runs it again.
+    triage = FakeTriage(category="facility_repair", kind="non_police", location="桂花苑3栋", grid_id="gh-1")
+    report = Report(resident_id=world.resident("王阿姨"), channel="mp", text="桂花苑3栋路灯坏了", triage=triage,
+                    inbox_id=41)
+    first = world.dispatcher.submit(report)
+    again = world.dispatcher.submit(report)
+    assert (again.ticket_id, again.number, again.merged) == (first.ticket_id, first.number, False)
+    with session(engine) as db:
+        assert db.exec(select(func.count()).select_from(Ticket)).one() == 1
+    assert len([t for t in world.inbox_of("wg_li") if "【新工单】" in t]) == 1
