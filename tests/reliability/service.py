@@ -1,0 +1,104 @@
+"""The real service in a child process (`python run.py serve`), pointed at a fake WeChat on loopback.
+
+The reliability tests kill it with SIGKILL, start it again on the same store, and read the
+store afterwards: that is what a crash looks like from outside, with nothing mocked inside.
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from tests.bot import wechat
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST_LADDER = {"accept": [{"after": "2s", "notify": ["grid_leader"]}, {"after": "4s", "notify": ["officer"]}],
+               "close": [{"after": "1h", "notify": ["grid_leader"]}], "repeat": "1h"}
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_config(folder: Path, database_url: str, wechat_base: str) -> Path:
+    """config.yaml with WeChat keys of the test helpers, a fake API, short ladders and no demo."""
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    config["database"]["url"] = database_url
+    config["logging"] = {"level": "WARNING", "format": "json"}
+    config["demo"] = {"enabled": False, "seed_history": False}
+    config["wechat"]["mp"].update(app_id=wechat.APP_ID, app_secret="s", token=wechat.TOKEN,
+                                  encoding_aes_key=wechat.MP_AES, api_base_url=wechat_base)
+    config["wechat"]["work"].update(corp_id=wechat.CORP_ID, agent_id=1000002, secret="s", token=wechat.WORK_TOKEN,
+                                    encoding_aes_key=wechat.WORK_AES, api_base_url=wechat_base,
+                                    supervisors_webhook_key="robotkey")
+    for urgency in ("emergency", "urgent", "normal"):
+        config["escalation"][urgency] = FAST_LADDER
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+class Service:
+    """One instance of the service; start() and kill() as often as a test likes."""
+
+    def __init__(self, config: Path, port: int, log: Path, env: dict | None = None):
+        self.config, self.port, self.log, self.env = config, port, log, env or {}
+        self.process: subprocess.Popen | None = None
+        self.base = f"http://127.0.0.1:{port}"
+
+    def start(self, crash_at: str = "", timeout: float = 60) -> "Service":
+        """Start and wait until /healthz answers 200 (store up, ticker cycling)."""
+        env = {**os.environ, **self.env, "GRIDWHISTLE_PORT": str(self.port), "GRIDWHISTLE_CRASH_AT": crash_at}
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen([sys.executable, "run.py", "serve", "--config", str(self.config)],
+                                            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"service exited with {self.process.returncode}; see {self.log}")
+            if self.healthy():
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"service not healthy after {timeout}s; see {self.log}")
+
+    def healthy(self) -> bool:
+        """True when /healthz answers 200."""
+        try:
+            with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def alive(self) -> bool:
+        """The process is still running."""
+        return self.process is not None and self.process.poll() is None
+
+    def wait_dead(self, timeout: float) -> bool:
+        """True if the process ended (a crash point fired) within `timeout`."""
+        try:
+            self.process.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no graceful shutdown."""
+        if self.alive():
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> int:
+        """SIGTERM and wait: the graceful path."""
+        if self.alive():
+            self.process.send_signal(signal.SIGTERM)
+            return self.process.wait(30)
+        return self.process.returncode
