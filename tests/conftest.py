@@ -2,6 +2,7 @@
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
@@ -37,9 +38,8 @@ def sqlite_template(tmp_path_factory, settings):
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_schema_url(settings):
-    """A private schema in the `test` database, migrated once per session."""
+def pg_admin():
+    """An engine on the `test` database; skips the test without PostgreSQL (fails it in CI)."""
     try:
         admin = make_engine(PG_URL)
         with admin.connect() as conn:
@@ -48,17 +48,32 @@ def pg_schema_url(settings):
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL is required (GRIDWHISTLE_REQUIRE_PG=1) but not reachable: {exc}")
         pytest.skip(f"PostgreSQL not reachable: {exc}")
+    return admin
+
+
+@contextmanager
+def private_schema(admin, url: str = PG_URL):
+    """A new empty schema, dropped afterwards; yields the URL that puts it first on the search path."""
     schema = f"gw_{uuid.uuid4().hex[:10]}"
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    migrate(engine)
-    sync_directory(engine, settings)
-    engine.dispose()
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url(settings):
+    """A private schema in the `test` database, migrated once per session."""
+    admin = pg_admin()
+    with private_schema(admin) as url:
+        engine = make_engine(url)
+        migrate(engine)
+        sync_directory(engine, settings)
+        engine.dispose()
+        yield url
     admin.dispose()
 
 

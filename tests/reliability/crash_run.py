@@ -56,8 +56,8 @@ def traffic(seed: int) -> Traffic:
     return Traffic([Message(seed * 1000 + i, f"oResident{i:02d}", text) for i, text in enumerate(texts)])
 
 
-async def post(http: aiohttp.ClientSession, base: str, t: Traffic, m: Message) -> None:
-    """Post one callback; a dead or dying service is simply no answer (WeChat will retry)."""
+async def post(http: aiohttp.ClientSession, base: str, t: Traffic, m: Message) -> int | None:
+    """Post one callback; its HTTP status, or None when a dead or dying service gave no answer."""
     query, body = m.request()
     try:
         async with http.post(base + "/wechat/mp", params=query, data=body.encode(),
@@ -66,8 +66,19 @@ async def post(http: aiohttp.ClientSession, base: str, t: Traffic, m: Message) -
             if response.status == 200:
                 t.acked.add(m.msg_id)
                 t.replies.setdefault(m.msg_id, []).append(wechat.decrypt_reply(text) if "<Encrypt>" in text else text)
+            return response.status
     except (aiohttp.ClientError, asyncio.TimeoutError):
-        pass
+        return None
+
+
+async def wait_settled(url: str, timeout: float = 20) -> bool:
+    """Give the real process its real seconds (ladders), then wait until nothing is left to do."""
+    await asyncio.sleep(SETTLE_S)
+    for _ in range(int(timeout / 0.2)):
+        if await asyncio.to_thread(settled, url):
+            return True
+        await asyncio.sleep(0.2)
+    return False
 
 
 def settled(url: str) -> bool:

@@ -13,13 +13,23 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.bot import wechat
+from tests.fakes.wechat_server import FakeWeChat
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_LADDER = {"accept": [{"after": "2s", "notify": ["grid_leader"]}, {"after": "4s", "notify": ["officer"]}],
                "close": [{"after": "1h", "notify": ["grid_leader"]}], "repeat": "1h"}
+
+
+@pytest.fixture
+async def fake(aiohttp_server):
+    """A fake WeChat/WeCom API on a loopback port the service's child process can reach."""
+    fake = FakeWeChat()
+    fake.server = await aiohttp_server(fake.app())
+    return fake
 
 
 def free_port() -> int:

@@ -15,20 +15,12 @@ import pytest
 
 from core.faults import POINTS
 from tests.fakes.wechat_server import FakeWeChat
-from tests.reliability.crash_run import (SETTLE_S, Store, Traffic, check, identity, post, read_store, settled,
-                                         traffic)
-from tests.reliability.service import Service, free_port, write_config
+from tests.reliability.crash_run import Store, Traffic, check, identity, post, read_store, traffic, wait_settled
+from tests.reliability.service import Service, fake, free_port, write_config  # noqa: F401 - fixture
 
 # The n-th pass of each point: late enough that some work was done before it.
 AT_EACH_POINT = [("inbox.stored", 3), ("inbox.processed", 2), ("outbox.claimed", 2), ("outbox.sent", 3),
                  ("tick.claimed", 1)]
-
-
-@pytest.fixture
-async def fake(aiohttp_server):
-    fake = FakeWeChat()
-    fake.server = await aiohttp_server(fake.app())
-    return fake
 
 
 async def crash_and_recover(folder, fake: FakeWeChat, crash_at: str, seed: int) -> tuple[Traffic, Store, list[str]]:
@@ -49,11 +41,7 @@ async def crash_and_recover(folder, fake: FakeWeChat, crash_at: str, seed: int) 
         for m in t.messages:  # WeChat retries what got no answer; replay some answered ones as well
             if m.msg_id not in answered_before or m.msg_id % 3 == 0:
                 await post(http, service.base, t, m)
-        await asyncio.sleep(SETTLE_S)  # a real process on the real clock: its ladders need real seconds
-        for _ in range(100):
-            if await asyncio.to_thread(settled, url):
-                break
-            await asyncio.sleep(0.2)
+        await wait_settled(url)
     await asyncio.to_thread(service.stop)
     store = read_store(url)
     problems = check(store, t, [identity(s) for s in fake.sent])
