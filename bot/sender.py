@@ -2,24 +2,27 @@
 import asyncio
 import logging
 import random
+import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import select
 
+from bot.recipients import address_of
 from bot.transports import Address, Transports
-from core.clock import utc
 from core.faults import crash_point
 from bot.wechat_api import ApiError
 from dispatch import outbox
-from models import Member, Outbox, Resident
+from models import Outbox
 from models.rows import claim_rows
 from models.store import session
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
+# Recipients served at once. One recipient's messages go one after another, in order; a slow
+# answer for one (WeChat takes up to the 10 s timeout) does not hold up the others.
+PARALLEL = 8
 MAX_ATTEMPTS = 8
-RESPONSE_URL_LIFETIME = timedelta(minutes=55)  # WeCom: usable once, for one hour
 # A message whose send was cut off twice is not tried a third time: it may be there twice already.
 DOUBTFUL = "发送两次中断，可能已送达，不再重发 / cut off mid-send twice, may be delivered: not resent"
 
@@ -39,12 +42,38 @@ class Sender:
         ids = await asyncio.to_thread(claim_rows, engine, Outbox, due,
                                       dict(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1),
                                       Outbox.next_attempt_at, self.batch)
-        if ids:
-            crash_point("outbox.claimed")
-        sent = 0
-        for row_id in ids:
-            sent += await self._deliver(row_id, now)
-        return sent
+        if not ids:
+            return 0
+        crash_point("outbox.claimed")
+        queues = await asyncio.to_thread(self._by_recipient, ids)
+        gate, give_back_at = asyncio.Semaphore(PARALLEL), time.monotonic() + LEASE.total_seconds() / 2
+
+        async def drain(queue: list[int]) -> int:
+            async with gate:
+                sent = 0
+                for row_id in queue:
+                    if time.monotonic() > give_back_at:  # a slow API: hand the rest back before the lease ends
+                        await asyncio.to_thread(self._give_back, row_id)
+                    else:
+                        sent += await self._deliver(row_id, now)
+                return sent
+        return sum(await asyncio.gather(*(drain(q) for q in queues)))
+
+    def _by_recipient(self, ids: list[int]) -> list[list[int]]:
+        """The claimed rows, one queue per recipient in the order they were written."""
+        with session(self.ctx.engine) as db:
+            rows = db.exec(select(Outbox.id, Outbox.channel, Outbox.recipient).where(Outbox.id.in_(ids))
+                           .order_by(Outbox.id)).all()
+        queues: dict[tuple[str, str], list[int]] = {}
+        for row_id, channel, recipient in rows:
+            queues.setdefault((channel, recipient), []).append(row_id)
+        return list(queues.values())
+
+    def _give_back(self, row_id: int) -> None:
+        with session(self.ctx.engine) as db:
+            db.exec(update(Outbox).where(Outbox.id == row_id, Outbox.status == "sending")
+                    .values(status="pending", lease_until=None, attempts=Outbox.attempts - 1))
+            db.commit()
 
     async def _deliver(self, row_id: int, now: datetime) -> int:
         row, address, verdict = await asyncio.to_thread(self._prepare, row_id, now)
@@ -70,7 +99,7 @@ class Sender:
         rate = self.ctx.settings.wechat.send_rate_per_minute
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
-            address = self._address(db, row)
+            address = address_of(db, row, self.transports, self.ctx.clock.now())
             if row.send_started_at is not None:  # the last attempt died between the API call and its outcome
                 if row.ambiguous:
                     return row, address, "doubtful"  # and so did the one resend it gets
@@ -86,32 +115,6 @@ class Sender:
             db.add(row)
             db.commit()
         return row, address, "busy" if busy else "send"
-
-    def _address(self, db, row: Outbox) -> Address:
-        t = self.transports
-        if row.channel == "member":
-            member = db.get(Member, row.recipient)
-            return Address("work", member.wechat_id) if t.work_ready and member else Address("demo", row.recipient)
-        if row.channel == "resident":
-            resident = db.get(Resident, int(row.recipient))
-            if resident and resident.channel == "mp" and t.mp_ready:
-                return Address("mp", resident.external_id)
-            if resident and resident.channel == "robot":
-                return self._robot_address(row, resident)
-            if resident and resident.channel == "work" and t.work_ready:
-                return Address("work", resident.external_id)
-            return Address("demo", row.recipient)
-        return Address("webhook", "supervisors") if t.webhook_key else Address("demo", row.recipient)
-
-    def _robot_address(self, row: Outbox, resident: Resident) -> Address:
-        """Into the group through the callback's response_url while it lasts, else the app to the member."""
-        url = row.payload.get("response_url")
-        fresh = row.created_at is not None and self.ctx.clock.now() - utc(row.created_at) < RESPONSE_URL_LIFETIME
-        if fresh and self.transports.trusted_reply_url(url):
-            return Address("robot_reply", url)
-        if self.transports.work_ready:  # robot users are members of the corp: the app reaches them 1:1
-            return Address("work", resident.external_id)
-        return Address("demo", row.recipient)
 
     def _failed(self, row: Outbox, error: ApiError, now: datetime) -> None:
         if error.transient and row.attempts < MAX_ATTEMPTS:

@@ -1,7 +1,11 @@
-"""The ticker: an APScheduler interval job that runs the background steps, one cycle at a time.
+"""The ticker: APScheduler interval jobs that run the background steps, one cycle at a time per lane.
 
 It holds no business state: every step claims its work from database rows, so a restart,
 a missed tick or a second instance changes nothing about what happens, only when.
+
+Steps run in lanes, one job each: a lane waits only for itself. Outbound delivery has its own
+lane because it waits on WeChat's servers (up to the HTTP timeout per call); deadlines and the
+inbox must keep firing while WeChat is slow. Liveness (/healthz) follows the main lane.
 """
 import asyncio
 import logging
@@ -18,6 +22,7 @@ log = logging.getLogger(__name__)
 
 # A step takes "now" and returns how much work it did (rows claimed, messages sent).
 Step = Callable[[datetime], Awaitable[int] | int]
+MAIN = "main"
 
 
 class Ticker:
@@ -25,18 +30,23 @@ class Ticker:
 
     def __init__(self, clock: Clock, interval: timedelta, metrics: Metrics | None = None):
         self.clock, self.interval, self.metrics = clock, interval, metrics
-        self.steps: list[tuple[str, Step]] = []
-        self.last_cycle_at: float | None = None  # monotonic seconds, for liveness only
+        self.lanes: dict[str, list[tuple[str, Step]]] = {MAIN: []}
+        self.last_cycle_at: float | None = None  # monotonic seconds of the main lane, for liveness only
         self._scheduler: AsyncIOScheduler | None = None
 
-    def add_step(self, name: str, step: Step) -> None:
-        """Register a step; steps run in the order added."""
-        self.steps.append((name, step))
+    @property
+    def steps(self) -> list[tuple[str, Step]]:
+        """Every step of every lane."""
+        return [step for lane in self.lanes.values() for step in lane]
 
-    async def cycle(self) -> int:
-        """Run every step once; a failing step is logged and does not stop the others."""
+    def add_step(self, name: str, step: Step, lane: str = MAIN) -> None:
+        """Register a step; steps of one lane run in the order added."""
+        self.lanes.setdefault(lane, []).append((name, step))
+
+    async def cycle(self, lane: str = MAIN) -> int:
+        """Run every step of the lane once; a failing step is logged and does not stop the others."""
         started, done = time.perf_counter(), 0
-        for name, step in self.steps:
+        for name, step in self.lanes.get(lane, []):
             try:
                 if asyncio.iscoroutinefunction(step):
                     result = await step(self.clock.now())
@@ -47,17 +57,19 @@ class Ticker:
                 log.exception("ticker step failed", extra={"step": name})
                 if self.metrics:
                     self.metrics.tick_errors.labels(name).inc()
-        if self.metrics:
-            self.metrics.tick_seconds.observe(time.perf_counter() - started)
-        self.last_cycle_at = time.monotonic()
+        if lane == MAIN:
+            if self.metrics:
+                self.metrics.tick_seconds.observe(time.perf_counter() - started)
+            self.last_cycle_at = time.monotonic()
         return done
 
     def start(self) -> None:
-        """Begin ticking on the running event loop; the first cycle runs at once."""
+        """Begin ticking on the running event loop, one job per lane; the first cycles run at once."""
         self._scheduler = AsyncIOScheduler()
-        self._scheduler.add_job(self.cycle, "interval", seconds=self.interval.total_seconds(),
-                                max_instances=1, coalesce=True, misfire_grace_time=None,
-                                next_run_time=datetime.now().astimezone())
+        for lane in self.lanes:
+            self._scheduler.add_job(self.cycle, "interval", args=[lane], id=f"lane:{lane}",
+                                    seconds=self.interval.total_seconds(), max_instances=1, coalesce=True,
+                                    misfire_grace_time=None, next_run_time=datetime.now().astimezone())
         self._scheduler.start()
 
     def stop(self) -> None:

@@ -5,6 +5,7 @@ HTTP error or a delay, so retries, token refresh and give-ups are tested over a 
 """
 import asyncio
 import itertools
+import json
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -36,6 +37,10 @@ class FakeWeChat:
     failures: list = field(default_factory=list)  # queued (errcode or "http500" or ("delay", s)) per send
     _tokens: itertools.count = field(default_factory=lambda: itertools.count(1))
     valid_tokens: set = field(default_factory=set)
+    # WeCom drops an app message identical to one sent within `duplicate_check_interval` when the
+    # sender asks for it (enable_duplicate_check): a retry after a timeout is not shown twice.
+    deduplicated: list[Sent] = field(default_factory=list)
+    _seen: dict = field(default_factory=dict)
 
     def fail_next(self, *outcomes) -> None:
         """The next send calls answer these, in order: an errcode, "http500", or ("delay", seconds)."""
@@ -84,5 +89,12 @@ class FakeWeChat:
         body = await request.json()
         to = {"webhook": "webhook", "robot_reply": f"robot:{request.query.get('response_code')}"}.get(
             api, body.get("touser", ""))
+        if api == "work" and body.get("enable_duplicate_check"):
+            content = json.dumps({k: v for k, v in body.items() if k not in ("agentid",)}, sort_keys=True)
+            now = asyncio.get_running_loop().time()
+            if now - self._seen.get(content, -1e9) < body.get("duplicate_check_interval", 1800):
+                self.deduplicated.append(Sent(api, to, body))
+                return web.json_response({"errcode": 0, "errmsg": "ok"})
+            self._seen[content] = now
         self.sent.append(Sent(api, to, body))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
