@@ -141,10 +141,12 @@ def serve(settings) -> int:
     """Serve HTTP and tick until SIGTERM/SIGINT."""
     from aiohttp import web
 
-    from models.store import StoreLocked, lock_single_instance, migrate
     from duties.register import sync_register
+    from models.recovery import release_orphaned_claims
+    from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
     from models.sync import sync_directory
     from web.app import build_app
+    from web.console.seed import prepare_demo
 
     services = build_services(settings)
     try:
@@ -152,13 +154,12 @@ def serve(settings) -> int:
     except StoreLocked as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 3
-    migrate(services.engine)
-    from models.recovery import release_orphaned_claims
-    release_orphaned_claims(services.engine, services.clock.now())
-    sync_directory(services.engine, settings)
-    sync_register(services.engine, settings, services.clock.now())
-    from web.console.seed import prepare_demo
-    prepare_demo(services)  # demo mode only: passwords for the demo members, a month of history once
+    with startup_lock(services.engine):  # several instances may start at once on PostgreSQL
+        migrate(services.engine)
+        release_orphaned_claims(services.engine, services.clock.now())
+        sync_directory(services.engine, settings)
+        sync_register(services.engine, settings, services.clock.now())
+        prepare_demo(services)  # demo mode only: passwords for the demo members, a month of history once
     app = build_app(services, route_setups(services))
 
     async def start_ticker(_app):

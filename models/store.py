@@ -1,6 +1,7 @@
 """Open the database: SQLite (WAL, one instance) or PostgreSQL (several instances)."""
 import fcntl
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, text
@@ -89,6 +90,29 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+STARTUP_LOCK = 0x6777_0001  # any constant shared by every instance: "gw" + 1
+
+
+@contextmanager
+def startup_lock(engine: Engine):
+    """Instances starting together on PostgreSQL take turns at migrating and syncing config.
+
+    A session-level advisory lock held on its own connection; SQLite needs none (one process
+    per file, see lock_single_instance).
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
+            connection.commit()
 
 
 def ping(engine: Engine) -> bool:
