@@ -13,6 +13,7 @@ import signal
 import aiohttp
 import pytest
 
+from bot.sender import PARALLEL
 from core.faults import POINTS
 from tests.fakes.wechat_server import FakeWeChat
 from tests.reliability.crash_run import Store, Traffic, check, identity, post, read_store, traffic, wait_settled
@@ -59,8 +60,8 @@ async def test_it_survives_kill_9_at(point, count, tmp_path, fake):
     t, store, problems = await crash_and_recover(tmp_path, fake, f"{point}:{count}", seed=POINTS.index(point) + 1)
     assert problems == []
     assert t.acked == {m.msg_id for m in t.messages}  # after the restart WeChat's retries were all answered
-    if point == "outbox.sent":  # the one message cut off between WeChat's answer and ours went again, flagged
-        assert [r.ambiguous for r in store.outbox].count(True) == 1
+    if point == "outbox.sent":  # the messages cut off between WeChat's answer and ours went again, flagged
+        assert 1 <= [r.ambiguous for r in store.outbox].count(True) <= PARALLEL  # at most one per lane in flight
 
 
 @pytest.mark.soak
