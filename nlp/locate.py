@@ -31,6 +31,9 @@ def locate(clean: str, pieces: list[str], tagger: PlaceTagger | None,
     probs = tagger.probabilities(char_features(text, clip_pieces(pieces, len(text)), regex_flags(text)))
     run = tagger.best_run(probs, text)
     for start, end in known:
+        if run and end <= len(text) and run[0] < end and start < run[1]:
+            run = (min(run[0], start), max(run[1], end), run[2])  # never cut a configured name short
+    for start, end in known:
         if end <= len(text) and not (run and run[0] < end and start < run[1]):
             # the configured name is the place when the tagger's run does not already cover it
             tail = next((s for s in find_spans(text, [(start, end)]) if s.start <= start < s.end), None)
@@ -43,7 +46,10 @@ def locate(clean: str, pieces: list[str], tagger: PlaceTagger | None,
             return None, 1 - max(probs, default=0.0)
         best = max(spans, key=lambda sp: sum(probs[sp.start:sp.end]))
         return best, sum(probs[best.start:best.end]) / (best.end - best.start)
-    return Span(run[0], run[1], "tagger"), run[2]
+    # a building, unit or gate written right after the name belongs to the place (锦绣里2栋)
+    tail = max((sp for sp in find_spans(text, [(run[0], run[1])]) if sp.start <= run[0] < sp.end),
+               key=lambda sp: sp.end, default=None)
+    return Span(run[0], max(run[1], tail.end if tail else 0), "tagger"), run[2]
 
 
 def clip_pieces(pieces: list[str], length: int) -> list[str]:

@@ -59,3 +59,12 @@ def test_a_gazetteer_is_built_from_plain_entries():
                                  "grid_id": "g-2", "village_id": "v"}])
     assert g.resolve("梧桐苑3栋").grid_id == "g-1" and g.resolve("梧同苑7栋").grid_id == "g-2"
     assert "梧桐苑" in g.names() and g.find("在梧桐苑门口") == [(1, 4)]
+
+
+@pytest.mark.parametrize("text, place, grid", [
+    ("青石工业园老板欠了我们三个月工资不发", "青石工业园", "lx-2"),  # a configured name is never cut short
+    ("锦绣里2栋电梯又坏了老人上不去", "锦绣里2栋电梯", "gh-2-b"),  # the building after the name belongs to it
+])
+def test_the_tagger_s_span_grows_to_the_whole_configured_place(classifier, text, place, grid):
+    t = classifier.classify(text)
+    assert (t.location, t.grid_id) == (place, grid)
