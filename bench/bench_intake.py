@@ -1,123 +1,120 @@
-"""Callback ack latency at a steady rate: the full handler vs a bare signature+decrypt+reply handler.
+"""Callback throughput and ack latency at steady rates: the service vs a bare crypto-echo server.
 
-Both servers run on loopback in this process; a load generator posts signed, encrypted
-Official Account messages at `rate` per second and records each answer's latency. The full
-handler stores every message before answering; what it could not process inside the callback
-under load (answered "success") is then drained by the inbox worker, and that time is shown.
+Three processes: the load generator (bench.loadgen, spawned), the server under test
+(`run.py serve` with a temporary config, or bench.bare_server), and this one, which only
+orchestrates and reads the store and /metrics between runs. Each rate gets a fresh server
+and an empty store, so one rate's backlog never spills into the next one's figures.
 """
-import asyncio
-import sys
-import tempfile
 import time
+import urllib.parse
+import urllib.request
 
-import aiohttp
-from aiohttp import web
-from wechatpy.replies import TextReply
+from sqlalchemy import func
+from sqlmodel import select
 
-from bench.common import pct, table
-from bot.context import BotContext
-from bot.crypto import ChannelKeys
-from bot.guard import parse_xml
-from bot.handle import sweep
-from bot.routes import setup as bot_routes
-from core.clock import SystemClock
-from core.config_load import load_settings
-from core.workcal import WorkCalendar
-from dispatch.service import Dispatcher
-from models.store import make_engine, migrate
-from models.sync import sync_directory
-from tests.bot import wechat
-from tests.helpers import make_services
-from web.app import build_app
+from bench.common import ms, pct, ratio, table
+from bench.loadgen import PATIENCE_S, bodies, in_own_process
+from bench.service import Service
+from bench.stores import drop, fresh_url
+from models import InboxMessage
+from models.store import make_engine, session
 
-MESSAGES = ["桂花苑{n}栋路灯坏了", "大家早上好", "锦绣花园{n}栋楼道有人给电瓶车充电", "谢谢网格员", "翠湖苑{n}栋楼下垃圾没人收"]
+DRAIN_LIMIT_S = 300.0
 
 
-def bare_app(keys: ChannelKeys) -> web.Application:
-    async def handle(request: web.Request) -> web.Response:
-        q = request.query
-        data = parse_xml(keys.decrypt(parse_xml(await request.read()), q["msg_signature"], q["timestamp"], q["nonce"]))
-        xml = TextReply(source=data["ToUserName"], target=data["FromUserName"], content="已收到").render()
-        return web.Response(text=keys.encrypt(xml, q["nonce"], q["timestamp"]))
-    app = web.Application()
-    app.router.add_post("/wechat/mp", handle)
-    return app
+def warm_up(service: Service, count: int = 5) -> None:
+    """A few messages one by one first: pools and lazy imports are paid before the clock starts."""
+    for query, body in bodies(count, 10**8):
+        url = f"{service.url}/wechat/mp?{urllib.parse.urlencode(query)}"
+        urllib.request.urlopen(urllib.request.Request(url, data=body.encode(), method="POST"), timeout=30).read()
 
 
-def full_app(settings) -> tuple[web.Application, BotContext]:
-    from nlp.classifier import Classifier
-    from nlp.gazetteer import Gazetteer
-    from core.gazetteer import gazetteer_entries
-    engine = make_engine(f"sqlite:///{tempfile.mkdtemp()}/intake.db")
-    migrate(engine)
-    sync_directory(engine, settings)
-    clock = SystemClock()
-    classifier = Classifier.load(gazetteer=Gazetteer.from_entries(gazetteer_entries(settings))).warm_up()
-    cal = WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar, settings.timezone)
-    ctx = BotContext(settings, engine, clock, classifier, Dispatcher(settings, engine, clock, cal), instance="bench")
-    return build_app(make_services(settings, engine, clock, classifier), [lambda app, _s: bot_routes(app, ctx)]), ctx
+def open_inbox(engine) -> int:
+    """Messages stored but not yet answered (new, or being processed)."""
+    with session(engine) as db:
+        return db.exec(select(func.count()).select_from(InboxMessage)
+                       .where(InboxMessage.status.in_(("new", "processing")))).one()
 
 
-def drain(ctx: BotContext) -> tuple[float, int]:
-    """Seconds the inbox worker takes to answer what the callbacks left for it, and how many."""
-    started, total = time.perf_counter(), 0
-    while done := sweep(ctx, ctx.clock.now()):
-        total += done
-    return time.perf_counter() - started, total
+def drain_seconds(engine, ended_at: float) -> float:
+    """Seconds after the last ack until every stored message has been answered."""
+    while open_inbox(engine) and time.time() - ended_at < DRAIN_LIMIT_S:
+        time.sleep(0.1)
+    return time.time() - ended_at
 
 
-async def load(url: str, rate: int, seconds: float) -> tuple[list[float], int]:
-    latencies, errors, tasks = [], 0, []
-    async with aiohttp.ClientSession() as http:
-        async def one(i: int) -> None:
-            nonlocal errors
-            ts = int(time.time())
-            query, body = wechat.mp_safe(wechat.text_xml(f"o{i % 300}", MESSAGES[i % 5].format(n=i % 12 + 1),
-                                                         10**9 + i, ts), ts)
-            started = time.perf_counter()
-            async with http.post(url, params=query, data=body) as response:
-                await response.read()
-                errors += response.status != 200
-            latencies.append(time.perf_counter() - started)
-        start = time.perf_counter()
-        for i in range(int(rate * seconds)):
-            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-            tasks.append(asyncio.create_task(one(i)))
-        await asyncio.gather(*tasks)
-    return latencies, errors
+def timed_load(server: Service, rate: int, seconds: float) -> dict:
+    """The generator's figures, and the server's CPU use (% of one core) while it ran."""
+    cpu = server.cpu_seconds()
+    result = in_own_process(server.url + "/wechat/mp", rate, seconds, 10**9)
+    return result | {"server_cpu": (server.cpu_seconds() - cpu) / result["elapsed"] * 100}
 
 
-async def measure(app: web.Application, rate: int, seconds: float) -> tuple:
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    latencies, errors = await load(f"http://127.0.0.1:{port}/wechat/mp", rate, seconds)
-    await runner.cleanup()
-    return pct(latencies, 50) * 1000, pct(latencies, 99) * 1000, max(latencies) * 1000, errors, len(latencies)
+def bare(rate: int, seconds: float) -> dict:
+    """The baseline at this rate: figures and the bare server's peak RSS."""
+    server = Service(bare=True).start()
+    try:
+        server.wait_serving()
+        warm_up(server)
+        return timed_load(server, rate, seconds) | {"peak_mb": server.rss_mb()}
+    finally:
+        server.stop()
 
 
-async def main(rates=(50, 200), seconds: float = 5.0) -> str:
-    base = load_settings()
-    w = base.wechat
-    settings = base.model_copy(update={"wechat": w.model_copy(update={"mp": w.mp.model_copy(update={
-        "token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES, "app_id": wechat.APP_ID})})})
-    keys = ChannelKeys(wechat.TOKEN, wechat.MP_AES, wechat.APP_ID, work=False)
-    rows = []
-    for rate in rates:
-        bare = await measure(bare_app(keys), rate, seconds)
-        app, ctx = full_app(settings)
-        full = await measure(app, rate, seconds)
-        await asyncio.sleep(0.5)  # let processing already under way finish
-        drained_s, deferred = await asyncio.to_thread(drain, ctx)
-        rows.append((rate, full[4], f"{full[0]:.1f}", f"{full[1]:.1f}", f"{full[2]:.0f}", f"{bare[0]:.1f}",
-                     f"{bare[1]:.1f}", f"{full[1] / bare[1]:.1f}", full[3], full[4] - deferred, deferred,
-                     f"{drained_s:.1f}"))
-    return table(rows, ("msg/s", "sent", "p50 ms", "p99 ms", "max ms", "bare p50", "bare p99", "p99 ratio", "non-200",
-                        "done in callback", "left to worker", "worker drain s"))
+def full(kind: str, rate: int, seconds: float) -> dict:
+    """The service at this rate on this engine: figures, where messages were answered, drain, RSS."""
+    url = fresh_url(kind)
+    service = Service(url).start()
+    engine = make_engine(url)
+    try:
+        service.wait_serving(healthy=True)
+        warm_up(service)
+        idle_mb = service.rss_mb("VmRSS")
+        done0, deferred0 = (service.counter("gw_inbox_processed_total", outcome=o) for o in ("done", "deferred"))
+        result = timed_load(service, rate, seconds)
+        drained = drain_seconds(engine, result["ended_at"])
+        # "done" counts messages processed by the callback's own path (answered in time or, if
+        # too slow, sent late through the outbox); "deferred" ones were stored for the worker
+        done, deferred = (service.counter("gw_inbox_processed_total", outcome=o) for o in ("done", "deferred"))
+        return result | {"idle_mb": idle_mb, "peak_mb": service.rss_mb(), "drain_s": drained,
+                         "in_callback": int(done - done0), "deferred": int(deferred - deferred0),
+                         "unanswered": open_inbox(engine)}
+    finally:
+        service.stop()
+        drop(engine)
+
+
+def _latency_row(kind: str, rate: int, f: dict, b: dict) -> tuple:
+    lat, base = f["latencies"], b["latencies"]
+    non_200 = sum(n for status, n in f["statuses"].items() if status != 200)
+    return (kind, rate, len(lat), f"{len(lat) / f['elapsed']:.0f}", f"{pct(lat, 50) * 1000:.1f}",
+            f"{pct(lat, 99) * 1000:.1f}", ms(max(lat)), f"{pct(base, 50) * 1000:.1f}", f"{pct(base, 99) * 1000:.1f}",
+            ratio(pct(lat, 99), pct(base, 99)), non_200, sum(t > PATIENCE_S for t in lat))
+
+
+def _work_row(kind: str, rate: int, f: dict, b: dict) -> tuple:
+    drain = f"{f['drain_s']:.1f}" if f["deferred"] or f["unanswered"] else "0"
+    if f["unanswered"]:
+        drain = f">{DRAIN_LIMIT_S:.0f} ({f['unanswered']} left)"
+    return (kind, rate, f["replied"], f["in_callback"], f["deferred"], drain, f"{f['server_cpu']:.0f}",
+            f"{b['server_cpu']:.0f}", f"{f['cpu_s'] / f['elapsed'] * 100:.0f}", f"{f['idle_mb']:.0f}",
+            f"{f['peak_mb']:.0f}", f"{b['peak_mb']:.0f}", ratio(f["peak_mb"], b["peak_mb"]))
+
+
+def run(rates=(50, 200, 500), engines=("sqlite", "postgresql"), seconds: float = 5.0) -> str:
+    """Both tables: ack latency against the bare server, then where the work went and memory."""
+    baselines = {rate: bare(rate, seconds) for rate in rates}
+    runs = [(kind, rate, full(kind, rate, seconds)) for kind in engines for rate in rates]
+    latency = table([_latency_row(k, r, f, baselines[r]) for k, r, f in runs],
+                    ("engine", "msg/s", "sent", "acked/s", "p50 ms", "p99 ms", "max ms", "bare p50", "bare p99",
+                     "p99 / bare", "non-200", "over 5 s"))
+    work = table([_work_row(k, r, f, baselines[r]) for k, r, f in runs],
+                 ("engine", "msg/s", "passive replies", "done in callback", "left to worker", "worker drain s",
+                  "server CPU %", "bare CPU %", "generator CPU %", "server RSS idle MB", "peak MB", "bare peak MB",
+                  "peak / bare"))
+    return latency + "\n\n" + work
 
 
 if __name__ == "__main__":
-    rates = tuple(int(r) for r in sys.argv[1:]) or (50, 200)
-    print(asyncio.run(main(rates)))
+    import sys
+    print(run(tuple(int(r) for r in sys.argv[1:]) or (50, 200, 500)))

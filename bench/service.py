@@ -1,0 +1,116 @@
+"""The service under test as its own process: `python run.py serve` with a temporary config."""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from bench.common import proc_cpu_seconds, proc_rss_mb
+from tests.bot import wechat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_config(folder: str) -> str:
+    """config.yaml with the test OA keys, no demo history and quiet logs; its path."""
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw["wechat"]["mp"] |= {"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES, "app_id": wechat.APP_ID}
+    # no app secret: replies the callback could not carry go to the outbox's demo transport,
+    # so the figures include writing and "sending" them but no call leaves the machine
+    raw["demo"] = {"enabled": False, "seed_history": False}
+    raw["logging"] = {"level": "WARNING", "format": "text"}
+    path = Path(folder) / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+class Service:
+    """One serving process on a loopback port (the service, or the bare baseline if `bare`)."""
+
+    def __init__(self, database_url: str = "", bare: bool = False):
+        self.folder = tempfile.mkdtemp(prefix="gw-serve-")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url
+        self.argv = ([sys.executable, "-m", "bench.bare_server", str(self.port)] if bare
+                     else [sys.executable, "run.py", "serve"])
+        self.process: subprocess.Popen | None = None
+        self.started = 0.0
+
+    def start(self) -> "Service":
+        """Spawn the process (returns at once; see wait_serving)."""
+        env = os.environ | {"GRIDWHISTLE_CONFIG": bench_config(self.folder), "GRIDWHISTLE_PORT": str(self.port),
+                            "GRIDWHISTLE_DATABASE_URL": self.database_url}
+        self.log = open(Path(self.folder) / "serve.log", "w+", encoding="utf-8")
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(self.argv, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_serving(self, healthy: bool = False, timeout: float = 120.0) -> float:
+        """Seconds from spawn until /healthz answers at all (or answers 200, if `healthy`)."""
+        while time.perf_counter() - self.started < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"service exited with {self.process.returncode}:\n{self.log_tail()}")
+            status = self._health()
+            if status == 200 or (status and not healthy):
+                return time.perf_counter() - self.started
+            time.sleep(0.02)
+        raise TimeoutError(f"service not serving after {timeout} s:\n{self.log_tail()}")
+
+    def _health(self) -> int | None:
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    def counter(self, name: str, **labels) -> float:
+        """One Prometheus counter from /metrics (0 if absent)."""
+        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as response:
+            text = response.read().decode()
+        want = ",".join(f'{k}="{v}"' for k, v in labels.items())
+        match = re.search(rf"^{re.escape(name)}\{{{re.escape(want)}\}} (\S+)$", text, re.M)
+        return float(match.group(1)) if match else 0.0
+
+    def rss_mb(self, field: str = "VmHWM") -> float:
+        """The serving process's peak (VmHWM) or current (VmRSS) resident memory in MB."""
+        return proc_rss_mb(self.process.pid, field)
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds the serving process has used so far."""
+        return proc_cpu_seconds(self.process.pid)
+
+    def log_tail(self, lines: int = 20) -> str:
+        """The end of the process's output, for error messages."""
+        self.log.flush()
+        return "\n".join(Path(self.log.name).read_text(encoding="utf-8").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM (graceful shutdown), then SIGKILL if it hangs; the temp config and log go too."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
