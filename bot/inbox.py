@@ -23,10 +23,10 @@ def store(engine, incoming: Incoming, now: datetime, claimer: str | None = None)
                   payload=_payload(incoming), status="new", attempts=0, received_at=now)
     if claimer:
         values |= dict(status="processing", lease_until=now + LEASE, attempts=1, error=f"claimed by {claimer}"[:200])
-    with session(engine) as db:
+    with session(engine) as db:  # one transaction: under load every BEGIN and COMMIT counts
         created = insert_ignore(db, InboxMessage, values, ["msg_key"])
-        db.commit()
         row = db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one()
+        db.commit()
     return row, created
 
 

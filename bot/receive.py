@@ -74,7 +74,9 @@ def _send_late(ctx: BotContext, msg: Incoming, task) -> None:
         return
     reply = task.result()
     if reply and reply is not BUSY:
-        queue_reply(ctx, msg, reply)
+        # a done-callback runs on the event loop: the database write goes to a thread, or every
+        # callback would wait behind it (on SQLite up to the busy timeout, exactly when load peaks)
+        asyncio.get_running_loop().run_in_executor(_STORE_POOL, queue_reply, ctx, msg, reply)
 
 
 def _count_deferred(ctx: BotContext) -> None:
