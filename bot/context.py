@@ -1,5 +1,5 @@
 """What bot/ needs from the running service, gathered once."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.clock import Clock
@@ -18,3 +18,4 @@ class BotContext:
     dispatcher: DispatchPort
     metrics: Any = None
     instance: str = "gw"
+    storer: Any = field(default=None, repr=False)  # bot.storing.GroupStore, made on the running loop

@@ -18,16 +18,37 @@ def store(engine, incoming: Incoming, now: datetime, claimer: str | None = None)
     With a claimer the new row is inserted already claimed by it (one transaction fewer than
     insert-then-claim); without one it waits, unclaimed, for the inbox worker.
     """
-    values = dict(msg_key=incoming.msg_key[:190], channel=incoming.channel, sender=incoming.sender,
-                  chat_id=incoming.chat_id, msg_type=incoming.msg_type, content=incoming.text[:4000],
+    return store_many(engine, [(incoming, now, claimer)])[0]
+
+
+def store_many(engine, items: list[tuple[Incoming, datetime, str | None]]) -> list[tuple[InboxMessage, bool]]:
+    """store() for several messages in one transaction (bot/storing.py groups them under load)."""
+    out = []
+    with session(engine) as db:
+        for incoming, now, claimer in items:
+            values = _values(incoming, now, claimer)
+            created = insert_ignore(db, InboxMessage, values, ["msg_key"])
+            out.append((db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one(), created))
+        db.commit()
+    return out
+
+
+def _storable(text: str | None) -> str | None:
+    """Text both engines keep as is: no NUL (PostgreSQL refuses it), no lone surrogate (not UTF-8)."""
+    if text is None:
+        return None
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _values(incoming: Incoming, now: datetime, claimer: str | None) -> dict:
+    # every channel's edge filters these already; this is the last line for a channel that does not
+    values = dict(msg_key=_storable(incoming.msg_key)[:190], channel=incoming.channel,
+                  sender=_storable(incoming.sender), chat_id=_storable(incoming.chat_id), msg_type=incoming.msg_type,
+                  content=_storable(incoming.text)[:4000],
                   payload=_payload(incoming), status="new", attempts=0, received_at=now)
     if claimer:
         values |= dict(status="processing", lease_until=now + LEASE, attempts=1, error=f"claimed by {claimer}"[:200])
-    with session(engine) as db:  # one transaction: under load every BEGIN and COMMIT counts
-        created = insert_ignore(db, InboxMessage, values, ["msg_key"])
-        row = db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one()
-        db.commit()
-    return row, created
+    return values
 
 
 def claim_one(engine, inbox_id: int, claimer: str, now: datetime) -> bool:

@@ -8,6 +8,7 @@ from core.faults import crash_point
 from bot.context import BotContext
 from bot.handle import BUSY, answer_stored, queue_reply
 from bot.incoming import Incoming
+from bot.storing import GroupStore
 
 REPLY_BUDGET_S = 3.0  # WeChat waits 5 s; leave room for the network
 BACKLOG = 4  # with this many messages already being processed, store and answer "success" at once
@@ -15,7 +16,7 @@ POLL_S = 0.05
 
 # Storing has its own threads so it never waits behind processing: the row is written and the
 # callback can be answered even while triage and dispatch are backed up.
-_STORE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")
+_STORE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")  # groups: bot/storing.py
 _PROCESS_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-process")
 _in_flight = 0
 
@@ -34,8 +35,9 @@ async def receive(ctx: BotContext, msg: Incoming) -> str | None:
     # Under a backlog, processing here would only slow every acknowledgement down: store the
     # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
     backlog = _in_flight >= BACKLOG
-    row, created = await loop.run_in_executor(_STORE_POOL, inbox.store, ctx.engine, msg, ctx.clock.now(),
-                                              None if backlog else ctx.instance)
+    if ctx.storer is None or ctx.storer.loop is not loop:
+        ctx.storer = GroupStore(ctx.engine, _STORE_POOL, loop)
+    row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance)
     crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
     if backlog and created:
         _count_deferred(ctx)
