@@ -34,7 +34,7 @@ async def page(request: web.Request) -> web.FileResponse:
 async def say(request: web.Request) -> web.Response:
     """A resident posts into the group (or 1:1): {"resident", "text", "group"}."""
     body = await _json(request)
-    name, text = str(body.get("resident", "")).strip()[:20], str(body.get("text", ""))[:2000]
+    name, text = _text(body.get("resident", "")).strip()[:20], _text(body.get("text", ""))[:2000]
     if not name or not text.strip():
         return web.json_response({"error": "请填写居民名字和内容"}, status=400)
     incoming = Incoming(channel="demo", sender=name, msg_key=f"demo:{uuid.uuid4().hex}", msg_type="text", text=text,
@@ -47,16 +47,16 @@ async def staff(request: web.Request) -> web.Response:
     """A worker answers from their phone: {"member", "text"} or {"member", "button": "accept:12"}."""
     ctx = request.app[DEMO]
     body = await _json(request)
-    member = await asyncio.to_thread(_member, ctx, str(body.get("member", "")))
+    member = await asyncio.to_thread(_member, ctx, _text(body.get("member", "")))
     if member is None:
         return web.json_response({"error": "没有这个成员"}, status=400)
     key = f"work:demo:{uuid.uuid4().hex}"
     if body.get("button"):
         incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="event",
-                            event="template_card_event", event_key=str(body["button"]))
+                            event="template_card_event", event_key=_text(body["button"]))
     else:
         incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="text",
-                            text=str(body.get("text", ""))[:2000])
+                            text=_text(body.get("text", ""))[:2000])
     return web.json_response({"reply": await receive(ctx, incoming)})
 
 
@@ -92,6 +92,12 @@ def _feed(ctx: BotContext) -> dict:
 def _member(ctx: BotContext, member_id: str) -> Member | None:
     with session(ctx.engine) as db:
         return db.get(Member, member_id)
+
+
+def _text(value) -> str:
+    """A field as text without what no store keeps: NUL (PostgreSQL refuses it) and lone surrogates."""
+    text = str(value).replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 async def _json(request: web.Request) -> dict:

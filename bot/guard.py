@@ -50,7 +50,7 @@ def parse_xml(body: bytes | str) -> dict:
 
 def check_timestamp(timestamp: str | None, now: datetime) -> None:
     """The signed timestamp must be within 5 minutes of now (403): old captures can't be replayed."""
-    if not timestamp or not timestamp.isdigit():
+    if not _digits(timestamp):
         raise Rejected(403, "missing timestamp")
     if abs(int(timestamp) - now.timestamp()) > MAX_SKEW_S:
         raise Rejected(403, "timestamp skew over 5 minutes")
@@ -59,12 +59,18 @@ def check_timestamp(timestamp: str | None, now: datetime) -> None:
 def check_fields(data: dict, now: datetime) -> None:
     """MsgId and CreateTime must look like WeChat's (400)."""
     msg_id = data.get("MsgId")
-    if msg_id is not None and not (msg_id.isdigit() and 0 < int(msg_id) <= MAX_MSG_ID):
+    if msg_id is not None and not (_digits(msg_id) and 0 < int(msg_id) <= MAX_MSG_ID):
         raise Rejected(400, "MsgId out of range")
     created = data.get("CreateTime")
-    if not created or not created.isdigit():
+    if not _digits(created):
         raise Rejected(400, "CreateTime missing")
     if not (now.timestamp() - 3 * 86400 <= int(created) <= now.timestamp() + 600):
         raise Rejected(400, "CreateTime out of range")
     if not data.get("FromUserName") or not data.get("MsgType"):
         raise Rejected(400, "FromUserName or MsgType missing")
+
+
+def _digits(value: str | None) -> bool:
+    """At most 20 ASCII digits. str.isdigit() alone also passes ² (which int() refuses), ١٢ (a second
+    spelling of 12) and runs of thousands of digits (which int() refuses too)."""
+    return bool(value) and len(value) <= 20 and value.isascii() and value.isdigit()

@@ -1,4 +1,5 @@
 """An inbound message in channel-neutral form, from any WeChat product or the demo."""
+import math
 from dataclasses import dataclass, field
 
 
@@ -49,6 +50,7 @@ def from_wechat_xml(channel: str, data: dict) -> Incoming:
 
 def _float(value) -> float | None:
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if math.isfinite(number) else None  # NaN and inf: no JSON column on PostgreSQL takes them

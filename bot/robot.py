@@ -86,31 +86,52 @@ async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
 def _parse(plaintext: str) -> Incoming:
     try:
         data = json.loads(plaintext)
-        msg_id, sender = str(data["msgid"]), str(data["from"]["userid"])
-    except (ValueError, KeyError, TypeError):
-        raise Rejected(400, "robot message without msgid or sender") from None
-    msg_type, text, pic_url = _content(data)
+        msg_id, sender = _string(data["msgid"]), _string(data["from"]["userid"])
+        msg_type, text, pic_url = _content(data)
+        chat_id = _string(data.get("chatid"), optional=True) or None
+    except (ValueError, KeyError, TypeError, AttributeError):  # UnicodeEncodeError is a ValueError
+        raise Rejected(400, "robot message without msgid or sender, or with a field of the wrong type") from None
     group = data.get("chattype") == "group"
     response_url = data.get("response_url")
     return Incoming(channel="robot", sender=sender, msg_key=f"robot:{msg_id}", msg_type=msg_type,
-                    text=text.strip(), chat_id=(str(data.get("chatid") or "") or None) if group else None,
+                    text=text.strip(), chat_id=chat_id if group else None,
                     pic_url=pic_url, response_url=response_url if isinstance(response_url, str) else None,
                     raw={"aibotid": data.get("aibotid")})
 
 
 def _content(data: dict) -> tuple[str, str, str | None]:
     """(our message type, its text, a picture URL) from the robot's message structures."""
-    msg_type = str(data.get("msgtype") or "unknown")
-    body = data.get(msg_type) if isinstance(data.get(msg_type), dict) else {}
+    msg_type = _string(data.get("msgtype"), optional=True) or "unknown"
+    body = _object(data.get(msg_type)) if msg_type in ("text", "mixed", "voice", "image") else {}
     if msg_type == "text":
-        return "text", str(body.get("content", "")), None
+        return "text", _string(body.get("content"), optional=True), None
     if msg_type == "mixed":  # 图文混排: read the text parts
-        items = body.get("msg_item") or []
-        texts = [str((i.get("text") or {}).get("content", "")) for i in items
+        items = [] if body.get("msg_item") is None else body["msg_item"]
+        if not isinstance(items, list):
+            raise TypeError("msg_item")
+        texts = [_string(_object(i.get("text")).get("content"), optional=True) for i in items
                  if isinstance(i, dict) and i.get("msgtype") == "text"]
         return "text", " ".join(texts), None
     if msg_type == "voice":  # single chat only; WeCom sends the recognised text
-        return "voice", str(body.get("content", "")), None
+        return "voice", _string(body.get("content"), optional=True), None
     if msg_type == "image":  # single chat only; the file behind the URL is encrypted
-        return "image", "", str(body.get("url") or "") or None
+        return "image", "", _string(body.get("url"), optional=True) or None
     return msg_type, "", None
+
+
+def _string(value, *, optional: bool = False) -> str:
+    """A string field as WeCom sends it: never NUL or a lone surrogate (no store can keep them)."""
+    if value is None and optional:
+        return ""
+    if not isinstance(value, str) or not (value or optional) or "\x00" in value:
+        raise TypeError("not a string")
+    value.encode("utf-8")  # a lone surrogate raises here
+    return value
+
+
+def _object(value) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError("not an object")
+    return value
