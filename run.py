@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             from nlp.cli import run_eval
             return run_eval(classifier, args.data or ROOT / "nlp" / "data")
         from nlp.cli import run_classify
-        return run_classify(classifier, sys.stdin, sys.stdout)
+        return run_classify(classifier, sys.stdin.buffer, sys.stdout)
     return serve(settings)
 
 

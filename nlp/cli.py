@@ -1,5 +1,6 @@
 """The triage commands behind `run.py train | eval | classify` (also `python -m nlp.cli ...`)."""
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -39,8 +40,14 @@ def run_eval(classifier, data_dir: Path = DATA_DIR, out=sys.stdout) -> int:
     return 0
 
 
-def run_classify(classifier, infile=sys.stdin, outfile=sys.stdout, batch: int = 256) -> int:
-    """Contract 3: JSON lines {"id", "text"} in, one JSON line per input out, in order; bad lines get "error"."""
+def run_classify(classifier, infile=None, outfile=None, batch: int = 256) -> int:
+    """Contract 3: JSON lines {"id", "text"} in, one JSON line per input out, in order; bad lines get "error".
+
+    `infile` yields bytes (stdin's buffer by default: the UTF-8 check is ours, whatever the locale)
+    or str lines.
+    """
+    infile = sys.stdin.buffer if infile is None else infile
+    outfile = sys.stdout if outfile is None else outfile
     pending: list[tuple[object, object]] = []  # (id, text) or (id, error message)
 
     def flush() -> None:
@@ -49,7 +56,7 @@ def run_classify(classifier, infile=sys.stdin, outfile=sys.stdout, batch: int = 
         for ident, text in pending:
             row = {"id": ident, "error": str(text)} if isinstance(text, _Error) else \
                 {"id": ident, **next(results).to_contract_dict()}
-            outfile.write(json.dumps(row, ensure_ascii=False) + "\n")
+            outfile.write(_dumps(row) + "\n")
         pending.clear()
 
     for line in infile:
@@ -66,18 +73,46 @@ class _Error(str):
     """Why an input line could not be classified."""
 
 
-def _parse(line: str) -> tuple[object, object]:
+def _parse(line: bytes | str) -> tuple[object, object]:
     """(id, text) for a good line, (id if any, _Error) for a bad one."""
+    try:  # a str line holding surrogates was read with errors="surrogateescape": its bytes were not UTF-8
+        line = line.decode("utf-8") if isinstance(line, bytes) else line
+        line.encode("utf-8")
+    except UnicodeError:
+        return None, _Error("bad input line: not UTF-8")
     try:
-        item = json.loads(line)
+        item = json.loads(line, parse_constant=_not_json, parse_float=_finite)
+    except RecursionError:
+        return None, _Error("bad input line: not JSON (nested too deep)")
     except ValueError as exc:
-        return None, _Error(f"bad input line: not JSON ({exc.msg})")
+        return None, _Error(f"bad input line: not JSON ({getattr(exc, 'msg', exc)})")
     if not isinstance(item, dict):
         return None, _Error("bad input line: not a JSON object")
     ident = item.get("id")
     if not isinstance(item.get("text"), str):
         return ident, _Error("bad input line: no text string")
     return ident, item["text"]
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):  # 1e999: would be written back as Infinity, which is not JSON
+        raise ValueError("number out of range")
+    return value
+
+
+def _dumps(row: dict) -> str:
+    """The output line: UTF-8, and a lone surrogate (from a \\ud800 escape in the id) kept escaped."""
+    line = json.dumps(row, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(row)
+    return line
 
 
 def main(argv: list[str]) -> int:
@@ -96,7 +131,7 @@ def main(argv: list[str]) -> int:
     classifier = Classifier.load(args.model).warm_up()
     if args.command == "eval":
         return run_eval(classifier, args.data)
-    return run_classify(classifier, sys.stdin, sys.stdout)
+    return run_classify(classifier, sys.stdin.buffer, sys.stdout)
 
 
 if __name__ == "__main__":

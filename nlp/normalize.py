@@ -41,7 +41,8 @@ class Normalized:
 
 def normalize(text: str, to_simplified=None) -> Normalized:
     """Normalise `text`; `to_simplified` is a str -> str converter (OpenCC t2s) or None."""
-    text = _safe(text)
+    original = _as_str(text)
+    text = _safe(original)  # same length, so spans map back onto the original as written
     removed = [False] * len(text)
     had_emoji = False
     for match in _REMOVE.finditer(text):
@@ -69,13 +70,15 @@ def normalize(text: str, to_simplified=None) -> Normalized:
     # trim leading/trailing spaces while keeping the map aligned
     start = len(clean) - len(clean.lstrip())
     end = len(clean.rstrip())
-    return Normalized(clean[start:end], tuple(origin[start:end]), text, had_emoji)
+    return Normalized(clean[start:end], tuple(origin[start:end]), original, had_emoji)
 
 
-def _safe(text) -> str:
-    """Any input as a str without lone surrogates."""
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
+def _as_str(text) -> str:
+    return text if isinstance(text, str) else "" if text is None else str(text)
+
+
+def _safe(text: str) -> str:
+    """The text with each lone surrogate replaced by one '?'."""
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
