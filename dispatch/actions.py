@@ -1,4 +1,6 @@
 """What assignees do to a ticket: 接单, 到场, 办结, 退单, 转警, 转派."""
+import logging
+
 from sqlmodel import Session
 
 from dispatch import deadlines, outbox, texts
@@ -14,6 +16,7 @@ from dispatch.silence import schedule_reminder
 from models import Assignment, Ticket
 from models.store import session
 
+log = logging.getLogger(__name__)
 ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
            "transfer_police": "转警", "transfer_grid": "转派"}
 TAKE_OVER = ("accept", "arrive", "resolve", "transfer_police")  # each accepts first if nobody has
@@ -34,6 +37,9 @@ def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "")
             return Outcome(False, f"没有编号为 {ticket_id} 的工单，请核对编号。")
         refusal = _refusal(deps, db, ticket, member_id, action)
         if refusal:
+            # someone acting on a ticket that is not theirs: worth a look, so it is logged
+            log.warning("action refused", extra={"member": member_id, "action": action, "ticket_id": ticket_id,
+                                                 "reason": refusal})
             return Outcome(False, refusal, ticket_id)
         try:
             reply = HANDLERS[action](deps, db, ticket, member_id, note, now)

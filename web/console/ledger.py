@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -57,8 +58,9 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
     sheet = book.active
     sheet.title = "台账"
     sheet.append(HEADERS)
-    for row in rows:
-        sheet.append([_defuse(c) for c in row])
+    for row in rows:  # control characters (a robot message may carry them) are not allowed in a sheet's XML;
+        # they go before the formula check, or "\x01=1+1" would become a formula once stripped
+        sheet.append([_defuse(ILLEGAL_CHARACTERS_RE.sub("", str(c))) for c in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
