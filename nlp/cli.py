@@ -59,7 +59,9 @@ def run_classify(classifier, infile=None, outfile=None, batch: int = 256) -> int
             outfile.write(_dumps(row) + "\n")
         pending.clear()
 
-    for line in infile:
+    for number, line in enumerate(infile):
+        if number == 0:  # files saved by Windows editors start with a byte-order mark
+            line = line.removeprefix(b"\xef\xbb\xbf") if isinstance(line, bytes) else line.removeprefix("\ufeff")
         if line.strip():
             pending.append(_parse(line))
         if len(pending) >= batch:

@@ -21,6 +21,14 @@ def test_classify_answers_every_line_in_the_contract_shape(classifier):
     assert "人民路" in out.getvalue()  # ensure_ascii=False
 
 
+def test_a_file_saved_with_a_byte_order_mark_reads_from_its_first_line(classifier):
+    body = "\ufeff" + json.dumps({"id": 1, "text": "人民路有个井盖没了"}, ensure_ascii=False) + "\n"
+    for infile in (io.BytesIO(body.encode("utf-8")), io.StringIO(body)):
+        out = io.StringIO()
+        run_classify(classifier, infile, out)
+        assert json.loads(out.getvalue())["category"] == "facility_repair"
+
+
 def test_train_and_eval_on_a_small_folder(tmp_path, classifier):
     rows = [{"text": f"{place}有人打架", "is_report": True, "kind": "police", "category": "violence",
              "urgency": "urgent", "location": place} for place in ("东门", "西门", "南门", "北门", "后门")]
