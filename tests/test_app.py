@@ -42,3 +42,23 @@ async def test_a_failing_ticker_step_is_counted_and_the_others_still_run(aiohttp
     body = await (await client.get("/metrics")).text()
     assert 'gw_tick_errors_total{step="broken"} 1.0' in body
     assert "gw_tick_seconds_count 1.0" in body
+
+
+async def test_a_step_stuck_in_its_own_lane_does_not_hold_up_the_main_lane(settings, engine, clock):
+    import asyncio
+
+    services = make_services(settings, engine, clock)
+    ticker, released = services.ticker, asyncio.Event()
+
+    async def waiting_on_wechat(now):
+        await released.wait()
+        return 1
+
+    ticker.add_step("deadlines", lambda now: 2)
+    ticker.add_step("outbox", waiting_on_wechat, lane="outbox")
+    stuck = asyncio.ensure_future(ticker.cycle("outbox"))
+    assert await ticker.cycle() == 2 and ticker.alive()  # the main lane ran, and /healthz follows it
+    assert not stuck.done()
+    released.set()
+    assert await stuck == 1
+    assert [name for name, _ in ticker.steps] == ["deadlines", "outbox"]
