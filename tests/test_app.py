@@ -1,4 +1,6 @@
 """The HTTP shell: /healthz follows the store and the ticker; /metrics speaks Prometheus."""
+import asyncio
+
 from models.store import make_engine
 from tests.helpers import make_services
 from web.app import build_app
@@ -45,8 +47,6 @@ async def test_a_failing_ticker_step_is_counted_and_the_others_still_run(aiohttp
 
 
 async def test_a_step_stuck_in_its_own_lane_does_not_hold_up_the_main_lane(settings, engine, clock):
-    import asyncio
-
     services = make_services(settings, engine, clock)
     ticker, released = services.ticker, asyncio.Event()
 
