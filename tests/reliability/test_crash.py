@@ -16,7 +16,8 @@ import pytest
 from bot.sender import PARALLEL
 from core.faults import POINTS
 from tests.fakes.wechat_server import FakeWeChat
-from tests.reliability.crash_run import Store, Traffic, check, identity, post, read_store, traffic, wait_settled
+from tests.reliability.crash_run import Traffic, post, traffic, wait_settled
+from tests.reliability.invariants import Store, check, identity, read_store
 from tests.reliability.service import Service, fake, free_port, write_config  # noqa: F401 - fixture
 
 # The n-th pass of each point: late enough that some work was done before it.

@@ -14,7 +14,8 @@ import urllib.request
 import aiohttp
 
 from tests.conftest import PG_URL, pg_admin, private_schema
-from tests.reliability.crash_run import check, identity, post, read_store, traffic, wait_settled
+from tests.reliability.crash_run import post, traffic, wait_settled
+from tests.reliability.invariants import check, identity, read_store
 from tests.reliability.outage import Outage
 from tests.reliability.service import Service, fake, free_port, write_config  # noqa: F401 - fixture
 

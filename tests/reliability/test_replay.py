@@ -9,7 +9,8 @@ import re
 import aiohttp
 
 from tests.conftest import pg_admin, private_schema
-from tests.reliability.crash_run import REPORTS, post, read_store, traffic, wait_settled
+from tests.reliability.crash_run import REPORTS, post, traffic, wait_settled
+from tests.reliability.invariants import read_store
 from tests.reliability.service import Service, fake, free_port, write_config  # noqa: F401 - fixture
 
 
