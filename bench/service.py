@@ -3,12 +3,10 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -16,15 +14,9 @@ import yaml
 
 from bench.common import proc_cpu_seconds, proc_rss_mb
 from tests.bot import wechat
+from tests.helpers import free_port, health_status
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bench_config(folder: str) -> str:
@@ -67,20 +59,11 @@ class Service:
         while time.perf_counter() - self.started < timeout:
             if self.process.poll() is not None:
                 raise RuntimeError(f"service exited with {self.process.returncode}:\n{self.log_tail()}")
-            status = self._health()
+            status = health_status(self.url)
             if status == 200 or (status and not healthy):
                 return time.perf_counter() - self.started
             time.sleep(0.02)
         raise TimeoutError(f"service not serving after {timeout} s:\n{self.log_tail()}")
-
-    def _health(self) -> int | None:
-        try:
-            with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-        except OSError:
-            return None
 
     def counter(self, name: str, **labels) -> float:
         """One Prometheus counter from /metrics (0 if absent)."""

@@ -99,7 +99,7 @@ class Sender:
         rate = self.ctx.settings.wechat.send_rate_per_minute
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
-            address = address_of(db, row, self.transports, self.ctx.clock.now())
+            address = address_of(db, row, self.transports, now)
             if row.send_started_at is not None:  # the last attempt died between the API call and its outcome
                 if row.ambiguous:
                     return row, address, "doubtful"  # and so did the one resend it gets

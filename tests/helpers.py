@@ -1,4 +1,8 @@
-"""Small builders shared by tests."""
+"""Small builders shared by tests (and the benchmarks, which drive the same service)."""
+import socket
+import urllib.error
+import urllib.request
+
 from core.metrics import Metrics
 from core.services import Services
 from core.ticker import Ticker
@@ -13,3 +17,21 @@ def make_services(settings, engine, clock, classifier=None) -> Services:
                                           settings.timezone),
                     metrics=metrics, ticker=Ticker(clock, settings.ticker.interval, metrics),
                     classifier=classifier)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def health_status(base: str, timeout: float = 2) -> int | None:
+    """The HTTP status of base/healthz, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None

@@ -5,12 +5,9 @@ store afterwards: that is what a crash looks like from outside, with nothing moc
 """
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ import yaml
 
 from tests.bot import wechat
 from tests.fakes.wechat_server import FakeWeChat
+from tests.helpers import health_status
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_LADDER = {"accept": [{"after": "2s", "notify": ["grid_leader"]}, {"after": "4s", "notify": ["officer"]}],
@@ -30,13 +28,6 @@ async def fake(aiohttp_server):
     fake = FakeWeChat()
     fake.server = await aiohttp_server(fake.app())
     return fake
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_config(folder: Path, database_url: str, wechat_base: str) -> Path:
@@ -82,11 +73,7 @@ class Service:
 
     def healthy(self) -> bool:
         """True when /healthz answers 200."""
-        try:
-            with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
-                return response.status == 200
-        except (urllib.error.URLError, OSError):
-            return False
+        return health_status(self.base) == 200
 
     def alive(self) -> bool:
         """The process is still running."""

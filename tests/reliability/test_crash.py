@@ -18,7 +18,8 @@ from core.faults import POINTS
 from tests.fakes.wechat_server import FakeWeChat
 from tests.reliability.crash_run import Traffic, post, traffic, wait_settled
 from tests.reliability.invariants import Store, check, identity, read_store
-from tests.reliability.service import Service, fake, free_port, write_config  # noqa: F401 - fixture
+from tests.helpers import free_port
+from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 # The n-th pass of each point: late enough that some work was done before it.
 AT_EACH_POINT = [("inbox.stored", 3), ("inbox.processed", 2), ("outbox.claimed", 2), ("outbox.sent", 3),

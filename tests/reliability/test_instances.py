@@ -17,7 +17,8 @@ from models.sync import sync_directory
 from tests.conftest import pg_admin, private_schema
 from tests.dispatch.conftest import World
 from tests.dispatch.test_durability import fill
-from tests.reliability.service import Service, fake, free_port, write_config  # noqa: F401 - fixture
+from tests.helpers import free_port
+from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 TICKETS = 1000
 

@@ -8,26 +8,17 @@ once and the deadlines that fell due in the dark fire once.
 """
 import asyncio
 import time
-import urllib.error
-import urllib.request
 
 import aiohttp
 
 from tests.conftest import PG_URL, pg_admin, private_schema
+from tests.helpers import free_port, health_status
 from tests.reliability.crash_run import post, traffic, wait_settled
 from tests.reliability.invariants import check, identity, read_store
 from tests.reliability.outage import Outage
-from tests.reliability.service import Service, fake, free_port, write_config  # noqa: F401 - fixture
+from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 OUTAGE_S = 60
-
-
-def _health(base: str) -> int:
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 async def test_it_rides_out_sixty_seconds_without_its_database(tmp_path, fake):
@@ -49,7 +40,7 @@ async def test_it_rides_out_sixty_seconds_without_its_database(tmp_path, fake):
                     sent = time.monotonic()
                     statuses.append(await post(http, service.base, t, m))
                     slowest = max(slowest, time.monotonic() - sent)
-                health.add(await asyncio.to_thread(_health, service.base))
+                health.add(await asyncio.to_thread(health_status, service.base, 5))
                 await asyncio.sleep(1)
             assert service.alive()
             await outage.up()

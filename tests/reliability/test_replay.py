@@ -11,7 +11,8 @@ import aiohttp
 from tests.conftest import pg_admin, private_schema
 from tests.reliability.crash_run import REPORTS, post, traffic, wait_settled
 from tests.reliability.invariants import read_store
-from tests.reliability.service import Service, fake, free_port, write_config  # noqa: F401 - fixture
+from tests.helpers import free_port
+from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 
 async def test_four_copies_across_two_instances_make_one_report(tmp_path, fake):
