@@ -97,7 +97,7 @@ class Classifier:
 
     def _urgency(self, p_urg: np.ndarray, hits, category: str) -> tuple[str, float]:
         classes = [str(c) for c in self.model.heads["urgency"].classes]
-        p = dict(zip(classes, p_urg.tolist()))
+        p = {"emergency": 0.0, "urgent": 0.0, "normal": 0.0} | dict(zip(classes, p_urg.tolist()))
         if hits.emergency:
             return "emergency", max(p["emergency"], 0.9)
         if p["emergency"] >= MODEL_EMERGENCY and not hits.context:

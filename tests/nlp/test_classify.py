@@ -1,11 +1,11 @@
-"""classify: labels and reasons on typical messages, hostile input, and the bars on the held-out split."""
+"""classify: labels and reasons on typical messages, hostile input, and the sealed rows never trained on."""
 import time
 
 import pytest
 
-from nlp.dataset import load, split
-from nlp.evaluation import evaluate
+from nlp.evaluation import figures
 from nlp.triage import Triage
+from nlp.voices import load_voices, open_rows, sealed_rows
 
 
 def test_a_police_emergency_with_its_place_and_grid(classifier):
@@ -75,12 +75,12 @@ def test_a_batch_gives_the_same_answers_as_one_by_one(classifier):
     assert classifier.classify_many(texts) == [classifier.classify(t) for t in texts]
 
 
-def test_the_held_out_split_meets_the_bars(classifier):
-    _, test = split(load())
-    m = evaluate(test, classifier.classify_many([r["text"] for r in test]))
-    assert len(test) >= 400
-    assert m["report_f1"] >= 0.93
-    assert m["kind_accuracy"] >= 0.93 and m["police_recall"] >= 0.95
-    assert m["category_macro_f1"] >= 0.82
-    assert m["emergency_recall"] >= 0.90
-    assert m["place_found"] >= 0.82
+def test_the_shipped_model_never_trained_on_a_sealed_row_and_holds_on_them(classifier):
+    voices = load_voices()
+    sealed = sealed_rows(voices)
+    assert not set(classifier.model.trained_ids) & {r["id"] for r in sealed}
+    assert {r["id"] for r in open_rows(voices)} <= set(classifier.model.trained_ids)
+    m = figures(sealed, classifier.classify_many([r["text"] for r in sealed]))
+    # the bars the issue sets for sets written by other hands (only totals of the sealed rows are ever looked at)
+    assert m["police_recall"] >= 0.95 and m["emergency_recall"] >= 0.93 and m["silence"] >= 0.90
+    assert m["kind_accuracy"] >= 0.94 and m["category_macro_f1"] >= 0.87
