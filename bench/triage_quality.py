@@ -20,13 +20,14 @@ def run(model_path=None) -> str:
     from nlp.evaluation import figures, table
     from nlp.lovo import leave_one_voice_out, pooled
     from nlp.places import Gazetteer
-    from nlp.training import train_model
+    from nlp.training import Preparer, train_model
     from nlp.voices import load_voices, open_rows, sealed_rows
 
     gazetteer = Gazetteer.from_entries(gazetteer_entries(load_settings()))
     seeds, voices = load(), load_voices()
     sealed, out = sealed_rows(voices), []
-    fits = {"ours": lambda rows: Classifier(train_model(rows, progress=False), gazetteer), "baseline": Baseline}
+    preparer = Preparer()
+    fits = {"ours": lambda rows: Classifier(train_model(rows, False, preparer), gazetteer), "baseline": Baseline}
     for name, fit in fits.items():
         started = time.perf_counter()
         folds = leave_one_voice_out(seeds, voices, fit)

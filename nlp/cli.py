@@ -42,13 +42,14 @@ def run_eval(classifier, data_dir: Path = DATA_DIR, out=sys.stdout, corrections:
     from nlp.classifier import Classifier
     from nlp.evaluation import detail, figures, table
     from nlp.lovo import leave_one_voice_out, pooled
-    from nlp.training import train_model
+    from nlp.training import Preparer, train_model
 
+    preparer = Preparer()  # each message is segmented and featurised once for all the folds
     seeds = load_checked(Path(data_dir)).rows
     voice_rows = load_voices(Path(data_dir) / "voices")
     started = time.perf_counter()
     done = leave_one_voice_out(seeds + list(corrections), voice_rows,
-                               lambda rows: Classifier(train_model(rows, progress=False), classifier.gazetteer),
+                               lambda rows: Classifier(train_model(rows, False, preparer), classifier.gazetteer),
                                only=folds)
     print("Leave-one-voice-out (trained on the seeds and the other voices' open rows; `*` under the bar):", file=out)
     print(table([(f.voice, f.figures) for f in done] + [("all voices", pooled(done))]), file=out)

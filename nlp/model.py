@@ -1,32 +1,24 @@
-"""The learned part: character n-grams and jieba words into linear models, stored as plain arrays.
+"""The learned part: character n-grams and feature tokens into linear heads, stored as plain arrays.
 
-Three heads: is it a report, which of 18 categories, which urgency. The file holds only
-vocabularies, IDF weights and coefficients (numpy .npz, no pickle), so it loads the same
-with any scikit-learn version and stays small enough to live in the repository.
+Three heads: is it a report, which of 18 categories, which urgency. Tokens are jieba words,
+category-lexicon marks, pinyin bigrams and the live-or-talked-about cues (nlp/features.py).
+The file holds only vocabularies, IDF weights, coefficients, decision thresholds and the ids
+of the labelled rows it learnt from (numpy .npz, no pickle): it loads without scikit-learn,
+the same with any version, and stays small enough to live in the repository.
 """
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from scipy.sparse import csr_matrix
 
 from nlp.place_tagger import PlaceTagger
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "model" / "triage.npz"
 HEADS = ("report", "category", "urgency")
 _SPACES = re.compile(r"\s\s+")  # sklearn folds runs of whitespace before taking n-grams
-
-
-def _char_vectorizer(**kw) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32, **kw)
-
-
-def _word_vectorizer(**kw) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True, dtype=np.float32, **kw)
 
 
 @dataclass
@@ -47,62 +39,64 @@ class LinearHead:
         e = np.exp(scores)
         return e / e.sum(axis=1, keepdims=True)
 
+    def named(self, x) -> list[dict[str, float]]:
+        """Per row, {class: probability}."""
+        names = [str(c) for c in self.classes]
+        return [dict(zip(names, row)) for row in self.proba(x).tolist()]
 
+
+@dataclass
+class Vocabulary:
+    """Feature → column, and each column's IDF weight (what TfidfVectorizer learnt, without it)."""
+
+    index: dict[str, int]
+    idf: np.ndarray
+
+    def weigh(self, items, shift: int, indices: list, data: list) -> None:
+        """Append the l2-normalised sublinear TF-IDF of `items` (columns offset by `shift`)."""
+        counts: dict[int, int] = {}
+        get = self.index.get
+        for item in items:
+            j = get(item)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if counts:
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            vals = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[cols]
+            vals /= np.sqrt(np.dot(vals, vals))
+            indices.extend((cols + shift).tolist())
+            data.extend(vals.tolist())
+
+
+@dataclass
 class TriageModel:
-    """Featurizer plus the three heads."""
+    """Featurizer, the three heads, the place tagger and the decision thresholds."""
 
-    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, heads: dict[str, LinearHead],
-                 places: PlaceTagger | None = None):
-        self.chars, self.words, self.heads, self.places = chars, words, heads, places
-        self._index = None
+    chars: Vocabulary
+    tokens: Vocabulary
+    heads: dict[str, LinearHead]
+    places: PlaceTagger | None = None
+    thresholds: dict[str, float] = field(default_factory=dict)
+    trained_ids: list[str] = field(default_factory=list)
 
     def features(self, texts: list[str], tokens: list[list[str]]):
-        """The sparse feature matrix for clean texts and their words (same values as sklearn's transform).
-
-        Computed directly from the vocabularies: scikit-learn's transform costs ~2 ms per call
-        whatever the batch size, which is most of the time of classifying one message.
-        """
-        if self._index is None:
-            self._index = (self.chars.vocabulary_, np.asarray(self.chars.idf_, dtype=np.float32),
-                           self.words.vocabulary_, np.asarray(self.words.idf_, dtype=np.float32),
-                           len(self.chars.vocabulary_))
-        chars, char_idf, words, word_idf, offset = self._index
+        """The sparse feature matrix: character 1-3-grams of each clean text, then its tokens."""
         data, indices, indptr = [], [], [0]
+        offset = len(self.chars.index)
         for text, toks in zip(texts, tokens):
             text = _SPACES.sub(" ", text.lower())
-            grams = (text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1))
-            for vocab, idf, items, shift in ((chars, char_idf, grams, 0), (words, word_idf, toks, offset)):
-                counts: dict[int, int] = {}
-                for item in items:
-                    j = vocab.get(item)
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
-                if counts:
-                    cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-                    vals = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * idf[cols]
-                    vals /= np.sqrt(np.dot(vals, vals))
-                    indices.extend((cols + shift).tolist())
-                    data.extend(vals.tolist())
+            self.chars.weigh((text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)), 0, indices, data)
+            self.tokens.weigh(toks, offset, indices, data)
             indptr.append(len(indices))
         return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
-                          shape=(len(texts), offset + len(words)))
-
-    @classmethod
-    def train(cls, texts, tokens, is_report, categories, urgencies, c: float = 8.0) -> "TriageModel":
-        """Fit the featurizer on every text, the report head on all, the other heads on reports."""
-        chars, words = _char_vectorizer(min_df=2, max_features=60000), _word_vectorizer(min_df=1)
-        x = hstack([chars.fit_transform(texts), words.fit_transform(tokens)]).tocsr()
-        reports = np.array(is_report, dtype=bool)
-        heads = {"report": _fit(x, np.array(is_report).astype(int), c)}
-        heads["category"] = _fit(x[reports], np.array(categories, dtype=object)[reports], c)
-        heads["urgency"] = _fit(x[reports], np.array(urgencies, dtype=object)[reports], c)
-        return cls(chars, words, heads)
+                          shape=(len(texts), offset + len(self.tokens.index)))
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
-        """Write vocabularies, IDF and coefficients to one compressed .npz."""
-        arrays = {"chars_vocab": json.dumps({k: int(v) for k, v in self.chars.vocabulary_.items()}, ensure_ascii=False),
-                  "words_vocab": json.dumps({k: int(v) for k, v in self.words.vocabulary_.items()}, ensure_ascii=False),
-                  "chars_idf": self.chars.idf_.astype(np.float32), "words_idf": self.words.idf_.astype(np.float32)}
+        """Write everything to one compressed .npz of plain arrays."""
+        arrays = {"chars_vocab": json.dumps(self.chars.index, ensure_ascii=False),
+                  "words_vocab": json.dumps(self.tokens.index, ensure_ascii=False),
+                  "chars_idf": self.chars.idf.astype(np.float32), "words_idf": self.tokens.idf.astype(np.float32),
+                  "thresholds": json.dumps(self.thresholds), "trained_ids": json.dumps(sorted(self.trained_ids))}
         for name, head in self.heads.items():
             arrays[f"{name}_classes"] = np.array([str(c) for c in head.classes])
             arrays[f"{name}_coef"] = head.coef.astype(np.float32)
@@ -116,16 +110,10 @@ class TriageModel:
     def load(cls, path: Path = DEFAULT_PATH) -> "TriageModel":
         """Read a model written by save()."""
         with np.load(path, allow_pickle=False) as data:
-            chars = _char_vectorizer(vocabulary=json.loads(str(data["chars_vocab"])))
-            words = _word_vectorizer(vocabulary=json.loads(str(data["words_vocab"])))
-            chars.idf_, words.idf_ = data["chars_idf"], data["words_idf"]
+            chars = Vocabulary(json.loads(str(data["chars_vocab"])), data["chars_idf"])
+            tokens = Vocabulary(json.loads(str(data["words_vocab"])), data["words_idf"])
             heads = {name: LinearHead(data[f"{name}_classes"], data[f"{name}_coef"], data[f"{name}_intercept"])
                      for name in HEADS}
             places = PlaceTagger.from_arrays(data) if "place_bias" in data.files else None
-        return cls(chars, words, heads, places)
-
-
-def _fit(x, y, c: float) -> LinearHead:
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    model.fit(x, y)
-    return LinearHead(model.classes_, model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
+            extra = {k: json.loads(str(data[k])) for k in ("thresholds", "trained_ids") if k in data.files}
+        return cls(chars, tokens, heads, places, extra.get("thresholds", {}), extra.get("trained_ids", []))

@@ -2,14 +2,20 @@
 import sys
 from dataclasses import dataclass
 
+import numpy as np
+
+from nlp.classifier import DEFAULTS
+from nlp.features import message_tokens
 from nlp.locate import clip_pieces, regex_flags, window
-from nlp.model import TriageModel
+from nlp.model import LinearHead, TriageModel, Vocabulary
 from nlp.normalize import normalize
 from nlp.place_tagger import char_features
 from nlp.place_training import char_labels, fit_tagger
 from nlp.privacy import mask
 from nlp.script import make_t2s
-from nlp.segment import make_tokenizer, tokenize, words
+from nlp.segment import make_tokenizer, tokenize
+
+URGENCY_WEIGHTS = {"emergency": 3.0, "urgent": 1.0, "normal": 1.0}  # per-class cost in the urgency head's loss
 
 
 @dataclass
@@ -17,36 +23,77 @@ class Prepared:
     """One message as the model sees it."""
 
     masked: str
-    words: list[str]
+    tokens: list[str]
     place_features: list[list[str]]
     place_labels: list[int]
 
 
-def prepare(rows: list[dict], progress: bool = True) -> list[Prepared]:
-    """Normalise, mask, segment and label each row's place characters (with a progress bar)."""
-    from tqdm import tqdm
+class Preparer:
+    """Normalise, mask, segment and featurise rows; remembers each text so folds share the work."""
 
-    tokenizer, t2s = make_tokenizer(), make_t2s()
-    out = []
-    for row in tqdm(rows, desc="准备训练数据", unit="条", file=sys.stderr, disable=not progress):
-        norm = normalize(row["text"], t2s)
+    def __init__(self):
+        self.tokenizer, self.t2s = make_tokenizer(), make_t2s()
+        self.done: dict[tuple[str, str | None], Prepared] = {}
+
+    def __call__(self, rows: list[dict], progress: bool = True) -> list[Prepared]:
+        from tqdm import tqdm
+
+        out = []
+        for row in tqdm(rows, desc="准备训练数据", unit="条", file=sys.stderr, disable=not progress):
+            key = (row["text"], row.get("location"))
+            if key not in self.done:
+                self.done[key] = self._one(row)
+            out.append(self.done[key])
+        return out
+
+    def _one(self, row: dict) -> Prepared:
+        norm = normalize(row["text"], self.t2s)
         masked = mask(norm.text)
-        pieces = tokenize(tokenizer, masked)
+        pieces, tokens, _ = message_tokens(self.tokenizer, masked)
         clean, _ = window(norm.text)
-        place_pieces = pieces if len(masked) == len(norm.text) else tokenize(tokenizer, norm.text)
+        place_pieces = pieces if len(masked) == len(norm.text) else tokenize(self.tokenizer, norm.text)
         features = char_features(clean, clip_pieces(place_pieces, len(clean)), regex_flags(clean))
         labels = char_labels(len(clean), norm.origin, norm.original, row.get("location"))
-        out.append(Prepared(masked, words(pieces, masked), features, labels))
-    return out
+        return Prepared(masked, tokens, features, labels)
 
 
-def train_model(rows: list[dict], progress: bool = True) -> TriageModel:
+def train_model(rows: list[dict], progress: bool = True, preparer: Preparer | None = None,
+                c: float = 8.0) -> TriageModel:
     """Fit the three text heads on all rows and the place tagger on the reports."""
-    prepared = prepare(rows, progress)
-    model = TriageModel.train([p.masked for p in prepared], [p.words for p in prepared],
-                              [r["is_report"] for r in rows], [r["category"] for r in rows],
-                              [r["urgency"] for r in rows])
-    reports = [p for p, r in zip(prepared, rows) if r["is_report"]]
-    model.places = fit_tagger([p.place_features for p in reports], [p.place_labels for p in reports], c=10.0)
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    prepared = (preparer or Preparer())(rows, progress)
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32, min_df=2,
+                            max_features=60000)
+    tokens = TfidfVectorizer(analyzer=lambda items: items, sublinear_tf=True, dtype=np.float32, min_df=2)
+    x = hstack([chars.fit_transform([p.masked for p in prepared]),
+                tokens.fit_transform([p.tokens for p in prepared])]).tocsr()
+    reports = np.array([r["is_report"] for r in rows], dtype=bool)
+    urgencies = np.array([r["urgency"] for r in rows], dtype=object)[reports]
+    heads = {"report": _fit(x, reports.astype(int), c),
+             "category": _fit(x[reports], np.array([r["category"] for r in rows], dtype=object)[reports], c),
+             "urgency": _fit(x[reports], urgencies, c, {u: w for u, w in URGENCY_WEIGHTS.items() if u in set(urgencies)})}
+    model = TriageModel(_vocabulary(chars), _vocabulary(tokens), heads, thresholds=dict(DEFAULTS),
+                        trained_ids=sorted({str(r["id"]) for r in rows if r.get("id") is not None}))
+    placed = [p for p, r in zip(prepared, rows) if r["is_report"]]
+    model.places = fit_tagger([p.place_features for p in placed], [p.place_labels for p in placed], c=10.0)
     model.places.threshold = 0.35
     return model
+
+
+def _vocabulary(vectorizer) -> Vocabulary:
+    return Vocabulary({k: int(v) for k, v in vectorizer.vocabulary_.items()}, vectorizer.idf_.astype(np.float32))
+
+
+def _fit(x, y, c: float, weights: dict | None = None) -> LinearHead:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.utils.class_weight import compute_class_weight
+
+    classes = np.unique(y)
+    balanced = dict(zip(classes, compute_class_weight("balanced", classes=classes, y=y)))
+    if weights:
+        balanced = {k: v * weights.get(k, 1.0) for k, v in balanced.items()}
+    model = LogisticRegression(C=c, max_iter=3000, class_weight=balanced)
+    model.fit(x, y)
+    return LinearHead(model.classes_, model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
