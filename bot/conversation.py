@@ -10,6 +10,7 @@ from bot.incoming import Incoming
 from bot.people import resident_for
 from bot.photos import attach_resident_photo
 from bot.submitting import submit
+from bot.suspect import answer_if_confirming, hold_suspect
 from core.clock import utc
 from models import Resident
 from models.store import session
@@ -38,13 +39,15 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
     command = _command(ctx, resident, text)
     if command is not None:
         return command
-    completed = answer_if_waiting(ctx, resident, msg, text)
+    completed = answer_if_waiting(ctx, resident, msg, text) or answer_if_confirming(ctx, resident, msg, text)
     if completed is not None:
         return completed
     if msg.msg_type == "location":
         return Answer(None if msg.in_group else "已收到您的位置。如需报事，请说明发生了什么。")
     triage = ctx.classifier.classify(text)
     if not triage.is_report:
+        if triage.suspected:  # could be a report: the duty desk sees it; in 1:1 the resident is asked
+            return hold_suspect(ctx, resident, msg, text, triage, inbox_id)
         return _chit_chat(ctx, resident, msg)
     if triage.location is None and triage.grid_id is None and triage.urgency != "emergency":
         return ask_for_place(ctx, resident, msg, text, inbox_id)
