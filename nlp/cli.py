@@ -73,17 +73,10 @@ def agreement_line(classifier, corrections: list[dict]) -> str:
     """How often the model now agrees with the corrections given (the last 30 days' are passed in)."""
     if not corrections:
         return "Corrections of the last 30 days: none"
-    results = classifier.classify_many([r["text"] for r in corrections])
-    agree = sum(correction_agrees(r, t) for r, t in zip(corrections, results))
-    return f"Corrections of the last 30 days: {len(corrections)}, the model agrees with {agree / len(corrections):.1%}"
+    from nlp.evaluation import agreement
 
-
-def correction_agrees(row: dict, result) -> bool:
-    """The model's labels are those the supervisor set (place: only when one was set)."""
-    if not row["is_report"]:
-        return not result.is_report
-    same = (result.is_report, result.category, result.urgency) == (True, row["category"], row["urgency"])
-    return same and (not row.get("location") or result.location == row["location"])
+    share = agreement(corrections, classifier.classify_many([r["text"] for r in corrections]))
+    return f"Corrections of the last 30 days: {len(corrections)}, the model agrees with {share:.1%}"
 
 
 def run_classify(classifier, infile=None, outfile=None, batch: int = 256) -> int:

@@ -63,6 +63,16 @@ def place_found(text: str, truth: str, found: str | None) -> bool:
     return shared * 2 >= len(truth) and len(found) >= min(2, len(truth))
 
 
+def agreement(corrections: list[dict], results) -> float | None:
+    """The share of people's corrections the model now agrees with (place only where one was set)."""
+    def agrees(row: dict, result) -> bool:
+        if not row["is_report"]:
+            return not result.is_report
+        same = (result.is_report, result.category, result.urgency) == (True, row["category"], row["urgency"])
+        return same and (not row.get("location") or result.location == row["location"])
+    return _share(sum(agrees(r, t) for r, t in zip(corrections, results)), len(corrections))
+
+
 def _cell(value: float | None, bar: float | None) -> str:
     if value is None:
         return "     -"

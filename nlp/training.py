@@ -91,6 +91,8 @@ def _fit(x, y, c: float, weights: dict | None = None) -> LinearHead:
     from sklearn.utils.class_weight import compute_class_weight
 
     classes = np.unique(y)
+    if len(classes) == 1:  # a tiny set with one label: the head always says it
+        return LinearHead(classes, np.zeros((1, x.shape[1]), dtype=np.float32), np.zeros(1, dtype=np.float32))
     balanced = dict(zip(classes, compute_class_weight("balanced", classes=classes, y=y)))
     if weights:
         balanced = {k: v * weights.get(k, 1.0) for k, v in balanced.items()}

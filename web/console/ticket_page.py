@@ -5,6 +5,7 @@ from aiohttp import web
 from sqlmodel import select
 
 from core.clock import utc
+from dispatch.labels import CATEGORY_NAMES, URGENCY_NAMES
 from models import Assignment, Feedback, Member, Resident, TicketReporter
 from models.store import session
 from web.console import queries
@@ -52,4 +53,5 @@ def _load(console, viewer, ticket_id: int) -> dict | None:
             "holders": [{"name": m.name, "role": a.role, "phone": mask_phone(m.phone, viewer),
                          "accepted": a.accepted_at is not None} for a, m in holders],
             "photos": [p for p in t.photos if str(p.get("url", "")).startswith(("https://", "http://", "/"))],
-            "takers": [(m.id, m.name) for m in takers], "triage": t.triage or {}}
+            "takers": [(m.id, m.name) for m in takers], "triage": t.triage or {},
+            "category_names": CATEGORY_NAMES, "urgency_names": URGENCY_NAMES}
