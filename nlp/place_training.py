@@ -36,7 +36,7 @@ def fit_tagger(features: list[list[list[str]]], labels: list[list[int]], c: floa
             y.append(mark)
     x = csr_matrix((np.ones(len(indices), dtype=np.float32), np.array(indices), np.array(indptr)),
                    shape=(len(y), len(vocab)))
-    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear", tol=0.01)
     model.fit(x, np.array(y))
     names = sorted(vocab, key=vocab.get)
     weights = {n: float(w) for n, w in zip(names, model.coef_[0]) if abs(w) > 1e-3}

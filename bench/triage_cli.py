@@ -1,0 +1,79 @@
+"""The classify CLI against the jieba + TF-IDF + LR pipeline, each as its own process on the same messages.
+
+Each is run twice: with no input (start-up alone) and with the messages; the difference is the
+time spent classifying. Peak RSS is the child's high-water mark. The baseline is trained in this
+process on the same rows the model trains on and handed to its child as a file.
+"""
+import json
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import table
+
+ROOT = Path(__file__).resolve().parent.parent
+_BASELINE_CHILD = """
+import json, pickle, sys
+baseline = pickle.load(open(sys.argv[1], "rb"))
+rows = [json.loads(line) for line in sys.stdin if line.strip()]
+for start in range(0, len(rows), 256):
+    chunk = rows[start:start + 256]
+    for row, result in zip(chunk, baseline.classify_many([r["text"] for r in chunk])):
+        sys.stdout.write(json.dumps({"id": row["id"], "is_report": result.is_report, "kind": result.kind,
+                                     "category": result.category, "urgency": result.urgency,
+                                     "location": result.location, "confidence": result.confidence},
+                                    ensure_ascii=False) + "\\n")
+"""
+
+
+# A fresh parent per run, so RUSAGE_CHILDREN's high-water mark is that one command's own.
+_MEASURE = ("import resource, subprocess, sys\n"
+            "subprocess.run(sys.argv[1:], check=True)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n")
+
+
+def _run(command: list[str], body: bytes) -> tuple[float, float, int]:
+    """Wall seconds, the command's peak RSS in MB, output lines."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], input=body, capture_output=True, cwd=ROOT,
+                          check=True)
+    seconds = time.perf_counter() - started
+    return seconds, int(done.stderr.decode().split()[-1]) / 1024, done.stdout.count(b"\n")
+
+
+def run(messages: int = 10000) -> str:
+    """Both pipelines on the same messages; a table of times, rates, memory and ratios."""
+    from bench.triage_baseline import Baseline
+    from nlp.cli import training_rows
+
+    rows = training_rows()
+    texts = [r["text"] for r in rows]
+    texts = (texts * (messages // len(texts) + 1))[:messages]
+    body = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)).encode()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "baseline.pickle"
+        path.write_bytes(pickle.dumps(Baseline(rows)))
+        baseline_cmd = [sys.executable, "-c", _BASELINE_CHILD, str(path)]
+        ours_cmd = [sys.executable, "run.py", "classify"]
+        base_empty, _, _ = _run(baseline_cmd, b"")
+        base_full, base_rss, base_lines = _run(baseline_cmd, body)
+        ours_empty, _, _ = _run(ours_cmd, b"")
+        ours_full, ours_rss, ours_lines = _run(ours_cmd, body)
+    assert base_lines == ours_lines == messages
+    ours_rate = messages / max(ours_full - ours_empty, 1e-9)
+    base_rate = messages / max(base_full - base_empty, 1e-9)
+    rows_out = [
+        ("messages classified (msg/s, start-up excluded)", f"{ours_rate:,.0f}", f"{base_rate:,.0f}",
+         f"{ours_rate / base_rate:.2f}x"),
+        ("whole run incl. start-up (s)", f"{ours_full:.2f}", f"{base_full:.2f}", f"{base_full / ours_full:.2f}x"),
+        ("start-up alone (s)", f"{ours_empty:.2f}", f"{base_empty:.2f}", ""),
+        ("peak RSS of the process (MB)", f"{ours_rss:.0f}", f"{base_rss:.0f}", ""),
+    ]
+    return table(rows_out, ("classify CLI, same messages", "run.py classify", "jieba+TF-IDF+LR", "speed ours/base"))
+
+
+if __name__ == "__main__":
+    print(run(int(sys.argv[1]) if len(sys.argv) > 1 else 10000))
