@@ -65,7 +65,7 @@ def run(messages: int = 4000) -> str:
         ("single p99 (ms)", f"{pct(single_ms, 99):.3f}", f"{pct(base_ms, 99):.4f}", f"{pct(single_ms, 99) / max(pct(base_ms, 99), 1e-6):,.0f}x"),
         ("batch of 256 p99 (ms)", f"{pct(batch_ms, 99):.1f}", "", ""),
         ("model load (s)", f"{loaded:.2f}", "0", ""),
-        ("warm-up: jieba, OpenCC, first message (s)", f"{warm:.2f}", "0", ""),
+        ("warm-up: OpenCC, pinyin, first message (s)", f"{warm:.2f}", "0", ""),
         ("peak RSS (MB; before load)", f"{peak_rss_mb():.0f} ({rss_before:.0f})", "", ""),
     ]
     return table(rows, ("triage", "classify", "keyword baseline", "classify / baseline cost"))

@@ -10,7 +10,7 @@ import time
 from bench.triage_baseline import Baseline
 
 
-def run(model_path=None) -> str:
+def run(model_path=None, only: tuple[str, ...] = ("ours", "baseline", "shipped")) -> str:
     """Every table, as text."""
     from core.config_load import load_settings
     from core.gazetteer import gazetteer_entries
@@ -28,7 +28,7 @@ def run(model_path=None) -> str:
     sealed, out = sealed_rows(voices), []
     preparer = Preparer()
     fits = {"ours": lambda rows: Classifier(train_model(rows, False, preparer), gazetteer), "baseline": Baseline}
-    for name, fit in fits.items():
+    for name, fit in ((n, f) for n, f in fits.items() if n in only):
         started = time.perf_counter()
         folds = leave_one_voice_out(seeds, voices, fit)
         whole = fit(training_rows())
@@ -37,6 +37,8 @@ def run(model_path=None) -> str:
                    f"({time.perf_counter() - started:.0f} s)\n```\n"
                    + table([(f.voice, f.figures) for f in folds] + [("all voices", pooled(folds)),
                                                                     ("sealed", on_sealed)]) + "\n```")
+    if "shipped" not in only:
+        return "\n\n".join(out)
     shipped = Classifier.load(model_path, gazetteer).warm_up()
     opened = open_rows(voices)
     out.append("### the model file as it is, on every voice's open rows and on the sealed rows\n```\n" + table([
@@ -48,4 +50,7 @@ def run(model_path=None) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.triage_quality")
     parser.add_argument("--model", help="model file to score as shipped (default nlp/model/triage.npz)")
-    print(run(parser.parse_args().model))
+    parser.add_argument("--only", nargs="+", default=["ours", "baseline", "shipped"],
+                        choices=["ours", "baseline", "shipped"])
+    args = parser.parse_args()
+    print(run(args.model, tuple(args.only)))

@@ -44,7 +44,7 @@ def run_eval(classifier, data_dir: Path = DATA_DIR, out=sys.stdout, corrections:
     from nlp.lovo import leave_one_voice_out, pooled
     from nlp.training import Preparer, train_model
 
-    preparer = Preparer()  # each message is segmented and featurised once for all the folds
+    preparer = Preparer()  # each message is normalised and featurised once for all the folds
     seeds = load_checked(Path(data_dir)).rows
     voice_rows = load_voices(Path(data_dir) / "voices")
     started = time.perf_counter()

@@ -8,6 +8,7 @@ the same with any version, and stays small enough to live in the repository.
 """
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from scipy.sparse import csr_matrix
 from nlp.place_tagger import PlaceTagger
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "model" / "triage.npz"
-HEADS = ("report", "category", "urgency")
+HEADS = ("report", "category", "urgency", "emergency", "police")
 _SPACES = re.compile(r"\s\s+")  # sklearn folds runs of whitespace before taking n-grams
 
 
@@ -54,13 +55,11 @@ class Vocabulary:
 
     def weigh(self, items, shift: int, indices: list, data: list) -> None:
         """Append the l2-normalised sublinear TF-IDF of `items` (columns offset by `shift`)."""
-        counts: dict[int, int] = {}
-        get = self.index.get
-        for item in items:
-            j = get(item)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if counts:
+        counts = Counter(j for j in map(self.index.get, items) if j is not None)
+        if counts and not len(self.idf):  # a binary block: present or not, whatever the length
+            indices.extend(sorted(j + shift for j in counts))
+            data.extend([1.0] * len(counts))
+        elif counts:
             cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
             vals = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[cols]
             vals /= np.sqrt(np.dot(vals, vals))
@@ -74,28 +73,33 @@ class TriageModel:
 
     chars: Vocabulary
     tokens: Vocabulary
+    cues: Vocabulary  # binary: a cue weighs the same in a long message as in a short one
     heads: dict[str, LinearHead]
     places: PlaceTagger | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
     trained_ids: list[str] = field(default_factory=list)
 
-    def features(self, texts: list[str], tokens: list[list[str]]):
-        """The sparse feature matrix: character 1-3-grams of each clean text, then its tokens."""
+    def features(self, texts: list[str], tokens: list[list[str]], cues: list[list[str]]):
+        """The sparse feature matrix: character 1-3-grams of each clean text, its tokens, its cues."""
         data, indices, indptr = [], [], [0]
         offset = len(self.chars.index)
-        for text, toks in zip(texts, tokens):
+        cue_offset = offset + len(self.tokens.index)
+        for text, toks, marks in zip(texts, tokens, cues):
             text = _SPACES.sub(" ", text.lower())
-            self.chars.weigh((text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)), 0, indices, data)
+            self.chars.weigh([*text, *(text[i:i + 2] for i in range(len(text) - 1)),
+                              *(text[i:i + 3] for i in range(len(text) - 2))], 0, indices, data)
             self.tokens.weigh(toks, offset, indices, data)
+            self.cues.weigh(marks, cue_offset, indices, data)
             indptr.append(len(indices))
         return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
-                          shape=(len(texts), offset + len(self.tokens.index)))
+                          shape=(len(texts), cue_offset + len(self.cues.index)))
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
         """Write everything to one compressed .npz of plain arrays."""
         arrays = {"chars_vocab": json.dumps(self.chars.index, ensure_ascii=False),
                   "words_vocab": json.dumps(self.tokens.index, ensure_ascii=False),
                   "chars_idf": self.chars.idf.astype(np.float32), "words_idf": self.tokens.idf.astype(np.float32),
+                  "cues_vocab": json.dumps(self.cues.index, ensure_ascii=False),
                   "thresholds": json.dumps(self.thresholds), "trained_ids": json.dumps(sorted(self.trained_ids))}
         for name, head in self.heads.items():
             arrays[f"{name}_classes"] = np.array([str(c) for c in head.classes])
@@ -112,8 +116,9 @@ class TriageModel:
         with np.load(path, allow_pickle=False) as data:
             chars = Vocabulary(json.loads(str(data["chars_vocab"])), data["chars_idf"])
             tokens = Vocabulary(json.loads(str(data["words_vocab"])), data["words_idf"])
+            cues = Vocabulary(json.loads(str(data["cues_vocab"])), np.zeros(0, dtype=np.float32))
             heads = {name: LinearHead(data[f"{name}_classes"], data[f"{name}_coef"], data[f"{name}_intercept"])
                      for name in HEADS}
             places = PlaceTagger.from_arrays(data) if "place_bias" in data.files else None
             extra = {k: json.loads(str(data[k])) for k in ("thresholds", "trained_ids") if k in data.files}
-        return cls(chars, tokens, heads, places, extra.get("thresholds", {}), extra.get("trained_ids", []))
+        return cls(chars, tokens, cues, heads, places, extra.get("thresholds", {}), extra.get("trained_ids", []))

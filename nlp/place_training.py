@@ -23,9 +23,9 @@ def char_labels(clean_len: int, origin: tuple[int, ...], original: str, location
     return labels
 
 
-def fit_tagger(features: list[list[list[str]]], labels: list[list[int]], c: float = 0.5,
+def fit_tagger(features: list[list[tuple[str, ...]]], labels: list[list[int]], c: float = 0.5,
                min_count: int = 2) -> PlaceTagger:
-    """Logistic regression over every character; features seen fewer than `min_count` times are dropped."""
+    """Logistic regression over every character (features per character, see by_character); rare ones dropped."""
     counts = Counter(f for message in features for feats in message for f in feats)
     vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
     indices, indptr, y = [], [0], []

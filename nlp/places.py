@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from nlp.gazetteer import Gazetteer
 
-__all__ = ["Gazetteer", "Span", "best_span", "find_spans"]
+__all__ = ["Gazetteer", "Span", "best_span", "find_spans", "shape_spans"]
 
 NUM = r"(?:\d{1,4}|[一二三四五六七八九十两零百]{1,4})"
 ESTATE = (r"(?:小区|花园|家园|嘉园|公寓|大厦|新村|新城|山庄|广场|名苑|雅苑|雅居|华庭|公馆|府邸|苑|里|园|庭|府|湾|城|居|阁|坊|宿舍|安置房|还建房)")
@@ -42,15 +42,24 @@ class Span:
         return clean[self.start:self.end]
 
 
-def find_spans(clean: str, known: list[tuple[int, int]] = ()) -> list[Span]:
-    """Every place-shaped span, trimmed of leading function words, merged when adjacent."""
+def find_spans(clean: str, known: list[tuple[int, int]] = (), shapes: list[Span] | None = None) -> list[Span]:
+    """Every place-shaped span, trimmed of leading function words, merged when adjacent.
+
+    `shapes` is shape_spans(clean) when the caller already has it (the regexes are the cost).
+    """
     spans = [Span(s, e, "gazetteer") for s, e in known]
+    return _merge(spans + (shape_spans(clean) if shapes is None else shapes), clean)
+
+
+def shape_spans(clean: str) -> list[Span]:
+    """The regex matches, trimmed, not yet merged."""
+    spans = []
     for pattern in _PATTERNS:
         for m in pattern.finditer(clean):
             start = _trim_front(clean, m.start(), m.end())
             if m.end() - start >= 2:
                 spans.append(Span(start, m.end(), "pattern"))
-    return _merge(spans, clean)
+    return spans
 
 
 def best_span(clean: str, known: list[tuple[int, int]] = ()) -> Span | None:

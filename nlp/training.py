@@ -5,15 +5,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from nlp.classifier import DEFAULTS
-from nlp.features import message_tokens
-from nlp.locate import clip_pieces, regex_flags, window
+from nlp.features import read_message
+from nlp.locate import regex_flags, window
 from nlp.model import LinearHead, TriageModel, Vocabulary
 from nlp.normalize import normalize
-from nlp.place_tagger import char_features
+from nlp.place_tagger import by_character, char_features
 from nlp.place_training import char_labels, fit_tagger
 from nlp.privacy import mask
 from nlp.script import make_t2s
-from nlp.segment import make_tokenizer, tokenize
 
 URGENCY_WEIGHTS = {"emergency": 3.0, "urgent": 1.0, "normal": 1.0}  # per-class cost in the urgency head's loss
 
@@ -24,15 +23,16 @@ class Prepared:
 
     masked: str
     tokens: list[str]
-    place_features: list[list[str]]
+    cues: list[str]
+    place_features: list[tuple[str, ...]]
     place_labels: list[int]
 
 
 class Preparer:
-    """Normalise, mask, segment and featurise rows; remembers each text so folds share the work."""
+    """Normalise, mask and featurise rows; remembers each text so folds share the work."""
 
     def __init__(self):
-        self.tokenizer, self.t2s = make_tokenizer(), make_t2s()
+        self.t2s = make_t2s()
         self.done: dict[tuple[str, str | None], Prepared] = {}
 
     def __call__(self, rows: list[dict], progress: bool = True) -> list[Prepared]:
@@ -49,20 +49,19 @@ class Preparer:
     def _one(self, row: dict) -> Prepared:
         norm = normalize(row["text"], self.t2s)
         masked = mask(norm.text)
-        pieces, tokens, _ = message_tokens(self.tokenizer, masked)
+        read = read_message(masked)
         clean, _ = window(norm.text)
-        place_pieces = pieces if len(masked) == len(norm.text) else tokenize(self.tokenizer, norm.text)
-        features = char_features(clean, clip_pieces(place_pieces, len(clean)), regex_flags(clean))
+        features = by_character(char_features(clean, regex_flags(clean)))
         labels = char_labels(len(clean), norm.origin, norm.original, row.get("location"))
-        return Prepared(masked, tokens, features, labels)
+        return Prepared(masked, read.tokens, read.cues, features, labels)
 
 
 VOICE_WEIGHT = 4.0  # a message written by one of many hands counts more than a templated seed variant
-TEMPLATED_WEIGHT = 0.25
+TEMPLATED_WEIGHT = 0.1
 
 
 def train_model(rows: list[dict], progress: bool = True, preparer: Preparer | None = None,
-                c: float = 4.0) -> TriageModel:
+                c: float = 8.0) -> TriageModel:
     """Fit the three text heads on all rows and the place tagger on the reports."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -71,21 +70,37 @@ def train_model(rows: list[dict], progress: bool = True, preparer: Preparer | No
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32, min_df=2,
                             max_features=40000)
     tokens = TfidfVectorizer(analyzer=lambda items: items, sublinear_tf=True, dtype=np.float32, min_df=2)
-    x = hstack([chars.fit_transform([p.masked for p in prepared]),
-                tokens.fit_transform([p.tokens for p in prepared])]).tocsr()
+    cues = Vocabulary({c: i for i, c in enumerate(sorted({c for p in prepared for c in p.cues}))},
+                      np.zeros(0, dtype=np.float32))
+    x = hstack([chars.fit_transform([p.masked for p in prepared]), tokens.fit_transform([p.tokens for p in prepared]),
+                _binary(cues, [p.cues for p in prepared])]).tocsr()
     reports = np.array([r["is_report"] for r in rows], dtype=bool)
     weight = np.array([VOICE_WEIGHT if r.get("voice") else TEMPLATED_WEIGHT if r.get("group") else 1.0 for r in rows])
     urgencies = np.array([r["urgency"] for r in rows], dtype=object)[reports]
     heads = {"report": _fit(x, reports.astype(int), c, weight),
              "category": _fit(x[reports], np.array([r["category"] for r in rows], dtype=object)[reports], c,
                               weight[reports]),
-             "urgency": _fit(x[reports], urgencies, c, weight[reports], URGENCY_WEIGHTS)}
-    model = TriageModel(_vocabulary(chars), _vocabulary(tokens), heads, thresholds=dict(DEFAULTS),
+             "urgency": _fit(x[reports], urgencies, c, weight[reports], URGENCY_WEIGHTS),
+             # read against every message, chat included: an alarm word in a joke is a negative here
+             "emergency": _fit(x, np.array([r["urgency"] == "emergency" for r in rows]).astype(int), c, weight),
+             "police": _fit(x, np.array([r.get("kind") == "police" for r in rows]).astype(int), c, weight)}
+    model = TriageModel(_vocabulary(chars), _vocabulary(tokens), cues, heads, thresholds=dict(DEFAULTS),
                         trained_ids=sorted({str(r["id"]) for r in rows if r.get("id") is not None}))
     placed = [p for p, r in zip(prepared, rows) if r["is_report"]]
     model.places = fit_tagger([p.place_features for p in placed], [p.place_labels for p in placed], c=10.0)
     model.places.threshold = 0.35
     return model
+
+
+def _binary(vocabulary: Vocabulary, marks: list[list[str]]):
+    from scipy.sparse import csr_matrix
+
+    data, indices, indptr = [], [], [0]
+    for row in marks:
+        vocabulary.weigh(row, 0, indices, data)
+        indptr.append(len(indices))
+    return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
+                      shape=(len(marks), len(vocabulary.index)))
 
 
 def _vocabulary(vectorizer) -> Vocabulary:
