@@ -63,7 +63,7 @@ def stored_corrections(settings, since=None) -> list[dict]:
     try:
         return corrections(make_engine(settings.database.url), since)
     except SQLAlchemyError as exc:  # no database or not migrated: train on the files alone, and say so
-        print(f"corrections not read ({type(exc).__name__}); training on the files only", file=sys.stderr)
+        print(f"corrections not read ({type(exc).__name__}); going on with the files only", file=sys.stderr)
         return []
 
 

@@ -40,4 +40,4 @@ def test_without_a_store_training_goes_on_with_the_files(tmp_path, settings, cap
     empty = settings.model_copy(update={"database": settings.database.model_copy(
         update={"url": f"sqlite:///{tmp_path / 'none.db'}"})})
     assert run.stored_corrections(empty) == []
-    assert "training on the files only" in capsys.readouterr().err
+    assert "going on with the files only" in capsys.readouterr().err
