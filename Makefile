@@ -30,8 +30,14 @@ test: $(TESTSTAMP)
 bench: $(TESTSTAMP)
 	$(BIN)/python -m bench
 
+# `make soak` runs the long reliability runs; `make soak RUNS=5` instead runs the default suite's
+# reliability tests five times and names any test that failed even once (a flaky test).
 soak: $(TESTSTAMP)
+ifdef RUNS
+	$(BIN)/python -m tests.repeat $(RUNS) tests/reliability
+else
 	$(BIN)/python -m pytest -q -m soak tests/reliability
+endif
 
 # PNGs of the console (board, ticket, statistics, assessment) into ./screenshots/ (needs /usr/bin/chromium).
 screenshots: $(TESTSTAMP)
