@@ -7,6 +7,7 @@ Outbox rows written by dispatch name an audience, not a WeChat API; bot/'s sende
 payload = {"text": str, "card": {"title", "description", "ticket_id", "number",
            "buttons": [{"key": "accept:12", "text": "接单"}, ...]} | absent}
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -61,9 +62,14 @@ class TicketView:
     assignee_names: list[str] = field(default_factory=list)
 
 
+# The caller's own writes, done in dispatch's transaction: (session, receipt) -> None. If it
+# raises, nothing of the submission is kept (e.g. the report was completed elsewhere meanwhile).
+AlsoInTransaction = Callable[[Any, "Receipt"], None]
+
+
 class DispatchPort(Protocol):
-    def submit(self, report: Report) -> Receipt:
-        """Create or merge a ticket, route it, push it, start its deadlines."""
+    def submit(self, report: Report, also: AlsoInTransaction | None = None) -> Receipt:
+        """Create or merge a ticket, route it, push it, start its deadlines; `also` commits with it."""
 
     def member_text(self, member_id: str, text: str) -> Outcome | None:
         """A worker's text command (接单 12, 办结 12 已处理 ...); None if it is not a command."""

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from dispatch import outbox
-from dispatch.api import Receipt, Report
+from dispatch.api import AlsoInTransaction, Receipt, Report
 from dispatch.assign import dispatch, holders, plan_for
 from dispatch.context import Deps
 from dispatch.labels import POLICE_CATEGORIES, ticket_number
@@ -17,8 +17,8 @@ from models.rows import insert_ignore
 from models.store import session
 
 
-def submit(deps: Deps, report: Report) -> Receipt:
-    """Create or merge the ticket for a report, in one transaction."""
+def submit(deps: Deps, report: Report, also: AlsoInTransaction | None = None) -> Receipt:
+    """Create or merge the ticket for a report, in one transaction (with the caller's `also`, if given)."""
     now = deps.clock.now()
     triage = report.triage
     area = deps.directory.area(report.grid_id or triage.grid_id)
@@ -30,12 +30,12 @@ def submit(deps: Deps, report: Report) -> Receipt:
     with session(deps.engine) as db:
         earlier = _already_submitted(db, report.inbox_id)
         if earlier:  # the same stored message again (processed, then the process died before answering)
-            return _receipt(deps, db, earlier, merged=False)
+            return _commit(db, _receipt(deps, db, earlier, merged=False), also)
         duplicate = find_duplicate(db, grid_id=area.area_id if area else None, category=category,
                                    text=report.text, place=place, now=now,
                                    window=deps.settings.intake.duplicate_window)
         if duplicate:
-            return _merge(deps, db, duplicate, report, now)
+            return _merge(deps, db, duplicate, report, now, also)
         ticket = Ticket(number=f"pending-{uuid.uuid4().hex}", status="new", kind=kind, category=category,
                         urgency=urgency, text=report.text, place=place,
                         grid_id=area.area_id if area else None, village_id=area.village_id if area else None,
@@ -49,14 +49,23 @@ def submit(deps: Deps, report: Report) -> Receipt:
         audit(db, ticket.id, f"resident:{report.resident_id}", "reported", now, to_status="new",
               note=report.text[:200], channel=report.channel)
         dispatch(deps, db, ticket, plan, now, reason="新报事")
-        db.commit()
+        receipt = _commit(db, Receipt(ticket.id, ticket.number, False, plan.route,
+                                      [deps.member_name(m) for m in plan.primary], urgency == "emergency"), also)
     if deps.metrics:
         deps.metrics.tickets.labels(plan.route, kind or "unknown").inc()
-    return Receipt(ticket.id, ticket.number, False, plan.route, [deps.member_name(m) for m in plan.primary],
-                   urgency == "emergency")
+    return receipt
 
 
-def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetime) -> Receipt:
+def _commit(db: Session, receipt: Receipt, also: AlsoInTransaction | None) -> Receipt:
+    """The caller's own writes join the ticket's transaction; if they raise, neither is kept."""
+    if also is not None:
+        also(db, receipt)
+    db.commit()
+    return receipt
+
+
+def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetime,
+           also: AlsoInTransaction | None) -> Receipt:
     _add_reporter(db, ticket, report, now)
     audit(db, ticket.id, f"resident:{report.resident_id}", "merged", now, note=report.text[:200],
           channel=report.channel)
@@ -64,10 +73,10 @@ def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetim
                       key=f"t{ticket.id}:dup:r{report.resident_id}:i{report.inbox_id}",
                       text=f"【同一事项又有居民反映】{ticket.number}：{report.text[:120]}", now=now,
                       ticket_id=ticket.id)
-    db.commit()
+    receipt = _commit(db, _receipt(deps, db, ticket, merged=True), also)
     if deps.metrics:
         deps.metrics.tickets.labels("merged", ticket.kind or "unknown").inc()
-    return _receipt(deps, db, ticket, merged=True)
+    return receipt
 
 
 def _already_submitted(db: Session, inbox_id: int | None) -> Ticket | None:

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from core.clock import utc
 from dispatch import actions, followup, intake, supervision, timers
-from dispatch.api import Outcome, Receipt, Report, TicketView
+from dispatch.api import AlsoInTransaction, Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
 from dispatch.context import Deps
@@ -29,9 +29,9 @@ class Dispatcher:
         self._text_handlers: list[Callable[[str, str], Outcome | None]] = []
         self._after_submit: list[Callable[[Report, Receipt], None]] = []
 
-    def submit(self, report: Report) -> Receipt:
-        """Create or merge a ticket, route it, push it, start its deadlines."""
-        receipt = intake.submit(self.deps, report)
+    def submit(self, report: Report, also: AlsoInTransaction | None = None) -> Receipt:
+        """Create or merge a ticket, route it, push it, start its deadlines; `also` commits with it."""
+        receipt = intake.submit(self.deps, report, also)
         for listener in self._after_submit:
             listener(report, receipt)
         return receipt
