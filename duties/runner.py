@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from core.backoff import Backoff
 from core.clock import utc
 from dispatch import outbox
 from dispatch.tasks import create_task
@@ -22,6 +23,7 @@ class Duties:
     def __init__(self, dispatcher):
         self.deps = dispatcher.deps
         self.settings = dispatcher.deps.settings
+        self.backoff = Backoff(log)
 
     def step(self, now: datetime) -> int:
         """Fire everything due now that has not fired yet; return how many fired."""
@@ -44,7 +46,12 @@ class Duties:
         return fired
 
     def _once(self, slot: Slot, now: datetime, effect) -> int:
-        """Claim the slot and apply its effect in one transaction; 0 if another instance had it."""
+        """Claim the slot and apply its effect in one transaction; 0 if another instance had it.
+
+        A schedule whose effect fails pauses, longer after each failure in a row (core/backoff.py).
+        """
+        if not self.backoff.ready(slot.schedule, now):
+            return 0
         try:
             with session(self.deps.engine) as db:
                 if not insert_ignore(db, ScheduleRun, dict(schedule=slot.schedule, slot=slot.slot,
@@ -58,10 +65,11 @@ class Duties:
                     run.ticket_id = ticket_id
                     db.add(run)
                 db.commit()
-                return 1
-        except Exception:
-            log.exception("schedule failed", extra={"schedule": slot.schedule, "slot": slot.slot})
+        except Exception as error:
+            self.backoff.failed(slot.schedule, now, error, slot=slot.slot)
             return 0
+        self.backoff.succeeded(slot.schedule)
+        return 1
 
     def _lapses(self, now: datetime) -> list[tuple[str, datetime]]:
         with session(self.deps.engine) as db:

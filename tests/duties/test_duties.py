@@ -96,3 +96,33 @@ def test_a_residents_report_about_a_watched_person_links_to_the_register(setting
     with session(engine) as db:
         linked = db.exec(select(AuditLog).where(AuditLog.action == "linked_register")).one()
     assert linked.ticket_id == receipt.ticket_id and linked.data["person_id"] == "w-wang"
+
+
+def test_a_failing_duty_backs_off_and_is_logged_once_per_try(settings, engine, clock, monkeypatch, caplog):
+    import logging
+
+    from duties import runner
+    world, duties = setup_world(settings, engine, clock)
+    tries = []
+
+    def broken(*_args, source, **_kwargs):
+        if source == "duty:school-gate":
+            tries.append(clock.now())
+        raise RuntimeError("assignee table unreadable")
+    working = runner.create_task
+    monkeypatch.setattr(runner, "create_task", broken)
+    clock.set(clock.now().replace(hour=23, minute=35))  # 07:35 on a school day: the school-gate duty is due
+    caplog.set_level(logging.INFO, logger="duties.runner")
+    start = clock.now()
+    for _ in range(80):  # 80 ticks, one a second
+        duties.step(clock.now())
+        clock.advance("1s")
+    assert [int((t - start).total_seconds()) for t in tries] == [0, 10, 30, 70]  # pauses of 10, 20, 40 s
+    records = [r for r in caplog.records if "school-gate" in getattr(r, "key", "")]
+    assert len(records) == 4 and records[0].exc_info is not None  # the traceback once
+    assert all(r.exc_info is None and "assignee table unreadable" in r.error for r in records[1:])
+    monkeypatch.setattr(runner, "create_task", working)
+    clock.advance("80s")  # the next pause (80 s) is over
+    assert duties.step(clock.now()) == 2  # the school-gate duty, and the weekly venue check that failed alike
+    world.expect("wg_tangli", "柳溪小学护学岗")
+    assert [r.getMessage() for r in caplog.records if getattr(r, "key", "") == "duty:school-gate"][-1] == "recovered"
