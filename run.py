@@ -69,13 +69,15 @@ def build_services(settings, clock=None, engine=None):
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
-    from models.store import make_engine
+    from models.store import make_engine, make_reader
 
     clock = clock or SystemClock()
     metrics = Metrics()
+    engine = engine or make_engine(settings.database.url)
     services = Services(
         settings=settings,
-        engine=engine or make_engine(settings.database.url),
+        engine=engine,
+        reader=make_reader(engine),
         clock=clock,
         calendar=WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar, settings.timezone),
         metrics=metrics,

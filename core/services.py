@@ -16,7 +16,8 @@ class Services:
     """Configuration, store, clock, calendar, metrics, ticker and the triage classifier."""
 
     settings: Settings
-    engine: Engine
+    engine: Engine  # writes, and reads that decide a write
+    reader: Engine  # pages, the API and /healthz: reads that must not queue behind writes (models.store.make_reader)
     clock: Clock
     calendar: WorkCalendar
     metrics: Metrics

@@ -45,7 +45,7 @@ def _refused(viewer, request: web.Request, reason: str) -> None:
 
 def _apply(console, viewer, action: str, ticket_id: int, member: str, note: str):
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         if queries.can_read(db, viewer, ticket_id) is None:
             return None
     dispatcher = services.parts["dispatcher"]

@@ -27,7 +27,7 @@ async def assessment(request: web.Request) -> web.Response:
 
 def _assess(console, month: str):
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         return assess(db, services.settings, month, console.tz)
 
 

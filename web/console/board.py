@@ -39,7 +39,7 @@ async def board_rows(request: web.Request) -> web.Response:
 def _live(console, viewer, f) -> dict:
     services = console.services
     now = services.clock.now()
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         rows = queries.board_rows(db, viewer, f, services.settings, console.tz, now)
     states = Counter(r.ticket.status for r in rows)
     return {"rows": rows, "now": now, "overdue": sum(1 for r in rows if r.late and r.late.late_s > 0),

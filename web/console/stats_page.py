@@ -32,7 +32,7 @@ async def stats(request: web.Request) -> web.Response:
 
 def _compute(console, viewer, f: filters.Filters) -> dict:
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         found = queries.tickets(db, viewer, f, services.settings, console.tz, queries.LEDGER_LIMIT)
         facts = load_facts(db, found)
     names = {m.id: m.name for m in services.settings.members}

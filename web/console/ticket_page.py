@@ -31,7 +31,7 @@ async def ticket(request: web.Request) -> web.Response:
 
 def _load(console, viewer, ticket_id: int) -> dict | None:
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         t = queries.can_read(db, viewer, ticket_id)
         if t is None:
             return None
