@@ -97,7 +97,6 @@ def wire_parts(services):
     from duties.linking import register_link
     from duties.runner import Duties
     from duties.visits import visit_command
-    from web.console.monthly import MonthlyRanking
 
     s = services
     dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics)
@@ -109,7 +108,6 @@ def wire_parts(services):
     s.ticker.add_step("deadlines", dispatcher.tick)
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
     s.ticker.add_step("duties", Duties(dispatcher).step)
-    s.ticker.add_step("ranking", MonthlyRanking(s).step)
 
 
 def route_setups(services):

@@ -2,11 +2,19 @@
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from core.durations import parse_duration
 
+def _time_of_day(value: str) -> str:
+    hh, _, mm = value.partition(":")
+    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
+        raise ValueError(f"bad time of day {value!r}: write it like 08:30")
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]  # "HH:MM", local time
 Role = Literal["supervisor", "duty_officer", "officer", "instructor", "grid_leader", "grid_worker"]
 NotifyRole = Literal["grid_leader", "officer", "instructor", "duty_officer", "supervisor"]
 Urgency = Literal["emergency", "urgent", "normal"]
@@ -43,17 +51,13 @@ class Station(Strict):
 
 
 class WorkingHours(Strict):
-    periods: list[tuple[str, str]] = Field(min_length=1)
+    periods: list[tuple[TimeOfDay, TimeOfDay]] = Field(min_length=1)
     calendar: Literal["chinese", "weekdays"] = "chinese"
 
     @field_validator("periods")
     @classmethod
     def _ordered_times(cls, periods):
         for start, end in periods:
-            for value in (start, end):
-                hh, _, mm = value.partition(":")
-                if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
-                    raise ValueError(f"bad time of day {value!r}: write it like 08:30")
             if start >= end:
                 raise ValueError(f"period {start}-{end} ends before it starts")
         return periods

@@ -7,7 +7,7 @@ from dispatch import deadlines, outbox, texts
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
-from dispatch.labels import STATUS_NAMES
+from core.vocabulary import STATUS_NAMES
 from dispatch.lifecycle import IllegalMove, audit, move
 from dispatch.policy import snapshot
 from dispatch.reporters import tell_reporters
@@ -132,14 +132,19 @@ def _return(deps, db, ticket, member_id, note, now) -> str:
 
 
 def _transfer_police(deps, db, ticket, member_id, note, now) -> str:
-    move(db, ticket, "transferred", member_id, now, action="transfer_police", note=note)
+    transfer_to_police(deps, db, ticket, member_id, now, note, reason=f"转警：{note}")
+    return f"已转警 {ticket.number}，社区民警和值班室已收到。"
+
+
+def transfer_to_police(deps: Deps, db: Session, ticket: Ticket, actor: str, now, note: str, reason: str) -> None:
+    """转警 (a worker's or a supervisor's): a police matter now, for the village officer and the duty desk."""
+    move(db, ticket, "transferred", actor, now, action="transfer_police", note=note)
     ticket.kind, ticket.category = "police", ticket.category if ticket.kind == "police" else "public_order"
     area = deps.directory.area(ticket.grid_id)
     officer = [area.officer] if area else list(deps.settings.station.duty_officers)
     desk = [m for m in deps.settings.station.duty_desk if m not in officer]
     page = list(deps.settings.station.duty_officers) if ticket.urgency == "emergency" else []
-    dispatch(deps, db, ticket, Plan("police", officer, desk, page), now, actor=member_id, reason=f"转警：{note}")
-    return f"已转警 {ticket.number}，社区民警和值班室已收到。"
+    dispatch(deps, db, ticket, Plan("police", officer, desk, page), now, actor=actor, reason=reason)
 
 
 def _transfer_grid(deps, db, ticket, member_id, note, now) -> str:

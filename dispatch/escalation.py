@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from core.clock import utc
 from dispatch import bulk, outbox, texts
 from dispatch.context import Deps
-from dispatch.labels import OPEN_STATUSES
+from core.vocabulary import OPEN_STATUSES
 from models import Assignment, Deadline, Escalation, Outbox, Ticket
 
 # Which statuses still need the ladder: not yet accepted, or not yet closed.

@@ -8,7 +8,7 @@ from dispatch import outbox
 from dispatch.api import AlsoInTransaction, Receipt, Report
 from dispatch.assign import dispatch, holders, plan_for
 from dispatch.context import Deps
-from dispatch.labels import POLICE_CATEGORIES, ticket_number
+from core.vocabulary import kind_of
 from dispatch.lifecycle import audit
 from dispatch.merge import find_duplicate
 from dispatch.policy import snapshot
@@ -24,7 +24,7 @@ def submit(deps: Deps, report: Report, also: AlsoInTransaction | None = None) ->
     area = deps.directory.area(report.grid_id or triage.grid_id)
     place = report.place or triage.location
     category = triage.category
-    kind = triage.kind or (("police" if category in POLICE_CATEGORIES else "non_police") if category else None)
+    kind = triage.kind or kind_of(category)
     urgency = triage.urgency or "normal"
     unsure = bool(triage.needs_human) or triage.confidence < deps.settings.intake.triage_min_confidence
     with session(deps.engine) as db:
@@ -96,6 +96,11 @@ def _add_reporter(db: Session, ticket: Ticket, report: Report, now: datetime) ->
     insert_ignore(db, TicketReporter, dict(ticket_id=ticket.id, resident_id=report.resident_id,
                                            inbox_id=report.inbox_id, chat_id=report.chat_id, created_at=now),
                   ["ticket_id", "resident_id"])
+
+
+def ticket_number(ticket_id: int, local_date: str) -> str:
+    """GW-20261124-0012: the Shanghai date and the id, so `接单 12` matches the number."""
+    return f"GW-{local_date.replace('-', '')}-{ticket_id:04d}"
 
 
 def _triage_record(triage) -> dict:

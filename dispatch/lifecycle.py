@@ -3,20 +3,22 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from core.vocabulary import Status
 from models import AuditLog, Ticket
 
-ALLOWED = {
-    "new": {"dispatched", "cancelled"},
-    "dispatched": {"accepted", "returned", "transferred", "cancelled", "dispatched", "resolved", "closed"},
-    "accepted": {"in_progress", "resolved", "returned", "transferred", "dispatched", "closed"},
-    "in_progress": {"resolved", "returned", "transferred", "dispatched", "closed"},
-    "returned": {"dispatched", "transferred", "cancelled", "closed"},
-    "transferred": {"dispatched"},
-    "resolved": {"followed_up", "reopened", "closed"},
-    "followed_up": {"closed", "reopened"},
-    "reopened": {"dispatched"},
-    "closed": set(),
-    "cancelled": set(),
+S = Status
+ALLOWED: dict[Status, set[Status]] = {
+    S.NEW: {S.DISPATCHED, S.CANCELLED},
+    S.DISPATCHED: {S.ACCEPTED, S.RETURNED, S.TRANSFERRED, S.CANCELLED, S.DISPATCHED, S.RESOLVED, S.CLOSED},
+    S.ACCEPTED: {S.IN_PROGRESS, S.RESOLVED, S.RETURNED, S.TRANSFERRED, S.DISPATCHED, S.CLOSED},
+    S.IN_PROGRESS: {S.RESOLVED, S.RETURNED, S.TRANSFERRED, S.DISPATCHED, S.CLOSED},
+    S.RETURNED: {S.DISPATCHED, S.TRANSFERRED, S.CANCELLED, S.CLOSED},
+    S.TRANSFERRED: {S.DISPATCHED},
+    S.RESOLVED: {S.FOLLOWED_UP, S.REOPENED, S.CLOSED},
+    S.FOLLOWED_UP: {S.CLOSED, S.REOPENED},
+    S.REOPENED: {S.DISPATCHED},
+    S.CLOSED: set(),
+    S.CANCELLED: set(),
 }
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from core.workcal import WorkCalendar
 from dispatch.directory import Area, Directory
-from dispatch.labels import OPEN_STATUSES
+from core.vocabulary import OPEN_STATUSES
 from models import Assignment, Member, Ticket
 
 

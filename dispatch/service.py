@@ -12,7 +12,7 @@ from dispatch.assign import holders
 from dispatch.commands import parse_command
 from dispatch.context import Deps
 from dispatch.directory import Directory
-from dispatch.labels import OPEN_STATUSES, STATUS_NAMES
+from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
 from dispatch.lifecycle import audit, move
 from dispatch import deadlines, outbox, texts
 from models import Assignment, Ticket, TicketReporter

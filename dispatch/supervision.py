@@ -2,11 +2,11 @@
 from sqlmodel import Session
 
 from dispatch import deadlines, outbox, texts
-from dispatch.actions import Refused
+from dispatch.actions import Refused, transfer_to_police
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
-from dispatch.labels import OPEN_STATUSES
+from core.vocabulary import OPEN_STATUSES
 from dispatch.lifecycle import IllegalMove, audit, move
 from dispatch.routing import Plan
 from models import Member, Ticket
@@ -47,12 +47,7 @@ def _reassign(deps, db: Session, ticket, actor, member, note, now) -> str:
 
 
 def _transfer_police(deps, db: Session, ticket, actor, member, note, now) -> str:
-    move(db, ticket, "transferred", actor, now, action="transfer_police", note=note)
-    ticket.kind = "police"
-    area = deps.directory.area(ticket.grid_id)
-    officer = [area.officer] if area else list(deps.settings.station.duty_officers)
-    desk = [m for m in deps.settings.station.duty_desk if m not in officer]
-    dispatch(deps, db, ticket, Plan("police", officer, desk, []), now, actor=actor, reason=f"所领导转警：{note}")
+    transfer_to_police(deps, db, ticket, actor, now, note, reason=f"所领导转警：{note}")
     return "已转警。"
 
 

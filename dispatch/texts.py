@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from core.durations import format_duration
-from dispatch.labels import URGENCY_NAMES, category_name
+from core.vocabulary import URGENCY_NAMES, category_name
 from models import Ticket
 
 

@@ -8,8 +8,9 @@ from core.backoff import Backoff
 from core.clock import utc
 from dispatch import outbox
 from dispatch.tasks import create_task
-from duties.digest import daily_digest, weekly_summary
-from duties.slots import Slot, due_daily, due_duty_slots, due_weekly
+from reports.assessment import assess, ranking_text
+from reports.digest import daily_digest, weekly_summary
+from duties.slots import Slot, due_daily, due_duty_slots, due_monthly, due_weekly
 from models import ScheduleRun, WatchedPerson
 from models.rows import insert_ignore
 from models.store import session
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 class Duties:
-    """Generates visit tasks, duty tasks and supervisors' reports when they fall due."""
+    """Generates visit tasks, duty tasks and supervisors' reports (digest, weekly, monthly ranking) when due."""
 
     def __init__(self, dispatcher):
         self.deps = dispatcher.deps
@@ -43,6 +44,9 @@ class Duties:
                                 self.deps.calendar.tz)
             if weekly:
                 fired += self._once(weekly, now, lambda db, m=member: self._report(db, m, "weekly", weekly_summary, now))
+        ranking = due_monthly("ranking", reports.monthly_ranking_at, now, self.deps.calendar.tz)
+        if ranking:
+            fired += self._once(ranking, now, lambda db: self._ranking(db, ranking.slot, now))
         return fired
 
     def _once(self, slot: Slot, now: datetime, effect) -> int:
@@ -95,6 +99,12 @@ class Duties:
                            text=text, place=person.address, close_within=timedelta(hours=4), now=now,
                            source=f"watch:{person_id}").id
 
+    def _ranking(self, db: Session, month: str, now: datetime) -> None:
+        """Last month's ranking to the supervisors' group (月度考核)."""
+        text = ranking_text(month, assess(db, self.settings, month, self.deps.calendar.tz))
+        outbox.to_supervisors_group(db, key=f"ranking:{month}", text=text, now=now)
+
     def _report(self, db: Session, member: str, kind: str, compose, now: datetime) -> None:
-        outbox.to_members(db, [member], key=f"{kind}:{now.date().isoformat()}", text=compose(db, now), now=now)
+        outbox.to_members(db, [member], key=f"{kind}:{now.date().isoformat()}",
+                          text=compose(db, now, self.deps.calendar.tz), now=now)
         return None

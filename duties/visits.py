@@ -4,7 +4,7 @@ import re
 from sqlmodel import select
 
 from dispatch.api import Outcome
-from dispatch.labels import OPEN_STATUSES
+from core.vocabulary import OPEN_STATUSES
 from duties.register import find_person, record_visit
 from models import Ticket
 from models.store import session

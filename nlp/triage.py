@@ -1,19 +1,9 @@
 """The result of triage: what a message is, how sure we are, and why."""
 from dataclasses import dataclass
 
-POLICE = ("violence", "theft", "fraud", "drugs", "missing_person", "traffic_accident", "public_order",
-          "fire_emergency")
-NON_POLICE = ("neighbor_dispute", "family_dispute", "labor_dispute", "sanitation", "facility_repair",
-              "property_management", "elderly_care", "stray_animal", "consultation", "safety_hazard")
-CATEGORIES = POLICE + NON_POLICE
-URGENCIES = ("emergency", "urgent", "normal")
-
-
-def kind_of(category: str | None) -> str | None:
-    """警务类 police or 非警务类 non_police, from the category."""
-    if category is None:
-        return None
-    return "police" if category in POLICE else "non_police"
+# The contract's labels, defined once in core/vocabulary.py; nlp's modules read them from here.
+from core.vocabulary import CATEGORIES, URGENCIES, kind_of  # noqa: F401
+from core.vocabulary import POLICE_CATEGORIES as POLICE  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ import random
 import re
 from pathlib import Path
 
+from core.vocabulary import kind_of
+
 HERE = Path(__file__).resolve().parent
-POLICE = {"violence", "theft", "fraud", "drugs", "missing_person", "traffic_accident", "public_order", "fire_emergency"}
 
 ESTATES = ["锦绣花园", "桂花苑", "翠湖苑", "阳光小区", "幸福里", "金色家园", "滨江花园", "东方明珠小区", "和平新村",
            "紫荆园", "书香名苑", "龙湖嘉园", "碧桂园", "万科城", "蓝湾公寓", "枫林雅居", "南苑小区", "新华里",
@@ -111,7 +112,7 @@ def build(variants_report: int = 4, variants_other: int = 4, seed: int = 2026112
                 continue
             seen.add(text)
             rows.append({"text": text, "is_report": report,
-                         "kind": (("police" if s["category"] in POLICE else "non_police") if report else None),
+                         "kind": kind_of(s["category"]) if report else None,
                          "category": s["category"], "urgency": s["urgency"],
                          "location": location if report else None, "group": s["group"]})
     return rows

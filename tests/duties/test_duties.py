@@ -126,3 +126,14 @@ def test_a_failing_duty_backs_off_and_is_logged_once_per_try(settings, engine, c
     assert duties.step(clock.now()) == 2  # the school-gate duty, and the weekly venue check that failed alike
     world.expect("wg_tangli", "柳溪小学护学岗")
     assert [r.getMessage() for r in caplog.records if getattr(r, "key", "") == "duty:school-gate"][-1] == "recovered"
+
+
+def test_the_digests_are_dated_in_the_configured_timezone(engine):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from reports.digest import daily_digest, weekly_summary
+    evening_in_new_york = datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc)  # already the 25th in Shanghai
+    with session(engine) as db:
+        assert daily_digest(db, evening_in_new_york, ZoneInfo("America/New_York")).startswith("【网格哨日报】2026-11-24")
+        assert "截至 2026-11-25" in weekly_summary(db, evening_in_new_york, ZoneInfo("Asia/Shanghai"))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from models.store import session
-from web.console.assessment import FORMULA, WEIGHTS, assess
+from reports.assessment import FORMULA, WEIGHTS, assess
 from web.console.auth import current
 from web.console.context import CONSOLE
 

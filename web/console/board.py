@@ -4,12 +4,11 @@ from collections import Counter
 
 from aiohttp import web
 
-from dispatch.labels import CATEGORY_NAMES, OPEN_STATUSES, URGENCY_NAMES
+from core.vocabulary import CATEGORY_NAMES, KIND_NAMES, OPEN_STATUSES, URGENCY_NAMES
 from models.store import session
 from web.console import filters, queries
 from web.console.auth import current
 from web.console.context import CONSOLE
-from web.console.labels import KIND_NAMES
 
 REFRESH_SECONDS = 30
 

@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from core.settings import Settings
-from dispatch.labels import CATEGORY_NAMES, OPEN_STATUSES, STATUS_NAMES, URGENCY_NAMES
+from core.vocabulary import CATEGORY_NAMES, KIND_NAMES, OPEN_STATUSES, STATUS_NAMES, URGENCY_NAMES
 from models import Assignment, Ticket
-from web.console.labels import KIND_NAMES
 
 STATUS_CHOICES = {"open": "未办结（全部）", "overdue": "未办结且超时", "all": "全部"} | STATUS_NAMES
 

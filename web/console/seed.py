@@ -15,6 +15,7 @@ from sqlalchemy import func, update
 from sqlmodel import select
 
 from core.clock import FakeClock
+from core.vocabulary import kind_of
 from core.services import Services
 from dispatch.api import Report
 from dispatch.service import Dispatcher
@@ -80,7 +81,7 @@ HOURS = [7, 8, 8, 9, 9, 9, 10, 10, 10, 11, 11, 13, 14, 14, 15, 15, 16, 16, 17, 1
 def _report_event(dispatcher, plan, rng: Random, residents: list[int], at: datetime, end: datetime):
     def run() -> bool:
         category, urgency, text, place, grid_id = choose_place(dispatcher.deps.settings, rng)
-        kind = "police" if category in POLICE else "non_police"
+        kind = kind_of(category)
         triage = SeedTriage(category=category, kind=kind, urgency=urgency, location=place, grid_id=grid_id,
                             confidence=round(rng.uniform(0.72, 0.98), 2),
                             reasons=(f"关键词：{text[len(place):len(place) + 6]}", f"类别 {category}",
@@ -91,9 +92,6 @@ def _report_event(dispatcher, plan, rng: Random, residents: list[int], at: datet
             plan.start(receipt.ticket_id, resident, stuck=(end - at) < timedelta(days=4) and rng.random() < 0.45)
         return True
     return run
-
-
-POLICE = {"violence", "theft", "fraud", "drugs", "missing_person", "traffic_accident", "public_order", "fire_emergency"}
 
 
 def _tick_until(dispatcher: Dispatcher, clock: FakeClock, until: datetime) -> None:

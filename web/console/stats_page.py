@@ -6,12 +6,13 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from core.clock import utc
-from dispatch.labels import category_name
+from core.vocabulary import category_name
 from models.store import session
-from web.console import charts, filters, queries, rates
+from reports import rates
+from reports.facts import load_facts
+from web.console import charts, filters, queries
 from web.console.auth import current
 from web.console.context import CONSOLE
-from web.console.facts import load_facts
 
 DEFAULT_DAYS = 30
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from core.settings import Settings
 from models import Ticket
-from web.console import rates
-from web.console.facts import load_facts
+from reports import rates
+from reports.facts import load_facts
 
 WEIGHTS = (("及时签收率", "accept_rate", 0.35), ("按时办结率", "on_time_close_rate", 0.35),
            ("满意率", "satisfaction_rate", 0.20), ("1 − 重开率", "kept_rate", 0.10))

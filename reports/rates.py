@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from statistics import median
 
-from web.console.facts import Facts
+from reports.facts import Facts
 
 DEFINITIONS = [
     ("统计范围", "受理时间（居民报事或任务生成的时间）落在所选时间段内、且在你的查看范围内的工单；"
