@@ -117,9 +117,14 @@ class Dispatcher:
                            .where(TicketReporter.resident_id == resident_id,
                                   Ticket.status.in_((*OPEN_STATUSES, "resolved")))
                            .order_by(Ticket.created_at.desc())).all()
+            primary: dict[int, list[str]] = {}
+            for ticket_id, member_id in db.exec(  # every ticket's holders in one statement, not one each
+                    select(Assignment.ticket_id, Assignment.member_id)
+                    .where(Assignment.ticket_id.in_([t.id for t in rows]), Assignment.active,
+                           Assignment.role == "primary").order_by(Assignment.id)).all():
+                primary.setdefault(ticket_id, []).append(self.deps.member_name(member_id))
             return [TicketView(t.id, t.number, t.status, STATUS_NAMES[t.status], t.category, t.place,
-                               utc(t.created_at), [self.deps.member_name(a.member_id) for a in holders(db, t.id)
-                                                   if a.role == "primary"]) for t in rows]
+                               utc(t.created_at), primary.get(t.id, [])) for t in rows]
 
     def tick(self, now) -> int:
         """Claim and fire due deadlines."""

@@ -10,11 +10,13 @@ from models.columns import json_field, timestamp
 class Outbox(SQLModel, table=True):
     """One message to deliver, exactly once per idempotency key."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    # ix_outbox_recipient_sent: the sender counts each recipient's sends of the last minute before every send
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_recipient_sent", "recipient", "channel", "status", "sent_at"))
     id: int | None = Field(default=None, primary_key=True)
     idem_key: str = Field(unique=True)
-    channel: str  # wecom_app | mp_cs | webhook | group | demo
-    recipient: str = Field(index=True)  # member id, resident id, chat id or "supervisors"
+    channel: str  # member | resident | supervisors_group (the audience, see dispatch/api.py)
+    recipient: str  # member id, resident id or "supervisors"
     msg_type: str = "text"  # text | markdown | template_card
     payload: dict = json_field()
     ticket_id: int | None = Field(default=None, index=True)
