@@ -12,8 +12,7 @@ from bot.locate import nearest_grid
 from bot.submitting import receipt_answer, submit
 from core.clock import utc
 from core.faults import crash_point
-from dispatch import outbox
-from models import Resident
+from models import Resident, outbox
 from models.store import session
 from nlp.privacy import mask
 

@@ -10,7 +10,7 @@ from bot.incoming import Incoming
 from bot.people import member_by_wechat_id, resident_for
 from bot.staff import answer_member
 from core.faults import crash_point
-from dispatch import outbox
+from models import outbox
 from models.store import session
 from nlp.privacy import mask
 

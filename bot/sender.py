@@ -12,8 +12,7 @@ from bot.recipients import address_of
 from bot.transports import Address, Transports
 from core.faults import crash_point
 from bot.wechat_api import ApiError
-from dispatch import outbox
-from models import Outbox
+from models import Outbox, outbox
 from models.rows import claim_rows
 from models.store import session
 

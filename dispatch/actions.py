@@ -3,7 +3,7 @@ import logging
 
 from sqlmodel import Session
 
-from dispatch import deadlines, outbox, texts
+from dispatch import deadlines, texts
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
@@ -13,7 +13,7 @@ from dispatch.policy import snapshot
 from dispatch.reporters import tell_reporters
 from dispatch.routing import Plan, pick_worker
 from dispatch.silence import schedule_reminder
-from models import Assignment, Ticket
+from models import Assignment, Ticket, outbox
 from models.store import session
 
 log = logging.getLogger(__name__)

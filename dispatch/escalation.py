@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch import bulk, outbox, texts
+from dispatch import bulk, texts
 from dispatch.context import Deps
 from core.vocabulary import OPEN_STATUSES
-from models import Assignment, Deadline, Escalation, Outbox, Ticket
+from models import Assignment, Deadline, Escalation, Outbox, Ticket, outbox
 
 # Which statuses still need the ladder: not yet accepted, or not yet closed.
 WAITING = {"accept": ("dispatched", "returned"), "close": OPEN_STATUSES}

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from dispatch import outbox
 from dispatch.api import AlsoInTransaction, Receipt, Report
 from dispatch.assign import dispatch, holders, plan_for
 from dispatch.context import Deps
@@ -12,7 +11,7 @@ from core.vocabulary import kind_of
 from dispatch.lifecycle import audit
 from dispatch.merge import find_duplicate
 from dispatch.policy import snapshot
-from models import Ticket, TicketReporter
+from models import Ticket, TicketReporter, outbox
 from models.rows import insert_ignore
 from models.store import session
 

@@ -14,8 +14,8 @@ from dispatch.context import Deps
 from dispatch.directory import Directory
 from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
 from dispatch.lifecycle import audit, move
-from dispatch import deadlines, outbox, texts
-from models import Assignment, Ticket, TicketReporter
+from dispatch import deadlines, texts
+from models import Assignment, Ticket, TicketReporter, outbox
 from models.store import session
 
 

@@ -1,7 +1,7 @@
 """What a supervisor can do to a ticket: reassign, transfer to police, press (督办), arbitrate a 退单, close."""
 from sqlmodel import Session
 
-from dispatch import deadlines, outbox, texts
+from dispatch import deadlines, texts
 from dispatch.actions import Refused, transfer_to_police
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
@@ -9,7 +9,7 @@ from dispatch.context import Deps
 from core.vocabulary import OPEN_STATUSES
 from dispatch.lifecycle import IllegalMove, audit, move
 from dispatch.routing import Plan
-from models import Member, Ticket
+from models import Member, Ticket, outbox
 from models.store import session
 
 SUPERVISING = {"supervisor", "duty_officer", "instructor"}

@@ -3,10 +3,9 @@ import logging
 
 from sqlmodel import select
 
-from dispatch import outbox
 from dispatch.api import Receipt, Report
 from dispatch.lifecycle import audit
-from models import WatchedPerson
+from models import WatchedPerson, outbox
 from models.store import session
 
 log = logging.getLogger(__name__)

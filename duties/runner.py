@@ -6,12 +6,11 @@ from sqlmodel import Session, select
 
 from core.backoff import Backoff
 from core.clock import utc
-from dispatch import outbox
 from dispatch.tasks import create_task
 from reports.assessment import assess, ranking_text
 from reports.digest import daily_digest, weekly_summary
 from duties.slots import Slot, due_daily, due_duty_slots, due_monthly, due_weekly
-from models import ScheduleRun, WatchedPerson
+from models import ScheduleRun, WatchedPerson, outbox
 from models.rows import insert_ignore
 from models.store import session
 

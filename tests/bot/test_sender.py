@@ -10,8 +10,7 @@ from core.clock import utc
 from bot.sender import Sender
 from bot.tokens import TokenCache
 from bot.transports import Transports
-from dispatch import outbox
-from models import Outbox, Resident
+from models import Outbox, Resident, outbox
 from models.store import session
 from tests.fakes.wechat_server import FakeWeChat
 
