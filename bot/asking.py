@@ -20,10 +20,10 @@ from nlp.privacy import mask
 def ask_for_place(ctx: BotContext, resident: Resident, msg: Incoming, text: str, inbox_id: int | None) -> Answer:
     """Keep the report and ask once where it is."""
     now = ctx.clock.now()
-    with session(ctx.engine) as db:
-        pending = {"text": text, "chat_id": msg.chat_id, "inbox_id": inbox_id, "channel": msg.channel}
-        waiting.wait_for_place(db, resident.id, pending, now, ctx.settings.intake.ask_place_timeout)
-        db.commit()
+    until = now + ctx.settings.intake.ask_place_timeout
+    pending = {"text": text, "chat_id": msg.chat_id, "inbox_id": inbox_id, "channel": msg.channel}
+    ctx.dispatcher.schedule("ask_place", str(resident.id), until, {"asked_at": now.isoformat()},
+                            also=lambda db: waiting.wait_for_place(db, resident.id, pending, now, until))
     return Answer(texts.ASK_PLACE)
 
 

@@ -3,7 +3,6 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from dispatch import deadlines
 from models import Conversation
 
 
@@ -11,13 +10,11 @@ class NoLongerWaiting(Exception):
     """The report was completed (or replaced) by another message meanwhile."""
 
 
-def wait_for_place(db: Session, resident_id: int, pending: dict, now: datetime, timeout) -> None:
-    """Remember the report and when to stop waiting for its place."""
+def wait_for_place(db: Session, resident_id: int, pending: dict, now: datetime, until: datetime) -> None:
+    """Remember the report and when to stop waiting for its place (the ask_place deadline commits with it)."""
     conv = db.get(Conversation, resident_id) or Conversation(resident_id=resident_id)
-    conv.state, conv.pending, conv.expires_at, conv.updated_at = "awaiting_place", pending, now + timeout, now
+    conv.state, conv.pending, conv.expires_at, conv.updated_at = "awaiting_place", pending, until, now
     db.add(conv)
-    deadlines.schedule(db, kind="ask_place", subject=str(resident_id), due_at=now + timeout,
-                       data={"asked_at": now.isoformat()})
 
 
 def waiting(db: Session, resident_id: int) -> Conversation | None:

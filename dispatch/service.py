@@ -2,11 +2,12 @@
 import os
 import socket
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch import actions, followup, intake, supervision, timers
+from dispatch import actions, followup, intake, photos, supervision, tasks, timers
 from dispatch.api import AlsoInTransaction, Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
@@ -68,16 +69,42 @@ class Dispatcher:
 
     def attach_photo(self, member_id: str, url: str) -> Outcome | None:
         """Attach a worker's photo to the ticket they hold or most recently resolved."""
+        return photos.from_member(self.deps, member_id, url)
+
+    def attach_resident_photo(self, resident_id: int, ticket_id: int, url: str) -> None:
+        """A reporter's photo joins their ticket, with who sent it and when, in the timeline."""
+        photos.from_resident(self.deps, resident_id, ticket_id, url)
+
+    def create_task(self, *, category: str, area_id: str, assignee: str, text: str, place: str | None,
+                    close_within: timedelta, source: str, also: Callable[[Session, int], None] | None = None) -> int:
+        """A task nobody reported (a visit, a scheduled duty), straight to `assignee`; `also(db, ticket_id)` commits
+        with it and may raise to drop it (the slot was taken meanwhile). Returns the ticket id."""
         with session(self.deps.engine) as db:
-            ticket = db.exec(select(Ticket).join(Assignment, Assignment.ticket_id == Ticket.id)
-                             .where(Assignment.member_id == member_id, Assignment.active)
-                             .order_by(Ticket.updated_at.desc())).first()
-            if ticket is None:
-                return None
-            ticket.photos = [*ticket.photos, {"url": url, "by": member_id, "at": self.deps.clock.now().isoformat()}]
-            db.add(ticket)
+            ticket = tasks.create_task(self.deps, db, category=category, area_id=area_id, assignee=assignee, text=text,
+                                       place=place, close_within=close_within, now=self.deps.clock.now(),
+                                       source=source)
+            if also is not None:
+                also(db, ticket.id)
             db.commit()
-        return Outcome(True, f"照片已附到 {ticket.number}。", ticket.id)
+        return ticket.id
+
+    def annotate(self, ticket_id: int, action: str, note: str, also: Callable[[Session], None] | None = None,
+                 **data) -> None:
+        """A line in the ticket's timeline from the system (e.g. linked to the watch register); `also` commits with it."""
+        with session(self.deps.engine) as db:
+            audit(db, ticket_id, "system", action, self.deps.clock.now(), note=note, **data)
+            if also is not None:
+                also(db)
+            db.commit()
+
+    def schedule(self, kind: str, subject: str, due_at: datetime, data: dict | None = None,
+                 also: Callable[[Session], None] | None = None) -> None:
+        """A deadline of another package's kind (see on_deadline), e.g. bot/'s ask_place; `also` commits with it."""
+        with session(self.deps.engine) as db:
+            deadlines.schedule(db, kind=kind, subject=subject, due_at=due_at, data=data)
+            if also is not None:
+                also(db)
+            db.commit()
 
     def cancel(self, resident_id: int, number: str) -> Outcome:
         """The reporter cancels before acceptance (one of several reporters only withdraws)."""

@@ -28,7 +28,7 @@ def world(settings, engine, clock):
 @pytest.fixture
 def services(settings, engine, clock, world):
     services = make_services(settings, engine, clock)
-    services.parts["dispatcher"] = world.dispatcher
+    services.dispatcher = world.dispatcher
     return services
 
 

@@ -73,8 +73,8 @@ async def test_the_page_shows_the_formula_and_stars(client, world):
 
 def ranking_step(world, engine):
     """The duties step, counting the rankings it sent to the supervisors' group."""
-    from duties.runner import Duties
-    duties = Duties(world.dispatcher)
+    from tests.duties.test_duties import duties_of
+    duties = duties_of(world, world.dispatcher.deps.settings)
 
     def step(at: datetime) -> int:
         duties.step(at)

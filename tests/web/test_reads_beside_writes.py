@@ -15,7 +15,7 @@ PATIENCE = aiohttp.ClientTimeout(total=10)  # a queued read would wait out SQLit
 async def test_reads_are_answered_while_a_write_transaction_is_held(aiohttp_client, settings, engine, clock, world):
     configured = settings.model_copy(update={"api": settings.api.model_copy(update={"tokens": ["t0ken"]})})
     services = make_services(configured, engine, clock)
-    services.parts["dispatcher"] = world.dispatcher
+    services.dispatcher = world.dispatcher
     await services.ticker.cycle()  # the ticker is alive
     receipt = hazard(world)
     client = await aiohttp_client(build_app(services, [api.setup, console.setup]))

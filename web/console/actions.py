@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from dispatch.supervision import supervise
 from models.store import session
 from web.console import queries
 from web.console.auth import check_csrf, current
@@ -48,5 +47,4 @@ def _apply(console, viewer, action: str, ticket_id: int, member: str, note: str)
     with session(services.reader) as db:
         if queries.can_read(db, viewer, ticket_id) is None:
             return None
-    dispatcher = services.parts["dispatcher"]
-    return supervise(dispatcher.deps, viewer.id, action, ticket_id, member=member, note=note)
+    return services.dispatcher.supervise(viewer.id, action, ticket_id, member=member, note=note)

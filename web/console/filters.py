@@ -84,6 +84,17 @@ def area_choices(settings: Settings) -> list[tuple[str, str]]:
     return choices
 
 
+def area_workers(settings: Settings, area_id: str | None) -> list[str]:
+    """The grid workers of a grid or micro-grid (none for an unknown area)."""
+    for _, grid in settings.grids():
+        if grid.id == area_id:
+            return list(grid.workers)
+        for micro in grid.micro_grids:
+            if micro.id == area_id:
+                return list(micro.workers)
+    return []
+
+
 def local_midnight(day: str, tz: ZoneInfo) -> datetime:
     """The start of a local calendar day, as an aware time."""
     return datetime.combine(date.fromisoformat(day), time(0), tz)
