@@ -143,3 +143,12 @@ class Escalation(Strict):
     def ladder(self, urgency: Urgency) -> Ladder:
         """The ladder for an urgency."""
         return getattr(self, urgency)
+
+
+class Intake(Strict):
+    ask_place_timeout: Duration
+    help_cooldown: Duration
+    duplicate_window: Duration
+    followup_after: Duration
+    followup_timeout: Duration
+    triage_min_confidence: float = Field(0.55, ge=0, le=1)

@@ -3,10 +3,11 @@ from collections import Counter
 
 from pydantic import model_validator
 
-from core.config import (Database, Escalation, Grid, Logging, Member, Server, Station, Strict,
+from core.config import (Database, Escalation, Grid, Intake, Logging, Member, Server, Station, Strict,
                          Ticker, Village, WorkingHours)
+from core.config_access import Api, Demo
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
-from core.config_wechat import Api, Demo, Intake, WechatConfig
+from core.config_wechat import WechatConfig
 
 
 class Settings(Strict):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch import actions, followup, intake, photos, supervision, tasks, timers
+from dispatch import actions, fire_deadlines, followup, intake, photos, supervision, tasks
 from dispatch.api import AlsoInTransaction, Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
@@ -155,7 +155,7 @@ class Dispatcher:
 
     def tick(self, now) -> int:
         """Claim and fire due deadlines."""
-        return timers.tick(self.deps, now, self._handlers)
+        return fire_deadlines.tick(self.deps, now, self._handlers)
 
     def on_deadline(self, kind: str, handler) -> None:
         """Let another package own a deadline kind: handler(deadline, now) -> bool, run after it is marked fired."""

@@ -2,7 +2,7 @@
 from models.people import Grid, Member, Resident
 from models.intake import Conversation, InboxMessage
 from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
-from models.timers import Deadline, Escalation
+from models.deadlines import Deadline, Escalation
 from models.outbox import Outbox, SharedValue
 from models.duties import ScheduleRun, Visit, WatchedPerson
 
