@@ -20,10 +20,10 @@ class Backoff:
         failing = self._failing.get(key)
         return failing is None or now >= failing[1]
 
-    def failed(self, key: str, now: datetime, error: Exception, **extra) -> timedelta:
+    def failed(self, key: str, now: datetime, error: Exception, **extra: object) -> timedelta:
         """Count a failure, log it once, and return the pause before the next try."""
         count = self._failing.get(key, (0, now))[0] + 1
-        pause = min(self.cap, self.first * 2 ** (count - 1))
+        pause: timedelta = min(self.cap, self.first * 2 ** (count - 1))
         self._failing[key] = (count, now + pause)
         fields = {"key": key, "failures": count, "retry_in_s": int(pause.total_seconds()), **extra}
         if count == 1:

@@ -56,7 +56,7 @@ class WorkingHours(Strict):
 
     @field_validator("periods")
     @classmethod
-    def _ordered_times(cls, periods):
+    def _ordered_times(cls, periods: list[tuple[str, str]]) -> list[tuple[str, str]]:
         for start, end in periods:
             if start >= end:
                 raise ValueError(f"period {start}-{end} ends before it starts")
@@ -96,7 +96,7 @@ class Grid(Strict):
     center: tuple[float, float] | None = None
 
     @model_validator(mode="after")
-    def _micro_workers_belong_here(self):
+    def _micro_workers_belong_here(self) -> "Grid":
         for micro in self.micro_grids:
             strangers = set(micro.workers) - set(self.workers)
             if strangers:
@@ -125,7 +125,7 @@ class Ladder(Strict):
 
     @field_validator("accept", "close")
     @classmethod
-    def _increasing(cls, steps):
+    def _increasing(cls, steps: list["Step"]) -> list["Step"]:
         afters = [s.after for s in steps]
         if afters != sorted(afters) or len(set(afters)) != len(afters):
             raise ValueError("steps must have strictly increasing `after`")
@@ -142,7 +142,8 @@ class Escalation(Strict):
 
     def ladder(self, urgency: Urgency) -> Ladder:
         """The ladder for an urgency."""
-        return getattr(self, urgency)
+        ladder: Ladder = getattr(self, urgency)
+        return ladder
 
 
 class Intake(Strict):

@@ -22,7 +22,7 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, str] = {  # keyed by Status, which hashes and compares like its stored string
     Status.NEW: "已受理", Status.DISPATCHED: "已派单", Status.ACCEPTED: "已签收", Status.IN_PROGRESS: "处置中",
     Status.RESOLVED: "已办结", Status.FOLLOWED_UP: "已回访", Status.CLOSED: "已关闭", Status.RETURNED: "已退单",
     Status.TRANSFERRED: "已转派", Status.REOPENED: "重新办理", Status.CANCELLED: "已撤销",

@@ -92,10 +92,10 @@ class DispatchPort(Protocol):
     def tick(self, now: datetime) -> int:
         """Claim and fire due deadlines; return how many fired."""
 
-    def on_deadline(self, kind: str, handler) -> None:
+    def on_deadline(self, kind: str, handler: Callable[[Any, datetime], bool]) -> None:
         """Let another package own a deadline kind (bot/: ask_place); handler(deadline, now) -> bool."""
 
-    def schedule(self, kind: str, subject: str, due_at: datetime, data: dict | None = None,
+    def schedule(self, kind: str, subject: str, due_at: datetime, data: dict[str, Any] | None = None,
                  also: Callable[[Any], None] | None = None) -> None:
         """A deadline of a kind another package owns (on_deadline); `also(session)` commits with it."""
 

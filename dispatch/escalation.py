@@ -5,6 +5,7 @@ Escalation row first, its UNIQUE (ticket, ladder, level, cycle) deciding whether
 claimer climbs the rung, then the alerts in the same transaction. A whole claimed batch is
 written with a few multi-row statements, which keeps a burst of 1,000 due rungs under a second.
 """
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,10 +26,10 @@ LADDERS = ("accept", "close")
 class Rung:
     """One planned escalation: its row, its alerts and the next repeat, not yet written."""
 
-    key: tuple  # (ticket_id, ladder, level, cycle): the UNIQUE key
+    key: tuple[int, str, int, int]  # (ticket_id, ladder, level, cycle): the UNIQUE key
     notified: list[str]
-    messages: list[dict] = field(default_factory=list)  # Outbox rows
-    repeat: dict | None = None  # the Deadline row of the next 督办 repeat
+    messages: list[dict[str, Any]] = field(default_factory=list)  # Outbox rows
+    repeat: dict[str, Any] | None = None  # the Deadline row of the next 督办 repeat
 
 
 def plan(deps: Deps, deadline: Deadline, ticket: Ticket, primary_names: list[str], now: datetime) -> Rung | None:

@@ -1,4 +1,5 @@
 """A triaged report becomes a ticket (or joins one), is routed, dispatched and answered."""
+from typing import Any
 import uuid
 from datetime import datetime
 
@@ -102,7 +103,7 @@ def ticket_number(ticket_id: int, local_date: str) -> str:
     return f"GW-{local_date.replace('-', '')}-{ticket_id:04d}"
 
 
-def _triage_record(triage) -> dict:
+def _triage_record(triage: Any) -> dict[str, Any]:
     fields = ("is_report", "kind", "category", "urgency", "location", "confidence", "needs_human", "grid_id")
     record = {f: getattr(triage, f, None) for f in fields}
     record["reasons"] = list(getattr(triage, "reasons", ()) or ())

@@ -1,5 +1,6 @@
 """The ticket state machine: which moves are allowed, each one written to the audit log."""
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -7,7 +8,7 @@ from core.vocabulary import Status
 from models import AuditLog, Ticket
 
 S = Status
-ALLOWED: dict[Status, set[Status]] = {
+ALLOWED: dict[str, set[Status]] = {  # keyed by the stored string (Status hashes like it)
     S.NEW: {S.DISPATCHED, S.CANCELLED},
     S.DISPATCHED: {S.ACCEPTED, S.RETURNED, S.TRANSFERRED, S.CANCELLED, S.DISPATCHED, S.RESOLVED, S.CLOSED},
     S.ACCEPTED: {S.IN_PROGRESS, S.RESOLVED, S.RETURNED, S.TRANSFERRED, S.DISPATCHED, S.CLOSED},
@@ -27,14 +28,14 @@ class IllegalMove(ValueError):
 
 
 def audit(db: Session, ticket_id: int | None, actor: str, action: str, now: datetime, *,
-          from_status: str | None = None, to_status: str | None = None, note: str = "", **data) -> None:
+          from_status: str | None = None, to_status: str | None = None, note: str = "", **data: Any) -> None:
     """Append one audit entry."""
     db.add(AuditLog(ticket_id=ticket_id, actor=actor, action=action, from_status=from_status,
                     to_status=to_status, note=note, data=data, at=now))
 
 
 def move(db: Session, ticket: Ticket, to_status: str, actor: str, now: datetime, *,
-         action: str | None = None, note: str = "", **data) -> None:
+         action: str | None = None, note: str = "", **data: Any) -> None:
     """Change status if allowed, stamp the times, and audit who, when, from what and why."""
     before = ticket.status
     if to_status not in ALLOWED.get(before, set()):

@@ -1,4 +1,5 @@
 """Who gets a ticket: police, the grid, the off-hours duty or the human triage queue."""
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,5 +60,5 @@ def pick_worker(db: Session, area: Area) -> str:
     return min(candidates, key=lambda w: (*stats.get(w, (0, 0)), candidates.index(w)))
 
 
-def _without(people, excluded) -> list[str]:
+def _without(people: Sequence[str], excluded: Sequence[str]) -> list[str]:
     return [p for p in people if p not in excluded]

@@ -1,12 +1,17 @@
 """The Dispatcher: dispatch's one entry point for bot/, web/ and the ticker (see dispatch/api.py)."""
+from typing import Any
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from core.clock import utc
+from sqlalchemy.engine import Engine
+
+from core.clock import Clock, utc
+from core.settings import Settings
+from core.workcal import WorkCalendar
 from dispatch import actions, fire_deadlines, followup, intake, photos, supervision, tasks
 from dispatch.api import AlsoInTransaction, Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
@@ -23,10 +28,11 @@ from models.store import session
 class Dispatcher:
     """Implements DispatchPort over the store."""
 
-    def __init__(self, settings, engine, clock, calendar, metrics=None, instance: str | None = None):
+    def __init__(self, settings: Settings, engine: Engine, clock: Clock, calendar: WorkCalendar, metrics: Any = None,
+                 instance: str | None = None):
         self.deps = Deps(settings, engine, clock, calendar, Directory(settings), metrics,
                          instance or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}")
-        self._handlers: dict[str, Callable] = {}
+        self._handlers: dict[str, fire_deadlines.Handler] = {}
         self._text_handlers: list[Callable[[str, str], Outcome | None]] = []
         self._after_submit: list[Callable[[Report, Receipt], None]] = []
 
@@ -89,7 +95,7 @@ class Dispatcher:
         return ticket.id
 
     def annotate(self, ticket_id: int, action: str, note: str, also: Callable[[Session], None] | None = None,
-                 **data) -> None:
+                 **data: Any) -> None:
         """A line in the ticket's timeline from the system (e.g. linked to the watch register); `also` commits with it."""
         with session(self.deps.engine) as db:
             audit(db, ticket_id, "system", action, self.deps.clock.now(), note=note, **data)
@@ -97,7 +103,7 @@ class Dispatcher:
                 also(db)
             db.commit()
 
-    def schedule(self, kind: str, subject: str, due_at: datetime, data: dict | None = None,
+    def schedule(self, kind: str, subject: str, due_at: datetime, data: dict[str, Any] | None = None,
                  also: Callable[[Session], None] | None = None) -> None:
         """A deadline of another package's kind (see on_deadline), e.g. bot/'s ask_place; `also` commits with it."""
         with session(self.deps.engine) as db:
@@ -126,7 +132,8 @@ class Dispatcher:
             db.commit()
         return Outcome(True, f"编号 {ticket.number} 已撤销。", ticket.id)
 
-    def _withdraw(self, db, ticket: Ticket, resident_id: int, reporters, now) -> Outcome:
+    def _withdraw(self, db: Session, ticket: Ticket, resident_id: int, reporters: Sequence[TicketReporter],
+                  now: datetime) -> Outcome:
         # Other residents reported the same matter: it stays open for them.
         db.delete(next(r for r in reporters if r.resident_id == resident_id))
         audit(db, ticket.id, f"resident:{resident_id}", "reporter_withdrew", now, note="居民撤回，其他居民的反映继续办理")
@@ -153,11 +160,11 @@ class Dispatcher:
             return [TicketView(t.id, t.number, t.status, STATUS_NAMES[t.status], t.category, t.place,
                                utc(t.created_at), primary.get(t.id, [])) for t in rows]
 
-    def tick(self, now) -> int:
+    def tick(self, now: datetime) -> int:
         """Claim and fire due deadlines."""
         return fire_deadlines.tick(self.deps, now, self._handlers)
 
-    def on_deadline(self, kind: str, handler) -> None:
+    def on_deadline(self, kind: str, handler: fire_deadlines.Handler) -> None:
         """Let another package own a deadline kind: handler(deadline, now) -> bool, run after it is marked fired."""
         self._handlers[kind] = handler
 
@@ -168,7 +175,7 @@ class Dispatcher:
                                  Ticket.status.in_(OPEN_STATUSES))).all()
         return ids[0] if len(ids) == 1 else None
 
-    def _reported_by(self, db, resident_id: int, number: str) -> Ticket | None:
+    def _reported_by(self, db: Session, resident_id: int, number: str) -> Ticket | None:
         digits = number.strip().upper().removeprefix("GW-").split("-")[-1]
         if not digits.isdigit():
             return None

@@ -1,4 +1,5 @@
 """Where did it happen: the place span in the clean text, from the tagger, the gazetteer and the regexes."""
+from collections.abc import Sequence
 from nlp.places import Span, find_spans
 from nlp.place_tagger import PlaceTagger, char_features
 
@@ -21,7 +22,7 @@ def window(clean: str) -> tuple[str, int]:
 
 
 def locate(clean: str, pieces: list[str], tagger: PlaceTagger | None,
-           known: list[tuple[int, int]] = ()) -> tuple[Span | None, float]:
+           known: Sequence[tuple[int, int]] = ()) -> tuple[Span | None, float]:
     """The place span and how sure we are: a configured name wins, else the tagger's strongest run."""
     text, _ = window(clean)
     if tagger is None:

@@ -1,9 +1,12 @@
 """The result of triage: what a message is, how sure we are, and why."""
+from typing import Any
 from dataclasses import dataclass
 
 # The contract's labels, defined once in core/vocabulary.py; nlp's modules read them from here.
-from core.vocabulary import CATEGORIES, URGENCIES, kind_of  # noqa: F401
-from core.vocabulary import POLICE_CATEGORIES as POLICE  # noqa: F401
+from core.vocabulary import CATEGORIES, URGENCIES, kind_of
+from core.vocabulary import POLICE_CATEGORIES as POLICE
+
+__all__ = ["CATEGORIES", "POLICE", "URGENCIES", "Triage", "kind_of"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Triage:
     grid_id: str | None = None
     masked_text: str = ""
 
-    def to_contract_dict(self) -> dict:
+    def to_contract_dict(self) -> dict[str, Any]:
         """The labels of the `run.py classify` contract."""
         return {"is_report": self.is_report, "kind": self.kind, "category": self.category,
                 "urgency": self.urgency, "location": self.location, "confidence": round(self.confidence, 4)}

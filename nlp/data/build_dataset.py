@@ -6,6 +6,7 @@ the ways residents really type (no punctuation, dialect openers, homophone slips
 seed and no variant of a test message is ever trained on.
 Run: python -m nlp.data.build_dataset
 """
+from typing import Any
 import json
 import random
 import re
@@ -57,7 +58,7 @@ def fill(template: str, rng: random.Random) -> tuple[str, str | None]:
     """Replace the first {X} or {X:tail} with a place; the span is the place and its tail."""
     location = None
 
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match[str]) -> str:
         nonlocal location
         text = place(rng, m.group(1)) + (m.group(2) or "")
         location = location or text
@@ -81,7 +82,7 @@ def restyle(text: str, rng: random.Random, report: bool) -> str:
     return re.sub(r" +", " ", text).strip()
 
 
-def read_seeds() -> list[dict]:
+def read_seeds() -> list[dict[str, Any]]:
     """Every seed line with its labels."""
     seeds = []
     for path in sorted((HERE / "seeds").glob("*.txt")):
@@ -99,7 +100,7 @@ def read_seeds() -> list[dict]:
     return seeds
 
 
-def build(variants_report: int = 4, variants_other: int = 4, seed: int = 20261124) -> list[dict]:
+def build(variants_report: int = 4, variants_other: int = 4, seed: int = 20261124) -> list[dict[str, Any]]:
     """Expand every seed into labelled, de-duplicated messages."""
     rng = random.Random(seed)
     rows, seen = [], set()
