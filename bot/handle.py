@@ -4,8 +4,8 @@ from dataclasses import replace
 
 from bot import inbox, texts
 from bot.answer import Answer
-from bot.conversation import answer_resident
 from bot.context import BotContext
+from bot.conversation import answer_resident
 from bot.incoming import Incoming
 from bot.people import member_by_wechat_id, resident_for
 from bot.staff import answer_member

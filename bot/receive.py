@@ -3,11 +3,11 @@ import asyncio
 import time
 
 from bot import inbox
-from core.faults import crash_point
 from bot.context import BotContext
 from bot.handle import BUSY, answer_stored, queue_reply
 from bot.incoming import Incoming
 from bot.storing import GroupStore
+from core.faults import crash_point
 
 REPLY_BUDGET_S = 3.0  # WeChat waits 5 s; leave room for the network
 BACKLOG = 4  # with this many messages already being processed, store and answer "success" at once

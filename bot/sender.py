@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from bot.recipients import address_of
 from bot.transports import Address, Transports
-from core.faults import crash_point
 from bot.wechat_api import ApiError
+from core.faults import crash_point
 from models import Outbox, outbox
 from models.rows import claim_rows
 from models.store import session

@@ -4,8 +4,20 @@ from collections.abc import Mapping
 
 from pydantic import model_validator
 
-from core.config import (Database, Escalation, Grid, Intake, Logging, Member, Server, Station, Strict,
-                         Ticker, Village, WorkingHours)
+from core.config import (
+    Database,
+    Escalation,
+    Grid,
+    Intake,
+    Logging,
+    Member,
+    Server,
+    Station,
+    Strict,
+    Ticker,
+    Village,
+    WorkingHours,
+)
 from core.config_access import Api, Demo
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
 from core.config_wechat import WechatConfig

@@ -4,11 +4,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from core.vocabulary import STATUS_NAMES
 from dispatch import deadlines, texts
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
-from core.vocabulary import STATUS_NAMES
 from dispatch.lifecycle import IllegalMove, audit, move
 from dispatch.policy import snapshot
 from dispatch.reporters import tell_reporters

@@ -1,5 +1,6 @@
 """Multi-row writes for the ticker's hot path: a few statements per batch, not several per row."""
 from typing import Any
+
 from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel

@@ -4,8 +4,8 @@ Claiming (models.rows.claim_rows) skips rows another instance holds. A claim car
 claimer that crashed become claimable again when it runs out. Firing re-checks the claim
 in the same transaction as the effects, so a deadline's effects commit exactly once.
 """
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine

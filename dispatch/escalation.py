@@ -5,16 +5,16 @@ Escalation row first, its UNIQUE (ticket, ladder, level, cycle) deciding whether
 claimer climbs the rung, then the alerts in the same transaction. A whole claimed batch is
 written with a few multi-row statements, which keeps a burst of 1,000 due rungs under a second.
 """
-from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
 from core.clock import utc
+from core.vocabulary import OPEN_STATUSES
 from dispatch import bulk, texts
 from dispatch.context import Deps
-from core.vocabulary import OPEN_STATUSES
 from models import Assignment, Deadline, Escalation, Outbox, Ticket, outbox
 
 # Which statuses still need the ladder: not yet accepted, or not yet closed.

@@ -1,14 +1,14 @@
 """A triaged report becomes a ticket (or joins one), is routed, dispatched and answered."""
-from typing import Any
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
+from core.vocabulary import kind_of
 from dispatch.api import AlsoInTransaction, Receipt, Report
 from dispatch.assign import dispatch, holders, plan_for
 from dispatch.context import Deps
-from core.vocabulary import kind_of
 from dispatch.lifecycle import audit
 from dispatch.merge import find_duplicate
 from dispatch.policy import snapshot

@@ -4,6 +4,7 @@ Shape: {"urgency", "accept": [{"after_s", "notify"}], "close": [...], "repeat_s"
 "remind_before_close_s", "silent_window_s"} — plain JSON so it survives in the ticket row.
 """
 from typing import Any
+
 from core.settings import Settings
 
 

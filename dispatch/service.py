@@ -1,26 +1,24 @@
 """The Dispatcher: dispatch's one entry point for bot/, web/ and the ticker (see dispatch/api.py)."""
-from typing import Any
 import os
 import socket
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-
-from sqlmodel import Session, select
+from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from core.clock import Clock, utc
 from core.settings import Settings
+from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
 from core.workcal import WorkCalendar
-from dispatch import actions, fire_deadlines, followup, intake, photos, supervision, tasks
+from dispatch import actions, deadlines, fire_deadlines, followup, intake, photos, supervision, tasks, texts
 from dispatch.api import AlsoInTransaction, Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
 from dispatch.context import Deps
 from dispatch.directory import Directory
-from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
 from dispatch.lifecycle import audit, move
-from dispatch import deadlines, texts
 from models import Assignment, Ticket, TicketReporter, outbox
 from models.store import session
 

@@ -3,12 +3,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from core.vocabulary import OPEN_STATUSES
 from dispatch import deadlines, texts
 from dispatch.actions import Refused, transfer_to_police
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
-from core.vocabulary import OPEN_STATUSES
 from dispatch.lifecycle import IllegalMove, audit, move
 from dispatch.routing import Plan
 from models import Member, Ticket, outbox

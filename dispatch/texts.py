@@ -1,6 +1,6 @@
 """Messages for phones: ticket number, category, place, how long, and the one-tap replies."""
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 from core.durations import format_duration
 from core.vocabulary import URGENCY_NAMES, category_name

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from core.config_duties import WEEKDAYS, Duty, SchoolBreak
 from core.workcal import WorkCalendar
 
-
 MONTHLY_MAKE_UP = timedelta(days=3)  # a 1st missed while the service was down is made up until the 3rd ends
 
 

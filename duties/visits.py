@@ -5,8 +5,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from core.clock import Clock
-from dispatch.api import DispatchPort, Outcome
 from core.vocabulary import OPEN_STATUSES
+from dispatch.api import DispatchPort, Outcome
 from duties.register import find_person, record_visit
 from models import Ticket
 from models.store import session

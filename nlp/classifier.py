@@ -65,7 +65,8 @@ class Classifier:
         return [self._decide(n, m, p, float(p_report[i]), p_category[i], p_urgency[i])
                 for i, (n, m, p) in enumerate(zip(cleaned, masked, pieces))]
 
-    def _decide(self, norm: Normalized, masked: str, pieces: list[str], p_report: float, p_cat: np.ndarray, p_urg: np.ndarray) -> Triage:
+    def _decide(self, norm: Normalized, masked: str, pieces: list[str], p_report: float, p_cat: np.ndarray,
+                p_urg: np.ndarray) -> Triage:
         if sum(ch.isalnum() for ch in masked) < 2:
             return Triage(False, confidence=1.0, reasons=("内容过短或只有表情",), masked_text=masked)
         hits = apply_rules(masked)

@@ -1,10 +1,10 @@
 """The triage commands behind `run.py train | eval | classify` (also `python -m nlp.cli ...`)."""
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
 import json
 import math
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
 
 from nlp.dataset import DATA_DIR, load_checked, split
 from nlp.model import DEFAULT_PATH

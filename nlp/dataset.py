@@ -4,13 +4,13 @@ Rows that carry a `group` come from nlp/data/build_dataset.py (templated variant
 hand-written seed). They only ever train: variants of one seed are near duplicates, so a
 held-out figure is honest only on messages written one by one.
 """
-from typing import Any
 import hashlib
 import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nlp.triage import CATEGORIES, URGENCIES, kind_of
 
@@ -81,7 +81,8 @@ def dedup_key(text: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
-def split(rows: list[dict[str, Any]], test_share: float = 0.2, seed: int = 7) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def split(rows: list[dict[str, Any]], test_share: float = 0.2,
+          seed: int = 7) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Train/test with a fixed seed, de-duplicated by normalised text; templated rows only train."""
     unique, seen = [], set()
     for row in rows:

@@ -1,6 +1,6 @@
 """Figures for `run.py eval`: per-class P/R/F1, confusion, police and emergency recall, places."""
-from typing import Any
 from collections import Counter
+from typing import Any
 
 from nlp.triage import CATEGORIES, Triage
 

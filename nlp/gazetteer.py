@@ -1,7 +1,7 @@
 """The configured places: find them in text, and resolve a place span to its grid or micro-grid."""
-from typing import Any
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百]+")

@@ -1,7 +1,8 @@
 """Where did it happen: the place span in the clean text, from the tagger, the gazetteer and the regexes."""
 from collections.abc import Sequence
-from nlp.places import Span, find_spans
+
 from nlp.place_tagger import PlaceTagger, char_features
+from nlp.places import Span, find_spans
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
 FALLBACK = 0.1  # mean tagger probability a regex match needs to stand in for the tagger

@@ -4,11 +4,11 @@ Three heads: is it a report, which of 18 categories, which urgency. The file hol
 vocabularies, IDF weights and coefficients (numpy .npz, no pickle), so it loads the same
 with any scikit-learn version and stays small enough to live in the repository.
 """
-from typing import Any
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -105,9 +105,10 @@ class TriageModel:
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
         """Write vocabularies, IDF and coefficients to one compressed .npz."""
-        arrays: dict[str, Any] = {"chars_vocab": json.dumps({k: int(v) for k, v in self.chars.vocabulary_.items()}, ensure_ascii=False),
-                  "words_vocab": json.dumps({k: int(v) for k, v in self.words.vocabulary_.items()}, ensure_ascii=False),
-                  "chars_idf": self.chars.idf_.astype(np.float32), "words_idf": self.words.idf_.astype(np.float32)}
+        arrays: dict[str, Any] = {
+            "chars_vocab": json.dumps({k: int(v) for k, v in self.chars.vocabulary_.items()}, ensure_ascii=False),
+            "words_vocab": json.dumps({k: int(v) for k, v in self.words.vocabulary_.items()}, ensure_ascii=False),
+            "chars_idf": self.chars.idf_.astype(np.float32), "words_idf": self.words.idf_.astype(np.float32)}
         for name, head in self.heads.items():
             arrays[f"{name}_classes"] = np.array([str(c) for c in head.classes])
             arrays[f"{name}_coef"] = head.coef.astype(np.float32)

@@ -6,10 +6,10 @@ bigrams around it, with digits and letters folded), the jieba word it sits in, h
 from the end (residents often add the place last), and whether a place regex or the
 gazetteer covers it. The weights are a plain {feature: weight} table, cheap to apply.
 """
-from typing import Any
 import math
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
 
 import numpy as np
 

@@ -3,8 +3,8 @@
 `Gazetteer` (the configured places and grid resolution) lives in nlp.gazetteer and is
 re-exported here, so callers can build one with `nlp.places.Gazetteer.from_entries(entries)`.
 """
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.gazetteer import Gazetteer

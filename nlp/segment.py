@@ -1,6 +1,6 @@
 """Word segmentation with jieba and a domain dictionary, on a private tokenizer."""
-from collections.abc import Sequence
 import logging
+from collections.abc import Sequence
 
 import jieba
 

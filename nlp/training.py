@@ -1,7 +1,7 @@
 """From labelled rows to a saved model: prepare each message the way classify will, then fit."""
-from typing import Any
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from nlp.locate import clip_pieces, regex_flags, window
 from nlp.model import TriageModel

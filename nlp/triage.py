@@ -1,6 +1,6 @@
 """The result of triage: what a message is, how sure we are, and why."""
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 # The contract's labels, defined once in core/vocabulary.py; nlp's modules read them from here.
 from core.vocabulary import CATEGORIES, URGENCIES, kind_of

@@ -36,7 +36,7 @@ async def list_tickets(request: web.Request) -> web.Response:
     try:
         limit = min(MAX_LIMIT, max(1, int(q.get("limit", 100))))
     except ValueError:
-        raise web.HTTPBadRequest(text='{"error": "limit must be a number"}', content_type="application/json")
+        raise web.HTTPBadRequest(text='{"error": "limit must be a number"}', content_type="application/json") from None
     statement = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
     for field in ("status", "category", "kind"):
         if q.get(field):

@@ -6,7 +6,6 @@ Create Date: 2026-12-02 10:00:00
 """
 from alembic import op
 
-
 revision = '0005_outbox_sent_by_recipient'
 down_revision = '0004'
 branch_labels = None

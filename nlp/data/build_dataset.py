@@ -6,11 +6,11 @@ the ways residents really type (no punctuation, dialect openers, homophone slips
 seed and no variant of a test message is ever trained on.
 Run: python -m nlp.data.build_dataset
 """
-from typing import Any
 import json
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 from core.vocabulary import kind_of
 

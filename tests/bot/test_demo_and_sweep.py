@@ -3,8 +3,8 @@ from sqlmodel import select
 
 from bot import demo
 from bot.handle import sweep
-from bot.incoming import Incoming
 from bot.inbox import store
+from bot.incoming import Incoming
 from models import InboxMessage, Outbox, Ticket
 from models.store import session
 from tests.helpers import make_services

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import select
 
 from bot.context import BotContext
-from core.clock import utc
 from bot.sender import Sender
 from bot.tokens import TokenCache
 from bot.transports import Transports
+from core.clock import utc
 from models import Outbox, Resident, outbox
 from models.store import session
 from tests.fakes.wechat_server import FakeWeChat

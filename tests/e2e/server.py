@@ -12,8 +12,8 @@ from models.sync import sync_directory
 from tests.helpers import make_services
 from web import console
 from web.app import build_app
-from web.console.seed import DEMO_PASSWORD, seed_demo_history
 from web.console.passwords import hash_password
+from web.console.seed import DEMO_PASSWORD, seed_demo_history
 from web.console.seed_people import set_demo_passwords
 
 CHROMIUM = "/usr/bin/chromium"

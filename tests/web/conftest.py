@@ -6,7 +6,6 @@ from sqlalchemy import update
 
 from models import Member
 from models.store import session
-
 from tests.dispatch.conftest import World
 from tests.helpers import make_services
 from web import console

@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from models import Member, Outbox
 from models.store import session
-from tests.web.conftest import hazard, login
 from reports import rates
 from reports.assessment import FORMULA, Score, _ranked, assess
+from tests.web.conftest import hazard, login
 
 
 def _month_of_work(world):

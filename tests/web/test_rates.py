@@ -3,9 +3,9 @@ from sqlmodel import select
 
 from models import Ticket
 from models.store import session
-from tests.web.conftest import hazard, login
 from reports import rates
 from reports.facts import load_facts
+from tests.web.conftest import hazard, login
 
 
 def _story(world):

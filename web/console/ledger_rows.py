@@ -4,8 +4,8 @@ from sqlmodel import Session, select
 from core.settings import Settings
 from core.vocabulary import KIND_NAMES, ROUTE_NAMES, STATUS_NAMES, URGENCY_NAMES, category_name
 from models import Resident, TicketReporter
-from web.console import filters, queries
 from reports.facts import load_facts
+from web.console import filters, queries
 from web.console.labels import local
 from web.console.viewer import Viewer, mask_phone
 

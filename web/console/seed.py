@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from core.clock import FakeClock
-from core.vocabulary import kind_of
 from core.services import Services
+from core.vocabulary import kind_of
 from dispatch.api import DispatchPort, Report
 from models import Deadline, Outbox, Ticket
 from models.store import session

@@ -69,7 +69,8 @@ class Plan:
             self._next_accept(ticket_id, resident)
             return True
         if self.rng.random() < 0.9:  # 到场 keeps the ticket: an accepted but silent one is taken back
-            self.schedule(self.now() + timedelta(minutes=self.rng.randint(5, 40)), lambda: self.d.act(holder, "arrive", ticket_id))
+            self.schedule(self.now() + timedelta(minutes=self.rng.randint(5, 40)),
+                          lambda: self.d.act(holder, "arrive", ticket_id))
         limit = ticket.policy["close"][0]["after_s"]
         factor = self.rng.uniform(1.05, 2.5) if self._late(holder) else self.rng.uniform(0.05, 0.7)
         if self.end - self.now() < timedelta(days=4):

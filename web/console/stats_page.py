@@ -24,7 +24,8 @@ async def stats(request: web.Request) -> web.Response:
     settings = console.services.settings
     today = console.services.clock.now().astimezone(console.tz).date()
     f = filters.parse(request.query, settings, default_status="all")
-    f = filters.Filters(area=f.area, status="all", date_from=f.date_from or (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
+    f = filters.Filters(area=f.area, status="all",
+                        date_from=f.date_from or (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
                         date_to=f.date_to or today.isoformat())
     context = await asyncio.to_thread(_compute, console, viewer, f)
     return console.render("stats.html", viewer=viewer, f=f, areas=filters.area_choices(settings),

@@ -8,9 +8,9 @@ from core.clock import utc
 from models import Assignment, Feedback, Member, Resident, TicketReporter
 from models.store import session
 from web.console import queries
-from web.console.filters import area_workers
 from web.console.auth import current
 from web.console.context import CONSOLE
+from web.console.filters import area_workers
 from web.console.overdue import lateness
 from web.console.timeline import timeline
 from web.console.viewer import mask_phone
