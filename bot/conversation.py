@@ -8,7 +8,6 @@ from bot.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noq
 from bot.context import BotContext
 from bot.incoming import Incoming
 from bot.people import resident_for
-from bot.photos import attach_resident_photo
 from bot.submitting import submit
 from core.clock import utc
 from models import Resident
@@ -72,7 +71,7 @@ def _photo(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
     tickets = ctx.dispatcher.open_tickets(resident.id)
     if not tickets:
         return Answer(None if msg.in_group else texts.HELP)
-    attach_resident_photo(ctx, tickets[0].id, resident.id, msg.pic_url or "")
+    ctx.dispatcher.attach_resident_photo(resident.id, tickets[0].id, msg.pic_url or "")
     return Answer(texts.PHOTO_ATTACHED.format(number=tickets[0].number), tickets[0].id)
 
 

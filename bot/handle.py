@@ -2,15 +2,15 @@
 import logging
 from dataclasses import replace
 
-from bot import inbox
+from bot import inbox, texts
 from bot.answer import Answer
-from bot.conversation import answer_resident
 from bot.context import BotContext
+from bot.conversation import answer_resident
 from bot.incoming import Incoming
 from bot.people import member_by_wechat_id, resident_for
 from bot.staff import answer_member
 from core.faults import crash_point
-from dispatch import outbox
+from models import outbox
 from models.store import session
 from nlp.privacy import mask
 
@@ -38,9 +38,7 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
     try:
         answer = process(ctx, msg, row.id)
     except Exception as exc:
-        log.exception("processing failed", extra={"inbox_id": row.id})
-        inbox.finish(ctx.engine, row.id, None, None, status="failed", error=repr(exc)[:500])
-        _count(ctx, "failed")
+        hand_to_duty_desk(ctx, msg, row.id, exc)
         return None
     crash_point("inbox.processed")  # acted on (ticket written), answer not yet recorded
     inbox.finish(ctx.engine, row.id, answer.text, answer.ticket_id)
@@ -57,8 +55,7 @@ def sweep(ctx: BotContext, now) -> int:
         try:
             answer = process(ctx, msg, inbox_id)
         except Exception as exc:
-            log.exception("sweep failed", extra={"inbox_id": inbox_id})
-            inbox.finish(ctx.engine, inbox_id, None, None, status="failed", error=repr(exc)[:500])
+            hand_to_duty_desk(ctx, msg, inbox_id, exc)
             continue
         crash_point("inbox.processed")
         inbox.finish(ctx.engine, inbox_id, answer.text, answer.ticket_id)
@@ -66,6 +63,17 @@ def sweep(ctx: BotContext, now) -> int:
             queue_reply(ctx, msg, answer.text)
         done += 1
     return done
+
+
+def hand_to_duty_desk(ctx: BotContext, msg: Incoming, inbox_id: int, exc: Exception) -> None:
+    """Processing failed: mark the message failed and tell the duty desk, in one transaction, to read it."""
+    log.exception("processing failed; handed to the duty desk", extra={"inbox_id": inbox_id})
+    with session(ctx.engine) as db:
+        inbox.fail(db, inbox_id, repr(exc))
+        outbox.to_members(db, list(ctx.settings.station.duty_desk), key=f"failed:{inbox_id}",
+                          text=texts.processing_failed(msg, inbox_id), now=ctx.clock.now())
+        db.commit()
+    _count(ctx, "failed")
 
 
 def queue_reply(ctx: BotContext, msg: Incoming, text: str) -> None:

@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.incoming import Incoming
 from models import InboxMessage
@@ -62,13 +62,22 @@ def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[in
     return claim_rows(engine, InboxMessage, _claimable(now), _claim_values(claimer, now), InboxMessage.id, batch)
 
 
-def finish(engine, inbox_id: int, reply: str | None, ticket_id: int | None, status: str = "done",
-           error: str | None = None) -> None:
+def finish(engine, inbox_id: int, reply: str | None, ticket_id: int | None) -> None:
     """Record the answer so a retry of the same message gets it again."""
     with session(engine) as db:
-        db.exec(update(InboxMessage).where(InboxMessage.id == inbox_id)
-                .values(status=status, reply=reply, ticket_id=ticket_id, error=error, lease_until=None))
+        _record(db, inbox_id, "done", reply=reply, ticket_id=ticket_id)
         db.commit()
+
+
+def fail(db: Session, inbox_id: int, error: str) -> None:
+    """Mark the message failed for good, in the caller's transaction; a retry gets no answer."""
+    _record(db, inbox_id, "failed", error=error[:500])
+
+
+def _record(db: Session, inbox_id: int, status: str, reply: str | None = None, ticket_id: int | None = None,
+            error: str | None = None) -> None:
+    db.exec(update(InboxMessage).where(InboxMessage.id == inbox_id)
+            .values(status=status, reply=reply, ticket_id=ticket_id, error=error, lease_until=None))
 
 
 def load(engine, inbox_id: int) -> InboxMessage | None:

@@ -1,6 +1,6 @@
 """Who wrote: a member of staff (by WeCom userid) or a resident (created on first message)."""
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models import Member, Resident
 from models.store import session
@@ -31,10 +31,9 @@ def resident_for(engine, channel: str, external_id: str, now) -> Resident:
                                                   Resident.external_id == external_id)).one()
 
 
-def phones_by_name(engine, names: list[str]) -> dict[str, str]:
+def phones_by_name(db: Session, names: list[str]) -> dict[str, str]:
     """Work phones of the named active members, for the resident's receipt (masked in groups)."""
     if not names:
         return {}
-    with session(engine) as db:
-        found = db.exec(select(Member).where(Member.name.in_(names), Member.active)).all()
+    found = db.exec(select(Member).where(Member.name.in_(names), Member.active)).all()
     return {m.name: m.phone for m in found if m.phone}

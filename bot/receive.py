@@ -1,25 +1,17 @@
 """Store a callback's message, then answer within WeChat's patience, whatever processing costs."""
 import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from bot import inbox
-from core.faults import crash_point
 from bot.context import BotContext
 from bot.handle import BUSY, answer_stored, queue_reply
 from bot.incoming import Incoming
 from bot.storing import GroupStore
+from core.faults import crash_point
 
 REPLY_BUDGET_S = 3.0  # WeChat waits 5 s; leave room for the network
 BACKLOG = 4  # with this many messages already being processed, store and answer "success" at once
 POLL_S = 0.05
-
-# Storing has its own threads so it never waits behind processing: the row is written and the
-# callback can be answered even while triage and dispatch are backed up.
-_STORE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")  # groups: bot/storing.py
-_PROCESS_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-process")
-_in_flight = 0
-
 
 async def receive(ctx: BotContext, msg: Incoming) -> str | None:
     """Store the message (always, before answering), then process it within the reply budget.
@@ -29,26 +21,24 @@ async def receive(ctx: BotContext, msg: Incoming) -> str | None:
     never lost either way. A retry that arrives while the first copy is being processed
     waits for that copy's answer.
     """
-    global _in_flight
-    loop = asyncio.get_running_loop()
+    loop, workers = asyncio.get_running_loop(), ctx.workers
     deadline = time.monotonic() + REPLY_BUDGET_S
     # Under a backlog, processing here would only slow every acknowledgement down: store the
     # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
-    backlog = _in_flight >= BACKLOG
+    backlog = workers.in_flight >= BACKLOG
     if ctx.storer is None or ctx.storer.loop is not loop:
-        ctx.storer = GroupStore(ctx.engine, _STORE_POOL, loop)
+        ctx.storer = GroupStore(ctx.engine, workers.store, loop)
     row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance)
     crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
     if backlog and created:
         _count_deferred(ctx)
         return None
     budget = max(0.1, deadline - time.monotonic())
-    _in_flight += 1
-    task = loop.run_in_executor(_PROCESS_POOL, answer_stored, ctx, msg, row, created)
+    workers.in_flight += 1
+    task = loop.run_in_executor(workers.process, answer_stored, ctx, msg, row, created)
 
     def settled(_task) -> None:
-        global _in_flight
-        _in_flight -= 1
+        workers.in_flight -= 1
     task.add_done_callback(settled)
     try:
         reply = await asyncio.wait_for(asyncio.shield(task), budget)
@@ -78,7 +68,7 @@ def _send_late(ctx: BotContext, msg: Incoming, task) -> None:
     if reply and reply is not BUSY:
         # a done-callback runs on the event loop: the database write goes to a thread, or every
         # callback would wait behind it (on SQLite up to the busy timeout, exactly when load peaks)
-        asyncio.get_running_loop().run_in_executor(_STORE_POOL, queue_reply, ctx, msg, reply)
+        asyncio.get_running_loop().run_in_executor(ctx.workers.store, queue_reply, ctx, msg, reply)
 
 
 def _count_deferred(ctx: BotContext) -> None:

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pytest
 import xmltodict
 from sqlalchemy import func
-from wechatpy.crypto import WeChatCrypto
 from sqlmodel import select
+from wechatpy.crypto import WeChatCrypto
 
 from models import InboxMessage, Ticket
 from models.store import session

@@ -3,8 +3,8 @@ from sqlmodel import select
 
 from bot import demo
 from bot.handle import sweep
-from bot.incoming import Incoming
 from bot.inbox import store
+from bot.incoming import Incoming
 from models import InboxMessage, Outbox, Ticket
 from models.store import session
 from tests.helpers import make_services
@@ -59,7 +59,7 @@ async def test_under_a_backlog_the_callback_stores_answers_success_and_the_worke
                                                                                           clock, monkeypatch):
     from bot import receive
     from tests.bot import wechat
-    monkeypatch.setattr(receive, "_in_flight", receive.BACKLOG)  # as if four messages were being processed
+    monkeypatch.setattr(bot_ctx.workers, "in_flight", receive.BACKLOG)  # as if four messages were being processed
     ts = int(clock.now().timestamp())
     query, body = wechat.mp_safe(wechat.text_xml("oRush", "桂花苑3栋路灯坏了好几天了", 8801, ts), ts)
     response = await client.post("/wechat/mp", params=query, data=body)

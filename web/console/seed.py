@@ -12,12 +12,13 @@ from datetime import datetime, time, timedelta
 from random import Random
 
 from sqlalchemy import func, update
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from core.clock import FakeClock
 from core.services import Services
-from dispatch.api import Report
-from dispatch.service import Dispatcher
+from core.vocabulary import kind_of
+from dispatch.api import DispatchPort, Report
 from models import Deadline, Outbox, Ticket
 from models.store import session
 from web.console.passwords import hash_password
@@ -39,33 +40,36 @@ def prepare_demo(services: Services) -> int:
 
 
 def seed_demo_history(services: Services, days: int = 30, seed: int = 2026) -> int:
-    """Seed once, into an empty store; return how many tickets were made (0 if there was history already)."""
-    engine, settings, end = services.engine, services.settings, services.clock.now()
+    """Seed once, into an empty store; return how many tickets were made (0 if there was history already).
+
+    Through the service's own dispatcher, on its own clock turned back `days` for the while
+    (core.clock `replaying`), before the service starts serving.
+    """
+    engine, settings, dispatcher, end = services.engine, services.settings, services.dispatcher, services.clock.now()
     with session(engine) as db:
         if db.exec(select(func.count()).select_from(Ticket)).one():
             return 0
-    clock = FakeClock(end - timedelta(days=days))
-    dispatcher = Dispatcher(settings, engine, clock, services.calendar, instance="demo-seed")
-    rng = Random(seed)
-    residents = make_residents(engine, rng, clock.now())
-    diligence = {m.id: rng.uniform(0.55, 0.97) for m in settings.members}
-    plan = Plan(dispatcher, rng, diligence, end)
-    events: list = []
-    counter = itertools.count()
-    for day in range(days + 1):
-        local_day = (end - timedelta(days=days - day)).astimezone(services.calendar.tz).date()
-        weekend = local_day.weekday() >= 5
-        for _ in range(rng.randint(4, 7) if weekend else rng.randint(7, 11)):
-            at = datetime.combine(local_day, time(rng.choice(HOURS), rng.randrange(60)), services.calendar.tz)
-            if clock.now() <= at < end:
-                heapq.heappush(events, (at, next(counter), _report_event(dispatcher, plan, rng, residents, at, end)))
-    plan.schedule = lambda at, fn: heapq.heappush(events, (at, next(counter), fn)) if at < end else None
-    while events:
-        at, _, fn = heapq.heappop(events)
-        _tick_until(dispatcher, clock, at)
-        clock.set(max(at, clock.now()))
-        fn()
-    _tick_until(dispatcher, clock, end)
+    with services.clock.replaying(end - timedelta(days=days)) as clock:
+        rng = Random(seed)
+        residents = make_residents(engine, rng, clock.now())
+        diligence = {m.id: rng.uniform(0.55, 0.97) for m in settings.members}
+        plan = Plan(dispatcher, settings, engine, clock, rng, diligence, end)
+        events: list = []
+        counter = itertools.count()
+        for day in range(days + 1):
+            local_day = (end - timedelta(days=days - day)).astimezone(services.calendar.tz).date()
+            weekend = local_day.weekday() >= 5
+            for _ in range(rng.randint(4, 7) if weekend else rng.randint(7, 11)):
+                at = datetime.combine(local_day, time(rng.choice(HOURS), rng.randrange(60)), services.calendar.tz)
+                if clock.now() <= at < end:
+                    heapq.heappush(events, (at, next(counter), _report_event(plan, rng, residents, at, end)))
+        plan.schedule = lambda at, fn: heapq.heappush(events, (at, next(counter), fn)) if at < end else None
+        while events:
+            at, _, fn = heapq.heappop(events)
+            _tick_until(dispatcher, engine, clock, at)
+            clock.set(max(at, clock.now()))
+            fn()
+        _tick_until(dispatcher, engine, clock, end)
     with session(engine) as db:
         db.exec(update(Outbox).where(Outbox.status == "pending").values(status="sent", sent_at=Outbox.created_at))
         db.commit()
@@ -77,29 +81,26 @@ def seed_demo_history(services: Services, days: int = 30, seed: int = 2026) -> i
 HOURS = [7, 8, 8, 9, 9, 9, 10, 10, 10, 11, 11, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 19, 20, 21, 22, 23]
 
 
-def _report_event(dispatcher, plan, rng: Random, residents: list[int], at: datetime, end: datetime):
+def _report_event(plan: Plan, rng: Random, residents: list[int], at: datetime, end: datetime):
     def run() -> bool:
-        category, urgency, text, place, grid_id = choose_place(dispatcher.deps.settings, rng)
-        kind = "police" if category in POLICE else "non_police"
+        category, urgency, text, place, grid_id = choose_place(plan.settings, rng)
+        kind = kind_of(category)
         triage = SeedTriage(category=category, kind=kind, urgency=urgency, location=place, grid_id=grid_id,
                             confidence=round(rng.uniform(0.72, 0.98), 2),
                             reasons=(f"关键词：{text[len(place):len(place) + 6]}", f"类别 {category}",
                                      f"地点：{place} → {grid_id}"))
         resident = rng.choice(residents)
-        receipt = dispatcher.submit(Report(resident_id=resident, channel="demo", text=text, triage=triage))
+        receipt = plan.d.submit(Report(resident_id=resident, channel="demo", text=text, triage=triage))
         if not receipt.merged:
             plan.start(receipt.ticket_id, resident, stuck=(end - at) < timedelta(days=4) and rng.random() < 0.45)
         return True
     return run
 
 
-POLICE = {"violence", "theft", "fraud", "drugs", "missing_person", "traffic_accident", "public_order", "fire_emergency"}
-
-
-def _tick_until(dispatcher: Dispatcher, clock: FakeClock, until: datetime) -> None:
+def _tick_until(dispatcher: DispatchPort, engine: Engine, clock: FakeClock, until: datetime) -> None:
     """Fire every deadline due before `until`, at (about) its due time."""
     while True:
-        with session(dispatcher.deps.engine) as db:
+        with session(engine) as db:
             due = db.exec(select(func.min(Deadline.due_at)).where(Deadline.status == "pending")).one()
         if due is None:
             return

@@ -2,11 +2,15 @@
 from datetime import datetime, timedelta
 from random import Random
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from dispatch.supervision import supervise
+from core.clock import Clock
+from core.settings import Settings
+from dispatch.api import DispatchPort
 from models import Assignment, Ticket
 from models.store import session
+from web.console.filters import area_workers
 from web.console.seed_texts import MATTERS, UNHAPPY
 
 SUPERVISOR = "sz_chen"
@@ -16,13 +20,15 @@ PHOTO = "/console/static/photo-placeholder.svg"
 class Plan:
     """Schedules each ticket's acceptance, arrival, 办结, 回访 answer, and the odd 退单 or 督办."""
 
-    def __init__(self, dispatcher, rng: Random, diligence: dict[str, float], end: datetime):
-        self.d, self.rng, self.diligence, self.end = dispatcher, rng, diligence, end
+    def __init__(self, dispatcher: DispatchPort, settings: Settings, engine: Engine, clock: Clock, rng: Random,
+                 diligence: dict[str, float], end: datetime):
+        self.d, self.settings, self.engine, self.clock = dispatcher, settings, engine, clock
+        self.rng, self.diligence, self.end = rng, diligence, end
         self.schedule = lambda at, fn: None  # set by the seeder: push an event
         self.reopened: set[int] = set()
 
     def now(self) -> datetime:
-        return self.d.deps.clock.now()
+        return self.clock.now()
 
     def start(self, ticket_id: int, resident: int, stuck: bool = False) -> None:
         """A new ticket: cancel (rarely), or wait for its holder to act."""
@@ -32,7 +38,7 @@ class Plan:
             self._next_accept(ticket_id, resident)
 
     def _ticket(self, ticket_id: int) -> tuple[Ticket, str | None]:
-        with session(self.d.deps.engine) as db:
+        with session(self.engine) as db:
             ticket = db.get(Ticket, ticket_id)
             holder = db.exec(select(Assignment.member_id).where(Assignment.ticket_id == ticket_id, Assignment.active,
                                                                 Assignment.role == "primary").order_by(Assignment.id)).first()
@@ -63,7 +69,8 @@ class Plan:
             self._next_accept(ticket_id, resident)
             return True
         if self.rng.random() < 0.9:  # 到场 keeps the ticket: an accepted but silent one is taken back
-            self.schedule(self.now() + timedelta(minutes=self.rng.randint(5, 40)), lambda: self.d.act(holder, "arrive", ticket_id))
+            self.schedule(self.now() + timedelta(minutes=self.rng.randint(5, 40)),
+                          lambda: self.d.act(holder, "arrive", ticket_id))
         limit = ticket.policy["close"][0]["after_s"]
         factor = self.rng.uniform(1.05, 2.5) if self._late(holder) else self.rng.uniform(0.05, 0.7)
         if self.end - self.now() < timedelta(days=4):
@@ -98,18 +105,17 @@ class Plan:
 
     def _arbitrate(self, ticket_id: int, resident: int) -> bool:
         ticket, holder = self._ticket(ticket_id)
-        area = self.d.deps.directory.area(ticket.grid_id)
-        others = [w for w in (area.workers if area else ()) if w != holder]
+        others = [w for w in area_workers(self.settings, ticket.grid_id) if w != holder]
         if not others:
-            return supervise(self.d.deps, SUPERVISOR, "arbitrate", ticket_id, note="请继续办理").ok
-        outcome = supervise(self.d.deps, SUPERVISOR, "arbitrate", ticket_id, member=self.rng.choice(others),
+            return self.d.supervise(SUPERVISOR, "arbitrate", ticket_id, note="请继续办理").ok
+        outcome = self.d.supervise(SUPERVISOR, "arbitrate", ticket_id, member=self.rng.choice(others),
                             note="属本网格事项，改派同网格网格员")
         if outcome.ok:
             self._next_accept(ticket_id, resident)
         return outcome.ok
 
     def _press(self, ticket_id: int) -> bool:
-        return supervise(self.d.deps, SUPERVISOR, "press", ticket_id, note="请立即签收处置").ok
+        return self.d.supervise(SUPERVISOR, "press", ticket_id, note="请立即签收处置").ok
 
     def _cancel(self, ticket_id: int, resident: int) -> bool:
         ticket, _ = self._ticket(ticket_id)

@@ -1,19 +1,20 @@
 """The supervisors' daily digest and weekly summary, computed from the tables."""
 from collections import Counter
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.clock import utc
 from core.durations import format_duration
+from core.vocabulary import OPEN_STATUSES
 from models import Escalation, Feedback, Grid, Ticket
+from reports import rates
+from reports.facts import load_facts
 
-OPEN = ("new", "dispatched", "accepted", "in_progress", "returned", "transferred", "reopened")
-DONE = ("resolved", "followed_up", "closed")
 
-
-def daily_digest(db: Session, now: datetime, top: int = 5) -> str:
+def daily_digest(db: Session, now: datetime, tz: ZoneInfo, top: int = 5) -> str:
     """新增 / 办结 / 超时 / 升级 / 不满意 over the last 24 hours, by grid, with the top overdue."""
     since = now - timedelta(days=1)
     grid_names = dict(db.exec(select(Grid.id, Grid.name)).all())
@@ -23,7 +24,7 @@ def daily_digest(db: Session, now: datetime, top: int = 5) -> str:
     unsatisfied = _count(db, select(func.count()).select_from(Feedback)
                          .where(Feedback.created_at >= since, Feedback.satisfied.is_(False)))
     overdue = _overdue(db)
-    lines = [f"【网格哨日报】{_local_date(now)}",
+    lines = [f"【网格哨日报】{_local_date(now, tz)}",
              f"新增 {len(new)} 件，办结 {closed} 件，超时未结 {len(overdue)} 件，升级 {escalated} 次，不满意 {unsatisfied} 件"]
     by_grid = Counter(grid_names.get(t.grid_id, "待分拣") for t in new)
     if by_grid:
@@ -36,42 +37,29 @@ def daily_digest(db: Session, now: datetime, top: int = 5) -> str:
     return "\n".join(lines)
 
 
-def weekly_summary(db: Session, now: datetime) -> str:
-    """This week's 三率 against last week's, so the trend shows."""
+def weekly_summary(db: Session, now: datetime, tz: ZoneInfo) -> str:
+    """This week's rates against last week's, so the trend shows; the rates are those of the console (reports.rates)."""
     this_week = _rates(db, now - timedelta(days=7), now)
     last_week = _rates(db, now - timedelta(days=14), now - timedelta(days=7))
-    lines = [f"【网格哨周报】截至 {_local_date(now)}"]
-    for label, key in (("及时签收率", "accept"), ("办结率", "close"), ("满意率", "satisfied")):
-        now_rate, before = this_week[key], last_week[key]
+    lines = [f"【网格哨周报】截至 {_local_date(now, tz)}"]
+    for label, rate in (("及时签收率", "accept_rate"), ("按时办结率", "on_time_close_rate"), ("办结率", "done_rate"),
+                        ("满意率", "satisfaction_rate")):
+        now_rate, before = getattr(this_week, rate), getattr(last_week, rate)
         trend = "" if now_rate is None or before is None else f"（上周 {before:.0%}，{'↑' if now_rate >= before else '↓'}）"
         lines.append(f"{label}：{'—' if now_rate is None else f'{now_rate:.0%}'}{trend}")
-    lines.append(f"本周受理 {this_week['total']} 件")
+    lines.append(f"本周受理 {this_week.total} 件")
     return "\n".join(lines)
 
 
-def _rates(db: Session, start: datetime, end: datetime) -> dict:
-    tickets = db.exec(select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end,
-                                           Ticket.merged_into_id.is_(None), Ticket.status != "cancelled")).all()
-    dispatched = [t for t in tickets if t.dispatched_at]
-    on_time = [t for t in dispatched if t.accepted_at and _first_accept_step(t) is not None
-               and utc(t.accepted_at) - utc(t.dispatched_at) <= _first_accept_step(t)]
-    answers = db.exec(select(Feedback.satisfied).where(Feedback.created_at >= start, Feedback.created_at < end,
-                                                       Feedback.satisfied.is_not(None))).all()
-    return {"total": len(tickets),
-            "accept": len(on_time) / len(dispatched) if dispatched else None,
-            "close": sum(t.status in DONE for t in tickets) / len(tickets) if tickets else None,
-            "satisfied": sum(answers) / len(answers) if answers else None}
-
-
-def _first_accept_step(ticket: Ticket) -> timedelta | None:
-    steps = (ticket.policy or {}).get("accept") or []
-    seconds = steps[0].get("after_s") if steps else None
-    return timedelta(seconds=seconds) if seconds is not None else None
+def _rates(db: Session, start: datetime, end: datetime) -> rates.Rates:
+    """The rates over the tickets received in [start, end), as the statistics page counts them."""
+    tickets = db.exec(select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end)).all()
+    return rates.compute(load_facts(db, list(tickets)))
 
 
 def _overdue(db: Session) -> list[tuple[Ticket, datetime]]:
     rows = db.exec(select(Ticket, func.min(Escalation.fired_at)).join(Escalation, Escalation.ticket_id == Ticket.id)
-                   .where(Ticket.status.in_(OPEN), Escalation.cycle == Ticket.cycle)
+                   .where(Ticket.status.in_(OPEN_STATUSES), Escalation.cycle == Ticket.cycle)
                    .group_by(Ticket.id).order_by(func.min(Escalation.fired_at))).all()
     return [(ticket, utc(first)) for ticket, first in rows]
 
@@ -80,5 +68,5 @@ def _count(db: Session, statement) -> int:
     return int(db.exec(statement).one())
 
 
-def _local_date(now: datetime) -> str:
-    return (now + timedelta(hours=8)).strftime("%Y-%m-%d")
+def _local_date(now: datetime, tz: ZoneInfo) -> str:
+    return now.astimezone(tz).strftime("%Y-%m-%d")

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch.labels import DONE_STATUSES
+from core.vocabulary import DONE_STATUSES
 from models import AuditLog, Feedback, Ticket
 
 CHUNK = 900  # ids per IN (...) clause

@@ -47,7 +47,8 @@ def _fire_batch(deps: Deps, ids: list[int], now: datetime, handlers: dict[str, H
         tickets = {t.id: t for t in db.exec(select(Ticket).where(
             Ticket.id.in_({d.ticket_id for d in due if d.ticket_id is not None}))
             .order_by(Ticket.id).with_for_update()).all()}
-        ladder, single = [], []
+        ladder: list[Deadline] = []
+        single: list[Deadline] = []
         for deadline in due:
             ticket = tickets.get(deadline.ticket_id)
             if deadline.kind in handlers:

@@ -11,13 +11,14 @@ from sqlmodel import Session, select
 
 from core.settings import Settings
 from models import Ticket
-from web.console import rates
-from web.console.facts import load_facts
+from reports import rates
+from reports.facts import load_facts
 
 WEIGHTS = (("及时签收率", "accept_rate", 0.35), ("按时办结率", "on_time_close_rate", 0.35),
            ("满意率", "satisfaction_rate", 0.20), ("1 − 重开率", "kept_rate", 0.10))
 FORMULA = ("得分 = 100 × (0.35 × 及时签收率 + 0.35 × 按时办结率 + 0.20 × 满意率 + 0.10 × (1 − 重开率))；"
-           "得分最高的 3 名网格员且得分不低于 85 分者评为五星网格员；某项当月无数据（如无人答复回访）时不计该项，其余权重按比例放大。当月承办少于 3 件的不参与排名。"
+           "得分最高的 3 名网格员且得分不低于 85 分者评为五星网格员；"
+           "某项当月无数据（如无人答复回访）时不计该项，其余权重按比例放大。当月承办少于 3 件的不参与排名。"
            "走访次数、里程、打卡次数不计分。")
 MIN_TICKETS = 3
 FIVE_STARS = 3  # the best grid workers of the month are marked 五星网格员...
@@ -74,7 +75,8 @@ def _score(member_id: str, name: str, grid: str, r: rates.Rates) -> Score:
 
 def _ranked(scores: list[Score], five_stars: int) -> list[Score]:
     ranked = sorted((s for s in scores if s.score is not None), key=lambda s: (-s.score, -s.rates.total, s.member_id))
-    out = [Score(**{**s.__dict__, "rank": i + 1, "five_star": i < five_stars and s.score >= FIVE_STAR_MIN_SCORE}) for i, s in enumerate(ranked)]
+    out = [Score(**{**s.__dict__, "rank": i + 1, "five_star": i < five_stars and s.score >= FIVE_STAR_MIN_SCORE})
+           for i, s in enumerate(ranked)]
     return out + sorted((s for s in scores if s.score is None), key=lambda s: s.member_id)
 
 
