@@ -94,8 +94,8 @@ def wire_parts(services):
     import socket
 
     from bot.context import BotContext
-    from bot.conversation import give_up_on_place
-    from bot.handle import sweep
+    from bot.conversation.residents import give_up_on_place
+    from bot.inbound.handle import sweep
     from dispatch.service import Dispatcher
     from duties.linking import register_link
     from duties.runner import Duties
@@ -116,7 +116,8 @@ def wire_parts(services):
 
 def route_setups(services):
     """Each package's routes, in the order they are added."""
-    from bot import demo, robot, routes
+    from bot.inbound import robot, routes
+    from demo import channel as demo
     from web import api, console
 
     setups = [lambda app, s: routes.setup(app, s.bot), lambda app, s: robot.setup(app, s.bot), api.setup,
@@ -130,9 +131,9 @@ async def start_sender(services):
     """The outbox sender needs an HTTP client session, which lives on the running loop; returns the session."""
     import aiohttp
 
-    from bot.sender import Sender
-    from bot.tokens import TokenCache
-    from bot.transports import Transports
+    from bot.outbound.sender import Sender
+    from bot.outbound.tokens import TokenCache
+    from bot.outbound.transports import Transports
 
     http = aiohttp.ClientSession()
     sender = Sender(services.bot, Transports(services.settings, http, TokenCache(services.engine, services.clock)))
@@ -146,12 +147,12 @@ def serve(settings) -> int:
 
     from aiohttp import web
 
+    from demo.seed import prepare_demo
     from duties.register import sync_register
     from models.recovery import release_orphaned_claims
     from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
     from models.sync import sync_directory
     from web.app import build_app
-    from web.console.seed import prepare_demo
 
     services = build_services(settings)
     try:

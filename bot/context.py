@@ -17,7 +17,7 @@ class Workers:
     """
 
     def __init__(self) -> None:
-        self.store = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")  # groups: bot/storing.py
+        self.store = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")  # groups: bot/inbound/storing.py
         self.process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-process")
         self.in_flight = 0  # changed only on the event loop
 
@@ -38,5 +38,5 @@ class BotContext:
     dispatcher: DispatchPort
     metrics: Any = None
     instance: str = "gw"
-    storer: Any = field(default=None, repr=False)  # bot.storing.GroupStore, made on the running loop
+    storer: Any = field(default=None, repr=False)  # bot.inbound.storing.GroupStore, made on the running loop
     workers: Workers = field(default_factory=Workers, repr=False)  # run.py shuts them down

@@ -39,9 +39,9 @@ def test_the_rule_checker_sees_nested_and_from_imports(tmp_path):
     assert imported_roots(sample) == {"aiohttp", "wechatpy"}
 
 
-# bot/, web/ and duties/ come into dispatch through its port only: dispatch/api.py (DispatchPort and the
+# bot/, web/, duties/ and demo/ come into dispatch through its port only: dispatch/api.py (DispatchPort and the
 # values it takes and returns), never its modules, and never the Dispatcher's internals (`.deps`).
-BEHIND_THE_PORT = ("bot", "web", "duties")
+BEHIND_THE_PORT = ("bot", "web", "duties", "demo")
 
 
 def dispatch_modules_used(path: Path) -> set[str]:

@@ -1,8 +1,8 @@
 """A message whose processing fails is not only logged: the duty desk is told, through the outbox, to read it."""
 from sqlmodel import select
 
-from bot import handle, inbox
-from bot.incoming import Incoming
+from bot.inbound import handle, inbox
+from bot.inbound.incoming import Incoming
 from models import InboxMessage, Outbox
 from models.store import session
 from tests.bot.test_conversation import say

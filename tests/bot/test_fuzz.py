@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.guard import Rejected, check_fields, parse_xml
-from bot.incoming import from_wechat_xml
+from bot.inbound.guard import Rejected, check_fields, parse_xml
+from bot.inbound.incoming import from_wechat_xml
 
 NOW = datetime(2026, 11, 24, 2, tzinfo=timezone.utc)
 FIELDS = st.sampled_from(["MsgId", "CreateTime", "FromUserName", "MsgType", "Content", "Event", "EventKey",

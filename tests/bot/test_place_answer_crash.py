@@ -2,10 +2,10 @@
 import pytest
 from sqlmodel import select
 
-from bot import inbox
-from bot.asking import give_up_on_place
-from bot.handle import answer_stored
-from bot.incoming import Incoming
+from bot.conversation.asking import give_up_on_place
+from bot.inbound import inbox
+from bot.inbound.handle import answer_stored
+from bot.inbound.incoming import Incoming
 from models import Conversation, Outbox
 from models.store import session
 from tests.bot.test_conversation import say, tickets

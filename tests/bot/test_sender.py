@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from bot.context import BotContext
-from bot.sender import Sender
-from bot.tokens import TokenCache
-from bot.transports import Transports
+from bot.outbound.sender import Sender
+from bot.outbound.tokens import TokenCache
+from bot.outbound.transports import Transports
 from core.clock import utc
 from models import Outbox, Resident, outbox
 from models.store import session

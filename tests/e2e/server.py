@@ -6,6 +6,8 @@ from aiohttp import web
 
 from core.clock import FakeClock
 from core.config_load import load_settings
+from demo.seed import DEMO_PASSWORD, seed_demo_history
+from demo.seed_people import set_demo_passwords
 from dispatch.service import Dispatcher
 from models.store import make_engine, migrate
 from models.sync import sync_directory
@@ -13,8 +15,6 @@ from tests.helpers import make_services
 from web import console
 from web.app import build_app
 from web.console.passwords import hash_password
-from web.console.seed import DEMO_PASSWORD, seed_demo_history
-from web.console.seed_people import set_demo_passwords
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -3,7 +3,7 @@
 Which is which:
 - `test_it_refuses_every_malformed_body_in_process` hands each body to the route handler the app
   resolved for its path (tests/reliability/driver.py): the guarded wrapper, read_body,
-  check_timestamp, the signature and AES checks (bot/crypto.py, bot/robot.py), parse_xml and
+  check_timestamp, the signature and AES checks (bot/inbound/crypto.py, bot/inbound/robot.py), parse_xml and
   check_fields, as a mocked request. Only aiohttp's HTTP parser, stream reader and socket are skipped.
 - `test_it_refuses_malformed_bodies_over_http` sends a few thousand through aiohttp's test server.
 Both cover /wechat/mp (plain and safe mode), /wechat/work and /wechat/robot, with bodies from

@@ -13,7 +13,7 @@ import signal
 import aiohttp
 import pytest
 
-from bot.sender import PARALLEL
+from bot.outbound.sender import PARALLEL
 from core.faults import POINTS
 from tests.fakes.wechat_server import FakeWeChat
 from tests.helpers import free_port

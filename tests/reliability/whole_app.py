@@ -2,9 +2,9 @@
 import pytest
 import xmltodict
 
-from bot import demo
-from bot.robot import setup as robot_routes
-from bot.routes import setup as bot_routes
+from bot.inbound.robot import setup as robot_routes
+from bot.inbound.routes import setup as bot_routes
+from demo import channel as demo
 from tests.bot import wechat
 from tests.helpers import make_services
 from web import api, console

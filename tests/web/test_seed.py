@@ -4,12 +4,12 @@ from dataclasses import replace
 from sqlalchemy import func, update
 from sqlmodel import select
 
+from demo.seed import DEMO_PASSWORD, prepare_demo, seed_demo_history
 from dispatch.service import Dispatcher
 from models import Escalation, Feedback, Member, Outbox, Ticket
 from models.store import session
 from tests.helpers import make_services
 from web.console import passwords
-from web.console.seed import DEMO_PASSWORD, prepare_demo, seed_demo_history
 
 
 def test_it_seeds_a_consistent_history_once(settings, engine, clock):

@@ -18,12 +18,12 @@ from sqlmodel import select
 from core.clock import FakeClock
 from core.services import Services
 from core.vocabulary import kind_of
+from demo.seed_people import SeedTriage, choose_place, make_residents, set_demo_passwords
+from demo.seed_plan import Plan
 from dispatch.api import DispatchPort, Report
 from models import Deadline, Outbox, Ticket
 from models.store import session
 from web.console.passwords import hash_password
-from web.console.seed_people import SeedTriage, choose_place, make_residents, set_demo_passwords
-from web.console.seed_plan import Plan
 
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "demo1234"

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import select
 
-from bot.recipients import address_of
-from bot.transports import Address, Transports
-from bot.wechat_api import ApiError
+from bot.outbound.recipients import address_of
+from bot.outbound.transports import Address, Transports
+from bot.outbound.wechat_api import ApiError
 from core.faults import crash_point
 from models import Outbox, outbox
 from models.rows import claim_rows

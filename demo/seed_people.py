@@ -7,9 +7,9 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from core.settings import Settings
+from demo.seed_texts import MATTERS, SURNAMES, TITLES
 from models import Member, Resident
 from models.store import session
-from web.console.seed_texts import MATTERS, SURNAMES, TITLES
 
 CHANNELS = ["demo", "mp", "group"]
 

@@ -15,14 +15,14 @@ from aiohttp import web
 from wechatpy.enterprise.crypto import PrpCrypto
 
 from bot.context import BotContext
-from bot.guard import Rejected, check_timestamp, read_body
-from bot.incoming import Incoming
-from bot.receive import receive
-from bot.routes import BOT, guarded
+from bot.inbound.guard import Rejected, check_timestamp, read_body
+from bot.inbound.incoming import Incoming
+from bot.inbound.receive import receive
+from bot.inbound.routes import BOT, guarded
 
 
 def setup(app: web.Application, ctx: BotContext) -> None:
-    """Add the robot callback (the bot context is set by bot.routes.setup)."""
+    """Add the robot callback (the bot context is set by bot.inbound.routes.setup)."""
     keys = RobotKeys(ctx.settings.wechat.robot.token, ctx.settings.wechat.robot.encoding_aes_key)
     app.router.add_get("/wechat/robot", guarded("robot", lambda r: _verify(r, keys)))
     app.router.add_post("/wechat/robot", guarded("robot", lambda r: _message(r, keys)))

@@ -6,7 +6,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto as WorkCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from bot.guard import Rejected
+from bot.inbound.guard import Rejected
 
 
 @dataclass

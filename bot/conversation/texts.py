@@ -1,5 +1,5 @@
 """What the bot says to residents, in Chinese."""
-from bot.incoming import Incoming
+from bot.inbound.incoming import Incoming
 from dispatch.api import Receipt, TicketView
 
 ASK_PLACE = "请问具体在哪个小区/几栋/哪个村组？"

@@ -1,7 +1,7 @@
 """Where an outbox row goes: WeCom app, Official Account, group robot, the robot's reply URL, or the demo page."""
 from datetime import datetime, timedelta
 
-from bot.transports import Address, Transports
+from bot.outbound.transports import Address, Transports
 from core.clock import utc
 from models import Member, Outbox, Resident
 

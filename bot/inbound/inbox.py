@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, select
 
-from bot.incoming import Incoming
+from bot.inbound.incoming import Incoming
 from models import InboxMessage
 from models.rows import claim_rows, insert_ignore
 from models.store import session
@@ -22,7 +22,7 @@ def store(engine, incoming: Incoming, now: datetime, claimer: str | None = None)
 
 
 def store_many(engine, items: list[tuple[Incoming, datetime, str | None]]) -> list[tuple[InboxMessage, bool]]:
-    """store() for several messages in one transaction (bot/storing.py groups them under load)."""
+    """store() for several messages in one transaction (bot/inbound/storing.py groups them under load)."""
     out = []
     with session(engine) as db:
         for incoming, now, claimer in items:

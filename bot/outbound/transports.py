@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from bot.tokens import TokenCache
-from bot.wechat_api import TIMEOUT, TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
+from bot.outbound.tokens import TokenCache
+from bot.outbound.wechat_api import TIMEOUT, TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
 from core.settings import Settings
 
 

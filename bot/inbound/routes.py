@@ -7,10 +7,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from wechatpy.replies import TextReply
 
 from bot.context import BotContext
-from bot.crypto import ChannelKeys
-from bot.guard import Rejected, check_fields, check_timestamp, parse_xml, read_body
-from bot.incoming import from_wechat_xml
-from bot.receive import receive
+from bot.inbound.crypto import ChannelKeys
+from bot.inbound.guard import Rejected, check_fields, check_timestamp, parse_xml, read_body
+from bot.inbound.incoming import from_wechat_xml
+from bot.inbound.receive import receive
 
 log = logging.getLogger(__name__)
 BOT = web.AppKey("bot_context", BotContext)

@@ -1,10 +1,10 @@
 """Hand a resident's report to dispatch and word the receipt."""
 from sqlmodel import Session
 
-from bot import texts
-from bot.answer import Answer
 from bot.context import BotContext
-from bot.people import phones_by_name
+from bot.conversation import texts
+from bot.conversation.answer import Answer
+from bot.inbound.people import phones_by_name
 from dispatch.api import AlsoInTransaction, Receipt, Report
 from models import Resident
 from models.store import session

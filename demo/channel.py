@@ -7,12 +7,12 @@ from aiohttp import web
 from sqlmodel import select
 
 from bot.context import BotContext
-from bot.incoming import Incoming
-from bot.receive import receive
+from bot.inbound.incoming import Incoming
+from bot.inbound.receive import receive
 from models import InboxMessage, Member, Outbox, Resident
 from models.store import session
 
-PAGE = Path(__file__).resolve().parent / "demo.html"
+PAGE = Path(__file__).resolve().parent / "page.html"
 DEMO = web.AppKey("demo_context", BotContext)
 GROUP = "demo-group"  # the simulated 警民联络群
 

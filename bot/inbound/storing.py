@@ -9,8 +9,8 @@ import asyncio
 import logging
 from concurrent.futures import Executor
 
-from bot import inbox
-from bot.incoming import Incoming
+from bot.inbound import inbox
+from bot.inbound.incoming import Incoming
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 100

@@ -7,11 +7,11 @@ from sqlmodel import select
 
 from core.clock import Clock
 from core.settings import Settings
+from demo.seed_texts import MATTERS, UNHAPPY
 from dispatch.api import DispatchPort
 from models import Assignment, Ticket
 from models.store import session
 from web.console.filters import area_workers
-from web.console.seed_texts import MATTERS, UNHAPPY
 
 SUPERVISOR = "sz_chen"
 PHOTO = "/console/static/photo-placeholder.svg"

@@ -2,11 +2,11 @@
 import asyncio
 import time
 
-from bot import inbox
 from bot.context import BotContext
-from bot.handle import BUSY, answer_stored, queue_reply
-from bot.incoming import Incoming
-from bot.storing import GroupStore
+from bot.inbound import inbox
+from bot.inbound.handle import BUSY, answer_stored, queue_reply
+from bot.inbound.incoming import Incoming
+from bot.inbound.storing import GroupStore
 from core.faults import crash_point
 
 REPLY_BUDGET_S = 3.0  # WeChat waits 5 s; leave room for the network

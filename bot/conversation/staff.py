@@ -1,7 +1,7 @@
 """Messages from members of staff: text commands, card button clicks, photos, visits."""
-from bot.answer import Answer
 from bot.context import BotContext
-from bot.incoming import Incoming
+from bot.conversation.answer import Answer
+from bot.inbound.incoming import Incoming
 
 STAFF_HELP = "请回复“接单 编号”“到场 编号”“办结 编号 处理情况”“退单 编号 原因”“转警 编号 原因”。"
 BUTTONS = {"accept": "accept", "resolve": "resolve", "arrive": "arrive"}

@@ -2,13 +2,13 @@
 import logging
 import re
 
-from bot import texts
-from bot.answer import Answer
-from bot.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noqa: F401 - run.py wires it from here
 from bot.context import BotContext
-from bot.incoming import Incoming
-from bot.people import resident_for
-from bot.submitting import submit
+from bot.conversation import texts
+from bot.conversation.answer import Answer
+from bot.conversation.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noqa: F401 - run.py wires it from here
+from bot.conversation.submitting import submit
+from bot.inbound.incoming import Incoming
+from bot.inbound.people import resident_for
 from core.clock import utc
 from models import Resident
 from models.store import session

@@ -2,13 +2,14 @@
 import logging
 from dataclasses import replace
 
-from bot import inbox, texts
-from bot.answer import Answer
 from bot.context import BotContext
-from bot.conversation import answer_resident
-from bot.incoming import Incoming
-from bot.people import member_by_wechat_id, resident_for
-from bot.staff import answer_member
+from bot.conversation import texts
+from bot.conversation.answer import Answer
+from bot.conversation.residents import answer_resident
+from bot.conversation.staff import answer_member
+from bot.inbound import inbox
+from bot.inbound.incoming import Incoming
+from bot.inbound.people import member_by_wechat_id, resident_for
 from core.faults import crash_point
 from models import outbox
 from models.store import session

@@ -4,12 +4,12 @@ The waiting report is cleared in the same transaction that makes its ticket, so 
 error between the answer and the ticket leaves it waiting: WeChat's retry of the answer, or
 the place timeout, still finds it.
 """
-from bot import texts, waiting
-from bot.answer import Answer
 from bot.context import BotContext
-from bot.incoming import Incoming
-from bot.locate import nearest_grid
-from bot.submitting import receipt_answer, submit
+from bot.conversation import texts, waiting
+from bot.conversation.answer import Answer
+from bot.conversation.locate import nearest_grid
+from bot.conversation.submitting import receipt_answer, submit
+from bot.inbound.incoming import Incoming
 from core.clock import utc
 from core.faults import crash_point
 from models import Resident, outbox
