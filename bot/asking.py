@@ -3,7 +3,7 @@ from bot import texts, waiting
 from bot.answer import Answer
 from bot.context import BotContext
 from bot.incoming import Incoming
-from bot.locate import nearest_grid
+from bot.locate import grid_at
 from bot.submitting import submit
 from core.clock import utc
 from dispatch import outbox
@@ -35,7 +35,7 @@ def answer_if_waiting(ctx: BotContext, resident: Resident, msg: Incoming, text: 
 
 def place_given(ctx: BotContext, resident: Resident, msg: Incoming, pending: dict, answer: str) -> Answer:
     """The answer to "where?": read the place from it and submit the waiting report."""
-    grid_id = nearest_grid(ctx.settings, msg.lat, msg.lng) if msg.msg_type == "location" else None
+    grid_id = grid_at(ctx.settings, msg.lat, msg.lng) if msg.msg_type == "location" else None
     place_triage = ctx.classifier.classify(f"{answer}有事")
     place = place_triage.location or answer[:60] or None
     grid_id = grid_id or place_triage.grid_id

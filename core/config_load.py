@@ -56,7 +56,7 @@ def load_settings(path: str | Path | None = None, env: dict | None = None) -> Se
         raise ConfigError(path, ["the top level must be a mapping of keys"])
     _apply_env(raw, env)
     try:
-        return Settings.model_validate(raw)
+        return Settings.model_validate(raw, context={"config_dir": path.parent})
     except ValidationError as exc:
         raise ConfigError(path, [line for e in exc.errors() for line in _describe(e)]) from None
 
@@ -81,4 +81,4 @@ def _describe(error: dict) -> list[str]:
     path = ".".join(str(p) for p in error["loc"])
     if error["type"] == "extra_forbidden":
         message = "unknown key"
-    return [f"{path}: {message}"]
+    return [f"{path}: {line}" for line in message.split("\n")]

@@ -6,6 +6,7 @@ from pydantic import model_validator
 from core.config import (Database, Escalation, Grid, Logging, Member, Server, Station, Strict,
                          Ticker, Village, WorkingHours)
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
+from core.config_geo import Geo
 from core.config_wechat import Api, Demo, Intake, WechatConfig
 
 
@@ -28,6 +29,7 @@ class Settings(Strict):
     duties: list[Duty] = []
     school_breaks: list[SchoolBreak] = []
     reports: Reports = Reports()
+    geo: Geo = Geo()
 
     @model_validator(mode="after")
     def _references_hold(self):
@@ -85,6 +87,8 @@ def _reference_problems(s: Settings) -> list[str]:
                 area_ids[micro.id] += 1
     problems += [f"villages: id {i!r} is used {n} times" for i, n in area_ids.items() if n > 1]
     problems += _duty_problems(s, roles, area_ids)
+    problems += [f"geo.boundaries_file: an outline names grid {a!r}, which no village has"
+                 for a in s.geo.area_ids() if a not in area_ids]
     return problems
 
 

@@ -16,6 +16,7 @@ def broken(tmp_path, old: str, new: str) -> Path:
     assert old in DEMO, f"test fixture out of date: {old!r} not in config.yaml"
     path = tmp_path / "config.yaml"
     path.write_text(DEMO.replace(old, new, 1), encoding="utf-8")
+    (tmp_path / "grids.geojson").write_bytes((ROOT / "grids.geojson").read_bytes())  # read beside the config
     return path
 
 
