@@ -113,10 +113,10 @@ def wire_parts(services):
 def route_setups(services):
     """Each package's routes, in the order they are added."""
     from bot import demo, robot, routes
-    from web import api, console
+    from web import api, console, report
 
     setups = [lambda app, s: routes.setup(app, s.parts["bot"]), lambda app, s: robot.setup(app, s.parts["bot"]),
-              api.setup, console.setup]
+              api.setup, console.setup, report.setup]
     if services.settings.demo.enabled:
         setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
     return setups
@@ -132,9 +132,17 @@ async def start_sender(services) -> None:
 
     http = aiohttp.ClientSession()
     services.parts["http"] = http
-    sender = Sender(services.parts["bot"], Transports(services.settings, http, TokenCache(services.engine,
-                                                                                          services.clock)))
+    transports = Transports(services.settings, http, TokenCache(services.engine, services.clock))
+    add_channel_transports(services, transports)
+    sender = Sender(services.parts["bot"], transports)
     services.ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
+
+
+def add_channel_transports(services, transports) -> None:
+    """Resident channels that deliver their own way: the 随手拍 page shows its notices itself."""
+    from bot.web_form import ShownOnPage
+
+    transports.channels["web"] = ShownOnPage()
 
 
 def serve(settings) -> int:

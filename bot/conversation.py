@@ -10,6 +10,7 @@ from bot.incoming import Incoming
 from bot.people import resident_for
 from bot.photos import attach_resident_photo
 from bot.submitting import submit
+from bot.web_form import answer_web
 from core.clock import utc
 from models import Resident
 from models.store import session
@@ -24,6 +25,8 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
     """Decide the reply to one resident message, acting on it on the way."""
     now = ctx.clock.now()
     resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
+    if msg.channel == "web":  # the 随手拍 page sends forms, not chat
+        return answer_web(ctx, resident, msg, inbox_id)
     if msg.msg_type == "event":
         return Answer(texts.WELCOME if msg.event == "subscribe" else None)
     if msg.msg_type == "image":

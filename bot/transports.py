@@ -31,11 +31,17 @@ class Transports:
         self.work_ready = bool(w.work.corp_id and w.work.secret)
         self.mp_ready = bool(w.mp.app_id and w.mp.app_secret)
         self.webhook_key = w.work.supervisors_webhook_key
+        # Resident channels that bring their own transport (微信客服, the robot's long connection, the
+        # 随手拍 page), by the resident's channel: `address(row, resident, now)` and `send(...)`.
+        self.channels: dict = {}
 
     async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str) -> None:
         """Deliver, or raise ApiError."""
         if address.transport == "demo":
             return  # the demo page shows the outbox itself
+        if address.transport in self.channels:
+            await self.channels[address.transport].send(address, msg_type, payload, idem_key)
+            return
         if address.transport == "webhook":
             url = f"{self.work.base_url.rstrip('/')}/cgi-bin/webhook/send"
             await call(self.http, "POST", url, self.timeout, params={"key": self.webhook_key},

@@ -7,6 +7,7 @@ from core.config import (Database, Escalation, Grid, Logging, Member, Server, St
                          Ticker, Village, WorkingHours)
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
 from core.config_geo import Geo
+from core.config_report import ReportPage
 from core.config_wechat import Api, Demo, Intake, WechatConfig
 
 
@@ -30,6 +31,7 @@ class Settings(Strict):
     school_breaks: list[SchoolBreak] = []
     reports: Reports = Reports()
     geo: Geo = Geo()
+    report_page: ReportPage = ReportPage()
 
     @model_validator(mode="after")
     def _references_hold(self):
