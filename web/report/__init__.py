@@ -5,7 +5,8 @@ run.py adds it with `web.report.setup` in route_setups (it needs parts["bot"] to
 from aiohttp import web
 
 from core.services import Services
-from web.report import follow, pages
+from web.console.context import CONSOLE
+from web.report import follow, pages, posters
 from web.report.site import HERE, SITE, build_site
 
 
@@ -21,3 +22,5 @@ def setup(app: web.Application, services: Services) -> None:
     router.add_get("/r/t/{ref}", follow.status_page)
     router.add_post("/r/t/{ref}/feedback", follow.feedback)
     router.add_get("/r/photo/{key}", follow.photo)
+    if CONSOLE in app:  # the posters are a console page: they need its login
+        router.add_get("/console/posters", posters.posters)
