@@ -113,10 +113,11 @@ def wire_parts(services):
 def route_setups(services):
     """Each package's routes, in the order they are added."""
     from bot import demo, robot, routes
+    from bot.kf import routes as kf_routes
     from web import api, console, report
 
     setups = [lambda app, s: routes.setup(app, s.parts["bot"]), lambda app, s: robot.setup(app, s.parts["bot"]),
-              api.setup, console.setup, report.setup]
+              lambda app, s: kf_routes.setup(app, s.parts["bot"]), api.setup, console.setup, report.setup]
     if services.settings.demo.enabled:
         setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
     return setups
@@ -133,16 +134,23 @@ async def start_sender(services) -> None:
     http = aiohttp.ClientSession()
     services.parts["http"] = http
     transports = Transports(services.settings, http, TokenCache(services.engine, services.clock))
-    add_channel_transports(services, transports)
+    start_channels(services, transports)
     sender = Sender(services.parts["bot"], transports)
     services.ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
 
 
-def add_channel_transports(services, transports) -> None:
-    """Resident channels that deliver their own way: the 随手拍 page shows its notices itself."""
+def start_channels(services, transports) -> None:
+    """Resident channels that deliver their own way (the 随手拍 page shows its notices itself; 微信客服
+    sends through kf/send_msg) and 微信客服's puller, in a lane of its own: it waits on WeCom."""
+    from bot.kf.api import KfApi
+    from bot.kf.pull import KfPuller
+    from bot.kf.send import KfChannel
     from bot.web_form import ShownOnPage
 
-    transports.channels["web"] = ShownOnPage()
+    bot, kf = services.parts["bot"], KfApi(transports)
+    transports.channels.update(web=ShownOnPage(), kf=KfChannel(kf, services.engine, services.clock))
+    if kf.ready:
+        services.ticker.add_step("kf", KfPuller(bot, kf).step, lane="kf")
 
 
 def serve(settings) -> int:

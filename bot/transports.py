@@ -55,15 +55,15 @@ class Transports:
         path = "/cgi-bin/message/send" if address.transport == "work" else "/cgi-bin/message/custom/send"
         body = self._work_body(address.to, msg_type, payload, idem_key) if address.transport == "work" else {
             "touser": address.to, "msgtype": "text", "text": {"content": payload["text"]}}
-        await self._with_token(endpoint, path, body)
+        await self.with_token(endpoint, path, body)
 
-    async def _with_token(self, endpoint: Endpoint, path: str, body: dict) -> None:
+    async def with_token(self, endpoint: Endpoint, path: str, body: dict) -> dict:
+        """POST to an API of `endpoint` with its shared access_token, refreshed once if refused; WeChat's answer."""
         for attempt in (1, 2):
             token = await self.tokens.get(endpoint.name, lambda: fetch_token(self.http, endpoint, self.timeout))
             try:
-                await call(self.http, "POST", endpoint.base_url.rstrip("/") + path, self.timeout,
-                           params={"access_token": token}, json=body)
-                return
+                return await call(self.http, "POST", endpoint.base_url.rstrip("/") + path, self.timeout,
+                                  params={"access_token": token}, json=body)
             except ApiError as error:
                 if error.errcode not in TOKEN_ERRORS or attempt == 2:
                     raise

@@ -1,4 +1,6 @@
 """WeChat, API and demo keys of config.yaml (credentials may come from the environment)."""
+from datetime import timedelta
+
 from pydantic import Field
 
 from core.config import Duration, Strict
@@ -29,10 +31,26 @@ class RobotConfig(Strict):
     encoding_aes_key: str = ""
 
 
+class KfConfig(Strict):
+    """微信客服 (WeCom customer service): residents chat 1:1 from ordinary WeChat, through a link or QR code.
+
+    Its events (kf_msg_or_event) reach /wechat/work when the self-built app manages the accounts, or
+    /wechat/kf with their own token and key when the callback is set in 微信客服's own settings.
+    """
+
+    enabled: bool = False
+    secret: str = ""  # 微信客服's own Secret; empty: the self-built app's token (wechat.work.secret) is used
+    token: str = ""  # only for /wechat/kf
+    encoding_aes_key: str = ""
+    open_kfids: list[str] = []  # accounts to serve; empty: every account whose event arrives
+    safety_pull: Duration = timedelta(minutes=10)  # pull without an event this often, in case one was lost
+
+
 class WechatConfig(Strict):
     mp: MpConfig = MpConfig()
     work: WorkConfig = WorkConfig()
     robot: RobotConfig = RobotConfig()
+    kf: KfConfig = KfConfig()
     send_rate_per_minute: int = Field(25, ge=1, le=30)
 
 

@@ -46,7 +46,19 @@ class KfCursor(SQLModel, table=True):
     cursor: str = ""  # next_cursor of the last pull whose messages are stored
     token: str = ""  # the callback's Token: lifts sync_msg's strict rate limit for 10 minutes
     token_until: datetime | None = timestamp()
-    wanted_at: datetime | None = timestamp()  # a callback asked for a pull at this time
+    # Callbacks count up `wants`; a pull copies it into `served` as it starts, so an event that comes
+    # in during the pull (wants > served again) asks for the next one. Counters, not times: two
+    # events within one clock tick are still two.
+    wants: int = 0
+    served: int = 0
     synced_at: datetime | None = timestamp()  # the last pull that finished
     lease_until: datetime | None = timestamp()  # one instance pulls at a time
     holder: str = ""
+
+
+class KfCustomer(SQLModel, table=True):
+    """A WeChat user who wrote to 微信客服: the account they wrote to, and when, for kf/send_msg's window."""
+
+    external_userid: str = Field(primary_key=True)
+    open_kfid: str
+    last_message_at: datetime | None = timestamp()  # the customer's latest message: 48 h and 5 replies from here

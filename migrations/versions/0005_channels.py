@@ -1,4 +1,4 @@
-"""channels: 随手拍 reports and photos, the 微信客服 pull cursor
+"""channels: 随手拍 reports and photos, the 微信客服 pull cursor and customers
 
 Revision ID: 0005_channels
 Revises: 0004
@@ -56,15 +56,24 @@ def upgrade() -> None:
         sa.Column('cursor', sa.String(), nullable=False),
         sa.Column('token', sa.String(), nullable=False),
         sa.Column('token_until', sa.DateTime(timezone=True), nullable=True),
-        sa.Column('wanted_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('wants', sa.Integer(), nullable=False),
+        sa.Column('served', sa.Integer(), nullable=False),
         sa.Column('synced_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
         sa.Column('holder', sa.String(), nullable=False),
         sa.PrimaryKeyConstraint('open_kfid'),
     )
+    op.create_table(
+        'kfcustomer',
+        sa.Column('external_userid', sa.String(), nullable=False),
+        sa.Column('open_kfid', sa.String(), nullable=False),
+        sa.Column('last_message_at', sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint('external_userid'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('kfcustomer')
     op.drop_table('kfcursor')
     op.drop_index('ix_reportphoto_report_id', table_name='reportphoto')
     op.drop_table('reportphoto')

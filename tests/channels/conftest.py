@@ -43,3 +43,4 @@ def pushed_to(engine, recipient: str) -> list[str]:
     with session(engine) as db:
         rows = db.exec(select(Outbox).where(Outbox.recipient == recipient).order_by(Outbox.id)).all()
     return [r.payload.get("text", "") for r in rows]
+from tests.channels.kf_world import kf  # noqa: E402,F401 - the 微信客服 world fixture

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from core.images import photo_type
+
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 8 * 1024 * 1024  # a phone camera's JPEG is 2-5 MB
 MAX_FIELD_BYTES = 8 * 1024
 MAX_BODY = MAX_PHOTOS * MAX_PHOTO_BYTES + 256 * 1024
 CHUNK = 64 * 1024
-# Recognised by their first bytes, whatever the browser says the file is.
-SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
 class TooLarge(Exception):
@@ -72,21 +72,11 @@ def _photo(upload: Upload, filename: str, data: bytes, size: int) -> None:
     if size > MAX_PHOTO_BYTES:
         upload.problems.append(f"照片“{filename[:40]}”超过{MAX_PHOTO_BYTES // 1024 // 1024}MB，请换一张")
         return
-    kind = photo_type(data)
+    kind = photo_type(data)  # by the first bytes, whatever the browser says the file is
     if kind is None:
         upload.problems.append(f"“{filename[:40]}”不是照片（支持 JPG、PNG、WebP）")
         return
     upload.photos.append((data, kind))
-
-
-def photo_type(data: bytes) -> str | None:
-    """The image type the bytes really are, or None."""
-    for signature, kind in SIGNATURES:
-        if data.startswith(signature):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 async def _read(part, limit: int) -> tuple[bytes, int]:
