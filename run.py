@@ -151,6 +151,17 @@ def start_channels(services, transports) -> None:
     transports.channels.update(web=ShownOnPage(), kf=KfChannel(kf, services.engine, services.clock))
     if kf.ready:
         services.ticker.add_step("kf", KfPuller(bot, kf).step, lane="kf")
+    robot = services.settings.wechat.robot
+    if robot.mode == "long_connection":  # the robot's WebSocket: messages in, pushes into its groups
+        from bot.robotws.inbound import frame_handler
+        from bot.robotws.link import RobotLink
+        from bot.robotws.push import LinkKeeper, RobotPush
+
+        link = RobotLink(transports.http, robot.ws_url, robot.bot_id, robot.secret, frame_handler(bot),
+                         heartbeat_s=robot.heartbeat.total_seconds())
+        services.parts["robot_link"] = link
+        transports.channels["robot"] = RobotPush(link)
+        services.ticker.add_step("robot_link", LinkKeeper(link, services.engine, bot.instance).step, lane="robot")
 
 
 def serve(settings) -> int:
@@ -184,6 +195,8 @@ def serve(settings) -> int:
 
     async def stop_ticker(_app):
         services.ticker.stop()
+        if "robot_link" in services.parts:
+            await services.parts["robot_link"].stop()
         if "http" in services.parts:
             await services.parts["http"].close()
 

@@ -21,6 +21,7 @@ ENV_OVERRIDES = [
     ("GRIDWHISTLE_WORK_AES_KEY", ("wechat", "work", "encoding_aes_key")),
     ("GRIDWHISTLE_ROBOT_TOKEN", ("wechat", "robot", "token")),
     ("GRIDWHISTLE_ROBOT_AES_KEY", ("wechat", "robot", "encoding_aes_key")),
+    ("GRIDWHISTLE_ROBOT_SECRET", ("wechat", "robot", "secret")),
     ("GRIDWHISTLE_KF_SECRET", ("wechat", "kf", "secret")),
     ("GRIDWHISTLE_KF_TOKEN", ("wechat", "kf", "token")),
     ("GRIDWHISTLE_KF_AES_KEY", ("wechat", "kf", "encoding_aes_key")),

@@ -1,7 +1,9 @@
 """WeChat, API and demo keys of config.yaml (credentials may come from the environment)."""
 from datetime import timedelta
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, model_validator
 
 from core.config import Duration, Strict
 
@@ -25,10 +27,26 @@ class WorkConfig(Strict):
 
 
 class RobotConfig(Strict):
-    """WeCom intelligent robot (智能机器人) in API mode: receives @-mentions in groups."""
+    """WeCom intelligent robot (智能机器人) in API mode: receives @-mentions in groups.
 
+    `callback` mode: WeCom posts each message to /wechat/robot (token, encoding_aes_key). In
+    `long_connection` mode the service holds a WebSocket to WeCom (bot_id, secret) and can also push
+    into a chat the robot is in: 签收/办结 notices go back to the group the report came from.
+    """
+
+    mode: Literal["callback", "long_connection"] = "callback"
     token: str = ""
     encoding_aes_key: str = ""
+    bot_id: str = ""
+    secret: str = ""
+    ws_url: str = "wss://openws.work.weixin.qq.com"
+    heartbeat: Duration = timedelta(seconds=30)
+
+    @model_validator(mode="after")
+    def _long_connection_has_credentials(self):
+        if self.mode == "long_connection" and not (self.bot_id and self.secret):
+            raise ValueError("mode long_connection needs bot_id and secret")
+        return self
 
 
 class KfConfig(Strict):

@@ -87,3 +87,14 @@ def test_an_unreadable_or_non_yaml_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("station: [unclosed", encoding="utf-8")
     assert problems_of(bad)[0].startswith("not valid YAML")
+
+
+def test_the_robots_long_connection_needs_its_credentials(tmp_path):
+    path = broken(tmp_path, "    mode: callback ", "    mode: long_connection ")
+    assert problems_of(path) == ["wechat.robot: mode long_connection needs bot_id and secret"]
+
+
+def test_the_report_pages_public_address_must_be_a_url(tmp_path):
+    path = broken(tmp_path, 'public_url: ""', "public_url: gw.example.gov.cn")
+    assert problems_of(path) == ["report_page.public_url: must start with https:// (or http://), got "
+                                 "'gw.example.gov.cn'"]

@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from models import Outbox, Ticket
+from models import Assignment, Outbox, Ticket
 from models.store import session
 from tests.bot.conftest import bot_ctx, wechat_settings  # noqa: F401 - the same bot as the callbacks'
 from tests.helpers import make_services
@@ -36,6 +36,13 @@ async def form_token(page, path: str = "/r") -> str:
 def tickets(engine) -> list[Ticket]:
     with session(engine) as db:
         return db.exec(select(Ticket).order_by(Ticket.id)).all()
+
+
+def holder(engine, ticket_id: int) -> str:
+    """The member who holds the ticket now (its primary assignee)."""
+    with session(engine) as db:
+        return db.exec(select(Assignment.member_id).where(Assignment.ticket_id == ticket_id, Assignment.active,
+                                                          Assignment.role == "primary")).first()
 
 
 def pushed_to(engine, recipient: str) -> list[str]:

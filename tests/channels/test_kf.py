@@ -9,7 +9,8 @@ from bot.kf.pull import KfPuller
 from dispatch import outbox
 from models import InboxMessage, KfCursor, Outbox, Resident, Ticket
 from models.store import session
-from tests.channels.conftest import JPEG, tickets
+from tests.channels.conftest import JPEG, holder, tickets
+from tests.channels.kf_world import SIGNAL_TOKEN
 
 WANG = "wmWangAyi-external"
 
@@ -19,18 +20,13 @@ def only_ticket(engine) -> Ticket:
     return ticket
 
 
-def holder(engine, ticket_id: int) -> str:
-    from tests.channels.test_report_status import holder as primary
-    return primary(engine, ticket_id)
-
-
 async def test_a_resident_reports_follows_and_answers_followup_through_kf(kf, engine):
     await kf.says(WANG, "锦绣花园12栋楼道里有人给电瓶车充电 线拉得到处都是")
     ticket = only_ticket(engine)
     [receipt] = kf.heard(WANG)
     assert receipt.startswith(f"已受理，编号 {ticket.number}") and ticket.grid_id == "gh-2-b"
     [first_sync] = kf.fake.kf_syncs
-    assert (first_sync["cursor"], first_sync["open_kfid"], first_sync["token"]) == ("", "wkKF1", kf_token())
+    assert (first_sync["cursor"], first_sync["open_kfid"], first_sync["token"]) == ("", "wkKF1", SIGNAL_TOKEN)
     [sent] = [s for s in kf.fake.sent if s.api == "kf"]
     assert sent.body["open_kfid"] == "wkKF1" and re.fullmatch(r"[0-9a-f]{32}", sent.body["msgid"])
 
@@ -51,11 +47,6 @@ async def test_a_resident_reports_follows_and_answers_followup_through_kf(kf, en
     with session(engine) as db:
         assert db.get(Ticket, ticket.id).status == "closed"
         assert [m.channel for m in db.exec(select(InboxMessage)).all()] == ["kf", "kf"]
-
-
-def kf_token() -> str:
-    from tests.channels.kf_world import SIGNAL_TOKEN
-    return SIGNAL_TOKEN
 
 
 async def test_the_same_signal_twice_and_two_pullers_at_once_store_each_message_once(kf, engine):

@@ -8,9 +8,9 @@ from bot.sender import Sender
 from bot.tokens import TokenCache
 from bot.transports import Transports
 from bot.web_form import ShownOnPage
-from models import Assignment, Feedback, Outbox, Ticket
+from models import Feedback, Outbox, Ticket
 from models.store import session
-from tests.channels.conftest import JPEG, form_token, tickets
+from tests.channels.conftest import JPEG, form_token, holder, tickets
 from tests.channels.test_report_page import form
 
 LEAK = ("李明", "黄伟", "徐磊", "13900002", "13812345678", "王阿姨")
@@ -21,12 +21,6 @@ async def reported(page, text="锦绣花园12栋楼道里有人给电瓶车充�
     token = await form_token(page)
     html = await (await page.post("/r", data=form(token, text, **fields))).text()
     return re.search(r'href="(/r/t/[^"]+)"', html).group(1)
-
-
-def holder(engine, ticket_id: int) -> str:
-    with session(engine) as db:
-        return db.exec(select(Assignment.member_id).where(Assignment.ticket_id == ticket_id, Assignment.active,
-                                                          Assignment.role == "primary")).first()
 
 
 async def test_the_page_follows_the_report_from_acceptance_to_a_satisfied_followup(page, engine, bot_ctx):
