@@ -119,7 +119,8 @@ def route_setups(services):
     setups = [lambda app, s: routes.setup(app, s.parts["bot"]), lambda app, s: robot.setup(app, s.parts["bot"]),
               lambda app, s: kf_routes.setup(app, s.parts["bot"]), api.setup, console.setup, report.setup]
     if services.settings.demo.enabled:
-        setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
+        from bot.kf import demo as kf_demo
+        setups += [lambda app, s: demo.setup(app, s.parts["bot"]), lambda app, s: kf_demo.setup(app, s.parts["bot"])]
     return setups
 
 
