@@ -114,6 +114,8 @@ class RobotLink:
         subscribed, reader, beating = False, None, None
         try:
             self._ws = await self.http.ws_connect(self.url, heartbeat=None, timeout=aiohttp.ClientWSTimeout(ws_close=5))
+            if self._stopped:  # stop() came while connecting: it had no socket to close yet
+                return False
             self.connections += 1
             self._missed = 0
             reader = asyncio.ensure_future(self._read())
