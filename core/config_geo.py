@@ -18,7 +18,7 @@ class BoundaryFile:
         return f"BoundaryFile({str(self.path)!r}, {len(self.boundaries.boundaries)} areas)"
 
 
-def _read(value, info: ValidationInfo):
+def _read(value: object, info: ValidationInfo) -> BoundaryFile | None:
     """A path (relative to the config file) becomes the checked outlines; empty means none."""
     if value is None or isinstance(value, BoundaryFile):
         return value

@@ -1,6 +1,5 @@
 """WeChat, API and demo keys of config.yaml (credentials may come from the environment)."""
 from datetime import timedelta
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -43,7 +42,7 @@ class RobotConfig(Strict):
     heartbeat: Duration = timedelta(seconds=30)
 
     @model_validator(mode="after")
-    def _long_connection_has_credentials(self):
+    def _long_connection_has_credentials(self) -> "RobotConfig":
         if self.mode == "long_connection" and not (self.bot_id and self.secret):
             raise ValueError("mode long_connection needs bot_id and secret")
         return self

@@ -8,6 +8,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import shapely
 from shapely.geometry import shape
@@ -87,12 +88,12 @@ def load_boundaries(path: Path) -> GridBoundaries:
     return GridBoundaries(boundaries)
 
 
-def _feature(index: int, feature) -> tuple[Boundary | None, list[str]]:
+def _feature(index: int, feature: Any) -> tuple[Boundary | None, list[str]]:
     where = f"features.{index}"
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return None, [f"{where}: not a GeoJSON Feature"]
-    properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-    area_id = properties.get("grid")
+    properties = feature.get("properties")
+    area_id = properties.get("grid") if isinstance(properties, dict) else None
     if not isinstance(area_id, str) or not area_id.strip():
         return None, [f"{where}.properties.grid: missing; set it to the grid or micro-grid id from config"]
     where = f"{where} ({area_id})"
@@ -115,11 +116,11 @@ def _feature(index: int, feature) -> tuple[Boundary | None, list[str]]:
     return Boundary(area_id.strip(), outline, outline.area), []
 
 
-def _positions(where: str, coordinates) -> list[str]:
+def _positions(where: str, coordinates: Any) -> list[str]:
     """Every position must be [longitude, latitude] with finite numbers in range."""
-    flat: list = []
+    flat: list[list[float]] = []
 
-    def walk(node, depth: int) -> bool:
+    def walk(node: Any, depth: int) -> bool:
         if depth > 4 or not isinstance(node, list):
             return False
         if node and all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in node):

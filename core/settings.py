@@ -3,8 +3,7 @@ from collections import Counter
 
 from pydantic import model_validator
 
-from core.config import (Database, Escalation, Grid, Logging, Member, Server, Station, Strict,
-                         Ticker, Village, WorkingHours)
+from core.config import Database, Escalation, Grid, Logging, Member, Server, Station, Strict, Ticker, Village, WorkingHours
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
 from core.config_geo import Geo
 from core.config_report import ReportPage

@@ -4,9 +4,8 @@ Revision ID: 0005_channels
 Revises: 0004
 Create Date: 2026-12-02 09:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0005_channels'
 down_revision = '0004'

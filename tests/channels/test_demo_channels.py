@@ -14,7 +14,8 @@ async def test_the_demo_page_frames_the_report_page_and_chats_over_kf(aiohttp_cl
     framed = await client.get("/r?g=gh-2")
     assert framed.status == 200 and framed.headers["X-Frame-Options"] == "SAMEORIGIN"
 
-    said = await (await client.post("/demo/api/kf/say", json={"resident": "周大爷", "text": "翠湖苑3栋门口的井盖没了 晚上很危险"})).json()
+    said = await (await client.post("/demo/api/kf/say",
+                                    json={"resident": "周大爷", "text": "翠湖苑3栋门口的井盖没了 晚上很危险"})).json()
     [ticket] = tickets(engine)
     assert said["reply"].startswith(f"已受理，编号 {ticket.number}")
     bot_ctx.dispatcher.act(holder(engine, ticket.id), "accept", ticket.id)

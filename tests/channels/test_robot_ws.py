@@ -130,7 +130,7 @@ async def test_an_answered_ping_keeps_the_connection(robot):
     fake, link, _, pauses = robot
     for n in range(1, 6):
         await link.beat()
-        await wait_for(lambda: len(fake.sent("ping")) == n and link.missed_pings == 0)  # answered
+        await wait_for(lambda sent=n: len(fake.sent("ping")) == sent and link.missed_pings == 0)  # answered
     assert fake.connections == 1 and pauses.taken == []
 
 

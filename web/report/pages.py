@@ -8,8 +8,7 @@ from bot.incoming import Incoming
 from bot.receive import receive
 from web.report import limits, records
 from web.report.draft import Draft, read_draft
-from web.report.keys import (DEVICE_COOKIE, DEVICE_LIFETIME, device_hash, form_token, form_token_ok,
-                             new_device_id, status_key)
+from web.report.keys import DEVICE_COOKIE, DEVICE_LIFETIME, device_hash, form_token, form_token_ok, new_device_id, status_key
 from web.report.places import choices, grid_village, villages
 from web.report.site import SITE, ReportSite
 from web.report.upload import MAX_PHOTOS, TooLarge, read_upload
