@@ -1,4 +1,4 @@
-"""WeChat, API and demo keys of config.yaml (credentials may come from the environment)."""
+"""WeChat keys of config.yaml (credentials may come from the environment)."""
 from datetime import timedelta
 from typing import Literal
 
@@ -69,21 +69,3 @@ class WechatConfig(Strict):
     robot: RobotConfig = RobotConfig()
     kf: KfConfig = KfConfig()
     send_rate_per_minute: int = Field(25, ge=1, le=30)
-
-
-class Intake(Strict):
-    ask_place_timeout: Duration
-    help_cooldown: Duration
-    duplicate_window: Duration
-    followup_after: Duration
-    followup_timeout: Duration
-    triage_min_confidence: float = Field(0.55, ge=0, le=1)
-
-
-class Api(Strict):
-    tokens: list[str] = []
-
-
-class Demo(Strict):
-    enabled: bool = True
-    seed_history: bool = True

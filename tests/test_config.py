@@ -98,3 +98,12 @@ def test_the_report_pages_public_address_must_be_a_url(tmp_path):
     path = broken(tmp_path, 'public_url: ""', "public_url: gw.example.gov.cn")
     assert problems_of(path) == ["report_page.public_url: must start with https:// (or http://), got "
                                  "'gw.example.gov.cn'"]
+
+
+def test_a_bad_time_of_day_is_named_the_same_way_wherever_it_is(tmp_path):
+    hours = broken(tmp_path, '["08:30", "12:00"]', '["8:3", "12:00"]')
+    assert "working_hours.periods.0.0: bad time of day '8:3': write it like 08:30" in problems_of(hours)
+    report = broken(tmp_path, 'daily_digest_at: "08:00"', 'daily_digest_at: "25:00"')
+    assert "reports.daily_digest_at: bad time of day '25:00': write it like 08:30" in problems_of(report)
+    duty = broken(tmp_path, 'times: ["07:30", "16:30"]', 'times: ["07:30", "4pm"]')
+    assert "duties.0.times.1: bad time of day '4pm': write it like 08:30" in problems_of(duty)

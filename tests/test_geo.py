@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.locate import grid_at
+from bot.conversation.locate import grid_at
 from core.config_load import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ import hashlib
 
 import aiohttp
 
-from bot.transports import Transports
-from bot.wechat_api import ApiError, Endpoint, fetch_token
+from bot.outbound.transports import Transports
+from bot.outbound.wechat_api import ApiError, Endpoint, fetch_token
 from core.images import photo_type
 
 MAX_CONTENT_BYTES = 2048  # kf/send_msg's text.content limit

@@ -8,7 +8,7 @@ from aiohttp import web
 from sqlalchemy import update
 
 from bot.context import BotContext
-from bot.guard import Rejected
+from bot.inbound.guard import Rejected
 from models import KfCursor
 from models.rows import insert_ignore
 from models.store import session

@@ -11,9 +11,9 @@ from sqlalchemy import String, cast
 from sqlmodel import select
 
 from bot.context import BotContext
-from bot.demo import _json, _text
-from bot.incoming import Incoming
-from bot.receive import receive
+from bot.inbound.incoming import Incoming
+from bot.inbound.receive import receive
+from demo.channel import _json, _text
 from models import InboxMessage, Outbox, Resident
 from models.store import session
 from nlp.privacy import mask

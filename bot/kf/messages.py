@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from bot.incoming import Incoming
+from bot.inbound.incoming import Incoming
 
 CUSTOMER = 3
 

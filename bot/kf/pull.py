@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
-from bot import inbox, texts
 from bot.context import BotContext
-from bot.incoming import Incoming
+from bot.conversation import texts
+from bot.inbound import inbox
+from bot.inbound.incoming import Incoming
 from bot.kf.api import KfApi
 from bot.kf.messages import Pulled, customer_message, welcome_code
-from bot.wechat_api import ApiError
+from bot.outbound.wechat_api import ApiError
 from core.clock import utc
 from models import InboxMessage, KfCursor, KfCustomer, ReportPhoto
 from models.rows import claim_rows, insert_ignore

@@ -2,10 +2,10 @@
 from aiohttp import web
 
 from bot.context import BotContext
-from bot.crypto import ChannelKeys
-from bot.guard import Rejected, check_timestamp, parse_xml, read_body
+from bot.inbound.crypto import ChannelKeys
+from bot.inbound.guard import Rejected, check_timestamp, parse_xml, read_body
+from bot.inbound.routes import BOT, guarded
 from bot.kf.callback import kf_signal
-from bot.routes import BOT, guarded
 
 
 def setup(app: web.Application, ctx: BotContext) -> None:

@@ -11,8 +11,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.kf.api import KfApi
-from bot.transports import Address
-from bot.wechat_api import ApiError
+from bot.outbound.transports import Address
+from bot.outbound.wechat_api import ApiError
 from core.clock import utc
 from models import KfCustomer, Outbox, Resident
 from models.store import session

@@ -5,13 +5,13 @@ import uuid
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import texts
 from bot.context import BotContext
-from bot.guard import Rejected
-from bot.receive import receive
-from bot.robot import parse_message
+from bot.conversation import texts
+from bot.inbound.guard import Rejected
+from bot.inbound.receive import receive
+from bot.inbound.robot import parse_message
+from bot.outbound.wechat_api import ApiError
 from bot.robotws.link import RESPOND, WELCOME, RobotLink
-from bot.wechat_api import ApiError
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import uuid
 
 import aiohttp
 
-from bot.wechat_api import TRANSIENT_ERRORS, ApiError
+from bot.outbound.wechat_api import TRANSIENT_ERRORS, ApiError
 
 log = logging.getLogger(__name__)
 SUBSCRIBE, PING, RESPOND, WELCOME, SEND = ("aibot_subscribe", "ping", "aibot_respond_msg",

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, update
 from sqlmodel import select
 
+from bot.outbound.transports import Address
+from bot.outbound.wechat_api import ApiError
 from bot.robotws.link import NOT_CONNECTED, SEND, RobotLink
-from bot.transports import Address
-from bot.wechat_api import ApiError
 from models import Outbox, Resident, SharedValue
 from models.rows import insert_ignore
 from models.store import session

@@ -1,14 +1,14 @@
 """channels: 随手拍 reports and photos, the 微信客服 pull cursor and customers
 
 Revision ID: 0005_channels
-Revises: 0004
+Revises: 0005_outbox_sent_by_recipient
 Create Date: 2026-12-02 09:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0005_channels'
-down_revision = '0004'
+down_revision = '0005_outbox_sent_by_recipient'
 branch_labels = None
 depends_on = None
 

@@ -3,9 +3,9 @@ import json
 
 from sqlmodel import select
 
-from bot.handle import sweep
-from bot.inbox import store
-from bot.robot import RobotKeys, parse_message
+from bot.inbound.handle import sweep
+from bot.inbound.inbox import store
+from bot.inbound.robot import RobotKeys, parse_message
 from models import InboxMessage, Outbox, Ticket, TicketReporter
 from models.store import session
 from tests.bot import wechat

@@ -18,7 +18,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(300)
 @pytest.fixture
 def page_services(bot_ctx):
     services = make_services(bot_ctx.settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)
-    services.parts["bot"] = bot_ctx
+    services.bot = bot_ctx
     return services
 
 

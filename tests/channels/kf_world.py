@@ -5,16 +5,16 @@ from dataclasses import dataclass, replace
 import aiohttp
 import pytest
 
-from bot import handle
-from bot import routes as bot_routes
 from bot.context import BotContext
+from bot.inbound import handle
+from bot.inbound import routes as bot_routes
 from bot.kf import routes as kf_routes
 from bot.kf.api import KfApi
 from bot.kf.pull import KfPuller
 from bot.kf.send import KfChannel
-from bot.sender import Sender
-from bot.tokens import TokenCache
-from bot.transports import Transports
+from bot.outbound.sender import Sender
+from bot.outbound.tokens import TokenCache
+from bot.outbound.transports import Transports
 from tests.bot import wechat
 from tests.fakes.wechat_server import FakeWeChat
 from tests.helpers import make_services

@@ -2,8 +2,8 @@
 import aiohttp
 
 import run
-from bot.tokens import TokenCache
-from bot.transports import Transports
+from bot.outbound.tokens import TokenCache
+from bot.outbound.transports import Transports
 from tests.helpers import make_services
 
 
@@ -11,7 +11,7 @@ def services_for(bot_ctx, **wechat):
     w = bot_ctx.settings.wechat
     settings = bot_ctx.settings.model_copy(update={"wechat": w.model_copy(update=wechat)})
     services = make_services(settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)
-    services.parts["bot"] = bot_ctx
+    services.bot = bot_ctx
     return services
 
 
@@ -19,7 +19,7 @@ async def test_the_demo_config_adds_the_page_and_kf_transports_but_no_background
     services = services_for(bot_ctx)
     async with aiohttp.ClientSession() as http:
         transports = Transports(services.settings, http, TokenCache(bot_ctx.engine, bot_ctx.clock))
-        run.start_channels(services, transports)
+        assert run.start_channels(services, transports) is None
     assert set(transports.channels) == {"web", "kf"}
     assert [name for name, _ in services.ticker.steps] == []
 
@@ -31,8 +31,7 @@ async def test_kf_and_the_robots_long_connection_get_their_own_lanes(bot_ctx):
                             robot=w.robot.model_copy(update={"mode": "long_connection", "bot_id": "b", "secret": "s"}))
     async with aiohttp.ClientSession() as http:
         transports = Transports(services.settings, http, TokenCache(bot_ctx.engine, bot_ctx.clock))
-        run.start_channels(services, transports)
-    assert set(transports.channels) == {"web", "kf", "robot"}
+        link = run.start_channels(services, transports)
+    assert set(transports.channels) == {"web", "kf", "robot"} and link is not None
     assert {name: lane for lane, steps in services.ticker.lanes.items() for name, _ in steps} == {
         "kf": "kf", "robot_link": "robot"}
-    assert "robot_link" in services.parts

@@ -7,7 +7,7 @@ from web.app import build_app
 
 async def test_the_demo_page_frames_the_report_page_and_chats_over_kf(aiohttp_client, bot_ctx, engine):
     services = make_services(bot_ctx.settings, engine, bot_ctx.clock, bot_ctx.classifier)
-    services.parts.update(bot=bot_ctx, dispatcher=bot_ctx.dispatcher)
+    services.bot, services.dispatcher = bot_ctx, bot_ctx.dispatcher
     client = await aiohttp_client(build_app(services, run.route_setups(services)))
     page = await (await client.get("/demo")).text()
     assert '<iframe src="/r?g=gh-2"' in page and "微信客服" in page

@@ -6,8 +6,7 @@ from dataclasses import replace
 from sqlmodel import select
 
 from bot.kf.pull import KfPuller
-from dispatch import outbox
-from models import InboxMessage, KfCursor, Outbox, Resident, Ticket
+from models import InboxMessage, KfCursor, Outbox, Resident, Ticket, outbox
 from models.store import session
 from tests.channels.conftest import JPEG, holder, tickets
 from tests.channels.kf_world import SIGNAL_TOKEN

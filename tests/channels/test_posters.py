@@ -16,7 +16,7 @@ from web.console.passwords import hash_password
 async def console_client(aiohttp_client, bot_ctx):
     def client_for(settings):
         services = make_services(settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)
-        services.parts.update(bot=bot_ctx, dispatcher=bot_ctx.dispatcher)
+        services.bot, services.dispatcher = bot_ctx, bot_ctx.dispatcher
         return aiohttp_client(build_app(services, [console.setup, report.setup]))
     with session(bot_ctx.engine) as db:
         db.exec(update(Member).where(Member.id == "zd_wu").values(password_hash=hash_password("pw")))

@@ -4,10 +4,10 @@ import re
 import aiohttp
 from sqlmodel import select
 
-from bot.sender import Sender
-from bot.tokens import TokenCache
-from bot.transports import Transports
-from bot.web_form import ShownOnPage
+from bot.outbound.page import ShownOnPage
+from bot.outbound.sender import Sender
+from bot.outbound.tokens import TokenCache
+from bot.outbound.transports import Transports
 from models import Feedback, Outbox, Ticket
 from models.store import session
 from tests.channels.conftest import JPEG, form_token, holder, tickets

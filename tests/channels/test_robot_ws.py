@@ -6,12 +6,12 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
+from bot.outbound.sender import Sender
+from bot.outbound.tokens import TokenCache
+from bot.outbound.transports import Transports
 from bot.robotws.inbound import frame_handler
 from bot.robotws.link import TAKEN_OVER_PAUSE_S, RobotLink
 from bot.robotws.push import LinkKeeper, RobotPush, hold_lease
-from bot.sender import Sender
-from bot.tokens import TokenCache
-from bot.transports import Transports
 from models import Outbox, Ticket
 from models.store import session
 from tests.channels.conftest import holder, tickets

@@ -12,7 +12,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.texts import ASK_PLACE
+from bot.conversation.texts import ASK_PLACE
 from models import InboxMessage, Ticket
 from models.store import session
 from tests.bot.conftest import bot_ctx, wechat_settings  # noqa: F401 - fixtures

@@ -1,6 +1,6 @@
 """The 随手拍 page at /r: residents report from a phone's browser, without logging in, into the same inbox.
 
-run.py adds it with `web.report.setup` in route_setups (it needs parts["bot"] to reach the inbox).
+run.py adds it with `web.report.setup` in route_setups (it needs services.bot to reach the inbox).
 """
 from aiohttp import web
 

@@ -3,8 +3,8 @@ import asyncio
 
 from aiohttp import web
 
-from bot.incoming import Incoming
-from bot.receive import receive
+from bot.inbound.incoming import Incoming
+from bot.inbound.receive import receive
 from web.report import records
 from web.report.keys import form_token, form_token_ok
 from web.report.site import SITE

@@ -4,8 +4,8 @@ import time
 
 from aiohttp import web
 
-from bot.incoming import Incoming
-from bot.receive import receive
+from bot.inbound.incoming import Incoming
+from bot.inbound.receive import receive
 from web.report import limits, records
 from web.report.draft import Draft, read_draft
 from web.report.keys import DEVICE_COOKIE, DEVICE_LIFETIME, device_hash, form_token, form_token_ok, new_device_id, status_key

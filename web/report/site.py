@@ -48,7 +48,7 @@ def build_site(services: Services, static_url) -> ReportSite:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(static=static_url, station=services.settings.station.name)
-    return ReportSite(services, services.parts["bot"], env, ZoneInfo(services.settings.timezone))
+    return ReportSite(services, services.bot, env, ZoneInfo(services.settings.timezone))
 
 
 SITE = web.AppKey("report_site", ReportSite)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from core.clock import utc
-from dispatch.labels import STATUS_NAMES, category_name
+from core.vocabulary import STATUS_NAMES, category_name
 from models import AuditLog, Feedback, Resident, Ticket, WebReport
 from models.store import session
 from nlp.privacy import mask
