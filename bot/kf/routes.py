@@ -9,7 +9,7 @@ from bot.kf.callback import kf_signal
 
 
 def setup(app: web.Application, ctx: BotContext) -> None:
-    """Add /wechat/kf (the bot context is set by bot.routes.setup)."""
+    """Add /wechat/kf (the bot context is set by bot.inbound.routes.setup)."""
     s = ctx.settings.wechat
     keys = ChannelKeys(s.kf.token, s.kf.encoding_aes_key, s.work.corp_id, work=True)
     app.router.add_get("/wechat/kf", guarded("kf", lambda r: _verify(r, keys)))
