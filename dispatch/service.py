@@ -6,7 +6,7 @@ from collections.abc import Callable
 from sqlmodel import select
 
 from core.clock import utc
-from dispatch import actions, followup, intake, supervision, timers
+from dispatch import actions, followup, grid_lead, intake, supervision, timers
 from dispatch.api import Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
@@ -48,6 +48,10 @@ class Dispatcher:
         """A supervisor's action: reassign|transfer_police|press|arbitrate|close (see dispatch/supervision.py)."""
         return supervision.supervise(self.deps, actor, action, ticket_id, member=member, note=note)
 
+    def reassign_in_grid(self, leader: str, ticket_id: int, member: str, note: str = "") -> Outcome:
+        """A grid leader's 改派 of a ticket of their grid to another worker of it (see dispatch/grid_lead.py)."""
+        return grid_lead.reassign_in_grid(self.deps, leader, ticket_id, member, note)
+
     def member_text(self, member_id: str, text: str) -> Outcome | None:
         """A worker's text command; None if it is not one."""
         command = parse_command(text)
@@ -66,12 +70,14 @@ class Dispatcher:
         """Let another package answer members' texts that are not dispatch commands (见面 王奶奶)."""
         self._text_handlers.append(handler)
 
-    def attach_photo(self, member_id: str, url: str) -> Outcome | None:
-        """Attach a worker's photo to the ticket they hold or most recently resolved."""
+    def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None) -> Outcome | None:
+        """Attach a worker's photo to `ticket_id` if they hold it, else to the ticket they most recently touched."""
         with session(self.deps.engine) as db:
-            ticket = db.exec(select(Ticket).join(Assignment, Assignment.ticket_id == Ticket.id)
-                             .where(Assignment.member_id == member_id, Assignment.active)
-                             .order_by(Ticket.updated_at.desc())).first()
+            held = (select(Ticket).join(Assignment, Assignment.ticket_id == Ticket.id)
+                    .where(Assignment.member_id == member_id, Assignment.active))
+            if ticket_id is not None:
+                held = held.where(Ticket.id == ticket_id)
+            ticket = db.exec(held.order_by(Ticket.updated_at.desc())).first()
             if ticket is None:
                 return None
             ticket.photos = [*ticket.photos, {"url": url, "by": member_id, "at": self.deps.clock.now().isoformat()}]

@@ -5,7 +5,8 @@ from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporte
 from models.timers import Deadline, Escalation
 from models.outbox import Outbox, SharedValue
 from models.duties import ScheduleRun, Visit, WatchedPerson
+from models.photos import Photo
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
            "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "Outbox", "SharedValue",
-           "ScheduleRun", "Visit", "WatchedPerson"]
+           "ScheduleRun", "Visit", "WatchedPerson", "Photo"]
