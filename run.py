@@ -113,10 +113,10 @@ def wire_parts(services):
 def route_setups(services):
     """Each package's routes, in the order they are added."""
     from bot import demo, robot, routes
-    from web import api, console
+    from web import api, console, mobile
 
     setups = [lambda app, s: routes.setup(app, s.parts["bot"]), lambda app, s: robot.setup(app, s.parts["bot"]),
-              api.setup, console.setup]
+              api.setup, console.setup, mobile.setup]
     if services.settings.demo.enabled:
         setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
     return setups

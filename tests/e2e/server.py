@@ -10,7 +10,7 @@ from dispatch.service import Dispatcher
 from models.store import make_engine, migrate
 from models.sync import sync_directory
 from tests.helpers import make_services
-from web import console
+from web import console, mobile
 from web.app import build_app
 from web.console.seed import DEMO_PASSWORD, seed_demo_history
 from web.console.passwords import hash_password
@@ -34,7 +34,7 @@ async def seeded_console(folder: Path, days: int = 30):
     services.parts["dispatcher"] = Dispatcher(settings, engine, clock, services.calendar, instance="e2e")
     set_demo_passwords(engine, hash_password(DEMO_PASSWORD))
     seed_demo_history(services, days=days)
-    runner = web.AppRunner(build_app(services, [console.setup]), access_log=None)
+    runner = web.AppRunner(build_app(services, [console.setup, mobile.setup]), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

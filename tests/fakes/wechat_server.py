@@ -45,6 +45,8 @@ class FakeWeChat:
     # sender asks for it (enable_duplicate_check): a retry after a timeout is not shown twice.
     deduplicated: list[Sent] = field(default_factory=list)
     _seen: dict = field(default_factory=dict)
+    # WeCom web sign-in: a one-time code → the member's userid (auth/getuserinfo).
+    sign_in_codes: dict = field(default_factory=dict)
 
     def fail_next(self, *outcomes) -> None:
         """The next send calls answer these, in order: an errcode, "http500", or ("delay", seconds)."""
@@ -72,7 +74,19 @@ class FakeWeChat:
                           ("/cgi-bin/webhook/send", "webhook")):
             app.router.add_post(path, self._sender(api))
         app.router.add_post("/cgi-bin/aibot/response", self._sender("robot_reply"))
+        app.router.add_get("/cgi-bin/auth/getuserinfo", self._user_for_code)
         return app
+
+    async def _user_for_code(self, request: web.Request) -> web.Response:
+        """A sign-in code is good once; members come back as `userid`, strangers as `openid`."""
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        userid = self.sign_in_codes.pop(request.query.get("code", ""), None)
+        if userid is None:
+            return web.json_response({"errcode": 40029, "errmsg": "invalid code"})
+        if userid.startswith("openid:"):
+            return web.json_response({"errcode": 0, "errmsg": "ok", "openid": userid[7:]})
+        return web.json_response({"errcode": 0, "errmsg": "ok", "userid": userid, "user_ticket": "TICKET"})
 
     async def _token(self, request: web.Request) -> web.Response:
         self.token_calls += 1
