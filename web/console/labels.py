@@ -1,4 +1,9 @@
-"""How values look on the console: Shanghai times, durations, Chinese names, percentages."""
+"""How values look on the console: Shanghai times, durations, Chinese names, percentages.
+
+The one place for the Chinese labels shown by the console, /m and the demo: dispatch's
+(categories, urgencies, statuses, routes) and the ones only people see here.
+"""
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +26,17 @@ ACTION_NAMES = {
     "photo": "补充照片", "linked_register": "关联关爱名单",
 }
 __all__ = ["CATEGORY_NAMES", "STATUS_NAMES", "URGENCY_NAMES", "KIND_NAMES", "ROUTE_NAMES", "ROLE_NAMES",
-           "CHANNEL_NAMES", "ACTION_NAMES", "filters", "local"]
+           "CHANNEL_NAMES", "ACTION_NAMES", "filters", "local", "readable"]
+
+
+SOURCE_NAMES = {"watch": "两天必见面", "duty": "例行勤务"}  # tasks nobody reported: triage["source"]
+_ID = re.compile(r"[a-z]+(?:[_-][a-z0-9]+)*")
+
+
+def readable(text: str, areas: dict[str, str] | None = None) -> str:
+    """A triage reason with its ids in words: `类别 safety_hazard 0.93` → `类别 安全隐患 0.93`, `→ gh-1` → the grid."""
+    names = {**URGENCY_NAMES, **KIND_NAMES, **CATEGORY_NAMES, **SOURCE_NAMES, **(areas or {})}
+    return _ID.sub(lambda m: names.get(m.group(0), m.group(0)), text or "")
 
 
 def local(value: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -47,4 +62,5 @@ def filters(tz: ZoneInfo) -> dict:
             "cat": category_name, "status": lambda s: STATUS_NAMES.get(s, s or ""),
             "urgency": lambda u: URGENCY_NAMES.get(u, u or ""), "kind": lambda k: KIND_NAMES.get(k, "待定"),
             "route": lambda r: ROUTE_NAMES.get(r, r or ""), "action": lambda a: ACTION_NAMES.get(a, a),
-            "role": lambda r: ROLE_NAMES.get(r, r), "channel": lambda c: CHANNEL_NAMES.get(c, c or "")}
+            "role": lambda r: ROLE_NAMES.get(r, r), "channel": lambda c: CHANNEL_NAMES.get(c, c or ""),
+            "reason": readable}
