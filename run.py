@@ -66,12 +66,14 @@ def build_services(settings, clock=None, engine=None):
     """Every part of the running service, wired once."""
     from core.clock import SystemClock
     from core.metrics import Metrics
+    from core.offset_clock import OffsetClock
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
     from models.store import make_engine
 
-    clock = clock or SystemClock()
+    # Only the demo's clock can be fast-forwarded (its 快进 buttons); a deployment keeps the wall clock.
+    clock = clock or (OffsetClock(SystemClock()) if settings.demo.enabled else SystemClock())
     metrics = Metrics()
     services = Services(
         settings=settings,
@@ -113,12 +115,13 @@ def wire_parts(services):
 def route_setups(services):
     """Each package's routes, in the order they are added."""
     from bot import demo, robot, routes
-    from web import api, console, mobile
+    from web import api, console, demo as web_demo, mobile
 
     setups = [lambda app, s: routes.setup(app, s.parts["bot"]), lambda app, s: robot.setup(app, s.parts["bot"]),
               api.setup, console.setup, mobile.setup]
     if services.settings.demo.enabled:
         setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
+        setups.append(web_demo.setup)  # the demo page's clock, photos and updates
     return setups
 
 
