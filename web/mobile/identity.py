@@ -170,7 +170,9 @@ def _secure(request: web.Request) -> bool:
 
 
 def _origin(request: web.Request) -> str:
-    return f"{'https' if _secure(request) else 'http'}://{request.host}"
+    """Where WeCom sends the phone back: server.public_url when set, else the address the phone asked."""
+    configured = request.app[MOBILE].services.settings.server.public_url.rstrip("/")
+    return configured or f"{'https' if _secure(request) else 'http'}://{request.host}"
 
 
 def safe_next(target: str) -> str:
