@@ -85,6 +85,12 @@ async def test_no_console_or_m_page_scrolls_sideways_at_390(tmp_path):
         for path in ("/console/board", f"/console/tickets/{ticket_id}", "/console/stats", "/console/assessment"):
             await page.goto(base + path)
             widths[path] = await horizontal_overflow(page)
+        for path in ("/console/board", "/console/assessment"):  # printed for a meeting: the data, no controls
+            await page.goto(base + path)
+            await page.emulate_media(media="print")
+            assert not await page.is_visible("form.filters") and not await page.is_visible("header nav")
+            assert await page.is_visible("table")
+            await page.emulate_media(media="screen")
         await page.goto(f"{base}/m/login")
         widths["/m/login"] = await horizontal_overflow(page)
         for member, paths in (("wz_zhang", ("/m", "/m/grid", f"/m/t/{ticket_id}", "/m/visits")),
