@@ -2,10 +2,11 @@
 import struct
 import zlib
 
+from sqlmodel import select
+
 from dispatch.api import Report
 from models import Assignment, Resident
 from models.store import session
-from sqlmodel import select
 from tests.dispatch.conftest import FakeTriage
 
 PHONE = {"width": 390, "height": 844}

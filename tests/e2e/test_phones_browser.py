@@ -8,7 +8,15 @@ from sqlmodel import select
 
 from models import Photo, Ticket
 from models.store import session
-from tests.e2e.phone_pages import DESKTOP, PHONE, fresh_report, holder, horizontal_overflow, pick, png
+from tests.e2e.phone_pages import (
+    DESKTOP,
+    PHONE,
+    fresh_report,
+    holder,
+    horizontal_overflow,
+    pick,
+    png,
+)
 from tests.e2e.server import CHROMIUM, launch, log_in, seeded_console
 
 if not Path(CHROMIUM).exists():
@@ -56,7 +64,7 @@ async def test_a_worker_accepts_arrives_and_closes_with_a_photo_on_m(tmp_path, v
 
 async def test_a_grid_leader_reassigns_from_the_phone(tmp_path):
     async with seeded_console(tmp_path, days=3) as (base, services), playwright_api.async_playwright() as pw:
-        ticket_id, number, worker = fresh_report(services)
+        ticket_id, _number, worker = fresh_report(services)
         target = "wg_wangfang" if worker != "wg_wangfang" else "wg_liutao"
         browser = await launch(pw)
         page = await browser.new_page(viewport=PHONE)

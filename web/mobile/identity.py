@@ -11,8 +11,11 @@ from bot.tokens import TokenCache
 from bot.wechat_api import ApiError
 from models import Member
 from models.store import session
+from web.console import auth
+from web.console.context import CONSOLE
 from web.console.viewer import Viewer, viewer_for
-from web.mobile import session as cookies, wecom
+from web.mobile import session as cookies
+from web.mobile import wecom
 from web.mobile.context import MOBILE, Mobile
 
 log = logging.getLogger(__name__)
@@ -188,9 +191,7 @@ async def signed_in_anywhere(request: web.Request) -> bool:
     value = request.cookies.get(cookies.COOKIE, "")
     if value and await asyncio.to_thread(_person, mobile, value) is not None:
         return True
-    from web.console import auth  # the console may not be mounted (tests of /m alone)
-    from web.console.context import CONSOLE
-    if CONSOLE not in request.app:
+    if CONSOLE not in request.app:  # the console may not be mounted (tests of /m alone)
         return False
     try:
         await auth.current(request, page=False)
