@@ -5,16 +5,18 @@ fire without waiting; everything that reads the time already gets this object, s
 else changes. Time never goes back: the offset only grows.
 """
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from core.clock import Clock
+from core.clock import FakeClock, SystemClock
 from core.durations import parse_duration
 
 
 class OffsetClock:
     """`base.now()` moved forward by a growing offset."""
 
-    def __init__(self, base: Clock, offset: timedelta = timedelta(0)):
+    def __init__(self, base: SystemClock | FakeClock, offset: timedelta = timedelta(0)):
         self.base = base
         self._offset = max(offset, timedelta(0))
         self._lock = threading.Lock()
@@ -41,6 +43,19 @@ class OffsetClock:
         """Take an offset kept from an earlier run, if it is ahead of ours (a restart keeps the demo's time)."""
         with self._lock:
             self._offset = max(self._offset, offset)
+
+    @contextmanager
+    def replaying(self, start: datetime) -> Iterator[FakeClock]:
+        """The base clock's replay from `start` (the demo seeds its history so before serving); the offset is
+        set aside meanwhile, so what reads this clock sees the replayed time itself."""
+        with self._lock:
+            kept, self._offset = self._offset, timedelta(0)
+        try:
+            with self.base.replaying(start) as replay:
+                yield replay
+        finally:
+            with self._lock:
+                self._offset = max(self._offset, kept)
 
 
 __all__ = ["OffsetClock"]

@@ -1,11 +1,11 @@
 """What a 网格长 may do beyond a worker: hand a ticket of their own grid to another worker of that grid."""
 import logging
 
+from core.vocabulary import OPEN_STATUSES
 from dispatch import supervision
 from dispatch.actions import Refused
 from dispatch.api import Outcome
 from dispatch.context import Deps
-from dispatch.labels import OPEN_STATUSES
 from dispatch.lifecycle import IllegalMove
 from models import Ticket
 from models.store import session

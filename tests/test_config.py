@@ -86,3 +86,12 @@ def test_an_unreadable_or_non_yaml_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("station: [unclosed", encoding="utf-8")
     assert problems_of(bad)[0].startswith("not valid YAML")
+
+
+def test_a_bad_time_of_day_is_named_the_same_way_wherever_it_is(tmp_path):
+    hours = broken(tmp_path, '["08:30", "12:00"]', '["8:3", "12:00"]')
+    assert "working_hours.periods.0.0: bad time of day '8:3': write it like 08:30" in problems_of(hours)
+    report = broken(tmp_path, 'daily_digest_at: "08:00"', 'daily_digest_at: "25:00"')
+    assert "reports.daily_digest_at: bad time of day '25:00': write it like 08:30" in problems_of(report)
+    duty = broken(tmp_path, 'times: ["07:30", "16:30"]', 'times: ["07:30", "4pm"]')
+    assert "duties.0.times.1: bad time of day '4pm': write it like 08:30" in problems_of(duty)

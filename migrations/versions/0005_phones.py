@@ -1,16 +1,15 @@
 """photos taken on phones (/m 办结, the demo), stored in the database
 
 Revision ID: 0005_phones
-Revises: 0004
+Revises: 0005_outbox_sent_by_recipient
 Create Date: 2026-12-02 09:00:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0005_phones'
-down_revision = '0004'
+down_revision = '0005_outbox_sent_by_recipient'
 branch_labels = None
 depends_on = None
 

@@ -36,7 +36,7 @@ def fresh_report(services, text: str = "桂花苑5栋门口井盖没了，晚上
         resident = Resident(channel="demo", external_id="e2e-王阿姨", name="王阿姨", created_at=now)
         db.add(resident)
         db.commit()
-    receipt = services.parts["dispatcher"].submit(Report(
+    receipt = services.dispatcher.submit(Report(
         resident_id=resident.id, channel="demo", text=text,
         triage=FakeTriage("safety_hazard", "non_police", "urgent", "桂花苑5栋", "gh-1")))
     return receipt.ticket_id, receipt.number, holder(services, receipt.ticket_id)

@@ -16,14 +16,14 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40  # the signatu
 @pytest.fixture
 def world(settings, engine, clock):
     world = World(settings, engine, clock)
-    world.dispatcher.on_member_text(visit_command(world.dispatcher))  # as run.py wires it
+    world.dispatcher.on_member_text(visit_command(world.dispatcher, engine, clock))  # as run.py wires it
     return world
 
 
 def app_for(settings, engine, clock, world):
     """The /m app around the scenario's dispatcher."""
     services = make_services(settings, engine, clock)
-    services.parts["dispatcher"] = world.dispatcher
+    services.dispatcher = world.dispatcher
     return build_app(services, [mobile.setup])
 
 

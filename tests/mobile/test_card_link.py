@@ -2,7 +2,7 @@
 import pytest
 from pydantic import ValidationError
 
-from bot.transports import Transports
+from bot.outbound.transports import Transports
 from core.config import Server
 
 CARD = {"title": "【新工单】GW-20261124-0012", "description": "楼道充电", "number": "GW-20261124-0012",

@@ -3,18 +3,21 @@ from datetime import timedelta
 
 import pytest
 from aiohttp import FormData
+from sqlalchemy import func
 from sqlmodel import select
 
-from bot import demo
 from bot.context import BotContext
-from core.clock import FakeClock
+from core.clock import FakeClock, utc
 from core.offset_clock import OffsetClock
+from demo import channel as demo
+from demo import page_api
+from demo.clock import restore as restore_demo_time
+from demo.seed import seed_demo_history
 from dispatch.service import Dispatcher
-from models import Escalation, Photo
+from models import Escalation, Photo, Ticket
 from models.store import session
 from tests.helpers import make_services
 from tests.mobile.conftest import PNG
-from web import demo as web_demo
 from web.app import build_app
 
 
@@ -33,6 +36,18 @@ def test_the_offset_clock_only_goes_forward():
         clock.advance(-60)
 
 
+def test_the_demo_history_is_seeded_on_the_demo_clock_which_keeps_its_offset(settings, engine, clock):
+    demo_time = OffsetClock(clock)
+    demo_time.advance("1h")
+    services = make_services(settings, engine, demo_time)
+    services.dispatcher = Dispatcher(settings, engine, demo_time, services.calendar, instance="test")
+    assert seed_demo_history(services, days=2) > 0  # as `make run` does before serving
+    assert demo_time.offset == timedelta(hours=1) and demo_time.now() == clock.now() + timedelta(hours=1)
+    with session(engine) as db:
+        latest = db.exec(select(func.max(Ticket.created_at))).one()
+    assert utc(latest) <= demo_time.now()
+
+
 @pytest.fixture
 def demo_clock(clock):
     return OffsetClock(clock)
@@ -43,9 +58,9 @@ async def demo_client(aiohttp_client, settings, engine, demo_clock, classifier):
     services = make_services(settings, engine, demo_clock, classifier)
     dispatcher = Dispatcher(settings, engine, demo_clock, services.calendar, instance="test")
     ctx = BotContext(settings, engine, demo_clock, classifier, dispatcher, instance="test")
-    services.parts.update(dispatcher=dispatcher, bot=ctx)
+    services.dispatcher, services.bot = dispatcher, ctx
     services.ticker.add_step("deadlines", dispatcher.tick)
-    return await aiohttp_client(build_app(services, [lambda app, _s: demo.setup(app, ctx), web_demo.setup]))
+    return await aiohttp_client(build_app(services, [lambda app, _s: demo.setup(app, ctx), page_api.setup]))
 
 
 async def test_fast_forward_fires_what_fell_due_and_is_kept(demo_client, engine, settings, clock):
@@ -61,7 +76,7 @@ async def test_fast_forward_fires_what_fell_due_and_is_kept(demo_client, engine,
     assert refused.status == 400 and "只能快进" in (await refused.json())["error"]
     restarted = OffsetClock(FakeClock(clock.now()))
     services = make_services(settings, engine, restarted)
-    web_demo.clock.restore(services)
+    restore_demo_time(services)
     assert restarted.offset == timedelta(hours=1)
 
 

@@ -13,9 +13,9 @@ from datetime import timedelta
 import aiohttp
 
 from core.clock import utc
+from tests.helpers import free_port
 from tests.reliability.crash_run import post, traffic, wait_settled
 from tests.reliability.invariants import check, identity, read_store
-from tests.helpers import free_port
 from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 SLOW_S = 12  # longer than the service's 10 s HTTP timeout

@@ -6,7 +6,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from models.store import session
-from web.console.assessment import FORMULA, WEIGHTS, assess
+from reports.assessment import FORMULA, WEIGHTS, assess
 from web.console.auth import current
 from web.console.context import CONSOLE
 
@@ -27,13 +27,14 @@ def chosen_month(query, console) -> str:
     """?month=YYYY-MM, by default the month before this one (the one that has ended)."""
     today = console.services.clock.now().astimezone(console.tz).date()
     month = query.get("month", "")
-    return month if re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month) else (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return month if re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month) else last_month
 
 
 def ranked(console, month: str):
     """The month's ranking of grid workers and officers."""
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         return assess(db, services.settings, month, console.tz)
 
 

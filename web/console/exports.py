@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from reports.assessment import FORMULA
+from reports.rates import Rates
 from web.console import assessment_page, stats_page
-from web.console.assessment import FORMULA
 from web.console.auth import current
 from web.console.context import CONSOLE
-from web.console.rates import Rates
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT, HOURS = "0.0%", "0.0"

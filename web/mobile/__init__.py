@@ -1,6 +1,6 @@
 """The grid worker's task page at /m, made for a phone (and WeCom's browser), server-rendered.
 
-run.py adds it with `web.mobile.setup` in route_setups (it needs parts["dispatcher"]).
+run.py adds it with `web.mobile.setup` in route_setups (it needs services.dispatcher).
 In demo mode a member picker signs people in; otherwise WeCom's OAuth2 (snsapi_base).
 """
 from aiohttp import web

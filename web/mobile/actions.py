@@ -35,7 +35,7 @@ async def act(request: web.Request) -> web.Response:
     refusal = _note_refusal(action, note) if action in ACTS or action == "photo" else "不支持的操作。"
     if refusal:
         return _back(f"/m/t/{ticket_id}", Outcome(False, refusal))
-    dispatcher = mobile.services.parts["dispatcher"]
+    dispatcher = mobile.services.dispatcher
     outcome = Outcome(True, "")
     if action in ACTS:
         outcome = await asyncio.to_thread(dispatcher.act, person.id, ACTS[action], ticket_id, note)
@@ -56,7 +56,7 @@ async def reassign(request: web.Request) -> web.Response:
     note = str(form.get("note", "")).strip()
     if len(note) > MAX_NOTE:
         return _back(f"/m/t/{ticket_id}", Outcome(False, f"说明过长（{len(note)} 字），请控制在 {MAX_NOTE} 字以内。"))
-    dispatcher = request.app[MOBILE].services.parts["dispatcher"]
+    dispatcher = request.app[MOBILE].services.dispatcher
     outcome = await asyncio.to_thread(dispatcher.reassign_in_grid, person.id, ticket_id,
                                       str(form.get("member", ""))[:64], note)
     return _back(f"/m/t/{ticket_id}", outcome)
@@ -74,7 +74,7 @@ async def visit(request: web.Request) -> web.Response:
     watched = await asyncio.to_thread(_watched, services.engine, request.match_info["person"][:64])
     if watched is None:
         return _back("/m/visits", Outcome(False, "名单里没有这个人。"))
-    dispatcher = services.parts["dispatcher"]
+    dispatcher = services.dispatcher
     outcome = await asyncio.to_thread(dispatcher.member_text, person.id, f"见面 {watched.name} {note}".strip())
     return _back("/m/visits", outcome or Outcome(False, "没有记录成功，请重试。"))
 

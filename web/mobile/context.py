@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from core.directory import Directory
 from core.services import Services
 from models.secrets import shared_key
 from web.console import labels
@@ -25,6 +26,7 @@ class Mobile:
     services: Services
     templates: Environment
     tz: ZoneInfo
+    directory: Directory  # who leads, works and may take over each grid (config)
     http: object = None  # aiohttp.ClientSession for WeCom, opened on first use, closed with the app
     _secret: bytes | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -57,7 +59,7 @@ def build_mobile(services: Services) -> Mobile:
     env.filters.update(labels.filters(tz))
     env.globals.update(station=services.settings.station.name, demo=services.settings.demo.enabled, person=None,
                        tab=None, flash="", flash_ok=False)
-    return Mobile(services, env, tz)
+    return Mobile(services, env, tz, Directory(services.settings))
 
 
 MOBILE = web.AppKey("mobile", Mobile)

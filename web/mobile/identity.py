@@ -7,8 +7,8 @@ from urllib.parse import quote, urlencode
 from aiohttp import web
 from sqlmodel import select
 
-from bot.tokens import TokenCache
-from bot.wechat_api import ApiError
+from bot.outbound.tokens import TokenCache
+from bot.outbound.wechat_api import ApiError
 from models import Member
 from models.store import session
 from web.console import auth

@@ -31,8 +31,7 @@ async def grid(request: web.Request) -> web.Response:
     person = await current(request)
     if not person.leads:
         raise web.HTTPFound("/m")
-    services = request.app[MOBILE].services
-    directory = services.parts["dispatcher"].deps.directory
+    services, directory = request.app[MOBILE].services, request.app[MOBILE].directory
 
     def load():
         with session(services.engine) as db:
@@ -46,7 +45,7 @@ async def task(request: web.Request) -> web.Response:
     person = await current(request)
     services = request.app[MOBILE].services
     raw = request.match_info["id"]
-    directory = services.parts["dispatcher"].deps.directory
+    directory = request.app[MOBILE].directory
 
     def load():
         with session(services.engine) as db:

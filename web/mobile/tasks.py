@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch.labels import OPEN_STATUSES
+from core.vocabulary import OPEN_STATUSES
 from models import Assignment, Ticket
 from web.console.overdue import WAITING_ACCEPT, WAITING_CLOSE, Lateness, lateness
 from web.console.queries import holder_names

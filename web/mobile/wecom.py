@@ -6,8 +6,8 @@ answers the member's `userid`. The access_token is the one the sender uses, shar
 """
 from urllib.parse import urlencode
 
-from bot.tokens import TokenCache
-from bot.wechat_api import TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
+from bot.outbound.tokens import TokenCache
+from bot.outbound.wechat_api import TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
 
 AUTHORIZE = "https://open.weixin.qq.com/connect/oauth2/authorize"
 
