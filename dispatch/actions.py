@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from core.vocabulary import STATUS_NAMES
+from core.vocabulary import WORKER_ACTIONS as ACTIONS
 from dispatch import deadlines, texts
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
@@ -18,8 +19,6 @@ from models import Assignment, Ticket, outbox
 from models.store import session
 
 log = logging.getLogger(__name__)
-ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
-           "transfer_police": "转警", "transfer_grid": "转派"}
 TAKE_OVER = ("accept", "arrive", "resolve", "transfer_police")  # each accepts first if nobody has
 
 
