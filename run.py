@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         classifier = build_classifier(settings, args.model)
         if command == "eval":
             from core.clock import SystemClock
-            from dispatch.triage_desk import last_30_days
+            from models.triage_desk import last_30_days
             from nlp.cli import run_eval
             recent = stored_corrections(settings, since=last_30_days(SystemClock().now()))
             return run_eval(classifier, args.data or ROOT / "nlp" / "data", corrections=recent)
@@ -58,8 +58,8 @@ def stored_corrections(settings, since=None) -> list[dict]:
     """The console's triage corrections as labelled rows (none if the store is not there yet)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from dispatch.triage_desk import corrections
     from models.store import make_engine
+    from models.triage_desk import corrections
     try:
         return corrections(make_engine(settings.database.url), since)
     except SQLAlchemyError as exc:  # no database or not migrated: train on the files alone, and say so
@@ -82,16 +82,20 @@ def build_services(settings, clock=None, engine=None):
     """Every part of the running service, wired once."""
     from core.clock import SystemClock
     from core.metrics import Metrics
+    from core.offset_clock import OffsetClock
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
-    from models.store import make_engine
+    from models.store import make_engine, make_reader
 
-    clock = clock or SystemClock()
+    # Only the demo's clock can be fast-forwarded (its 快进 buttons); a deployment keeps the wall clock.
+    clock = clock or (OffsetClock(SystemClock()) if settings.demo.enabled else SystemClock())
     metrics = Metrics()
+    engine = engine or make_engine(settings.database.url)
     services = Services(
         settings=settings,
-        engine=engine or make_engine(settings.database.url),
+        engine=engine,
+        reader=make_reader(engine),
         clock=clock,
         calendar=WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar, settings.timezone),
         metrics=metrics,
@@ -104,65 +108,102 @@ def build_services(settings, clock=None, engine=None):
 
 def wire_parts(services):
     """Dispatch, the bot and their ticker steps, on top of the core services."""
+    import os
+    import socket
+
     from bot.context import BotContext
-    from bot.conversation import give_up_on_place
-    from bot.handle import sweep
+    from bot.conversation.residents import give_up_on_place
+    from bot.inbound.handle import sweep
     from dispatch.service import Dispatcher
     from duties.linking import register_link
     from duties.runner import Duties
     from duties.visits import visit_command
-    from web.console.monthly import MonthlyRanking
 
     s = services
-    dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics)
-    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, dispatcher.deps.instance)
+    instance = f"{socket.gethostname()}:{os.getpid()}"  # who holds a claim, in the rows and the logs
+    dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics, instance)
+    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance)
     dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
-    s.parts.update(dispatcher=dispatcher, bot=bot)
-    dispatcher.on_member_text(visit_command(dispatcher))
-    dispatcher.on_submitted(register_link(dispatcher))
+    s.dispatcher, s.bot = dispatcher, bot
+    dispatcher.on_member_text(visit_command(dispatcher, s.engine, s.clock))
+    dispatcher.on_submitted(register_link(dispatcher, s.engine, s.clock))
     s.ticker.add_step("deadlines", dispatcher.tick)
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
-    s.ticker.add_step("duties", Duties(dispatcher).step)
-    s.ticker.add_step("ranking", MonthlyRanking(s).step)
+    s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
 
 
 def route_setups(services):
     """Each package's routes, in the order they are added."""
-    from bot import demo, robot, routes
-    from web import api, console
+    from bot.inbound import robot, routes
+    from bot.kf import routes as kf_routes
+    from demo import channel as demo
+    from demo import page_api as demo_page
+    from web import api, console, mobile, report
 
-    setups = [lambda app, s: routes.setup(app, s.parts["bot"]), lambda app, s: robot.setup(app, s.parts["bot"]),
-              api.setup, console.setup]
+    setups = [lambda app, s: routes.setup(app, s.bot), lambda app, s: robot.setup(app, s.bot),
+              lambda app, s: kf_routes.setup(app, s.bot), api.setup, console.setup, report.setup, mobile.setup]
     if services.settings.demo.enabled:
-        setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
+        from bot.kf import demo as kf_demo
+        setups += [lambda app, s: demo.setup(app, s.bot), lambda app, s: kf_demo.setup(app, s.bot),
+                   demo_page.setup]  # the demo page's clock, photos and updates
     return setups
 
 
-async def start_sender(services) -> None:
-    """The outbox sender needs an HTTP client session, which lives on the running loop."""
+async def start_sender(services):
+    """The outbox sender needs an HTTP client session, which lives on the running loop; returns the session
+    and the robot's long connection (None unless configured)."""
     import aiohttp
 
-    from bot.sender import Sender
-    from bot.tokens import TokenCache
-    from bot.transports import Transports
+    from bot.outbound.sender import Sender
+    from bot.outbound.tokens import TokenCache
+    from bot.outbound.transports import Transports
 
     http = aiohttp.ClientSession()
-    services.parts["http"] = http
-    sender = Sender(services.parts["bot"], Transports(services.settings, http, TokenCache(services.engine,
-                                                                                          services.clock)))
+    transports = Transports(services.settings, http, TokenCache(services.engine, services.clock))
+    sender = Sender(services.bot, transports)
     services.ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
+    return http, start_channels(services, transports)
+
+
+def start_channels(services, transports):
+    """Resident channels that deliver their own way (the 随手拍 page shows its notices itself; 微信客服
+    sends through kf/send_msg) and their background steps, each in a lane of its own (they wait on
+    WeCom); returns the robot's long connection when the config asks for one, for the caller to stop."""
+    from bot.kf.api import KfApi
+    from bot.kf.pull import KfPuller
+    from bot.kf.send import KfChannel
+    from bot.outbound.page import ShownOnPage
+
+    bot, kf = services.bot, KfApi(transports)
+    transports.channels.update(web=ShownOnPage(), kf=KfChannel(kf, services.engine, services.clock))
+    if kf.ready:
+        services.ticker.add_step("kf", KfPuller(bot, kf).step, lane="kf")
+    robot = services.settings.wechat.robot
+    if robot.mode != "long_connection":
+        return None
+    from bot.robotws.inbound import frame_handler
+    from bot.robotws.link import RobotLink
+    from bot.robotws.push import LinkKeeper, RobotPush
+
+    link = RobotLink(transports.http, robot.ws_url, robot.bot_id, robot.secret, frame_handler(bot),
+                     heartbeat_s=robot.heartbeat.total_seconds())
+    transports.channels["robot"] = RobotPush(link)
+    services.ticker.add_step("robot_link", LinkKeeper(link, services.engine, bot.instance).step, lane="robot")
+    return link
 
 
 def serve(settings) -> int:
     """Serve HTTP and tick until SIGTERM/SIGINT."""
+    import asyncio
+
     from aiohttp import web
 
+    from demo.seed import prepare_demo
     from duties.register import sync_register
     from models.recovery import release_orphaned_claims
     from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
     from models.sync import sync_directory
     from web.app import build_app
-    from web.console.seed import prepare_demo
 
     services = build_services(settings)
     try:
@@ -178,14 +219,20 @@ def serve(settings) -> int:
         prepare_demo(services)  # demo mode only: passwords for the demo members, a month of history once
     app = build_app(services, route_setups(services))
 
+    http = robot_link = None
+
     async def start_ticker(_app):
-        await start_sender(services)
+        nonlocal http, robot_link
+        http, robot_link = await start_sender(services)
         services.ticker.start()
 
     async def stop_ticker(_app):
         services.ticker.stop()
-        if "http" in services.parts:
-            await services.parts["http"].close()
+        if robot_link is not None:
+            await robot_link.stop()
+        if http is not None:
+            await http.close()
+        await asyncio.to_thread(services.bot.workers.shutdown)  # messages being processed finish first
 
     app.on_startup.append(start_ticker)
     app.on_cleanup.append(stop_ticker)

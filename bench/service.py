@@ -27,6 +27,7 @@ def bench_config(folder: str) -> str:
     # so the figures include writing and "sending" them but no call leaves the machine
     raw["demo"] = {"enabled": False, "seed_history": False}
     raw["logging"] = {"level": "WARNING", "format": "text"}
+    raw["geo"]["boundaries_file"] = str(ROOT / raw["geo"]["boundaries_file"])  # the copy lives elsewhere
     path = Path(folder) / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return str(path)

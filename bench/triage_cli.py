@@ -1,8 +1,9 @@
 """The classify CLI against the jieba + TF-IDF + LR pipeline, each as its own process on the same messages.
 
 Each is run with no input (start-up alone) and with the messages, alternately, three rounds, the
-best of each kept; the difference is the time spent classifying. Peak RSS is the child's high-water mark. The baseline is trained in this
-process on the same rows the model trains on and handed to its child as a file.
+best of each kept; the difference is the time spent classifying. Peak RSS is the child's high-water
+mark. The baseline is trained in this process on the same rows the model trains on and handed to
+its child as a file.
 """
 import json
 import pickle

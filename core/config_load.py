@@ -1,9 +1,12 @@
 """Load config.yaml once at start: env overrides, then validation with readable errors."""
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from core.settings import Settings
 
@@ -21,6 +24,10 @@ ENV_OVERRIDES = [
     ("GRIDWHISTLE_WORK_AES_KEY", ("wechat", "work", "encoding_aes_key")),
     ("GRIDWHISTLE_ROBOT_TOKEN", ("wechat", "robot", "token")),
     ("GRIDWHISTLE_ROBOT_AES_KEY", ("wechat", "robot", "encoding_aes_key")),
+    ("GRIDWHISTLE_ROBOT_SECRET", ("wechat", "robot", "secret")),
+    ("GRIDWHISTLE_KF_SECRET", ("wechat", "kf", "secret")),
+    ("GRIDWHISTLE_KF_TOKEN", ("wechat", "kf", "token")),
+    ("GRIDWHISTLE_KF_AES_KEY", ("wechat", "kf", "encoding_aes_key")),
 ]
 
 
@@ -42,7 +49,7 @@ def resolve_path(cli_path: str | None = None) -> Path:
     return Path(cli_path or os.environ.get("GRIDWHISTLE_CONFIG") or DEFAULT_PATH)
 
 
-def load_settings(path: str | Path | None = None, env: dict | None = None) -> Settings:
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read, override from the environment and validate; raise ConfigError with every problem."""
     path = resolve_path(str(path) if path else None)
     env = os.environ if env is None else env
@@ -56,12 +63,12 @@ def load_settings(path: str | Path | None = None, env: dict | None = None) -> Se
         raise ConfigError(path, ["the top level must be a mapping of keys"])
     _apply_env(raw, env)
     try:
-        return Settings.model_validate(raw)
+        return Settings.model_validate(raw, context={"config_dir": path.parent})
     except ValidationError as exc:
         raise ConfigError(path, [line for e in exc.errors() for line in _describe(e)]) from None
 
 
-def _apply_env(raw: dict, env) -> None:
+def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> None:
     for var, keys in ENV_OVERRIDES:
         if env.get(var):
             node = raw
@@ -73,7 +80,7 @@ def _apply_env(raw: dict, env) -> None:
         raw.setdefault("api", {})["tokens"] = tokens
 
 
-def _describe(error: dict) -> list[str]:
+def _describe(error: ErrorDetails) -> list[str]:
     message = error["msg"].removeprefix("Value error, ")
     if not error["loc"]:
         # Cross-key checks already name their key paths, several per error.
@@ -81,4 +88,4 @@ def _describe(error: dict) -> list[str]:
     path = ".".join(str(p) for p in error["loc"])
     if error["type"] == "extra_forbidden":
         message = "unknown key"
-    return [f"{path}: {message}"]
+    return [f"{path}: {line}" for line in message.split("\n")]

@@ -1,12 +1,28 @@
 """The whole config.yaml, with the checks that span several keys."""
 from collections import Counter
+from collections.abc import Mapping
 
 from pydantic import model_validator
 
-from core.config import (Database, Escalation, Grid, Logging, Member, Server, Station, Strict,
-                         Ticker, Village, WorkingHours)
+from core.config import (
+    Database,
+    Escalation,
+    Grid,
+    Intake,
+    Logging,
+    Member,
+    Server,
+    Station,
+    Strict,
+    Ticker,
+    Village,
+    WorkingHours,
+)
+from core.config_access import Api, Demo
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
-from core.config_wechat import Api, Demo, Intake, WechatConfig
+from core.config_geo import Geo
+from core.config_report import ReportPage
+from core.config_wechat import WechatConfig
 
 
 class Settings(Strict):
@@ -28,9 +44,11 @@ class Settings(Strict):
     duties: list[Duty] = []
     school_breaks: list[SchoolBreak] = []
     reports: Reports = Reports()
+    geo: Geo = Geo()
+    report_page: ReportPage = ReportPage()
 
     @model_validator(mode="after")
-    def _references_hold(self):
+    def _references_hold(self) -> "Settings":
         problems = _reference_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
@@ -66,7 +84,7 @@ def _reference_problems(s: Settings) -> list[str]:
         need(f"station.supervisors.{i}", mid, "supervisor")
 
     grid_of_worker: dict[str, str] = {}
-    area_ids = Counter()
+    area_ids: Counter[str] = Counter()
     for vi, village in enumerate(s.villages):
         area_ids[village.id] += 1
         need(f"villages.{vi}.officer", village.officer, "officer")
@@ -85,10 +103,12 @@ def _reference_problems(s: Settings) -> list[str]:
                 area_ids[micro.id] += 1
     problems += [f"villages: id {i!r} is used {n} times" for i, n in area_ids.items() if n > 1]
     problems += _duty_problems(s, roles, area_ids)
+    problems += [f"geo.boundaries_file: an outline names grid {a!r}, which no village has"
+                 for a in s.geo.area_ids() if a not in area_ids]
     return problems
 
 
-def _duty_problems(s: "Settings", roles: dict, area_ids: Counter) -> list[str]:
+def _duty_problems(s: "Settings", roles: Mapping[str, object], area_ids: Counter[str]) -> list[str]:
     problems = []
     for i, person in enumerate(s.watch.people):
         if person.grid not in area_ids:

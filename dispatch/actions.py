@@ -1,24 +1,24 @@
 """What assignees do to a ticket: 接单, 到场, 办结, 退单, 转警, 转派."""
 import logging
+from datetime import datetime
 
 from sqlmodel import Session
 
-from dispatch import deadlines, outbox, texts
+from core.vocabulary import STATUS_NAMES
+from core.vocabulary import WORKER_ACTIONS as ACTIONS
+from dispatch import deadlines, texts
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
-from dispatch.labels import STATUS_NAMES
 from dispatch.lifecycle import IllegalMove, audit, move
 from dispatch.policy import snapshot
 from dispatch.reporters import tell_reporters
 from dispatch.routing import Plan, pick_worker
 from dispatch.silence import schedule_reminder
-from models import Assignment, Ticket
+from models import Assignment, Ticket, outbox
 from models.store import session
 
 log = logging.getLogger(__name__)
-ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
-           "transfer_police": "转警", "transfer_grid": "转派"}
 TAKE_OVER = ("accept", "arrive", "resolve", "transfer_police")  # each accepts first if nobody has
 
 
@@ -70,7 +70,7 @@ def _may_take_over(deps: Deps, ticket: Ticket, member_id: str, action: str) -> b
             and member_id in deps.directory.chain(deps.directory.area(ticket.grid_id)))
 
 
-def _accept(deps, db, ticket, member_id, note, now) -> str:
+def _accept(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     move(db, ticket, "accepted", member_id, now, note=note)
     held = holders(db, ticket.id)
     mine = [a for a in held if a.member_id == member_id] or [_take_over(deps, db, ticket, held, member_id, now)]
@@ -83,7 +83,8 @@ def _accept(deps, db, ticket, member_id, note, now) -> str:
     return f"已签收 {texts.headline(ticket)}。到场后回复“到场 {ticket.id}”，完成后回复“办结 {ticket.id} 处理情况”。"
 
 
-def _take_over(deps, db, ticket, held: list[Assignment], member_id: str, now) -> Assignment:
+def _take_over(deps: Deps, db: Session, ticket: Ticket, held: list[Assignment], member_id: str,
+               now: datetime) -> Assignment:
     """End the current primary assignments and give the ticket to the member who took it over."""
     name = deps.member_name(member_id)
     previous = [a for a in held if a.role == "primary"]
@@ -99,14 +100,14 @@ def _take_over(deps, db, ticket, held: list[Assignment], member_id: str, now) ->
     return mine
 
 
-def _arrive(deps, db, ticket, member_id, note, now) -> str:
+def _arrive(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     if ticket.status == "dispatched":
         _accept(deps, db, ticket, member_id, note, now)
     move(db, ticket, "in_progress", member_id, now, action="arrived", note=note)
     return f"已记录到场：{ticket.number}。"
 
 
-def _resolve(deps, db, ticket, member_id, note, now) -> str:
+def _resolve(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     if not note.strip():
         raise Refused(f"请写明处理情况，例如“办结 {ticket.id} 已劝离，双方和解”。")
     if ticket.status == "dispatched":
@@ -120,7 +121,7 @@ def _resolve(deps, db, ticket, member_id, note, now) -> str:
     return f"已办结 {ticket.number}，可继续发送现场照片。"
 
 
-def _return(deps, db, ticket, member_id, note, now) -> str:
+def _return(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     if not note.strip():
         raise Refused(f"请写明退单原因，例如“退单 {ticket.id} 不属本网格”。")
     move(db, ticket, "returned", member_id, now, note=note)
@@ -131,18 +132,24 @@ def _return(deps, db, ticket, member_id, note, now) -> str:
     return f"已退单 {ticket.number}，等待所领导裁定。"
 
 
-def _transfer_police(deps, db, ticket, member_id, note, now) -> str:
-    move(db, ticket, "transferred", member_id, now, action="transfer_police", note=note)
+def _transfer_police(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
+    transfer_to_police(deps, db, ticket, member_id, now, note, reason=f"转警：{note}")
+    return f"已转警 {ticket.number}，社区民警和值班室已收到。"
+
+
+def transfer_to_police(deps: Deps, db: Session, ticket: Ticket, actor: str, now: datetime, note: str,
+                       reason: str) -> None:
+    """转警 (a worker's or a supervisor's): a police matter now, for the village officer and the duty desk."""
+    move(db, ticket, "transferred", actor, now, action="transfer_police", note=note)
     ticket.kind, ticket.category = "police", ticket.category if ticket.kind == "police" else "public_order"
     area = deps.directory.area(ticket.grid_id)
     officer = [area.officer] if area else list(deps.settings.station.duty_officers)
     desk = [m for m in deps.settings.station.duty_desk if m not in officer]
     page = list(deps.settings.station.duty_officers) if ticket.urgency == "emergency" else []
-    dispatch(deps, db, ticket, Plan("police", officer, desk, page), now, actor=member_id, reason=f"转警：{note}")
-    return f"已转警 {ticket.number}，社区民警和值班室已收到。"
+    dispatch(deps, db, ticket, Plan("police", officer, desk, page), now, actor=actor, reason=reason)
 
 
-def _transfer_grid(deps, db, ticket, member_id, note, now) -> str:
+def _transfer_grid(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     area = deps.directory.find_area(note)
     if area is None:
         raise Refused(f"没有找到网格“{note}”，请写网格名称，例如“转派 {ticket.id} 桂花社区第二网格”。")

@@ -3,11 +3,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from dispatch import deadlines, outbox, texts
+from dispatch import deadlines, texts
 from dispatch.context import Deps
 from dispatch.lifecycle import move
 from dispatch.routing import Plan, plan_route
-from models import Assignment, Ticket
+from models import Assignment, Ticket, outbox
 
 
 def route_and_dispatch(deps: Deps, db: Session, ticket: Ticket, now: datetime, actor: str = "system",

@@ -7,14 +7,15 @@ written with a few multi-row statements, which keeps a burst of 1,000 due rungs 
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch import bulk, outbox, texts
+from core.vocabulary import OPEN_STATUSES
+from dispatch import bulk, texts
 from dispatch.context import Deps
-from dispatch.labels import OPEN_STATUSES
-from models import Assignment, Deadline, Escalation, Outbox, Ticket
+from models import Assignment, Deadline, Escalation, Outbox, Ticket, outbox
 
 # Which statuses still need the ladder: not yet accepted, or not yet closed.
 WAITING = {"accept": ("dispatched", "returned"), "close": OPEN_STATUSES}
@@ -25,10 +26,10 @@ LADDERS = ("accept", "close")
 class Rung:
     """One planned escalation: its row, its alerts and the next repeat, not yet written."""
 
-    key: tuple  # (ticket_id, ladder, level, cycle): the UNIQUE key
+    key: tuple[int, str, int, int]  # (ticket_id, ladder, level, cycle): the UNIQUE key
     notified: list[str]
-    messages: list[dict] = field(default_factory=list)  # Outbox rows
-    repeat: dict | None = None  # the Deadline row of the next 督办 repeat
+    messages: list[dict[str, Any]] = field(default_factory=list)  # Outbox rows
+    repeat: dict[str, Any] | None = None  # the Deadline row of the next 督办 repeat
 
 
 def plan(deps: Deps, deadline: Deadline, ticket: Ticket, primary_names: list[str], now: datetime) -> Rung | None:

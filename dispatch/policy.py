@@ -3,10 +3,12 @@
 Shape: {"urgency", "accept": [{"after_s", "notify"}], "close": [...], "repeat_s",
 "remind_before_close_s", "silent_window_s"} — plain JSON so it survives in the ticket row.
 """
+from typing import Any
+
 from core.settings import Settings
 
 
-def snapshot(settings: Settings, urgency: str, triage_queue: bool = False) -> dict:
+def snapshot(settings: Settings, urgency: str, triage_queue: bool = False) -> dict[str, Any]:
     """Copy the ladder for `urgency`; the human triage queue gets the duty desk's own accept deadline."""
     esc = settings.escalation
     ladder = esc.ladder(urgency)

@@ -1,8 +1,9 @@
 """Messages for phones: ticket number, category, place, how long, and the one-tap replies."""
 from datetime import timedelta
+from typing import Any
 
 from core.durations import format_duration
-from dispatch.labels import URGENCY_NAMES, category_name
+from core.vocabulary import URGENCY_NAMES, category_name
 from models import Ticket
 
 
@@ -12,7 +13,7 @@ def headline(t: Ticket) -> str:
     return " · ".join(parts + ([t.place] if t.place else []))
 
 
-def task_card(t: Ticket, accept_within: timedelta | None, *, cc: bool = False) -> tuple[str, dict]:
+def task_card(t: Ticket, accept_within: timedelta | None, *, cc: bool = False) -> tuple[str, dict[str, Any]]:
     """The task pushed to an assignee: text fallback and a card with 接单/办结 buttons."""
     title = ("【抄送】" if cc else "【新工单】") + headline(t)
     limit = f"请在{format_duration(accept_within)}内签收。" if accept_within and not cc else ""
@@ -29,7 +30,7 @@ def emergency_page(t: Ticket) -> str:
 
 
 def overdue_alert(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, holders: list[str],
-                  top: bool) -> tuple[str, dict | None]:
+                  top: bool) -> tuple[str, dict[str, Any] | None]:
     """An escalation alert: what is late, by how long, who holds it, and (not yet accepted) a 接手 button."""
     what = "签收" if ladder == "accept" else "办结"
     prefix = "【督办】" if top else "【超时提醒】"

@@ -1,12 +1,15 @@
 """The schema (SQLModel tables) and the store that opens it on SQLite or PostgreSQL."""
-from models.people import Grid, Member, Resident
-from models.intake import Conversation, InboxMessage
-from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
-from models.timers import Deadline, Escalation
-from models.outbox import Outbox, SharedValue
+from models.channels import KfCursor, KfCustomer, ReportPhoto, WebReport
+from models.deadlines import Deadline, Escalation
 from models.duties import ScheduleRun, Visit, WatchedPerson
+from models.intake import Conversation, InboxMessage
+from models.outbox import Outbox, SharedValue
+from models.people import Grid, Member, Resident
+from models.photos import Photo
+from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
 from models.triage_desk import SuspectReport, TriageCorrection
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
            "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "Outbox", "SharedValue",
-           "ScheduleRun", "Visit", "WatchedPerson", "SuspectReport", "TriageCorrection"]
+           "ScheduleRun", "Visit", "WatchedPerson", "KfCursor", "KfCustomer", "ReportPhoto", "WebReport", "Photo",
+           "SuspectReport", "TriageCorrection"]

@@ -1,12 +1,13 @@
 """classify(text) -> Triage: normalise, mask, features, learned heads, thresholds, place; nothing loaded at import."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlp.features import read_message
-from nlp.gazetteer import Gazetteer
+from nlp.features import Read, read_message
+from nlp.gazetteer import Entry, Gazetteer
 from nlp.locate import locate
 from nlp.model import DEFAULT_PATH, TriageModel
-from nlp.normalize import normalize
+from nlp.normalize import Normalized, normalize
 from nlp.privacy import mask
 from nlp.script import make_t2s
 from nlp.triage import POLICE, Triage, kind_of
@@ -28,7 +29,7 @@ class Classifier:
     def __init__(self, model: TriageModel, gazetteer: Gazetteer | None = None):
         self.model = model
         self.gazetteer = gazetteer or Gazetteer([])
-        self._t2s = None
+        self._t2s: Callable[[str], str] | None = None
 
     @classmethod
     def load(cls, model_path: Path | str | None = None, gazetteer: Gazetteer | None = None) -> "Classifier":
@@ -64,7 +65,7 @@ class Classifier:
         return [self._decide(n, m, r, Heads(p_report[i], p_police[i], p_category[i], p_urgency[i]))
                 for i, (n, m, r) in enumerate(zip(cleaned, masked, read))]
 
-    def _decide(self, norm, masked: str, read, p: "Heads") -> Triage:
+    def _decide(self, norm: Normalized, masked: str, read: Read, p: "Heads") -> Triage:
         if sum(ch.isalnum() for ch in masked) < 2:
             return Triage(False, confidence=1.0, reasons=("内容过短或只有表情",), masked_text=masked)
         limits = DEFAULTS | self.model.thresholds
@@ -85,7 +86,7 @@ class Classifier:
                       needs_human=confidence < HUMAN_BELOW, grid_id=entry.grid_id if entry else None,
                       masked_text=masked)
 
-    def _place(self, norm):
+    def _place(self, norm: Normalized) -> tuple[str | None, Entry | None]:
         clean = norm.text  # unmasked: a house number is not a phone number
         span, _ = locate(clean, self.model.places, self.gazetteer.find(clean))
         if span is None or not _is_place(clean[span.start:span.end]):
@@ -108,15 +109,15 @@ def _positive(named: list[dict[str, float]]) -> list[float]:
     return [p.get("1", 0.0) for p in named]
 
 
-def _category(p_cat: dict, police_at: float) -> tuple[str, float]:
+def _category(p_cat: dict[str, float], police_at: float) -> tuple[str, float]:
     """Police when the police categories together reach `police_at` (an unsure call goes to police)."""
     p_police = sum(p for c, p in p_cat.items() if c in POLICE)
     side = {c: p for c, p in p_cat.items() if (c in POLICE) == (p_police >= police_at)} or p_cat
-    best = max(side, key=side.get)
+    best = max(side, key=lambda c: side[c])
     return best, side[best]
 
 
-def _urgency(p_urg: dict, limits: dict) -> tuple[str, float]:
+def _urgency(p_urg: dict[str, float], limits: dict[str, float]) -> tuple[str, float]:
     """Emergency from a low bar, then urgent, else normal: over-calling costs less than missing."""
     emergency, urgent = p_urg.get("emergency", 0.0), p_urg.get("urgent", 0.0)
     if emergency >= limits["emergency"]:

@@ -3,16 +3,23 @@ import json
 import math
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
 
 from nlp.dataset import DATA_DIR, load_checked
 from nlp.model import DEFAULT_PATH
 from nlp.voices import load_voices, open_rows, sealed_rows
 
+if TYPE_CHECKING:  # loading the classifier pulls in the model; the CLI imports it when it runs
+    from nlp.classifier import Classifier
+    from nlp.triage import Triage
+
 CONTRACT_KEYS = ("id", "is_report", "kind", "category", "urgency", "location", "confidence")
 
 
-def training_rows(data_dir: Path = DATA_DIR, corrections: list[dict] = (), out=sys.stderr) -> list[dict]:
+def training_rows(data_dir: Path = DATA_DIR, corrections: Sequence[dict[str, Any]] = (),
+                  out: TextIO = sys.stderr) -> list[dict[str, Any]]:
     """The seeds, every voice's open rows and the supervisors' corrections: all a model may learn from."""
     loaded = load_checked(Path(data_dir))
     for error in loaded.errors:
@@ -20,8 +27,8 @@ def training_rows(data_dir: Path = DATA_DIR, corrections: list[dict] = (), out=s
     return loaded.rows + open_rows(load_voices(Path(data_dir) / "voices")) + list(corrections)
 
 
-def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out=sys.stdout,
-              corrections: list[dict] = ()) -> int:
+def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out: TextIO = sys.stdout,
+              corrections: Sequence[dict[str, Any]] = ()) -> int:
     """Train on the seeds, the voices' open rows and the corrections; write the model file."""
     from nlp.training import train_model
 
@@ -36,8 +43,8 @@ def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out=sys
     return 0
 
 
-def run_eval(classifier, data_dir: Path = DATA_DIR, out=sys.stdout, corrections: list[dict] = (),
-             folds: list[str] | None = None) -> int:
+def run_eval(classifier: "Classifier", data_dir: Path = DATA_DIR, out: TextIO = sys.stdout,
+             corrections: Sequence[dict[str, Any]] = (), folds: list[str] | None = None) -> int:
     """Leave-one-voice-out figures per voice, the shipped model on the sealed rows, agreement with corrections."""
     from nlp.classifier import Classifier
     from nlp.evaluation import detail, figures, table
@@ -65,21 +72,22 @@ def run_eval(classifier, data_dir: Path = DATA_DIR, out=sys.stdout, corrections:
     return 0
 
 
-def _scored(classifier, rows: list[dict]) -> tuple[list[dict], list]:
+def _scored(classifier: "Classifier", rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list["Triage"]]:
     return rows, classifier.classify_many([r["text"] for r in rows])
 
 
-def agreement_line(classifier, corrections: list[dict]) -> str:
+def agreement_line(classifier: "Classifier", corrections: Sequence[dict[str, Any]]) -> str:
     """How often the model now agrees with the corrections given (the last 30 days' are passed in)."""
     if not corrections:
         return "Corrections of the last 30 days: none"
     from nlp.evaluation import agreement
 
-    share = agreement(corrections, classifier.classify_many([r["text"] for r in corrections]))
+    share = agreement(list(corrections), classifier.classify_many([r["text"] for r in corrections]))
     return f"Corrections of the last 30 days: {len(corrections)}, the model agrees with {share:.1%}"
 
 
-def run_classify(classifier, infile=None, outfile=None, batch: int = 256) -> int:
+def run_classify(classifier: "Classifier", infile: BinaryIO | None = None, outfile: TextIO | None = None,
+                 batch: int = 256) -> int:
     """Contract 3: JSON lines {"id", "text"} in, one JSON line per input out, in order; bad lines get "error".
 
     `infile` yields bytes (stdin's buffer by default: the UTF-8 check is ours, whatever the locale)
@@ -90,7 +98,7 @@ def run_classify(classifier, infile=None, outfile=None, batch: int = 256) -> int
     pending: list[tuple[object, object]] = []  # (id, text) or (id, error message)
 
     def flush() -> None:
-        texts = [text for _, text in pending if not isinstance(text, _Error)]
+        texts = [str(text) for _, text in pending if not isinstance(text, _Error)]
         results = iter(classifier.classify_many(texts))
         for ident, text in pending:
             row = {"id": ident, "error": str(text)} if isinstance(text, _Error) else \
@@ -135,7 +143,7 @@ def _parse(line: bytes | str) -> tuple[object, object]:
     return ident, item["text"]
 
 
-def _not_json(constant: str):
+def _not_json(constant: str) -> NoReturn:
     raise ValueError(f"{constant} is not JSON")
 
 
@@ -146,7 +154,7 @@ def _finite(number: str) -> float:
     return value
 
 
-def _dumps(row: dict) -> str:
+def _dumps(row: dict[str, Any]) -> str:
     """The output line: UTF-8, and a lone surrogate (from a \\ud800 escape in the id) kept escaped."""
     line = json.dumps(row, ensure_ascii=False)
     try:

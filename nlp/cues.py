@@ -44,9 +44,9 @@ CUES = {
 }
 _COMPILED = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in CUES.items()}
 _FRAMES = ("past", "handled", "negated", "hypothetical", "forwarded", "slang", "live", "question", "warning")
-_PAIRS = (("missing", "stranger"), ("vulnerable", "despair"), ("despair", "live"), ("vulnerable", "missing"), ("missing", "dusk"), ("vulnerable", "water"), ("vulnerable", "body"),
-          ("vulnerable", "trapped"), ("body", "live"), ("weapon", "body"), ("vulnerable", "money_now"),
-          ("missing", "water"), ("warning", "question"))
+_PAIRS = (("missing", "stranger"), ("vulnerable", "despair"), ("despair", "live"), ("vulnerable", "missing"),
+          ("missing", "dusk"), ("vulnerable", "water"), ("vulnerable", "body"), ("vulnerable", "trapped"),
+          ("body", "live"), ("weapon", "body"), ("vulnerable", "money_now"), ("missing", "water"), ("warning", "question"))
 _SOUND = {category: sound_pattern(terms) for category, terms in EMERGENCY_TERMS.items()}
 
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nlp.triage import CATEGORIES, URGENCIES, kind_of
 
@@ -25,7 +26,7 @@ class BadRow(ValueError):
 class Loaded:
     """The good rows, and one message per bad line (file:line: why)."""
 
-    rows: list[dict] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -48,12 +49,12 @@ def load_checked(data_dir: Path = DATA_DIR) -> Loaded:
     return out
 
 
-def load(data_dir: Path = DATA_DIR) -> list[dict]:
+def load(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
     """The good rows of every *.jsonl file."""
     return load_checked(data_dir).rows
 
 
-def check(row: dict, where: str) -> None:
+def check(row: dict[str, Any], where: str) -> None:
     """Labels in the vocabulary, kind consistent with category, location a substring of text."""
     if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
         raise BadRow(f"{where}: not an object with a non-empty text")

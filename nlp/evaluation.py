@@ -1,7 +1,8 @@
 """Figures for `run.py eval`: the issue's bars per voice (leave-one-voice-out), sealed totals, per-class detail."""
 from collections import Counter
+from typing import Any
 
-from nlp.triage import CATEGORIES
+from nlp.triage import CATEGORIES, Triage
 
 # (key, label, bar): the figures every table prints, in order; the bar is the issue's leave-one-voice-out bar
 FIGURES = (("police_recall", "police R", 0.97), ("emergency_recall", "emerg R", 0.97),
@@ -16,11 +17,11 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _share(hits: int, total: int) -> float | None:
+def _share(hits: float, total: int) -> float | None:
     return hits / total if total else None
 
 
-def figures(rows: list[dict], results) -> dict:
+def figures(rows: list[dict[str, Any]], results: list[Triage]) -> dict[str, Any]:
     """The bars' figures for labelled rows and their triage results (None where a figure has nothing to count)."""
     pairs = list(zip(rows, results))
     reports = [(r, t) for r, t in pairs if r["is_report"]]
@@ -29,7 +30,7 @@ def figures(rows: list[dict], results) -> dict:
     called = [r for r, t in pairs if t.is_report and t.urgency == "emergency"]
     chat = [t for r, t in pairs if not r["is_report"]]
     located = [(r, t) for r, t in reports if r.get("location")]
-    per_class = {}
+    per_class: dict[str, tuple[float, float, float, int]] = {}
     for category in CATEGORIES:
         c_tp = sum(r["category"] == category and t.category == category for r, t in pairs)
         c_fp = sum(r["category"] != category and t.category == category for r, t in pairs)
@@ -63,9 +64,9 @@ def place_found(text: str, truth: str, found: str | None) -> bool:
     return shared * 2 >= len(truth) and len(found) >= min(2, len(truth))
 
 
-def agreement(corrections: list[dict], results) -> float | None:
+def agreement(corrections: list[dict[str, Any]], results: list[Triage]) -> float | None:
     """The share of people's corrections the model now agrees with (place only where one was set)."""
-    def agrees(row: dict, result) -> bool:
+    def agrees(row: dict[str, Any], result: Triage) -> bool:
         if not row["is_report"]:
             return not result.is_report
         same = (result.is_report, result.category, result.urgency) == (True, row["category"], row["urgency"])
@@ -79,7 +80,7 @@ def _cell(value: float | None, bar: float | None) -> str:
     return f"{value:6.3f}" + ("*" if bar is not None and value < bar else " ")
 
 
-def table(named: list[tuple[str, dict]]) -> str:
+def table(named: list[tuple[str, dict[str, Any]]]) -> str:
     """One line per (name, figures); `*` marks a figure under the issue's bar."""
     head = f"{'set':<16}{'n':>6}" + "".join(f"{label:>8}" for _, label, _ in FIGURES)
     lines = [head, "-" * len(head)]
@@ -88,7 +89,7 @@ def table(named: list[tuple[str, dict]]) -> str:
     return "\n".join(lines)
 
 
-def detail(m: dict, confusions: int = 25) -> str:
+def detail(m: dict[str, Any], confusions: int = 25) -> str:
     """Per-class P/R/F1 and the commonest confusions (for open data only: sealed rows are reported as totals)."""
     lines = [f"{'category':<22}{'P':>6}{'R':>6}{'F1':>6}{'n':>5}"]
     for category, (p, r, f, n) in m["per_class"].items():

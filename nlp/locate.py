@@ -1,6 +1,8 @@
 """Where did it happen: the place span in the clean text, from the tagger, the gazetteer and the regexes."""
-from nlp.places import Span, find_spans, shape_spans
+from collections.abc import Sequence
+
 from nlp.place_tagger import PlaceTagger, char_features
+from nlp.places import Span, find_spans, shape_spans
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
 FALLBACK = 0.1  # mean tagger probability a regex match needs to stand in for the tagger
@@ -20,7 +22,8 @@ def window(clean: str) -> tuple[str, int]:
     return clean[:MAX_TAGGED], 0
 
 
-def locate(clean: str, tagger: PlaceTagger | None, known: list[tuple[int, int]] = ()) -> tuple[Span | None, float]:
+def locate(clean: str, tagger: PlaceTagger | None,
+           known: Sequence[tuple[int, int]] = ()) -> tuple[Span | None, float]:
     """The place span and how sure we are: a configured name wins, else the tagger's strongest run."""
     text, _ = window(clean)
     if tagger is None:

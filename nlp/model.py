@@ -9,8 +9,10 @@ the same with any version, and stays small enough to live in the repository.
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -30,7 +32,7 @@ class LinearHead:
     coef: np.ndarray
     intercept: np.ndarray
 
-    def proba(self, x) -> np.ndarray:
+    def proba(self, x: csr_matrix) -> np.ndarray:
         """Class probabilities for each row of the feature matrix."""
         scores = np.asarray(x @ self.coef.T) + self.intercept
         if len(self.classes) == 2 and scores.shape[1] == 1:
@@ -38,9 +40,10 @@ class LinearHead:
             return np.column_stack([1 - p, p])
         scores -= scores.max(axis=1, keepdims=True)
         e = np.exp(scores)
-        return e / e.sum(axis=1, keepdims=True)
+        probabilities: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        return probabilities
 
-    def named(self, x) -> list[dict[str, float]]:
+    def named(self, x: csr_matrix) -> list[dict[str, float]]:
         """Per row, {class: probability}."""
         names = [str(c) for c in self.classes]
         return [dict(zip(names, row)) for row in self.proba(x).tolist()]
@@ -53,7 +56,7 @@ class Vocabulary:
     index: dict[str, int]
     idf: np.ndarray
 
-    def weigh(self, items, shift: int, indices: list, data: list) -> None:
+    def weigh(self, items: Iterable[str], shift: int, indices: list[int], data: list[float]) -> None:
         """Append the l2-normalised sublinear TF-IDF of `items` (columns offset by `shift`)."""
         counts = Counter(j for j in map(self.index.get, items) if j is not None)
         if counts and not len(self.idf):  # a binary block: present or not, whatever the length
@@ -79,9 +82,11 @@ class TriageModel:
     thresholds: dict[str, float] = field(default_factory=dict)
     trained_ids: list[str] = field(default_factory=list)
 
-    def features(self, texts: list[str], tokens: list[list[str]], cues: list[list[str]]):
+    def features(self, texts: list[str], tokens: list[list[str]], cues: list[list[str]]) -> csr_matrix:
         """The sparse feature matrix: character 1-3-grams of each clean text, its tokens, its cues."""
-        data, indices, indptr = [], [], [0]
+        data: list[float] = []
+        indices: list[int] = []
+        indptr = [0]
         offset = len(self.chars.index)
         cue_offset = offset + len(self.tokens.index)
         for text, toks, marks in zip(texts, tokens, cues):
@@ -96,7 +101,7 @@ class TriageModel:
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
         """Write everything to one compressed .npz of plain arrays."""
-        arrays = {"chars_vocab": json.dumps(self.chars.index, ensure_ascii=False),
+        arrays: dict[str, Any] = {"chars_vocab": json.dumps(self.chars.index, ensure_ascii=False),
                   "words_vocab": json.dumps(self.tokens.index, ensure_ascii=False),
                   "chars_idf": self.chars.idf.astype(np.float32), "words_idf": self.tokens.idf.astype(np.float32),
                   "cues_vocab": json.dumps(self.cues.index, ensure_ascii=False),
@@ -108,7 +113,8 @@ class TriageModel:
         if self.places is not None:
             arrays.update(self.places.to_arrays())
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, **{k: (np.array(v) if isinstance(v, str) else v) for k, v in arrays.items()})
+        stored: dict[str, Any] = {k: (np.array(v) if isinstance(v, str) else v) for k, v in arrays.items()}
+        np.savez_compressed(path, **stored)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> "TriageModel":

@@ -46,7 +46,8 @@ def bigram_tokens(text: str) -> list[str]:
     return [f"py:{a}_{b}" for a, b in zip(sounds, sounds[1:]) if a and b]
 
 
-def sound_pattern(terms: list[str]) -> re.Pattern:
+def sound_pattern(terms: list[str]) -> re.Pattern[str]:
     """A regex finding any of `terms` (Han only, two characters or more) in a sound_line, by sound."""
-    keys = sorted({" ".join(syllables(t)) for t in terms if len(t) >= 2 and all(syllables(t))}, key=len, reverse=True)
+    keys = sorted({" ".join(s or "" for s in syllables(t)) for t in terms if len(t) >= 2 and all(syllables(t))},
+                  key=len, reverse=True)
     return re.compile("(?<= )(?:" + "|".join(re.escape(k) for k in keys) + ")(?= )")

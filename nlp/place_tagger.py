@@ -3,10 +3,12 @@
 Place names are open-ended (星际网咖, 二道街, 靠山屯北边), so a list or a regex alone misses
 most of them. Each character gets a linear score from its neighbourhood (characters, bigrams
 and trigrams around it, with digits and letters folded), how far it is from the end (residents
-often add the place last), and whether a place regex covers it or its neighbours. The weights are a plain {feature: weight} table, cheap to apply.
+often add the place last), and whether a place regex covers it or its neighbours. The weights
+are a plain {feature: weight} table, cheap to apply.
 """
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
 
 import numpy as np
 
@@ -71,7 +73,8 @@ class PlaceTagger:
         flat = [f for template in features for f in template]  # one C-level map over every feature
         z = np.fromiter(map(self.weights.get, flat, repeat(0.0)), dtype=np.float64, count=len(flat))
         z = z.reshape(len(features), n).sum(axis=0) + self.bias
-        return (1 / (1 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
+        probs: list[float] = (1 / (1 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
+        return probs
 
     def best_run(self, probs: list[float], text: str) -> tuple[int, int, float] | None:
         """The strongest run of place characters: (start, end, mean probability) or None."""
@@ -95,7 +98,7 @@ class PlaceTagger:
         _, a, b = max(scored)
         return a, b, sum(probs[a:b]) / (b - a)
 
-    def to_arrays(self, prefix: str = "place_") -> dict:
+    def to_arrays(self, prefix: str = "place_") -> dict[str, Any]:
         """Plain arrays for the model file."""
         names = sorted(self.weights)
         return {prefix + "features": np.array(names), prefix + "weights": np.array([self.weights[n] for n in names],
@@ -103,7 +106,7 @@ class PlaceTagger:
                 prefix + "bias": np.array([self.bias, self.threshold], dtype=np.float32)}
 
     @classmethod
-    def from_arrays(cls, data, prefix: str = "place_") -> "PlaceTagger":
+    def from_arrays(cls, data: Any, prefix: str = "place_") -> "PlaceTagger":
         """Read what to_arrays wrote."""
         bias, threshold = (float(v) for v in data[prefix + "bias"])
         names = [str(n) for n in data[prefix + "features"]]

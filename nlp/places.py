@@ -4,6 +4,7 @@
 re-exported here, so callers can build one with `nlp.places.Gazetteer.from_entries(entries)`.
 """
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.gazetteer import Gazetteer
@@ -45,7 +46,7 @@ class Span:
         return clean[self.start:self.end]
 
 
-def find_spans(clean: str, known: list[tuple[int, int]] = (), shapes: list[Span] | None = None) -> list[Span]:
+def find_spans(clean: str, known: Sequence[tuple[int, int]] = (), shapes: list[Span] | None = None) -> list[Span]:
     """Every place-shaped span, trimmed of leading function words, merged when adjacent.
 
     `shapes` is shape_spans(clean) when the caller already has it (the regexes are the cost).
@@ -65,7 +66,7 @@ def shape_spans(clean: str) -> list[Span]:
     return spans
 
 
-def best_span(clean: str, known: list[tuple[int, int]] = ()) -> Span | None:
+def best_span(clean: str, known: Sequence[tuple[int, int]] = ()) -> Span | None:
     """The most specific place: gazetteer matches first, then the longest, then the earliest."""
     spans = find_spans(clean, known)
     if not spans:

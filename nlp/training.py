@@ -1,6 +1,7 @@
 """From labelled rows to a saved model: prepare each message the way classify will, then fit."""
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,6 +14,9 @@ from nlp.place_tagger import by_character, char_features
 from nlp.place_training import char_labels, fit_tagger
 from nlp.privacy import mask
 from nlp.script import make_t2s
+
+if TYPE_CHECKING:  # scipy is imported where a model is trained, not where one is loaded
+    from scipy.sparse import csr_matrix
 
 URGENCY_WEIGHTS = {"emergency": 3.0, "urgent": 1.0, "normal": 1.0}  # per-class cost in the urgency head's loss
 
@@ -31,14 +35,14 @@ class Prepared:
 class Preparer:
     """Normalise, mask and featurise rows; remembers each text so folds share the work."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.t2s = make_t2s()
         self.done: dict[tuple[str, str | None], Prepared] = {}
 
-    def __call__(self, rows: list[dict], progress: bool = True) -> list[Prepared]:
+    def __call__(self, rows: list[dict[str, Any]], progress: bool = True) -> list[Prepared]:
         from tqdm import tqdm
 
-        out = []
+        out: list[Prepared] = []
         for row in tqdm(rows, desc="准备训练数据", unit="条", file=sys.stderr, disable=not progress):
             key = (row["text"], row.get("location"))
             if key not in self.done:
@@ -46,7 +50,7 @@ class Preparer:
             out.append(self.done[key])
         return out
 
-    def _one(self, row: dict) -> Prepared:
+    def _one(self, row: dict[str, Any]) -> Prepared:
         norm = normalize(row["text"], self.t2s)
         masked = mask(norm.text)
         read = read_message(masked)
@@ -60,7 +64,7 @@ VOICE_WEIGHT = 4.0  # a message written by one of many hands counts more than a 
 TEMPLATED_WEIGHT = 0.1
 
 
-def train_model(rows: list[dict], progress: bool = True, preparer: Preparer | None = None,
+def train_model(rows: list[dict[str, Any]], progress: bool = True, preparer: Preparer | None = None,
                 c: float = 8.0) -> TriageModel:
     """Fit the three text heads on all rows and the place tagger on the reports."""
     from scipy.sparse import hstack
@@ -92,10 +96,12 @@ def train_model(rows: list[dict], progress: bool = True, preparer: Preparer | No
     return model
 
 
-def _binary(vocabulary: Vocabulary, marks: list[list[str]]):
+def _binary(vocabulary: Vocabulary, marks: list[list[str]]) -> "csr_matrix":
     from scipy.sparse import csr_matrix
 
-    data, indices, indptr = [], [], [0]
+    data: list[float] = []
+    indices: list[int] = []
+    indptr = [0]
     for row in marks:
         vocabulary.weigh(row, 0, indices, data)
         indptr.append(len(indices))
@@ -103,11 +109,12 @@ def _binary(vocabulary: Vocabulary, marks: list[list[str]]):
                       shape=(len(marks), len(vocabulary.index)))
 
 
-def _vocabulary(vectorizer) -> Vocabulary:
+def _vocabulary(vectorizer: Any) -> Vocabulary:
     return Vocabulary({k: int(v) for k, v in vectorizer.vocabulary_.items()}, vectorizer.idf_.astype(np.float32))
 
 
-def _fit(x, y, c: float, sample_weight, weights: dict | None = None) -> LinearHead:
+def _fit(x: Any, y: np.ndarray, c: float, sample_weight: np.ndarray,
+         weights: dict[str, float] | None = None) -> LinearHead:
     from sklearn.linear_model import LogisticRegression
     from sklearn.utils.class_weight import compute_class_weight
 

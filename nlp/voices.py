@@ -9,6 +9,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from nlp.dataset import DATA_DIR, BadRow, check
 
@@ -22,7 +23,7 @@ def is_sealed(row_id: str) -> bool:
     return int.from_bytes(digest, "big") / 2**64 < SEALED_SHARE
 
 
-def read_voice_file(path: Path) -> tuple[list[dict], list[str]]:
+def read_voice_file(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """The rows of one voice file that follow the guide (with a `sealed` flag), and why the others were left out."""
     rows, errors, seen = [], [], set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -45,7 +46,7 @@ def read_voice_file(path: Path) -> tuple[list[dict], list[str]]:
     return rows, errors
 
 
-def load_voices(voices_dir: Path = VOICES_DIR) -> list[dict]:
+def load_voices(voices_dir: Path = VOICES_DIR) -> list[dict[str, Any]]:
     """Every good row of every voice file, sealed ones included (flagged)."""
     rows = []
     for path in sorted(Path(voices_dir).glob("*.jsonl")):
@@ -53,12 +54,12 @@ def load_voices(voices_dir: Path = VOICES_DIR) -> list[dict]:
     return rows
 
 
-def open_rows(rows: list[dict]) -> list[dict]:
+def open_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows a model may learn from."""
     return [r for r in rows if not r.get("sealed")]
 
 
-def sealed_rows(rows: list[dict]) -> list[dict]:
+def sealed_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows kept away from training."""
     return [r for r in rows if r.get("sealed")]
 

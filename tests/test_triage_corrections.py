@@ -6,10 +6,10 @@ from datetime import timedelta
 import numpy as np
 
 import run
-from nlp.cli import run_train
-from dispatch.triage_desk import corrections
 from models import TriageCorrection
 from models.store import session
+from models.triage_desk import corrections
+from nlp.cli import run_train
 
 
 def test_train_reads_the_stores_corrections_and_the_model_learns_from_them(tmp_path, settings, engine, clock):

@@ -1,15 +1,14 @@
 """triage desk: 疑似报事 (suspect reports) and supervisors' triage corrections
 
 Revision ID: 0005_triage_desk
-Revises: 0004
+Revises: 0005_phones
 Create Date: 2026-12-02 03:10:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0005_triage_desk'
-down_revision = '0004'
+down_revision = '0005_phones'
 branch_labels = None
 depends_on = None
 

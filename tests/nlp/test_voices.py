@@ -3,8 +3,8 @@ import json
 
 from nlp.cli import training_rows
 from nlp.lovo import leave_one_voice_out
-from nlp.voices import import_voices, is_sealed, load_voices, read_voice_file
 from nlp.triage import Triage
+from nlp.voices import import_voices, is_sealed, load_voices, read_voice_file
 
 
 def _row(voice: str, n: int, report: bool = True) -> dict:

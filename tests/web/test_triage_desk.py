@@ -4,9 +4,9 @@ import re
 import pytest
 from sqlmodel import select
 
-from dispatch.triage_desk import corrections
 from models import SuspectReport, Ticket, TriageCorrection
 from models.store import session
+from models.triage_desk import corrections
 from tests.web.conftest import csrf, hazard, login
 
 

@@ -1,11 +1,11 @@
 """The supervisors' console at /console: board, tickets, statistics, ledger, assessment.
 
-run.py adds it with `web.console.setup` in route_setups (it needs parts["dispatcher"] for actions).
+run.py adds it with `web.console.setup` in route_setups (it needs services.dispatcher for actions).
 """
 from aiohttp import web
 
 from core.services import Services
-from web.console import actions, assessment_page, auth, board, ledger, stats_page, ticket_page, triage_page
+from web.console import actions, assessment_page, auth, board, exports, ledger, stats_page, ticket_page, triage_page
 from web.console.context import CONSOLE, HERE, build_console
 
 
@@ -27,6 +27,8 @@ def setup(app: web.Application, services: Services) -> None:
     router.add_get("/console/stats", stats_page.stats)
     router.add_get("/console/assessment", assessment_page.assessment)
     router.add_get("/console/ledger.{fmt:(xlsx|csv)}", ledger.download)
+    router.add_get("/console/stats.xlsx", exports.rates_xlsx)
+    router.add_get("/console/assessment.xlsx", exports.assessment_xlsx)
     router.add_static("/console/static", HERE / "static", append_version=True)
 
 

@@ -2,11 +2,11 @@
 from sqlmodel import Session, select
 
 from core.settings import Settings
-from dispatch.labels import ROUTE_NAMES, STATUS_NAMES, URGENCY_NAMES, category_name
+from core.vocabulary import KIND_NAMES, ROUTE_NAMES, STATUS_NAMES, URGENCY_NAMES, category_name
 from models import Resident, TicketReporter
+from reports.facts import load_facts
 from web.console import filters, queries
-from web.console.facts import load_facts
-from web.console.labels import KIND_NAMES, local
+from web.console.labels import local
 from web.console.viewer import Viewer, mask_phone
 
 HEADERS = ["工单编号", "受理时间", "网格", "类别", "性质", "紧急程度", "状态", "地点", "报事内容", "报事人", "报事人电话",

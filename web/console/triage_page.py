@@ -4,11 +4,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from dispatch.labels import CATEGORY_NAMES, URGENCY_NAMES
-from dispatch.triage_desk import correct_ticket, corrections, decide_suspect, last_30_days, open_suspects
-from models.store import session
-from nlp.evaluation import agreement
-from web.console import queries
+from web.console import triage_desk
 from web.console.auth import check_csrf, current
 from web.console.context import CONSOLE
 
@@ -18,20 +14,11 @@ async def suspects(request: web.Request) -> web.Response:
     viewer = await current(request)
     console = request.app[CONSOLE]
     if not viewer.may_act:
-        return console.render("error.html", status=403, viewer=viewer, message="只有所领导、值班民警和网格指导员可以查看疑似报事。")
-    rows, agree, count = await asyncio.to_thread(_load, console)
+        return console.render("error.html", status=403, viewer=viewer,
+                              message="只有所领导、值班民警和网格指导员可以查看疑似报事。")
+    rows, agree, count = await asyncio.to_thread(triage_desk.load, console.services)
     return console.render("suspects.html", viewer=viewer, nav="suspects", rows=rows, agree=agree, count=count,
                           flash=request.query.get("msg", "")[:200], ok=request.query.get("ok") == "1")
-
-
-def _load(console):
-    services = console.services
-    rows = open_suspects(services.engine)
-    recent = corrections(services.engine, since=last_30_days(services.clock.now()))
-    if not recent or services.classifier is None:
-        return rows, None, len(recent)
-    results = services.classifier.classify_many([r["text"] for r in recent])
-    return rows, agreement(recent, results), len(recent)
 
 
 async def decide(request: web.Request) -> web.Response:
@@ -42,9 +29,8 @@ async def decide(request: web.Request) -> web.Response:
     raw, decision = request.match_info["id"], str(form.get("decision", ""))
     if not raw.isdigit() or decision not in ("file", "ignore"):
         raise web.HTTPBadRequest(text="不支持的操作")
-    console = request.app[CONSOLE]
-    message = await asyncio.to_thread(decide_suspect, console.services.parts["dispatcher"], int(raw), viewer.id,
-                                      decision == "file", console.services.clock.now())
+    services = request.app[CONSOLE].services
+    message = await asyncio.to_thread(triage_desk.decide, services, int(raw), viewer.id, decision == "file")
     query = urlencode({"ok": "1" if message else "0", "msg": message or "该条已由他人处理"})
     raise web.HTTPSeeOther(f"/console/suspects?{query}")
 
@@ -57,24 +43,17 @@ async def correct(request: web.Request) -> web.Response:
     raw = request.match_info["id"]
     is_report = form.get("is_report") != "no"
     category, urgency = str(form.get("category", "")), str(form.get("urgency", ""))
-    if not raw.isdigit() or (is_report and (category not in CATEGORY_NAMES or urgency not in URGENCY_NAMES)):
+    allowed = triage_desk.CORRECTABLE
+    if not raw.isdigit() or (is_report and (category not in allowed["category_names"]
+                                            or urgency not in allowed["urgency_names"])):
         raise web.HTTPBadRequest(text="请选择类别和紧急程度")
-    console = request.app[CONSOLE]
     labels = {"is_report": is_report, "category": category, "urgency": urgency,
               "location": str(form.get("location", "")).strip()[:100] or None}
-    done = await asyncio.to_thread(_correct, console, viewer, int(raw), labels)
+    done = await asyncio.to_thread(triage_desk.correct, request.app[CONSOLE].services, viewer, int(raw), labels)
     if not done:
         raise web.HTTPNotFound(text="没有这个工单，或不在您的查看范围内。")
     query = urlencode({"ok": "1", "msg": "已记录分拣纠正，下次训练会学到"})
     raise web.HTTPSeeOther(f"/console/tickets/{raw}?{query}")
-
-
-def _correct(console, viewer, ticket_id: int, labels: dict) -> bool:
-    services = console.services
-    with session(services.engine) as db:
-        if queries.can_read(db, viewer, ticket_id) is None:
-            return False
-    return correct_ticket(services.engine, ticket_id, viewer.id, labels, services.clock.now())
 
 
 async def _acting(request: web.Request):

@@ -1,0 +1,56 @@
+"""An inbound message in channel-neutral form, from any WeChat product or the demo."""
+import math
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What arrived: who, where, what kind, and the text to read."""
+
+    channel: str  # mp | work | robot | kf (微信客服) | web (随手拍 page) | demo
+    sender: str  # OpenID, WeCom userid, or demo name
+    msg_key: str  # MsgId, or sender+CreateTime for events
+    msg_type: str  # text | voice | image | location | event | ...
+    text: str = ""
+    chat_id: str | None = None  # the group, when posted in a group
+    event: str | None = None
+    event_key: str | None = None
+    pic_url: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    response_url: str | None = None  # the WeCom robot's one-time URL for a later answer (1 h)
+    raw: dict = field(default_factory=dict)
+
+    @property
+    def in_group(self) -> bool:
+        """Posted in a group chat rather than one to one."""
+        return self.chat_id is not None
+
+
+def from_wechat_xml(channel: str, data: dict) -> Incoming:
+    """Build from a parsed WeChat/WeCom message dict (xmltodict's 'xml' element)."""
+    msg_type = (data.get("MsgType") or "").lower()
+    sender = data.get("FromUserName") or ""
+    key = data.get("MsgId") or f"{sender}:{data.get('CreateTime')}:{data.get('Event', '')}:{data.get('EventKey', '')}"
+    text = data.get("Content") or ""
+    if msg_type == "voice":
+        text = data.get("Recognition") or ""  # speech recognition must be switched on in the account
+    lat = lng = None
+    if msg_type == "location":
+        lat, lng = _float(data.get("Location_X")), _float(data.get("Location_Y"))
+        text = data.get("Label") or ""
+    event = (data.get("Event") or "").lower() or None
+    event_key = data.get("EventKey") or None
+    if event == "template_card_event":
+        event_key = data.get("EventKey") or (data.get("TaskId") and f"task:{data.get('TaskId')}")
+    return Incoming(channel=channel, sender=sender, msg_key=f"{channel}:{key}", msg_type=msg_type, text=text.strip(),
+                    chat_id=data.get("ChatId") or None, event=event, event_key=event_key,
+                    pic_url=data.get("PicUrl") or None, lat=lat, lng=lng, raw=dict(data))
+
+
+def _float(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None  # NaN and inf: no JSON column on PostgreSQL takes them
