@@ -31,12 +31,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if command == "train":
         from nlp.cli import run_train
-        return run_train(args.data or ROOT / "nlp" / "data", args.model)
+        return run_train(args.data or ROOT / "nlp" / "data", args.model, corrections=stored_corrections(settings))
     if command in ("eval", "classify"):
         classifier = build_classifier(settings, args.model)
         if command == "eval":
+            from core.clock import SystemClock
+            from models.triage_desk import last_30_days
             from nlp.cli import run_eval
-            return run_eval(classifier, args.data or ROOT / "nlp" / "data")
+            recent = stored_corrections(settings, since=last_30_days(SystemClock().now()))
+            return run_eval(classifier, args.data or ROOT / "nlp" / "data", corrections=recent)
         from nlp.cli import run_classify
         return run_classify(classifier, sys.stdin.buffer, sys.stdout)
     return serve(settings)
@@ -49,6 +52,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", type=Path, help="training data folder (train/eval)")
     parser.add_argument("--model", type=Path, help="model file (train/eval/classify)")
     return parser
+
+
+def stored_corrections(settings, since=None) -> list[dict]:
+    """The console's triage corrections as labelled rows (none if the store is not there yet)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from models.store import make_engine
+    from models.triage_desk import corrections
+    try:
+        return corrections(make_engine(settings.database.url), since)
+    except SQLAlchemyError as exc:  # no database or not migrated: train on the files alone, and say so
+        print(f"corrections not read ({type(exc).__name__}); going on with the files only", file=sys.stderr)
+        return []
 
 
 def build_classifier(settings, model_path=None):

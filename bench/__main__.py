@@ -2,13 +2,15 @@
 import sys
 import time
 
-from bench import bench_classify, bench_escalation, bench_intake, bench_recovery
+from bench import bench_classify, bench_escalation, bench_intake, bench_recovery, triage_cli
 from bench.common import machine
 
-FULL = dict(messages=4000, sizes=(1_000, 10_000, 100_000), intervals=(1.0, 0.5), recovery_pending=100_000,
+FULL = dict(messages=4000, cli_messages=10000, sizes=(1_000, 10_000, 100_000), intervals=(1.0, 0.5),
+            recovery_pending=100_000,
             overdue=1000, rates=(50, 200, 500), seconds=5.0)
 # the same tables, each figure from less work: a smoke run, not figures to quote
-QUICK = dict(messages=1000, sizes=(1_000, 10_000), intervals=(1.0,), recovery_pending=1_000, overdue=200,
+QUICK = dict(messages=1000, cli_messages=2000, sizes=(1_000, 10_000), intervals=(1.0,), recovery_pending=1_000,
+             overdue=200,
              rates=(50, 200), seconds=2.0)
 
 
@@ -19,6 +21,8 @@ def main() -> int:
     started = time.perf_counter()
     print(f"# GridWhistle benchmarks{' (quick)' if quick else ''} — {machine()}\n")
     print("## Triage\n" + bench_classify.run(p["messages"]) + "\n", flush=True)
+    print("## Triage CLI against jieba + TF-IDF + LR (separate processes, same messages)\n"
+          + triage_cli.run(p["cli_messages"]) + "\n", flush=True)
     print("## Escalation lag (1,000 due together among N pending; steady: due over 10 s)\n"
           + bench_escalation.run(p["sizes"], intervals=p["intervals"]) + "\n", flush=True)
     print("## Restart recovery (deadlines that fell due while the service was down)\n"

@@ -7,7 +7,9 @@ from models.outbox import Outbox, SharedValue
 from models.people import Grid, Member, Resident
 from models.photos import Photo
 from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
+from models.triage_desk import SuspectReport, TriageCorrection
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
            "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "Outbox", "SharedValue",
-           "ScheduleRun", "Visit", "WatchedPerson", "KfCursor", "KfCustomer", "ReportPhoto", "WebReport", "Photo"]
+           "ScheduleRun", "Visit", "WatchedPerson", "KfCursor", "KfCustomer", "ReportPhoto", "WebReport", "Photo",
+           "SuspectReport", "TriageCorrection"]

@@ -3,45 +3,87 @@ import json
 import math
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
 
-from nlp.dataset import DATA_DIR, load_checked, split
+from nlp.dataset import DATA_DIR, load_checked
 from nlp.model import DEFAULT_PATH
+from nlp.voices import load_voices, open_rows, sealed_rows
 
 if TYPE_CHECKING:  # loading the classifier pulls in the model; the CLI imports it when it runs
     from nlp.classifier import Classifier
+    from nlp.triage import Triage
 
 CONTRACT_KEYS = ("id", "is_report", "kind", "category", "urgency", "location", "confidence")
 
 
-def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out: TextIO = sys.stdout) -> int:
-    """Train on the train split (normalised, masked) and write the model file."""
-    from nlp.training import train_model
-
+def training_rows(data_dir: Path = DATA_DIR, corrections: Sequence[dict[str, Any]] = (),
+                  out: TextIO = sys.stderr) -> list[dict[str, Any]]:
+    """The seeds, every voice's open rows and the supervisors' corrections: all a model may learn from."""
     loaded = load_checked(Path(data_dir))
     for error in loaded.errors:
-        print(f"skipped: {error}", file=sys.stderr)
-    train, test = split(loaded.rows)
+        print(f"skipped: {error}", file=out)
+    return loaded.rows + open_rows(load_voices(Path(data_dir) / "voices")) + list(corrections)
+
+
+def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out: TextIO = sys.stdout,
+              corrections: Sequence[dict[str, Any]] = ()) -> int:
+    """Train on the seeds, the voices' open rows and the corrections; write the model file."""
+    from nlp.training import train_model
+
+    rows = training_rows(data_dir, corrections)
     started = time.perf_counter()
-    model = train_model(train)
+    model = train_model(rows)
     path = Path(model_path or DEFAULT_PATH)
     model.save(path)
-    print(f"trained on {len(train)} messages ({len(test)} held out, {len(loaded.errors)} bad lines skipped) in "
+    voices = sum(1 for r in rows if r.get("voice"))
+    print(f"trained on {len(rows)} messages ({voices} from voices, {len(corrections)} corrections) in "
           f"{time.perf_counter() - started:.1f}s; wrote {path} ({path.stat().st_size // 1024} KB)", file=out)
     return 0
 
 
-def run_eval(classifier: "Classifier", data_dir: Path = DATA_DIR, out: TextIO = sys.stdout) -> int:
-    """Score the classifier on the held-out split and print the report."""
-    from nlp.evaluation import evaluate, render
+def run_eval(classifier: "Classifier", data_dir: Path = DATA_DIR, out: TextIO = sys.stdout,
+             corrections: Sequence[dict[str, Any]] = (), folds: list[str] | None = None) -> int:
+    """Leave-one-voice-out figures per voice, the shipped model on the sealed rows, agreement with corrections."""
+    from nlp.classifier import Classifier
+    from nlp.evaluation import detail, figures, table
+    from nlp.lovo import leave_one_voice_out, pooled
+    from nlp.training import Preparer, train_model
 
-    _, test = split(load_checked(Path(data_dir)).rows)
+    preparer = Preparer()  # each message is normalised and featurised once for all the folds
+    seeds = load_checked(Path(data_dir)).rows
+    voice_rows = load_voices(Path(data_dir) / "voices")
     started = time.perf_counter()
-    results = classifier.classify_many([r["text"] for r in test])
-    seconds = time.perf_counter() - started
-    print(render(evaluate(test, results), len(test) / max(seconds, 1e-9)), file=out)
+    done = leave_one_voice_out(seeds + list(corrections), voice_rows,
+                               lambda rows: Classifier(train_model(rows, False, preparer), classifier.gazetteer),
+                               only=folds)
+    print("Leave-one-voice-out (trained on the seeds and the other voices' open rows; `*` under the bar):", file=out)
+    print(table([(f.voice, f.figures) for f in done] + [("all voices", pooled(done))]), file=out)
+    sealed = sealed_rows(voice_rows)
+    named = [(v, figures(*_scored(classifier, [r for r in sealed if r["voice"] == v])))
+             for v in sorted({r["voice"] for r in sealed})]
+    print("\nSealed quarter of each voice (never trained on), the shipped model:", file=out)
+    print(table(named + [("all sealed", figures(*_scored(classifier, sealed)))]), file=out)
+    print(f"\n{agreement_line(classifier, corrections)}", file=out)
+    if done:
+        print("\nLeave-one-voice-out, all voices: per class and confusions\n" + detail(pooled(done)), file=out)
+    print(f"\n({time.perf_counter() - started:.0f} s)", file=out)
     return 0
+
+
+def _scored(classifier: "Classifier", rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list["Triage"]]:
+    return rows, classifier.classify_many([r["text"] for r in rows])
+
+
+def agreement_line(classifier: "Classifier", corrections: Sequence[dict[str, Any]]) -> str:
+    """How often the model now agrees with the corrections given (the last 30 days' are passed in)."""
+    if not corrections:
+        return "Corrections of the last 30 days: none"
+    from nlp.evaluation import agreement
+
+    share = agreement(list(corrections), classifier.classify_many([r["text"] for r in corrections]))
+    return f"Corrections of the last 30 days: {len(corrections)}, the model agrees with {share:.1%}"
 
 
 def run_classify(classifier: "Classifier", infile: BinaryIO | None = None, outfile: TextIO | None = None,

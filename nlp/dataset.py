@@ -1,10 +1,9 @@
-"""The labelled messages: load every nlp/data/*.jsonl, check each line against GUIDE.md, split.
+"""The seed messages: load every nlp/data/*.jsonl and check each line against GUIDE.md.
 
 Rows that carry a `group` come from nlp/data/build_dataset.py (templated variants of one
-hand-written seed). They only ever train: variants of one seed are near duplicates, so a
-held-out figure is honest only on messages written one by one.
+hand-written seed). Seeds always train; figures come from the voices (nlp/voices.py), written
+by other hands, leave-one-voice-out.
 """
-import hashlib
 import json
 import re
 import unicodedata
@@ -79,21 +78,3 @@ def check(row: dict[str, Any], where: str) -> None:
 def dedup_key(text: str) -> str:
     """The text without width, case, spaces, punctuation or emoji: what makes two messages 'the same'."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
-
-
-def split(rows: list[dict[str, Any]], test_share: float = 0.2,
-          seed: int = 7) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Train/test with a fixed seed, de-duplicated by normalised text; templated rows only train."""
-    unique, seen = [], set()
-    for row in rows:
-        key = dedup_key(row["text"])
-        if key and key not in seen:
-            seen.add(key)
-            unique.append(row)
-    # A seeded hash, not a shuffle: a message stays on its side when other files grow.
-    def held_out(row: dict[str, Any]) -> bool:
-        digest = hashlib.blake2b(f"{seed}:{dedup_key(row['text'])}".encode(), digest_size=8).digest()
-        return "group" not in row and int.from_bytes(digest, "big") / 2**64 < test_share
-
-    test = [r for r in unique if held_out(r)]
-    return [r for r in unique if not held_out(r)], test

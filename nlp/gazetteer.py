@@ -73,9 +73,12 @@ class Gazetteer:
         for entry in self.entries:
             if len(entry.name) < 2 or (entry.is_alias and entry.kind == "village_group"):
                 continue  # "一组" alone is too common to mean our village's group
-            for m in re.finditer(re.escape(entry.name), clean):
-                if not any(s < m.end() and m.start() < e for s, e in taken):
-                    taken.append((m.start(), m.end()))
+            start = clean.find(entry.name)
+            while start != -1:  # str.find, not a regex per name: this runs on every report
+                end = start + len(entry.name)
+                if not any(s < end and start < e for s, e in taken):
+                    taken.append((start, end))
+                start = clean.find(entry.name, end)
         return taken
 
     def resolve(self, span: str) -> Entry | None:
@@ -109,8 +112,9 @@ class Gazetteer:
 def _near(name: str, text: str) -> bool:
     """Some window of `text` differs from `name` in at most one character (typos, homophones)."""
     n = len(name)
-    for i in range(0, max(0, len(text) - n) + 1):
-        window = text[i:i + n]
-        if len(window) == n and sum(a != b for a, b in zip(window, name)) <= 1 and window[0] == name[0]:
+    i = text.find(name[0])
+    while i != -1 and i + n <= len(text):  # only where the first character already agrees
+        if sum(a != b for a, b in zip(text[i:i + n], name)) <= 1:
             return True
+        i = text.find(name[0], i + 1)
     return False

@@ -1,33 +1,27 @@
-"""The learned part: character n-grams and jieba words into linear models, stored as plain arrays.
+"""The learned part: character n-grams and feature tokens into linear heads, stored as plain arrays.
 
-Three heads: is it a report, which of 18 categories, which urgency. The file holds only
-vocabularies, IDF weights and coefficients (numpy .npz, no pickle), so it loads the same
-with any scikit-learn version and stays small enough to live in the repository.
+Three heads: is it a report, which of 18 categories, which urgency. Tokens are jieba words,
+category-lexicon marks, pinyin bigrams and the live-or-talked-about cues (nlp/features.py).
+The file holds only vocabularies, IDF weights, coefficients, decision thresholds and the ids
+of the labelled rows it learnt from (numpy .npz, no pickle): it loads without scikit-learn,
+the same with any version, and stays small enough to live in the repository.
 """
 import json
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from scipy.sparse import csr_matrix
 
 from nlp.place_tagger import PlaceTagger
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "model" / "triage.npz"
-HEADS = ("report", "category", "urgency")
+HEADS = ("report", "category", "urgency", "emergency", "police")
 _SPACES = re.compile(r"\s\s+")  # sklearn folds runs of whitespace before taking n-grams
-
-
-def _char_vectorizer(**kw: Any) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32, **kw)
-
-
-def _word_vectorizer(**kw: Any) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True, dtype=np.float32, **kw)
 
 
 @dataclass
@@ -38,7 +32,7 @@ class LinearHead:
     coef: np.ndarray
     intercept: np.ndarray
 
-    def proba(self, x: Any) -> np.ndarray:
+    def proba(self, x: csr_matrix) -> np.ndarray:
         """Class probabilities for each row of the feature matrix."""
         scores = np.asarray(x @ self.coef.T) + self.intercept
         if len(self.classes) == 2 and scores.shape[1] == 1:
@@ -49,66 +43,69 @@ class LinearHead:
         probabilities: np.ndarray = e / e.sum(axis=1, keepdims=True)
         return probabilities
 
+    def named(self, x: csr_matrix) -> list[dict[str, float]]:
+        """Per row, {class: probability}."""
+        names = [str(c) for c in self.classes]
+        return [dict(zip(names, row)) for row in self.proba(x).tolist()]
 
+
+@dataclass
+class Vocabulary:
+    """Feature → column, and each column's IDF weight (what TfidfVectorizer learnt, without it)."""
+
+    index: dict[str, int]
+    idf: np.ndarray
+
+    def weigh(self, items: Iterable[str], shift: int, indices: list[int], data: list[float]) -> None:
+        """Append the l2-normalised sublinear TF-IDF of `items` (columns offset by `shift`)."""
+        counts = Counter(j for j in map(self.index.get, items) if j is not None)
+        if counts and not len(self.idf):  # a binary block: present or not, whatever the length
+            indices.extend(sorted(j + shift for j in counts))
+            data.extend([1.0] * len(counts))
+        elif counts:
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            vals = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[cols]
+            vals /= np.sqrt(np.dot(vals, vals))
+            indices.extend((cols + shift).tolist())
+            data.extend(vals.tolist())
+
+
+@dataclass
 class TriageModel:
-    """Featurizer plus the three heads."""
+    """Featurizer, the three heads, the place tagger and the decision thresholds."""
 
-    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, heads: dict[str, LinearHead],
-                 places: PlaceTagger | None = None):
-        self.chars, self.words, self.heads, self.places = chars, words, heads, places
-        self._index: tuple[dict[str, int], np.ndarray, dict[str, int], np.ndarray, int] | None = None
+    chars: Vocabulary
+    tokens: Vocabulary
+    cues: Vocabulary  # binary: a cue weighs the same in a long message as in a short one
+    heads: dict[str, LinearHead]
+    places: PlaceTagger | None = None
+    thresholds: dict[str, float] = field(default_factory=dict)
+    trained_ids: list[str] = field(default_factory=list)
 
-    def features(self, texts: list[str], tokens: list[list[str]]) -> csr_matrix:
-        """The sparse feature matrix for clean texts and their words (same values as sklearn's transform).
-
-        Computed directly from the vocabularies: scikit-learn's transform costs ~2 ms per call
-        whatever the batch size, which is most of the time of classifying one message.
-        """
-        if self._index is None:
-            self._index = (self.chars.vocabulary_, np.asarray(self.chars.idf_, dtype=np.float32),
-                           self.words.vocabulary_, np.asarray(self.words.idf_, dtype=np.float32),
-                           len(self.chars.vocabulary_))
-        chars, char_idf, words, word_idf, offset = self._index
+    def features(self, texts: list[str], tokens: list[list[str]], cues: list[list[str]]) -> csr_matrix:
+        """The sparse feature matrix: character 1-3-grams of each clean text, its tokens, its cues."""
         data: list[float] = []
         indices: list[int] = []
         indptr = [0]
-        for text, toks in zip(texts, tokens):
+        offset = len(self.chars.index)
+        cue_offset = offset + len(self.tokens.index)
+        for text, toks, marks in zip(texts, tokens, cues):
             text = _SPACES.sub(" ", text.lower())
-            grams = (text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1))
-            for vocab, idf, items, shift in ((chars, char_idf, grams, 0), (words, word_idf, toks, offset)):
-                counts: dict[int, int] = {}
-                for item in items:
-                    j = vocab.get(item)
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
-                if counts:
-                    cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-                    vals = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * idf[cols]
-                    vals /= np.sqrt(np.dot(vals, vals))
-                    indices.extend((cols + shift).tolist())
-                    data.extend(vals.tolist())
+            self.chars.weigh([*text, *(text[i:i + 2] for i in range(len(text) - 1)),
+                              *(text[i:i + 3] for i in range(len(text) - 2))], 0, indices, data)
+            self.tokens.weigh(toks, offset, indices, data)
+            self.cues.weigh(marks, cue_offset, indices, data)
             indptr.append(len(indices))
         return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
-                          shape=(len(texts), offset + len(words)))
-
-    @classmethod
-    def train(cls, texts: list[str], tokens: list[list[str]], is_report: list[bool], categories: list[str | None],
-              urgencies: list[str | None], c: float = 8.0) -> "TriageModel":
-        """Fit the featurizer on every text, the report head on all, the other heads on reports."""
-        chars, words = _char_vectorizer(min_df=2, max_features=60000), _word_vectorizer(min_df=1)
-        x = hstack([chars.fit_transform(texts), words.fit_transform(tokens)]).tocsr()
-        reports = np.array(is_report, dtype=bool)
-        heads = {"report": _fit(x, np.array(is_report).astype(int), c)}
-        heads["category"] = _fit(x[reports], np.array(categories, dtype=object)[reports], c)
-        heads["urgency"] = _fit(x[reports], np.array(urgencies, dtype=object)[reports], c)
-        return cls(chars, words, heads)
+                          shape=(len(texts), cue_offset + len(self.cues.index)))
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
-        """Write vocabularies, IDF and coefficients to one compressed .npz."""
-        arrays: dict[str, Any] = {
-            "chars_vocab": json.dumps({k: int(v) for k, v in self.chars.vocabulary_.items()}, ensure_ascii=False),
-            "words_vocab": json.dumps({k: int(v) for k, v in self.words.vocabulary_.items()}, ensure_ascii=False),
-            "chars_idf": self.chars.idf_.astype(np.float32), "words_idf": self.words.idf_.astype(np.float32)}
+        """Write everything to one compressed .npz of plain arrays."""
+        arrays: dict[str, Any] = {"chars_vocab": json.dumps(self.chars.index, ensure_ascii=False),
+                  "words_vocab": json.dumps(self.tokens.index, ensure_ascii=False),
+                  "chars_idf": self.chars.idf.astype(np.float32), "words_idf": self.tokens.idf.astype(np.float32),
+                  "cues_vocab": json.dumps(self.cues.index, ensure_ascii=False),
+                  "thresholds": json.dumps(self.thresholds), "trained_ids": json.dumps(sorted(self.trained_ids))}
         for name, head in self.heads.items():
             arrays[f"{name}_classes"] = np.array([str(c) for c in head.classes])
             arrays[f"{name}_coef"] = head.coef.astype(np.float32)
@@ -123,16 +120,11 @@ class TriageModel:
     def load(cls, path: Path = DEFAULT_PATH) -> "TriageModel":
         """Read a model written by save()."""
         with np.load(path, allow_pickle=False) as data:
-            chars = _char_vectorizer(vocabulary=json.loads(str(data["chars_vocab"])))
-            words = _word_vectorizer(vocabulary=json.loads(str(data["words_vocab"])))
-            chars.idf_, words.idf_ = data["chars_idf"], data["words_idf"]
+            chars = Vocabulary(json.loads(str(data["chars_vocab"])), data["chars_idf"])
+            tokens = Vocabulary(json.loads(str(data["words_vocab"])), data["words_idf"])
+            cues = Vocabulary(json.loads(str(data["cues_vocab"])), np.zeros(0, dtype=np.float32))
             heads = {name: LinearHead(data[f"{name}_classes"], data[f"{name}_coef"], data[f"{name}_intercept"])
                      for name in HEADS}
             places = PlaceTagger.from_arrays(data) if "place_bias" in data.files else None
-        return cls(chars, words, heads, places)
-
-
-def _fit(x: Any, y: np.ndarray, c: float) -> LinearHead:
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    model.fit(x, y)
-    return LinearHead(model.classes_, model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
+            extra = {k: json.loads(str(data[k])) for k in ("thresholds", "trained_ids") if k in data.files}
+        return cls(chars, tokens, cues, heads, places, extra.get("thresholds", {}), extra.get("trained_ids", []))

@@ -1,12 +1,11 @@
 """A character tagger for the place span: which characters of a message belong to the place.
 
 Place names are open-ended (星际网咖, 二道街, 靠山屯北边), so a list or a regex alone misses
-most of them. Each character gets a linear score from its neighbourhood (characters and
-bigrams around it, with digits and letters folded), the jieba word it sits in, how far it is
-from the end (residents often add the place last), and whether a place regex or the
-gazetteer covers it. The weights are a plain {feature: weight} table, cheap to apply.
+most of them. Each character gets a linear score from its neighbourhood (characters, bigrams
+and trigrams around it, with digits and letters folded), how far it is from the end (residents
+often add the place last), and whether a place regex covers it or its neighbours. The weights
+are a plain {feature: weight} table, cheap to apply.
 """
-import math
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -30,29 +29,32 @@ def _bucket(n: int) -> str:
     return str(n) if n < 3 else ("s" if n < 6 else ("m" if n < 12 else "l"))
 
 
-def char_features(text: str, words: list[str], flags: list[str]) -> list[list[str]]:
-    """Feature names for every character of `text`; `words` tile the text; `flags[i]` is a mark or ''."""
+def char_features(text: str, flags: list[str]) -> list[list[str]]:
+    """Feature names by template: `out[t][i]` is template t's feature for character i of `text`.
+
+    Template-major (one list per template over the whole text) so that building and scoring
+    them are a few list comprehensions and C-level maps, not Python work per character.
+    """
+    n = len(text)
     s = _PAD + "".join(shape(c) for c in text) + _END
-    word_of = []
-    for w in words:
-        n = len(w)
-        tag = "S" if n == 1 else None
-        for k in range(n):
-            pos = tag or ("B" if k == 0 else ("E" if k == n - 1 else "M"))
-            word_of.append((w if 1 < n < 6 else "", pos))
-    length = len(text)
-    out = []
-    for i in range(length):
-        j = i + 2
-        word, pos = word_of[i] if i < len(word_of) else ("", "S")
-        out.append([
-            "u0" + s[j], "u-1" + s[j - 1], "u1" + s[j + 1], "u-2" + s[j - 2], "u2" + s[j + 2],
-            "b-1" + s[j - 1:j + 1], "b1" + s[j:j + 2], "b-2" + s[j - 2:j], "b2" + s[j + 1:j + 3],
-            "t0" + s[j - 1:j + 2], "t-1" + s[j - 2:j + 1], "t1" + s[j:j + 3],
-            "e" + _bucket(length - 1 - i), "p" + pos, "w" + word + pos, "f" + flags[i],
-            "fl" + flags[i - 1] if i else "fl^", "fr" + flags[i + 1] if i + 1 < length else "fr$",
-        ])
-    return out
+    uni = [s[j] for j in range(n + 4)]
+    bi = [s[j:j + 2] for j in range(n + 3)]
+    tri = [s[j:j + 3] for j in range(n + 2)]
+    f = ["^", *flags, "$"]
+    ends = [_bucket(n - 1 - i) for i in range(n)]
+    return [
+        ["u0" + c for c in uni[2:n + 2]], ["u-1" + c for c in uni[1:n + 1]], ["u1" + c for c in uni[3:n + 3]],
+        ["u-2" + c for c in uni[0:n]], ["u2" + c for c in uni[4:n + 4]],
+        ["b-1" + c for c in bi[1:n + 1]], ["b1" + c for c in bi[2:n + 2]], ["b-2" + c for c in bi[0:n]],
+        ["b2" + c for c in bi[3:n + 3]], ["t0" + c for c in tri[1:n + 1]], ["t-1" + c for c in tri[0:n]],
+        ["t1" + c for c in tri[2:n + 2]], ["e" + e for e in ends], ["f" + c for c in f[1:n + 1]],
+        ["fl" + c for c in f[0:n]], ["fr" + c for c in f[2:n + 2]],
+    ]
+
+
+def by_character(features: list[list[str]]) -> list[tuple[str, ...]]:
+    """The same features, one tuple per character (for training)."""
+    return list(zip(*features))
 
 
 @dataclass
@@ -64,13 +66,15 @@ class PlaceTagger:
     threshold: float = 0.5
 
     def probabilities(self, features: list[list[str]]) -> list[float]:
-        """P(character is part of the place) for each character."""
-        get, zeros = self.weights.get, repeat(0.0)
-        out = []
-        for feats in features:
-            z = self.bias + sum(map(get, feats, zeros))
-            out.append(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))
-        return out
+        """P(character is part of the place) for each character (features as char_features gives them)."""
+        if not features or not features[0]:
+            return []
+        n = len(features[0])
+        flat = [f for template in features for f in template]  # one C-level map over every feature
+        z = np.fromiter(map(self.weights.get, flat, repeat(0.0)), dtype=np.float64, count=len(flat))
+        z = z.reshape(len(features), n).sum(axis=0) + self.bias
+        probs: list[float] = (1 / (1 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
+        return probs
 
     def best_run(self, probs: list[float], text: str) -> tuple[int, int, float] | None:
         """The strongest run of place characters: (start, end, mean probability) or None."""

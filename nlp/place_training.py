@@ -23,9 +23,9 @@ def char_labels(clean_len: int, origin: tuple[int, ...], original: str, location
     return labels
 
 
-def fit_tagger(features: list[list[list[str]]], labels: list[list[int]], c: float = 0.5,
+def fit_tagger(features: list[list[tuple[str, ...]]], labels: list[list[int]], c: float = 0.5,
                min_count: int = 2) -> PlaceTagger:
-    """Logistic regression over every character; features seen fewer than `min_count` times are dropped."""
+    """Logistic regression over every character (features per character, see by_character); rare ones dropped."""
     counts = Counter(f for message in features for feats in message for f in feats)
     vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
     indices: list[int] = []
@@ -38,7 +38,7 @@ def fit_tagger(features: list[list[list[str]]], labels: list[list[int]], c: floa
             y.append(mark)
     x = csr_matrix((np.ones(len(indices), dtype=np.float32), np.array(indices), np.array(indptr)),
                    shape=(len(y), len(vocab)))
-    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear", tol=0.01)
     model.fit(x, np.array(y))
     names = sorted(vocab, key=lambda name: vocab[name])
     weights = {n: float(w) for n, w in zip(names, model.coef_[0]) if abs(w) > 1e-3}

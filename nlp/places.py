@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from nlp.gazetteer import Gazetteer
 
-__all__ = ["Gazetteer", "Span", "best_span", "find_spans"]
+__all__ = ["Gazetteer", "Span", "best_span", "find_spans", "shape_spans"]
 
 NUM = r"(?:\d{1,4}|[一二三四五六七八九十两零百]{1,4})"
 ESTATE = (r"(?:小区|花园|家园|嘉园|公寓|大厦|新村|新城|山庄|广场|名苑|雅苑|雅居|华庭|公馆|府邸|苑|里|园|庭|府|湾|城|居|阁|坊|宿舍|安置房|还建房)")
@@ -18,11 +18,14 @@ SUFFIX = r"(?:门口|对面|旁边|附近|后面|外面|里面|边上|楼下|路
 LANDMARK = (r"(?:菜市场|农贸市场|市场|超市|商场|学校|小学|中学|幼儿园|医院|卫生院|诊所|药店|公园|广场|车站|汽车站|公交站|"
             r"加油站|银行|网吧|棋牌室|麻将馆|KTV|酒吧|饭店|餐馆|烧烤摊|夜市|工地|厂|工厂|停车场|河边|河堤|桥下|桥头|大桥|"
             r"池塘|水库|村口|村委会|村部|社区服务中心|居委会|派出所|快递站|驿站|垃圾站|菜地|田坎|山上|小卖部|便利店|理发店|"
-            r"路口|十字路口|红绿灯|地下通道|天桥|巷子|胡同|楼道|楼下|电梯|地下车库)")
+            r"路口|十字路口|红绿灯|地下通道|天桥|巷子|胡同|楼道|楼下|电梯|地下车库|"
+            r"弯道|拐弯|转弯|下坡|上坡|机耕道|水渠|田坝|河滩|堤坝|灶房|晒坝|院坝|林场|后山|坡|沟|变压器)")
 _NAME = r"[\u4e00-\u9fa5A-Za-z0-9]"
 _STOP = set("的在了我你他她它们是有这那到去从给和跟说个就都也又还很太把被让叫往向对于看听想要会能可以吗呢吧啊呀哦嘛么")
 _PATTERNS = [
     re.compile(rf"{_NAME}{{1,8}}?村{NUM}(?:组|社|队)(?:{UNIT}|{SUFFIX})*"),
+    re.compile(rf"(?<![\u4e00-\u9fa5]){NUM}(?:组|社|队)(?:{NUM}号)?"),  # 一组二十号: a village's own group, in its group
+
     re.compile(rf"{_NAME}{{1,8}}?{ESTATE}(?:{UNIT})*"),
     re.compile(rf"{_NAME}{{1,6}}?(?:路(?![灯面过人费况线上边])|街(?![道上坊])|大道|大街|巷|胡同)(?:{NUM}号)?(?:(?:和|与|跟){_NAME}{{1,6}}?(?:路|街|大道))?(?:{SUFFIX})?"),
     re.compile(rf"{_NAME}{{0,6}}?{LANDMARK}(?:{SUFFIX})*"),
@@ -43,15 +46,24 @@ class Span:
         return clean[self.start:self.end]
 
 
-def find_spans(clean: str, known: Sequence[tuple[int, int]] = ()) -> list[Span]:
-    """Every place-shaped span, trimmed of leading function words, merged when adjacent."""
+def find_spans(clean: str, known: Sequence[tuple[int, int]] = (), shapes: list[Span] | None = None) -> list[Span]:
+    """Every place-shaped span, trimmed of leading function words, merged when adjacent.
+
+    `shapes` is shape_spans(clean) when the caller already has it (the regexes are the cost).
+    """
     spans = [Span(s, e, "gazetteer") for s, e in known]
+    return _merge(spans + (shape_spans(clean) if shapes is None else shapes), clean)
+
+
+def shape_spans(clean: str) -> list[Span]:
+    """The regex matches, trimmed, not yet merged."""
+    spans = []
     for pattern in _PATTERNS:
         for m in pattern.finditer(clean):
             start = _trim_front(clean, m.start(), m.end())
             if m.end() - start >= 2:
                 spans.append(Span(start, m.end(), "pattern"))
-    return _merge(spans, clean)
+    return spans
 
 
 def best_span(clean: str, known: Sequence[tuple[int, int]] = ()) -> Span | None:
@@ -85,14 +97,17 @@ def _trim_front(clean: str, start: int, end: int) -> int:
     return start
 
 
+_JOINERS = {"", "的", " ", "那个", "那条", "这个", "这条", "那边", "那边的", "里的", "上的"}
+
+
 def _merge(spans: list[Span], clean: str) -> list[Span]:
-    """Join overlapping spans and ones separated by at most one 的/之/ space."""
+    """Join overlapping spans and ones separated by a 的, a space, or a 那个 (村口那个小卖部, 六组那个变压器)."""
     merged: list[Span] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged:
             last = merged[-1]
             gap = clean[last.end:span.start]
-            if span.start <= last.end or (len(gap) <= 1 and gap in ("的", " ", "")):
+            if span.start <= last.end or gap in _JOINERS:
                 how = "gazetteer" if "gazetteer" in (last.how, span.how) else "pattern"
                 merged[-1] = Span(last.start, max(last.end, span.end), how)
                 continue

@@ -21,6 +21,7 @@ class Triage:
     confidence: float = 0.0
     reasons: tuple[str, ...] = ()
     needs_human: bool = False
+    suspected: bool = False  # not called a report, but could be one: 疑似报事, a person looks (silently)
     grid_id: str | None = None
     masked_text: str = ""
 

@@ -7,6 +7,7 @@ from bot.conversation import texts
 from bot.conversation.answer import Answer
 from bot.conversation.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noqa: F401 - run.py wires it from here
 from bot.conversation.submitting import submit
+from bot.conversation.suspect import answer_if_confirming, hold_suspect
 from bot.conversation.web_form import answer_web
 from bot.inbound.incoming import Incoming
 from bot.inbound.people import resident_for
@@ -40,13 +41,15 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
     command = _command(ctx, resident, text)
     if command is not None:
         return command
-    completed = answer_if_waiting(ctx, resident, msg, text)
+    completed = answer_if_waiting(ctx, resident, msg, text) or answer_if_confirming(ctx, resident, msg, text)
     if completed is not None:
         return completed
     if msg.msg_type == "location":
         return Answer(None if msg.in_group else "已收到您的位置。如需报事，请说明发生了什么。")
     triage = ctx.classifier.classify(text)
     if not triage.is_report:
+        if triage.suspected:  # could be a report: the duty desk sees it; in 1:1 the resident is asked
+            return hold_suspect(ctx, resident, msg, text, triage, inbox_id)
         return _chit_chat(ctx, resident, msg)
     if triage.location is None and triage.grid_id is None and triage.urgency != "emergency":
         return ask_for_place(ctx, resident, msg, text, inbox_id)

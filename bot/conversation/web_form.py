@@ -36,7 +36,7 @@ def answer_web(ctx: BotContext, resident: Resident, msg: Incoming, inbox_id: int
     text = f"{report.text}（地点：{place}）" if place else report.text
     triage = ctx.classifier.classify(text)
     if not triage.is_report:
-        triage = replace(triage, is_report=True, needs_human=True)
+        triage = replace(triage, is_report=True, suspected=False, needs_human=True)
     grid_id = report.grid_id or located or triage.grid_id or report.preset_grid
     answer = submit(ctx, resident, "web", None, inbox_id, text, triage, place=place or None, grid_id=grid_id,
                     also=lambda db, receipt: _file(db, report, resident, receipt.ticket_id, inbox_id))

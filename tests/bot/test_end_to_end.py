@@ -32,7 +32,8 @@ async def deliver(phones, clock):
 
 
 async def test_report_task_card_ladder_acceptance_resolution_and_followup(client, clock, bot_ctx, phones):
-    reply = await say(client, clock, "oWangAyi", "桂花苑3栋楼道里有人给电瓶车充电 线拉得到处都是", 9001)
+    reply = await say(client, clock, "oWangAyi", "桂花苑3栋楼道里有人给电瓶车充电 线拉得到处都是 电线都发烫了 今天必须处理",
+                      9001)  # urgent: the 15-minute acceptance rung
     number = reply.split("编号 ")[1].split("，")[0]
     ticket_id = int(number.rsplit("-", 1)[1])
     await deliver(phones, clock)

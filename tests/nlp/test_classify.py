@@ -1,10 +1,10 @@
-"""classify: labels and reasons on typical messages, hostile input, and the bars on the held-out split."""
+"""classify: labels and reasons on typical messages, hostile input, and the sealed rows never trained on."""
 
 import pytest
 
-from nlp.dataset import load, split
-from nlp.evaluation import evaluate
+from nlp.evaluation import figures
 from nlp.triage import Triage
+from nlp.voices import load_voices, open_rows, sealed_rows
 
 
 def test_a_police_emergency_with_its_place_and_grid(classifier):
@@ -72,12 +72,39 @@ def test_a_batch_gives_the_same_answers_as_one_by_one(classifier):
     assert classifier.classify_many(texts) == [classifier.classify(t) for t in texts]
 
 
-def test_the_held_out_split_meets_the_bars(classifier):
-    _, test = split(load())
-    m = evaluate(test, classifier.classify_many([r["text"] for r in test]))
-    assert len(test) >= 400
-    assert m["report_f1"] >= 0.93
-    assert m["kind_accuracy"] >= 0.93 and m["police_recall"] >= 0.95
-    assert m["category_macro_f1"] >= 0.82
-    assert m["emergency_recall"] >= 0.90
-    assert m["place_found"] >= 0.82
+def test_the_shipped_model_never_trained_on_a_sealed_row_and_holds_on_them(classifier):
+    voices = load_voices()
+    sealed = sealed_rows(voices)
+    assert not set(classifier.model.trained_ids) & {r["id"] for r in sealed}
+    assert {r["id"] for r in open_rows(voices)} <= set(classifier.model.trained_ids)
+    m = figures(sealed, classifier.classify_many([r["text"] for r in sealed]))
+    # a regression guard, set about 0.05 under the leave-one-voice-out figures (bench/RESULTS.md), never
+    # from the sealed rows themselves: only their totals are ever looked at
+    assert m["police_recall"] >= 0.90 and m["emergency_recall"] >= 0.85 and m["silence"] >= 0.85
+    assert m["kind_accuracy"] >= 0.84 and m["category_macro_f1"] >= 0.72 and m["location_found"] >= 0.85
+
+
+@pytest.mark.parametrize("text, category", [
+    ("煤起味好大 锦绣花园3栋", "fire_emergency"),  # a homophone typo for 煤气味
+    ("我家8岁娃天黑了还没回来 有人看到跟一个男的走了 在桂花苑门口", "missing_person"),
+    ("奶奶正准备去银行给骗子转钱 快拦住她 青石农商银行", "fraud"),
+])
+def test_life_at_risk_without_the_usual_alarm_word_is_an_emergency(classifier, text, category):
+    t = classifier.classify(text)
+    assert (t.is_report, t.category, t.urgency) == (True, category, "emergency")
+
+
+@pytest.mark.parametrize("text", ["火已经灭了没事了 大家放心", "家族群炸了 哈哈哈", "救命这么好吃"])
+def test_alarm_words_that_are_over_or_slang_are_not_reports(classifier, text):
+    t = classifier.classify(text)
+    assert not t.is_report and not t.suspected
+
+
+def test_a_warning_to_the_group_about_a_fake_property_collector_is_police_fraud(classifier):
+    t = classifier.classify("大家注意 有人冒充物业上门收燃气安检费 千万别给钱 是骗子")
+    assert (t.is_report, t.kind, t.category) == (True, "police", "fraud")
+
+
+def test_a_handled_scare_is_held_back_as_a_suspect_not_raised_as_a_report(classifier):
+    t = classifier.classify("刚才煤气味是邻居炒菜")
+    assert not t.is_report and t.urgency is None and t.confidence < 0.9

@@ -40,7 +40,15 @@ def test_train_and_eval_on_a_small_folder(tmp_path, classifier):
     (tmp_path / "set.jsonl").write_text("\n".join(lines), encoding="utf-8")
     out = io.StringIO()
     assert run_train(tmp_path, tmp_path / "m.npz", out=out) == 0
-    assert (tmp_path / "m.npz").stat().st_size > 0 and "1 bad lines skipped" in out.getvalue()
+    assert (tmp_path / "m.npz").stat().st_size > 0 and "trained on 15 messages" in out.getvalue()
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    for voice, texts in (("cadre", ["东门有人打架", "早上好"]), ("youth", ["西门有人打架", "收到"])):
+        (voices / f"{voice}.jsonl").write_text("".join(json.dumps(
+            {"id": f"{voice}-{i}", "voice": voice, **rows[0 if "打架" in t else 10], "text": t,
+             "location": t[:2] if "打架" in t else None}, ensure_ascii=False) + "\n"
+            for i, t in enumerate(texts)), encoding="utf-8")
     report = io.StringIO()
     assert run_eval(classifier, tmp_path, out=report) == 0
-    assert "is_report F1" in report.getvalue()
+    text = report.getvalue()
+    assert "cadre" in text and "youth" in text and "all sealed" in text and "police R" in text

@@ -13,6 +13,7 @@ from web.console.context import CONSOLE
 from web.console.filters import area_workers
 from web.console.overdue import lateness
 from web.console.timeline import timeline
+from web.console.triage_desk import CORRECTABLE
 from web.console.viewer import mask_phone
 
 TAKERS = {"grid_worker", "grid_leader", "officer", "duty_officer"}
@@ -52,4 +53,4 @@ def _load(console, viewer, ticket_id: int) -> dict | None:
             "holders": [{"name": m.name, "role": a.role, "phone": mask_phone(m.phone, viewer),
                          "accepted": a.accepted_at is not None} for a, m in holders],
             "photos": [p for p in t.photos if str(p.get("url", "")).startswith(("https://", "http://", "/"))],
-            "takers": [(m.id, m.name) for m in takers], "triage": t.triage or {}}
+            "takers": [(m.id, m.name) for m in takers], "triage": t.triage or {}, **CORRECTABLE}

@@ -1,0 +1,53 @@
+"""Sound, not spelling: toneless pinyin per character, so 煤起味 reads like 煤气味 and 着伙 like 着火.
+
+Voice input and hurried typing swap characters for homophones. The model gets pinyin bigrams
+beside the characters, and the emergency terms are also looked for by sound. One reading per
+character (pypinyin's first), looked up in a table built once: no segmentation, no per-call cost
+beyond a dict lookup per character.
+"""
+import re
+import unicodedata
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, str]:
+    """Han character → toneless pinyin of its first reading (ü folded to v)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table = {}
+    for code, readings in pinyin_dict.items():
+        first = readings.split(",", 1)[0].replace("ü", "v")
+        plain = "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+        table[chr(code)] = plain
+    return table
+
+
+def syllables(text: str) -> list[str | None]:
+    """One syllable per character of `text`; None for anything that is not a Han character."""
+    get = _table().get
+    return [get(ch) for ch in text]
+
+
+def sound_line(text: str) -> str:
+    """The text as ` mei qi wei | hen da ` : syllables between spaces, `|` where a non-Han run breaks it."""
+    out = []
+    for syllable in syllables(text):
+        if syllable:
+            out.append(syllable)
+        elif not out or out[-1] != "|":
+            out.append("|")
+    return " " + " ".join(out) + " "
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """`py:mei_qi`-style features for each pair of neighbouring Han characters."""
+    sounds = syllables(text)
+    return [f"py:{a}_{b}" for a, b in zip(sounds, sounds[1:]) if a and b]
+
+
+def sound_pattern(terms: list[str]) -> re.Pattern[str]:
+    """A regex finding any of `terms` (Han only, two characters or more) in a sound_line, by sound."""
+    keys = sorted({" ".join(s or "" for s in syllables(t)) for t in terms if len(t) >= 2 and all(syllables(t))},
+                  key=len, reverse=True)
+    return re.compile("(?<= )(?:" + "|".join(re.escape(k) for k in keys) + ")(?= )")

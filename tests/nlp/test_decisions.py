@@ -1,0 +1,19 @@
+"""The decisions on top of the heads: unsure police goes to police, emergencies from a low bar, no fragments."""
+from nlp.classifier import DEFAULTS, _category, _is_place, _urgency
+
+
+def test_an_unsure_police_or_non_police_call_goes_to_police():
+    p = {"neighbor_dispute": 0.45, "family_dispute": 0.23, "violence": 0.2, "public_order": 0.12}
+    assert _category(p, DEFAULTS["police"]) == ("violence", 0.2)  # police mass 0.32 >= 0.3
+    assert _category(p, 0.5) == ("neighbor_dispute", 0.45)
+
+
+def test_an_emergency_is_called_from_a_low_bar_then_urgent_then_normal():
+    assert _urgency({"emergency": 0.25, "urgent": 0.05, "normal": 0.7}, DEFAULTS)[0] == "emergency"
+    assert _urgency({"emergency": 0.1, "urgent": 0.4, "normal": 0.5}, DEFAULTS)[0] == "urgent"
+    assert _urgency({"emergency": 0.05, "urgent": 0.2, "normal": 0.75}, DEFAULTS) == ("normal", 0.75)
+
+
+def test_a_place_is_never_a_lone_character_or_a_bare_number():
+    assert not _is_place("8") and not _is_place("楼") and not _is_place("12") and not _is_place("B2")
+    assert _is_place("3栋") and _is_place("村口")

@@ -1,0 +1,45 @@
+"""Homophones read by sound, and the live-or-talked-about cues the model weighs."""
+import numpy as np
+
+from nlp.cues import cue_tokens
+from nlp.model import Vocabulary
+from nlp.pinyin import bigram_tokens, sound_line, sound_pattern
+from nlp.rules import apply_rules
+
+
+def cues(text: str) -> set[str]:
+    return set(cue_tokens(text, apply_rules(text)))
+
+
+def test_a_homophone_typo_reads_like_the_word_meant():
+    assert " mei qi wei " in sound_line("楼道里煤起味好大")
+    pattern = sound_pattern(["煤气味", "着火"])
+    assert pattern.search(sound_line("煤起味")) and pattern.search(sound_line("着伙了"))
+    assert not pattern.search(sound_line("没事了")) and not pattern.search(sound_line("煤 气味"))
+    assert "py:mei_qi" in bigram_tokens("煤起味") and bigram_tokens("abc 12") == []
+
+
+def test_an_alarm_term_spelt_wrong_is_still_an_alarm_feature():
+    assert {"@emgpy:fire_emergency", "@emg"} <= cues("3栋煤起味好大")
+    assert "@emg:fire_emergency" not in cues("3栋煤起味好大")  # by sound only: the model learns what that is worth
+
+
+def test_alarm_words_in_jokes_past_or_hypotheses_carry_their_frame():
+    assert "@emg&slang" in cues("救命这么好吃")
+    assert {"@ctx:past", "@ctx:handled"} <= cues("火已经灭了没事了")
+    assert "@emg&hypothetical" in cues("如果着火了怎么办")
+    assert "@emg&live" in cues("快来人 3栋着火了")
+
+
+def test_danger_without_alarm_words_pairs_its_cues():
+    assert {"@pair:vulnerable&missing", "@pair:missing&dusk", "@pair:missing&stranger"} <= \
+        cues("我家8岁娃天黑了还没回来 有人看到跟一个男的走了")
+    assert "@pair:vulnerable&water" in cues("小孩掉河里了 柳溪大桥下面")
+    assert "@ctx:warning" in cues("大家注意 有人冒充物业收燃气安检费 千万别给")
+
+
+def test_a_binary_block_weighs_a_cue_the_same_in_any_message():
+    vocab = Vocabulary({"@emg": 0, "@ctx:live": 1}, idf=np.zeros(0))
+    indices, data = [], []
+    vocab.weigh(["@ctx:live", "@emg", "@emg", "@other"], 10, indices, data)
+    assert (indices, data) == ([10, 11], [1.0, 1.0])
