@@ -36,7 +36,7 @@ def seed_pending(engine, now: datetime, count: int, first: int = 0) -> None:
 
 def seed_due(engine, settings, now: datetime, due_times: list[datetime], tag: str) -> None:
     """One dispatched ticket per due time, with its accept deadline due then."""
-    policy = snapshot(settings, "normal")
+    policy = snapshot(settings, "normal").to_json()
     with session(engine) as db:
         ids = [r[0] for r in db.execute(insert(Ticket).returning(Ticket.id), [
             dict(number=f"{tag}-{i}", status="dispatched", kind="non_police", category="sanitation",

@@ -135,6 +135,10 @@ class Escalation(Strict):
     remind_before_close: Duration
     silent_window: Duration
     triage_accept: Duration
+    # Past the top step, the 督办 is repeated this often at most (PagerDuty allows 0-9 loops);
+    # then the ticket is carried by the daily 督办 list instead of pushes.
+    max_repeats: int = Field(3, ge=0, le=9)
+    max_per_ticket: int = Field(12, ge=1, le=100)  # escalations over a ticket's whole life
 
     def ladder(self, urgency: Urgency) -> Ladder:
         """The ladder for an urgency."""

@@ -150,7 +150,7 @@ def _transfer_grid(deps, db, ticket, member_id, note, now) -> str:
     ticket.grid_id, ticket.village_id = area.area_id, area.village_id
     ticket.kind = ticket.kind or "non_police"
     if ticket.route == "triage":
-        ticket.policy = snapshot(deps.settings, ticket.urgency)
+        ticket.policy = snapshot(deps.settings, ticket.urgency).to_json()
     dispatch(deps, db, ticket, Plan("grid", [pick_worker(db, area)], [], []), now, actor=member_id,
              reason=f"转派至{area.name}")
     return f"已转派 {ticket.number} 至{area.name}。"

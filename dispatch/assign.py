@@ -1,11 +1,12 @@
 """Hand a ticket to people: assignments, deadlines for this cycle, and the pushes."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from dispatch import deadlines, outbox, texts
 from dispatch.context import Deps
 from dispatch.lifecycle import move
+from dispatch.policy import LADDERS, Policy
 from dispatch.routing import Plan, plan_route
 from models import Assignment, Ticket
 
@@ -47,18 +48,18 @@ def dispatch(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime,
 
 
 def _start_deadlines(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime) -> None:
-    policy = ticket.policy
-    for ladder in ("accept", "close"):
-        for level, step in enumerate(policy[ladder]):
+    policy = Policy.of(ticket)
+    for ladder in LADDERS:
+        for level, step in enumerate(policy.ladder(ladder).steps):
             deadlines.schedule(db, kind=ladder, ticket_id=ticket.id, level=level, cycle=ticket.cycle,
-                               due_at=now + timedelta(seconds=step["after_s"]))
+                               due_at=now + step.after)
     if plan.route == "duty_offhours" and ticket.kind == "non_police" and ticket.grid_id:
         deadlines.schedule(db, kind="handback", ticket_id=ticket.id, cycle=ticket.cycle,
                            due_at=deps.calendar.next_start(now))
 
 
 def _push(db: Session, ticket: Ticket, plan: Plan, now: datetime) -> None:
-    accept_within = timedelta(seconds=ticket.policy["accept"][0]["after_s"])
+    accept_within = Policy.of(ticket).accept.limit
     key = f"t{ticket.id}:c{ticket.cycle}:task"
     text, card = texts.task_card(ticket, accept_within)
     outbox.to_members(db, plan.primary, key=key, text=text, card=card, now=now, ticket_id=ticket.id)

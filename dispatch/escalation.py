@@ -6,7 +6,7 @@ claimer climbs the rung, then the alerts in the same transaction. A whole claime
 written with a few multi-row statements, which keeps a burst of 1,000 due rungs under a second.
 """
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -14,11 +14,11 @@ from core.clock import utc
 from dispatch import bulk, outbox, texts
 from dispatch.context import Deps
 from dispatch.labels import OPEN_STATUSES
+from dispatch.policy import Policy
 from models import Assignment, Deadline, Escalation, Outbox, Ticket
 
 # Which statuses still need the ladder: not yet accepted, or not yet closed.
 WAITING = {"accept": ("dispatched", "returned"), "close": OPEN_STATUSES}
-LADDERS = ("accept", "close")
 
 
 @dataclass
@@ -36,24 +36,25 @@ def plan(deps: Deps, deadline: Deadline, ticket: Ticket, primary_names: list[str
     ladder = deadline.kind
     if ticket.status not in WAITING[ladder]:
         return None
-    steps = ticket.policy[ladder]
+    policy = Policy.of(ticket)
+    steps = policy.ladder(ladder)
     level = deadline.level
-    step = steps[min(level, len(steps) - 1)]  # levels past the ladder repeat the top step
-    top = level >= len(steps) - 1
-    people = deps.directory.members_for(step["notify"], deps.directory.area(ticket.grid_id))
-    limit = timedelta(seconds=steps[0]["after_s"])
+    step = steps.step(level)  # levels past the ladder repeat the top step
+    top = level >= steps.top
+    people = deps.directory.members_for(list(step.notify), deps.directory.area(ticket.grid_id))
+    limit = steps.limit
     elapsed = now - (utc(ticket.dispatched_at) if ticket.dispatched_at else now)
     text, card = texts.overdue_alert(ticket, ladder, elapsed, limit, primary_names, top)
     key = f"t{ticket.id}:c{ticket.cycle}:esc:{ladder}:{level}"
     rung = Rung((ticket.id, ladder, level, ticket.cycle), people)
     rung.messages = [outbox.row(key=f"{key}:{m}", audience="member", recipient=m, text=text, card=card, now=now,
                                 ticket_id=ticket.id) for m in people]
-    if top and "supervisor" in step["notify"]:
+    if top and "supervisor" in step.notify:
         rung.messages.append(outbox.row(key=f"{key}:group", audience="supervisors_group", recipient="supervisors",
                                         text=text, now=now, ticket_id=ticket.id))
     if top:
         rung.repeat = dict(ticket_id=ticket.id, kind=ladder, level=level + 1, cycle=ticket.cycle, status="pending",
-                           due_at=now + timedelta(seconds=ticket.policy["repeat_s"]), data={"repeat": True})
+                           due_at=now + policy.repeat, data={"repeat": True})
     return rung
 
 

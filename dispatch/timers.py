@@ -10,7 +10,8 @@ from core.faults import crash_point
 from dispatch import deadlines, followup, silence
 from dispatch.assign import route_and_dispatch
 from dispatch.context import Deps
-from dispatch.escalation import LADDERS, fire_ladder, fire_ladders
+from dispatch.escalation import fire_ladder, fire_ladders
+from dispatch.policy import LADDERS
 from models import Deadline, Ticket
 from models.store import session
 

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from core.clock import utc
 from core.durations import format_duration
+from dispatch.policy import Policy
 from models import Escalation, Feedback, Grid, Ticket
 
 OPEN = ("new", "dispatched", "accepted", "in_progress", "returned", "transferred", "reopened")
@@ -64,9 +65,7 @@ def _rates(db: Session, start: datetime, end: datetime) -> dict:
 
 
 def _first_accept_step(ticket: Ticket) -> timedelta | None:
-    steps = (ticket.policy or {}).get("accept") or []
-    seconds = steps[0].get("after_s") if steps else None
-    return timedelta(seconds=seconds) if seconds is not None else None
+    return Policy.of(ticket).accept.limit if ticket.policy else None
 
 
 def _overdue(db: Session) -> list[tuple[Ticket, datetime]]:

@@ -4,6 +4,7 @@ from random import Random
 
 from sqlmodel import select
 
+from dispatch.policy import Policy
 from dispatch.supervision import supervise
 from models import Assignment, Ticket
 from models.store import session
@@ -43,7 +44,7 @@ class Plan:
 
     def _next_accept(self, ticket_id: int, resident: int) -> None:
         ticket, holder = self._ticket(ticket_id)
-        limit = ticket.policy["accept"][0]["after_s"]
+        limit = Policy.of(ticket).accept.limit.total_seconds()
         factor = self.rng.uniform(1.1, 5) if self._late(holder) else self.rng.uniform(0.05, 0.9)
         self.schedule(self.now() + timedelta(seconds=limit * factor), lambda: self._accept(ticket_id, resident))
         if factor > 2 and self.rng.random() < 0.5:
@@ -64,7 +65,7 @@ class Plan:
             return True
         if self.rng.random() < 0.9:  # 到场 keeps the ticket: an accepted but silent one is taken back
             self.schedule(self.now() + timedelta(minutes=self.rng.randint(5, 40)), lambda: self.d.act(holder, "arrive", ticket_id))
-        limit = ticket.policy["close"][0]["after_s"]
+        limit = Policy.of(ticket).close.limit.total_seconds()
         factor = self.rng.uniform(1.05, 2.5) if self._late(holder) else self.rng.uniform(0.05, 0.7)
         if self.end - self.now() < timedelta(days=4):
             factor *= 3  # the last days' work is still under way when the demo opens

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.clock import utc
+from dispatch.policy import Policy
 from models import AuditLog, Escalation, Member, Outbox, Resident, Ticket
 from web.console.labels import ACTION_NAMES, STATUS_NAMES
 
@@ -56,7 +57,7 @@ def timeline(db: Session, ticket_id: int) -> list[Step]:
 def _escalation_title(e: Escalation, ticket: Ticket | None) -> str:
     """第N级 while on the ladder; past its top the same alert repeats, and says so (再次督办)."""
     what = "签收" if e.kind == "accept" else "办结"
-    rungs = len((ticket.policy or {}).get(e.kind, [])) if ticket else 0
+    rungs = len(Policy.of(ticket).ladder(e.kind).steps) if ticket and ticket.policy else 0
     if rungs and e.level >= rungs:
         return f"{what}超时再次督办（第{e.level - rungs + 1}次）"
     return f"{what}超时升级（第{e.level + 1}级）"
