@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from dispatch import deadlines, outbox, texts
 from dispatch.api import Outcome
-from dispatch.assign import dispatch, holders
+from dispatch.assign import dispatch, holders, start_close_ladder
 from dispatch.context import Deps
 from dispatch.labels import STATUS_NAMES
 from dispatch.lifecycle import IllegalMove, audit, move
@@ -78,6 +78,7 @@ def _accept(deps, db, ticket, member_id, note, now) -> str:
         a.accepted_at = now
         db.add(a)
     deadlines.void(db, ticket.id, ("accept",))
+    start_close_ladder(db, ticket, now)
     schedule_reminder(db, ticket, now)
     tell_reporters(db, ticket, "accepted", texts.reporter_update(ticket, "accepted", deps.member_name(member_id)), now)
     return f"已签收 {texts.headline(ticket)}。到场后回复“到场 {ticket.id}”，完成后回复“办结 {ticket.id} 处理情况”。"

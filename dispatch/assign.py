@@ -3,10 +3,11 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from core.clock import utc
 from dispatch import deadlines, outbox, texts
 from dispatch.context import Deps
 from dispatch.lifecycle import move
-from dispatch.policy import LADDERS, Policy
+from dispatch.policy import Policy
 from dispatch.routing import Plan, plan_route
 from models import Assignment, Ticket
 
@@ -48,14 +49,28 @@ def dispatch(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime,
 
 
 def _start_deadlines(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime) -> None:
-    policy = Policy.of(ticket)
-    for ladder in LADDERS:
-        for level, step in enumerate(policy.ladder(ladder).steps):
-            deadlines.schedule(db, kind=ladder, ticket_id=ticket.id, level=level, cycle=ticket.cycle,
-                               due_at=now + step.after)
+    for level, step in enumerate(Policy.of(ticket).accept.steps):  # the close ladder waits for 签收
+        deadlines.schedule(db, kind="accept", ticket_id=ticket.id, level=level, cycle=ticket.cycle,
+                           due_at=now + step.after)
     if plan.route == "duty_offhours" and ticket.kind == "non_police" and ticket.grid_id:
         deadlines.schedule(db, kind="handback", ticket_id=ticket.id, cycle=ticket.cycle,
                            due_at=deps.calendar.next_start(now))
+
+
+def start_close_ladder(db: Session, ticket: Ticket, now: datetime) -> None:
+    """At 签收: the close ladder's rungs, each at its time after dispatch (the 办结 deadline counts from there).
+
+    Rungs already past when the ticket is accepted late are folded into the highest of them,
+    due one silent window after acceptance: the acceptor gets a moment before their leaders hear.
+    """
+    policy = Policy.of(ticket)
+    dispatched = utc(ticket.dispatched_at or now)
+    due = [(level, dispatched + step.after) for level, step in enumerate(policy.close.steps)]
+    passed = [level for level, at in due if at <= now]
+    for level, at in due:
+        if not passed or level >= passed[-1]:
+            deadlines.schedule(db, kind="close", ticket_id=ticket.id, level=level, cycle=ticket.cycle,
+                               due_at=max(at, now + policy.silent_window) if passed else at)
 
 
 def _push(db: Session, ticket: Ticket, plan: Plan, now: datetime) -> None:

@@ -28,20 +28,25 @@ def emergency_page(t: Ticket) -> str:
     return f"【紧急警情】{headline(t)}\n{t.text[:200]}\n请立即处置，回复“接单 {t.id}”签收。"
 
 
-def overdue_alert(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, holders: list[str],
-                  top: bool) -> tuple[str, dict | None]:
-    """An escalation alert: what is late, by how long, who holds it, and (not yet accepted) a 接手 button."""
+def overdue_alert(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, late: list[str], top: bool,
+                  repeat: tuple[int, int] | None = None) -> tuple[str, dict | None]:
+    """An escalation alert: who is late with what, by how long, and (not yet accepted) a 接手 button.
+
+    `late` are the people the ladder waits on (never the recipient); `repeat` is (n, max) for
+    the top step's n-th repeat, so the reader knows the pushes stop.
+    """
     what = "签收" if ladder == "accept" else "办结"
     prefix = "【督办】" if top else "【超时提醒】"
-    held = f"\n当前承办：{'、'.join(holders)}" if holders else ""
+    who = "、".join(late) or "承办人"
     over = elapsed - limit
     # The first rung fires on the dot: "超时0秒" would read as a glitch on a phone.
     overdue = f"已超时{format_duration(over)}" if over >= timedelta(minutes=1) else "已到时限"
-    late = (f"{prefix}{headline(t)}\n派单已{format_duration(elapsed)}仍未{what}"
-            f"（时限{format_duration(limit)}，{overdue}）{held}\n")
+    again = f"\n第{repeat[0]}次再次督办（共{repeat[1]}次，此后列入每日督办清单）" if repeat else ""
+    late_line = (f"{prefix}{headline(t)}\n{who}仍未{what}：派单已{format_duration(elapsed)}"
+                 f"（{what}时限{format_duration(limit)}，{overdue}）{again}\n")
     if ladder != "accept":
-        return late + "请督促承办人尽快办结。", None
-    text = late + f"请督促签收，或回复“接单 {t.id}”直接接手。"
+        return late_line + f"请督促{who}尽快办结。", None
+    text = late_line + f"请督促{who}签收，或回复“接单 {t.id}”直接接手。"
     card = {"title": f"{prefix}{headline(t)}", "description": text.split("\n", 1)[1], "ticket_id": t.id,
             "number": t.number, "buttons": [{"key": f"accept:{t.id}", "text": "接手"}]}
     return text, card
