@@ -7,7 +7,7 @@ from sqlalchemy import func, insert
 from sqlmodel import select
 
 from dispatch.policy import snapshot
-from models import Deadline, Outbox, Ticket
+from models import Deadline, EscalationNotice, Ticket
 from models.store import session
 
 CHUNK = 10_000
@@ -48,9 +48,10 @@ def seed_due(engine, settings, now: datetime, due_times: list[datetime], tag: st
 
 
 def alerts_committed(engine) -> int:
-    """Accept-escalation alerts in the outbox, i.e. visible to the sender."""
+    """Accept-escalation alerts pushed to the outbox (one notice per person and rung), i.e. visible to the sender."""
     with session(engine) as db:
-        return db.exec(select(func.count()).select_from(Outbox).where(Outbox.idem_key.like("%:esc:accept:%"))).one()
+        return db.exec(select(func.count()).select_from(EscalationNotice)
+                       .where(EscalationNotice.kind == "accept", EscalationNotice.status == "sent")).one()
 
 
 class Watcher(threading.Thread):

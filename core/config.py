@@ -128,6 +128,19 @@ class Ladder(Strict):
         return steps
 
 
+class QuietHours(Strict):
+    """Hours in which non-emergency escalations are held and summed up at the end (local time)."""
+
+    start: str = Field("22:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field("07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        if self.start == self.end:
+            raise ValueError("quiet hours start and end at the same time; write null to have none")
+        return self
+
+
 class Escalation(Strict):
     emergency: Ladder
     urgent: Ladder
@@ -139,6 +152,9 @@ class Escalation(Strict):
     # then the ticket is carried by the daily 督办 list instead of pushes.
     max_repeats: int = Field(3, ge=0, le=9)
     max_per_ticket: int = Field(12, ge=1, le=100)  # escalations over a ticket's whole life
+    quiet_hours: QuietHours | None = QuietHours()  # null: escalations go out at any hour
+    batch_window: Duration = Field(timedelta(minutes=10), ge=timedelta(0), le=timedelta(hours=6))
+    reach_by_group: list[str] = []  # supervisors alerted through the group robot instead of personally
 
     def ladder(self, urgency: Urgency) -> Ladder:
         """The ladder for an urgency."""

@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch.escalation import WAITING, Holders, current_holders
+from dispatch.overdue import WAITING, Holders, current_holders
 from dispatch.policy import Policy
 from models import Escalation, Ticket
 

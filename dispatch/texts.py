@@ -35,21 +35,38 @@ def overdue_alert(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, 
     `late` are the people the ladder waits on (never the recipient); `repeat` is (n, max) for
     the top step's n-th repeat, so the reader knows the pushes stop.
     """
-    what = "签收" if ladder == "accept" else "办结"
     prefix = "【督办】" if top else "【超时提醒】"
     who = "、".join(late) or "承办人"
-    over = elapsed - limit
-    # The first rung fires on the dot: "超时0秒" would read as a glitch on a phone.
-    overdue = f"已超时{format_duration(over)}" if over >= timedelta(minutes=1) else "已到时限"
     again = f"\n第{repeat[0]}次再次督办（共{repeat[1]}次，此后列入每日督办清单）" if repeat else ""
-    late_line = (f"{prefix}{headline(t)}\n{who}仍未{what}：派单已{format_duration(elapsed)}"
-                 f"（{what}时限{format_duration(limit)}，{overdue}）{again}\n")
+    late_line = f"{prefix}{headline(t)}\n{_lateness(ladder, elapsed, limit, who)}{again}\n"
     if ladder != "accept":
         return late_line + f"请督促{who}尽快办结。", None
     text = late_line + f"请督促{who}签收，或回复“接单 {t.id}”直接接手。"
     card = {"title": f"{prefix}{headline(t)}", "description": text.split("\n", 1)[1], "ticket_id": t.id,
             "number": t.number, "buttons": [{"key": f"accept:{t.id}", "text": "接手"}]}
     return text, card
+
+
+def overdue_line(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, late: list[str]) -> str:
+    """One ticket's line in a 督办 summary."""
+    return f"{headline(t)}\n   {_lateness(ladder, elapsed, limit, '、'.join(late) or '承办人')}"
+
+
+def overdue_summary(lines: list[str], night: bool, most: int = 20) -> str:
+    """Several alerts for one person in one push (a batching window, or the end of quiet hours)."""
+    head = (f"【夜间督办汇总】夜间暂缓推送的 {len(lines)} 件工单超时：" if night
+            else f"【督办汇总】{len(lines)} 件工单超时：")
+    listed = [f"{i}. {line}" for i, line in enumerate(lines[:most], start=1)]
+    more = [f"……另有 {len(lines) - most} 件，见控制台看板。"] if len(lines) > most else []
+    return "\n".join([head, *listed, *more, "请督促承办人；未签收的可回复“接单 编号”直接接手。"])
+
+
+def _lateness(ladder: str, elapsed: timedelta, limit: timedelta, who: str) -> str:
+    what = "签收" if ladder == "accept" else "办结"
+    over = elapsed - limit
+    # The first rung fires on the dot: "超时0秒" would read as a glitch on a phone.
+    overdue = f"已超时{format_duration(over)}" if over >= timedelta(minutes=1) else "已到时限"
+    return f"{who}仍未{what}：派单已{format_duration(elapsed)}（{what}时限{format_duration(limit)}，{overdue}）"
 
 
 def silent_reminder(t: Ticket, window: timedelta) -> str:

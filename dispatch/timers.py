@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.faults import crash_point
-from dispatch import deadlines, followup, silence
+from dispatch import deadlines, followup, notices, silence
 from dispatch.assign import route_and_dispatch
 from dispatch.context import Deps
 from dispatch.escalation import fire_ladder, fire_ladders
@@ -48,14 +48,19 @@ def _fire_batch(deps: Deps, ids: list[int], now: datetime, handlers: dict[str, H
         tickets = {t.id: t for t in db.exec(select(Ticket).where(
             Ticket.id.in_({d.ticket_id for d in due if d.ticket_id is not None}))
             .order_by(Ticket.id).with_for_update()).all()}
-        ladder, single = [], []
+        ladder, single, pushes = [], [], []
         for deadline in due:
             ticket = tickets.get(deadline.ticket_id)
             if deadline.kind in handlers:
                 foreign.append(deadline)
+            elif deadline.kind == notices.KIND:
+                pushes.append(deadline)
             elif ticket is not None and deadline.cycle == ticket.cycle:  # else stale: a later cycle runs
                 (ladder if deadline.kind in LADDERS else single).append(deadline)
         fired += _climb(deps, db, ladder, tickets, now)
+        for deadline in pushes:  # after the rungs: a push due now carries this batch's notices too
+            fired += _guarded(deps, db, deadline, now,
+                              lambda d=deadline: notices.flush_subject(deps, db, d.subject, now))
         for deadline in single:
             fired += _guarded(deps, db, deadline, now,
                               lambda d=deadline: _fire(deps, db, d, tickets[d.ticket_id], now))

@@ -2,10 +2,10 @@
 from models.people import Grid, Member, Resident
 from models.intake import Conversation, InboxMessage
 from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
-from models.timers import Deadline, Escalation
+from models.timers import Deadline, Escalation, EscalationNotice
 from models.outbox import Outbox, SharedValue
 from models.duties import ScheduleRun, Visit, WatchedPerson
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
-           "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "Outbox", "SharedValue",
-           "ScheduleRun", "Visit", "WatchedPerson"]
+           "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "EscalationNotice", "Outbox",
+           "SharedValue", "ScheduleRun", "Visit", "WatchedPerson"]

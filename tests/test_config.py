@@ -86,3 +86,22 @@ def test_an_unreadable_or_non_yaml_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("station: [unclosed", encoding="utf-8")
     assert problems_of(bad)[0].startswith("not valid YAML")
+
+
+def test_escalation_delivery_keys_are_checked(tmp_path):
+    assert problems_of(broken(tmp_path, "reach_by_group: [sz_lin]", "reach_by_group: [wz_zhang]")) == [
+        "escalation.reach_by_group.0: 'wz_zhang' is not one of station.supervisors"]
+    [quiet] = problems_of(broken(tmp_path, 'quiet_hours: {start: "22:00", end: "07:00"}',
+                                 'quiet_hours: {start: "22:00", end: "7am"}'))
+    assert quiet.startswith("escalation.quiet_hours.end: String should match pattern")
+    [same] = problems_of(broken(tmp_path, 'end: "07:00"}', 'end: "22:00"}'))
+    assert same.startswith("escalation.quiet_hours: quiet hours start and end at the same time")
+    [repeats] = problems_of(broken(tmp_path, "max_repeats: 3", "max_repeats: 12"))
+    assert repeats.startswith("escalation.max_repeats: Input should be less than or equal to 9")
+    [window] = problems_of(broken(tmp_path, "batch_window: 10m", "batch_window: soon"))
+    assert window.startswith("escalation.batch_window: bad duration 'soon'")
+
+
+def test_quiet_hours_may_be_switched_off(tmp_path):
+    path = broken(tmp_path, 'quiet_hours: {start: "22:00", end: "07:00"}', "quiet_hours: null")
+    assert load_settings(path, env={}).escalation.quiet_hours is None

@@ -1,0 +1,132 @@
+"""Who hears of a climbed rung, and when: quiet hours, one push per person per window, group or personal.
+
+A climbed rung leaves one EscalationNotice row per person (or one for the supervisors' group,
+for the supervisors configured to be reached there: never both). A notice is released at
+once, or at the end of quiet hours (non-emergencies), or when the person's batching window
+since their last 督办 push has passed. Released notices go out together as one push, composed
+when they go, so a summary at 07:00 tells how things stand at 07:00; a ticket that was
+accepted or closed meanwhile is left out. The wait is a deadline row (kind "notices",
+subject "audience:recipient"), so a restart loses nothing.
+"""
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core.clock import utc
+from dispatch import bulk, deadlines, outbox, texts
+from dispatch.context import Deps
+from dispatch.overdue import Holders, current_holders, describe, waits
+from dispatch.quiet import QuietHours
+from models import Deadline, EscalationNotice, Ticket
+
+KIND = "notices"
+GROUP = ("supervisors_group", "supervisors")
+
+
+def reach(deps: Deps, people: list[str]) -> list[tuple[str, str]]:
+    """(audience, recipient) for the people alerted: personally, or the group for those reached there."""
+    by_group = set(deps.settings.escalation.reach_by_group)
+    return [("member", m) for m in people if m not in by_group] + ([GROUP] if by_group & set(people) else [])
+
+
+def hold(deps: Deps, db: Session, rungs: list[tuple[tuple, list[str], bool]], now: datetime) -> None:
+    """Record who is to hear of each climbed rung (key, people, emergency); push now what may go now."""
+    rows = [dict(ticket_id=key[0], kind=key[1], level=key[2], cycle=key[3], audience=audience, recipient=recipient,
+                 emergency=emergency, release_at=now, status="pending", created_at=now)
+            for key, people, emergency in rungs for audience, recipient in reach(deps, people)]
+    if not rows:
+        return
+    last = _last_pushed(db, {r["recipient"] for r in rows})
+    for row in rows:
+        row["release_at"] = _release(deps, row["emergency"], last.get(row["recipient"]), now)
+    bulk.insert_ignore_many(db, EscalationNotice, rows, ["ticket_id", "kind", "level", "cycle", "recipient"])
+    first = {}
+    for row in rows:
+        subject = (row["audience"], row["recipient"])
+        first[subject] = min(first.get(subject, row["release_at"]), row["release_at"])
+    for (audience, recipient), release in sorted(first.items()):
+        if release <= now:
+            flush(deps, db, audience, recipient, now)
+        else:
+            _wake(db, audience, recipient, release)
+
+
+def flush_subject(deps: Deps, db: Session, subject: str | None, now: datetime) -> bool:
+    """The "notices" deadline: push what is released for `audience:recipient`."""
+    audience, _, recipient = (subject or "").partition(":")
+    return flush(deps, db, audience, recipient, now)
+
+
+def flush(deps: Deps, db: Session, audience: str, recipient: str, now: datetime) -> bool:
+    """One push with every notice released to this recipient; True if something went out."""
+    due = db.exec(select(EscalationNotice).where(EscalationNotice.recipient == recipient,
+                                                 EscalationNotice.status == "pending",
+                                                 EscalationNotice.release_at <= now)
+                  .order_by(EscalationNotice.id).with_for_update()).all()
+    if not due:
+        return False
+    last = _last_pushed(db, {recipient}).get(recipient)
+    going = [n for n in due if _release(deps, n.emergency, last, now) <= now]
+    for n in due:  # quiet hours began, or a push went out meanwhile: wait again
+        if n not in going:
+            n.release_at = _release(deps, n.emergency, last, now)
+            db.add(n)
+            _wake(db, audience, recipient, n.release_at)
+    tickets = {t.id: t for t in db.exec(select(Ticket).where(Ticket.id.in_({n.ticket_id for n in going}))).all()}
+    live = [n for n in going if waits(tickets[n.ticket_id], n.kind, n.cycle)]
+    for n in going:
+        n.status, n.sent_at = ("sent" if n in live else "dropped"), now
+        db.add(n)
+    if not live:
+        return False
+    key = f"esc:{audience}:{recipient}:n{live[0].id}"
+    text, card, ticket_id = _compose(deps, db, live, tickets, now, group=audience == GROUP[0])
+    outbox.push(db, key=key, audience=audience, recipient=recipient, text=text, card=card, now=now,
+                ticket_id=ticket_id)
+    for n in live:
+        n.outbox_key = key
+    return True
+
+
+def _compose(deps: Deps, db: Session, live: list[EscalationNotice], tickets: dict[int, Ticket], now: datetime,
+             group: bool) -> tuple[str, dict | None, int | None]:
+    """One alert as it stands now; several: one line per ticket (its highest rung), in one summary."""
+    newest: dict[int, EscalationNotice] = {}
+    for n in live:
+        newest[n.ticket_id] = n
+    holders = current_holders(db, list(newest))
+    described = [describe(deps, tickets[t], n.kind, n.level, holders.get(t, Holders()), now)
+                 for t, n in newest.items()]
+    if len(described) == 1:
+        text, card, _ = described[0]
+        return text, None if group else card, next(iter(newest))
+    quiet = QuietHours.of(deps.settings)
+    night = bool(quiet) and any(quiet.contains(utc(n.created_at)) for n in live if n.created_at)
+    return texts.overdue_summary([line for _, _, line in described], night), None, None
+
+
+def _release(deps: Deps, emergency: bool, last: datetime | None, now: datetime) -> datetime:
+    """When a notice may go: emergencies at once; others after quiet hours and the person's window."""
+    if emergency:
+        return now
+    at = max(now, last + deps.settings.escalation.batch_window) if last else now
+    quiet = QuietHours.of(deps.settings)
+    return quiet.end_after(at) if quiet and quiet.contains(at) else at
+
+
+def _last_pushed(db: Session, recipients: set[str]) -> dict[str, datetime]:
+    rows = db.exec(select(EscalationNotice.recipient, func.max(EscalationNotice.sent_at))
+                   .where(EscalationNotice.recipient.in_(recipients), EscalationNotice.status == "sent")
+                   .group_by(EscalationNotice.recipient)).all()
+    return {r: utc(at) for r, at in rows if at is not None}
+
+
+def _wake(db: Session, audience: str, recipient: str, at: datetime) -> None:
+    """A deadline to push at `at`, unless one already comes sooner (its flush re-schedules the rest)."""
+    subject = f"{audience}:{recipient}"
+    sooner = db.exec(select(Deadline.id).where(Deadline.kind == KIND, Deadline.subject == subject,
+                                               Deadline.status == "pending", Deadline.due_at <= at)).first()
+    if sooner is None:
+        deadlines.schedule(db, kind=KIND, subject=subject, due_at=at)
+
