@@ -7,7 +7,7 @@ hours and batching) in the same transaction. A whole claimed batch is written wi
 multi-row statements, which keeps a burst of 1,000 due rungs under a second.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -25,6 +25,7 @@ class Rung:
     key: tuple  # (ticket_id, ladder, level, cycle): the UNIQUE key
     notified: list[str]
     emergency: bool
+    reminder: timedelta | None = None  # a repeat of the top step: the ticket's repeat interval
     repeat: dict | None = None  # the Deadline row of the next 督办 repeat
 
 
@@ -37,7 +38,8 @@ def plan(deps: Deps, deadline: Deadline, ticket: Ticket, holders: Holders, now: 
     if level > policy.last_level(ladder):
         return None  # repeats are bounded: from here on the daily 督办 list carries the ticket
     people = _alerted(deps, policy, ladder, level, ticket, exclude={*holders.late(ladder), *holders.primary})
-    rung = Rung((ticket.id, ladder, level, ticket.cycle), people, policy.emergency)
+    rung = Rung((ticket.id, ladder, level, ticket.cycle), people, policy.emergency,
+                policy.repeat if level > policy.ladder(ladder).top else None)
     if policy.ladder(ladder).top <= level < policy.last_level(ladder):
         rung.repeat = dict(ticket_id=ticket.id, kind=ladder, level=level + 1, cycle=ticket.cycle, status="pending",
                            due_at=now + policy.repeat, data={"repeat": True})
@@ -77,7 +79,7 @@ def fire_ladders(deps: Deps, db: Session, due: list[Deadline], tickets: dict[int
     climbed = set(bulk.insert_ignore_many(db, Escalation, rows, ["ticket_id", "kind", "level", "cycle"],
                                           returning=["ticket_id", "kind", "level", "cycle"]))
     mine = [r for r in rungs if r.key in climbed]  # the others were climbed by another claimer
-    notices.hold(deps, db, [(r.key, r.notified, r.emergency) for r in mine], now)
+    notices.hold(deps, db, [(r.key, r.notified, r.emergency, r.reminder) for r in mine], now)
     bulk.insert_many(db, Deadline, [r.repeat for r in mine if r.repeat])
     if deps.metrics:
         for r in mine:

@@ -3,12 +3,13 @@
 A climbed rung leaves one EscalationNotice row per person (or one for the supervisors' group,
 for the supervisors configured to be reached there: never both). A notice is released at
 once, or at the end of quiet hours (non-emergencies), or when the person's batching window
-since their last 督办 push has passed. Released notices go out together as one push, composed
+since their last 督办 push has passed (a repeat reminder waits for the ticket's repeat interval
+instead). Released notices go out together as one push, composed
 when they go, so a summary at 07:00 tells how things stand at 07:00; a ticket that was
 accepted or closed meanwhile is left out. The wait is a deadline row (kind "notices",
 subject "audience:recipient"), so a restart loses nothing.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -30,16 +31,19 @@ def reach(deps: Deps, people: list[str]) -> list[tuple[str, str]]:
     return [("member", m) for m in people if m not in by_group] + ([GROUP] if by_group & set(people) else [])
 
 
-def hold(deps: Deps, db: Session, rungs: list[tuple[tuple, list[str], bool]], now: datetime) -> None:
-    """Record who is to hear of each climbed rung (key, people, emergency); push now what may go now."""
+def hold(deps: Deps, db: Session, rungs: list[tuple[tuple, list[str], bool, timedelta | None]], now: datetime) -> None:
+    """Record who is to hear of each climbed rung (key, people, emergency, repeat interval if it is a repeat);
+    push now what may go now, wake up later for the rest."""
+    window = deps.settings.escalation.batch_window
     rows = [dict(ticket_id=key[0], kind=key[1], level=key[2], cycle=key[3], audience=audience, recipient=recipient,
-                 emergency=emergency, release_at=now, status="pending", created_at=now)
-            for key, people, emergency in rungs for audience, recipient in reach(deps, people)]
+                 emergency=emergency, window_s=0 if emergency else int(max(window, repeat or window).total_seconds()),
+                 release_at=now, status="pending", created_at=now)
+            for key, people, emergency, repeat in rungs for audience, recipient in reach(deps, people)]
     if not rows:
         return
     last = _last_pushed(db, {r["recipient"] for r in rows})
     for row in rows:
-        row["release_at"] = _release(deps, row["emergency"], last.get(row["recipient"]), now)
+        row["release_at"] = _release(deps, row["emergency"], row["window_s"], last.get(row["recipient"]), now)
     bulk.insert_ignore_many(db, EscalationNotice, rows, ["ticket_id", "kind", "level", "cycle", "recipient"])
     first = {}
     for row in rows:
@@ -59,18 +63,23 @@ def flush_subject(deps: Deps, db: Session, subject: str | None, now: datetime) -
 
 
 def flush(deps: Deps, db: Session, audience: str, recipient: str, now: datetime) -> bool:
-    """One push with every notice released to this recipient; True if something went out."""
-    due = db.exec(select(EscalationNotice).where(EscalationNotice.recipient == recipient,
-                                                 EscalationNotice.status == "pending",
-                                                 EscalationNotice.release_at <= now)
-                  .order_by(EscalationNotice.id).with_for_update()).all()
-    if not due:
-        return False
+    """When a notice to this recipient is released, one push with all that may go; True if one went out.
+
+    Notices not yet released ride along (a repeat reminder costs no push of its own), except
+    non-emergencies in quiet hours. A notice that may no longer go now (a push went out from
+    another instance meanwhile, or quiet hours began) waits again.
+    """
+    pending = db.exec(select(EscalationNotice).where(EscalationNotice.recipient == recipient,
+                                                     EscalationNotice.status == "pending")
+                      .order_by(EscalationNotice.id).with_for_update()).all()
     last = _last_pushed(db, {recipient}).get(recipient)
-    going = [n for n in due if _release(deps, n.emergency, last, now) <= now]
-    for n in due:  # quiet hours began, or a push went out meanwhile: wait again
-        if n not in going:
-            n.release_at = _release(deps, n.emergency, last, now)
+    released = {n.id for n in pending if utc(n.release_at) <= now}
+    may_go = {n.id for n in pending if n.id in released and _release(deps, n.emergency, n.window_s, last, now) <= now}
+    quiet = QuietHours.of(deps.settings)
+    going = [n for n in pending if may_go and (n.emergency or not (quiet and quiet.contains(now)))]
+    for n in pending:
+        if n.id in released and n not in going:
+            n.release_at = _release(deps, n.emergency, n.window_s, last, now)
             db.add(n)
             _wake(db, audience, recipient, n.release_at)
     tickets = {t.id: t for t in db.exec(select(Ticket).where(Ticket.id.in_({n.ticket_id for n in going}))).all()}
@@ -106,11 +115,11 @@ def _compose(deps: Deps, db: Session, live: list[EscalationNotice], tickets: dic
     return texts.overdue_summary([line for _, _, line in described], night), None, None
 
 
-def _release(deps: Deps, emergency: bool, last: datetime | None, now: datetime) -> datetime:
+def _release(deps: Deps, emergency: bool, window_s: int, last: datetime | None, now: datetime) -> datetime:
     """When a notice may go: emergencies at once; others after quiet hours and the person's window."""
     if emergency:
         return now
-    at = max(now, last + deps.settings.escalation.batch_window) if last else now
+    at = max(now, last + timedelta(seconds=window_s)) if last else now
     quiet = QuietHours.of(deps.settings)
     return quiet.end_after(at) if quiet and quiet.contains(at) else at
 

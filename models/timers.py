@@ -55,6 +55,7 @@ class EscalationNotice(SQLModel, table=True):
     audience: str  # member | supervisors_group
     recipient: str  # member id, or "supervisors" for the group
     emergency: bool = False  # goes through quiet hours and batching
+    window_s: int = 0  # no sooner than this after the recipient's last 督办 push
     release_at: datetime | None = timestamp(nullable=False)  # not pushed before
     status: str = "pending"  # pending | sent | dropped (the ticket moved on before it could go)
     outbox_key: str | None = None  # the push that carried it

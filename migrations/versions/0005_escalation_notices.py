@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column('audience', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column('emergency', sa.Boolean(), nullable=False),
+        sa.Column('window_s', sa.Integer(), nullable=False),
         sa.Column('release_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column('outbox_key', sqlmodel.sql.sqltypes.AutoString(), nullable=True),

@@ -103,3 +103,23 @@ def test_supervisors_are_reached_through_the_group_or_personally_never_both(worl
     [lin] = escalation_pushes(world, "sz_lin")  # both tickets' 督办 at 12:00, now to him personally
     assert lin.payload["text"].startswith("【督办汇总】2 件工单超时")
     assert len(escalation_pushes(world, "supervisors")) == 1  # and no longer to the group
+
+
+def test_repeat_reminders_wait_for_the_repeat_interval_and_go_together(world):
+    first = world.report("王阿姨", "桂花苑3栋楼道有人给电瓶车充电", **HAZARD)
+    world.advance("30m")
+    second = world.report("刘大爷", "翠湖苑门口井盖丢了", category="facility_repair", kind="non_police",
+                          urgency="urgent", location="翠湖苑门口", grid_id="gh-3")
+    for _ in range(6):
+        world.advance("10m")  # 10:40 ... 11:30
+    assert [local_minute(r) for r in escalation_pushes(world, "sz_chen")] == ["11:00", "11:30"]
+    for _ in range(6):
+        world.advance("10m")  # ... 12:30: the first ticket's repeat (12:00) waited for 陈所长's hour
+    pushes = escalation_pushes(world, "sz_chen")
+    assert [local_minute(r) for r in pushes] == ["11:00", "11:30", "12:30"]
+    assert pushes[-1].payload["text"].startswith("【督办汇总】2 件工单超时")
+    assert first.number in pushes[-1].payload["text"] and second.number in pushes[-1].payload["text"]
+
+
+def local_minute(row: Outbox) -> str:
+    return row.created_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(SHANGHAI).strftime("%H:%M")

@@ -1,5 +1,5 @@
 """What the people in the demo do with each ticket, as events on the seeding clock."""
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from random import Random
 
 from sqlmodel import select
@@ -39,6 +39,14 @@ class Plan:
                                                                 Assignment.role == "primary").order_by(Assignment.id)).first()
         return ticket, holder
 
+    def _waking(self, at: datetime) -> datetime:
+        """`at`, or 07:30 the next morning when `at` falls in the night."""
+        local = at.astimezone(self.d.deps.calendar.tz)
+        if 7 <= local.hour < 22:
+            return at
+        day = local.date() + timedelta(days=1 if local.hour >= 22 else 0)
+        return datetime.combine(day, time(7, 30), local.tzinfo)
+
     def _late(self, holder: str | None) -> bool:
         return self.rng.random() > self.diligence.get(holder or "", 0.8)
 
@@ -47,8 +55,8 @@ class Plan:
         limit = Policy.of(ticket).accept.limit.total_seconds()
         factor = self.rng.uniform(1.1, 5) if self._late(holder) else self.rng.uniform(0.05, 0.9)
         self.schedule(self.now() + timedelta(seconds=limit * factor), lambda: self._accept(ticket_id, resident))
-        if factor > 2 and self.rng.random() < 0.5:
-            self.schedule(self.now() + timedelta(seconds=limit * 1.5), lambda: self._press(ticket_id))
+        if factor > 2 and self.rng.random() < 0.5:  # the 所长 presses by hand, in his waking hours
+            self.schedule(self._waking(self.now() + timedelta(seconds=limit * 1.5)), lambda: self._press(ticket_id))
 
     def _accept(self, ticket_id: int, resident: int) -> bool:
         ticket, holder = self._ticket(ticket_id)
