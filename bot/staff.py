@@ -12,8 +12,8 @@ def answer_member(ctx: BotContext, member_id: str, msg: Incoming) -> Answer:
     if msg.msg_type == "event" and msg.event == "template_card_event" and msg.event_key:
         action, _, ticket = msg.event_key.partition(":")
         if action in BUTTONS and ticket.isdigit():
-            note = "现场处置完毕" if action == "resolve" else ""
-            outcome = ctx.dispatcher.act(member_id, BUTTONS[action], int(ticket), note)
+            # 办结 needs what was done: the button closes nothing, dispatch's answer asks for the text
+            outcome = ctx.dispatcher.act(member_id, BUTTONS[action], int(ticket))
             return Answer(outcome.message, outcome.ticket_id)
         return Answer(None)
     if msg.msg_type == "event":

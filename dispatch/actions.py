@@ -1,14 +1,13 @@
 """What assignees do to a ticket: 接单, 到场, 办结, 退单, 转警, 转派."""
 import logging
 
-from sqlmodel import Session
-
 from dispatch import deadlines, outbox, texts
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders, start_close_ladder
 from dispatch.context import Deps
 from dispatch.labels import STATUS_NAMES
 from dispatch.lifecycle import IllegalMove, audit, move
+from dispatch.permits import refusal
 from dispatch.policy import snapshot
 from dispatch.reporters import tell_reporters
 from dispatch.routing import Plan, pick_worker
@@ -19,7 +18,6 @@ from models.store import session
 log = logging.getLogger(__name__)
 ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
            "transfer_police": "转警", "transfer_grid": "转派"}
-TAKE_OVER = ("accept", "arrive", "resolve", "transfer_police")  # each accepts first if nobody has
 
 
 class Refused(Exception):
@@ -35,12 +33,12 @@ def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "")
         ticket = db.get(Ticket, ticket_id, with_for_update=True)  # one action at a time per ticket
         if ticket is None:
             return Outcome(False, f"没有编号为 {ticket_id} 的工单，请核对编号。")
-        refusal = _refusal(deps, db, ticket, member_id, action)
-        if refusal:
+        refused = refusal(deps, db, ticket, member_id, action, ACTIONS[action])
+        if refused:
             # someone acting on a ticket that is not theirs: worth a look, so it is logged
             log.warning("action refused", extra={"member": member_id, "action": action, "ticket_id": ticket_id,
-                                                 "reason": refusal})
-            return Outcome(False, refusal, ticket_id)
+                                                 "reason": refused})
+            return Outcome(False, refused, ticket_id)
         try:
             reply = HANDLERS[action](deps, db, ticket, member_id, note, now)
         except IllegalMove:
@@ -50,24 +48,6 @@ def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "")
             return Outcome(False, str(refused), ticket_id)
         db.commit()
     return Outcome(True, reply, ticket_id)
-
-
-def _refusal(deps: Deps, db: Session, ticket: Ticket, member_id: str, action: str) -> str | None:
-    if member_id in deps.settings.station.supervisors:
-        return None
-    mine = [a for a in holders(db, ticket.id) if a.member_id == member_id]
-    if not mine and not _may_take_over(deps, ticket, member_id, action):
-        return f"{ticket.number} 不是派给您的工单，不能{ACTIONS[action]}。"
-    if action != "accept" and ticket.status in ("accepted", "in_progress"):
-        if not any(a.accepted_at for a in mine):
-            return f"{ticket.number} 已由他人签收，不能{ACTIONS[action]}。"
-    return None
-
-
-def _may_take_over(deps: Deps, ticket: Ticket, member_id: str, action: str) -> bool:
-    """A leader alerted that nobody accepted may take the ticket over (the alert's 接手 button)."""
-    return (action in TAKE_OVER and ticket.status in ("dispatched", "returned")
-            and member_id in deps.directory.chain(deps.directory.area(ticket.grid_id)))
 
 
 def _accept(deps, db, ticket, member_id, note, now) -> str:
@@ -108,10 +88,10 @@ def _arrive(deps, db, ticket, member_id, note, now) -> str:
 
 
 def _resolve(deps, db, ticket, member_id, note, now) -> str:
+    if ticket.status in ("dispatched", "returned"):  # 办结 reports work done: someone must have taken it on
+        raise Refused(f"{ticket.number} 尚未签收，不能办结。请先回复“接单 {ticket.id}”，处置后再办结。")
     if not note.strip():
-        raise Refused(f"请写明处理情况，例如“办结 {ticket.id} 已劝离，双方和解”。")
-    if ticket.status == "dispatched":
-        _accept(deps, db, ticket, member_id, "", now)
+        raise Refused(f"请写明处理情况再办结：回复“办结 {ticket.id} 已劝离，双方和解”这样的一句，之后可再发现场照片。")
     ticket.resolution = note.strip()
     move(db, ticket, "resolved", member_id, now, note=note)
     deadlines.void(db, ticket.id)

@@ -43,7 +43,7 @@ def dispatch(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime,
     ticket.route = plan.route
     ticket.accepted_at = None
     move(db, ticket, "dispatched", actor, now, note=reason, route=plan.route,
-         assignees=plan.primary, cc=plan.cc)
+         assignees=plan.primary, cc=plan.cc, page=plan.page)
     _start_deadlines(deps, db, ticket, plan, now)
     _push(db, ticket, plan, now)
 
