@@ -48,7 +48,7 @@ def take_back(deps: Deps, db: Session, ticket: Ticket, now: datetime) -> bool:
     outbox.to_members(db, acceptors, key=f"t{ticket.id}:c{ticket.cycle}:taken_back",
                       text=f"【工单收回】{texts.headline(ticket)}\n签收后无响应，已收回重派。", now=now,
                       ticket_id=ticket.id)
-    route_and_dispatch(deps, db, ticket, now, reason="签收后无响应，收回重派")
+    route_and_dispatch(deps, db, ticket, now, reason="签收后无响应，收回重派", told=tuple(acceptors))
     return True
 
 

@@ -8,6 +8,7 @@ from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
 from dispatch.labels import OPEN_STATUSES
 from dispatch.lifecycle import IllegalMove, audit, move
+from dispatch.reporters import tell_reporters
 from dispatch.routing import Plan
 from models import Member, Ticket
 from models.store import session
@@ -52,7 +53,7 @@ def _transfer_police(deps, db: Session, ticket, actor, member, note, now) -> str
     area = deps.directory.area(ticket.grid_id)
     officer = [area.officer] if area else list(deps.settings.station.duty_officers)
     desk = [m for m in deps.settings.station.duty_desk if m not in officer]
-    dispatch(deps, db, ticket, Plan("police", officer, desk, []), now, actor=actor, reason=f"所领导转警：{note}")
+    dispatch(deps, db, ticket, Plan("police", officer, desk, []), now, actor=actor, reason=f"转警：{note}")
     return "已转警。"
 
 
@@ -84,7 +85,12 @@ def _close(deps, db: Session, ticket, actor, member, note, now) -> str:
         raise Refused("关闭工单请写明原因。")
     move(db, ticket, "closed", actor, now, action="closed_by_supervisor", note=note)
     deadlines.void(db, ticket.id)
-    return "已关闭。"
+    why = f"{deps.member_name(actor)}关闭：{note.strip()}"
+    outbox.to_members(db, [a.member_id for a in holders(db, ticket.id)], key=f"t{ticket.id}:c{ticket.cycle}:closed",
+                      text=f"【工单已关闭】{texts.headline(ticket)}\n{why}\n您无需再处理。", now=now, ticket_id=ticket.id)
+    tell_reporters(db, ticket, "closed", f"您反映的问题（编号 {ticket.number}）已关闭：{note.strip()}。"
+                   "如有疑问可再次反映。", now)
+    return "已关闭，承办人和居民已收到关闭原因。"
 
 
 ACTIONS = {"reassign": _reassign, "transfer_police": _transfer_police, "press": _press,

@@ -12,13 +12,20 @@ def headline(t: Ticket) -> str:
     return " · ".join(parts + ([t.place] if t.place else []))
 
 
-def task_card(t: Ticket, accept_within: timedelta | None, *, cc: bool = False) -> tuple[str, dict]:
-    """The task pushed to an assignee: text fallback and a card with 接单/办结 buttons."""
-    title = ("【抄送】" if cc else "【新工单】") + headline(t)
+def task_card(t: Ticket, accept_within: timedelta | None, *, cc: bool = False, story: tuple[str, ...] = (),
+              nth: int = 1) -> tuple[str, dict]:
+    """The task pushed to an assignee: text fallback and a card with 接单/办结 buttons.
+
+    A ticket that changed hands carries its story (who handed it over and why, the last
+    handling); a reopened one says which round of handling this is.
+    """
+    kind = "【抄送】" if cc else (f"【重办·第{nth}次办理】" if nth > 1 else "【新工单】")
+    title = kind + headline(t)
+    told = "".join(f"{line}\n" for line in story)
     limit = f"请在{format_duration(accept_within)}内签收。" if accept_within and not cc else ""
-    text = (f"{title}\n内容：{t.text[:200]}\n{limit}"
+    text = (f"{title}\n{told}内容：{t.text[:200]}\n{limit}"
             f"回复“接单 {t.id}”签收，“办结 {t.id} 处理情况”办结，“退单 {t.id} 原因”退单。")
-    card = {"title": title, "description": t.text[:200], "ticket_id": t.id, "number": t.number,
+    card = {"title": title, "description": (told + t.text)[:300], "ticket_id": t.id, "number": t.number,
             "buttons": [{"key": f"accept:{t.id}", "text": "接单"}, {"key": f"resolve:{t.id}", "text": "办结"}]}
     return text, card
 
