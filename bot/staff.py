@@ -3,8 +3,10 @@ from bot.answer import Answer
 from bot.context import BotContext
 from bot.incoming import Incoming
 
-STAFF_HELP = "请回复“接单 编号”“到场 编号”“办结 编号 处理情况”“退单 编号 原因”“转警 编号 原因”。"
-BUTTONS = {"accept": "accept", "resolve": "resolve", "arrive": "arrive"}
+STAFF_HELP = ("请回复“接单 编号”“到场 编号”“办结 编号 处理情况”“退单 编号 原因”“转警 编号 原因”"
+              "“转派 编号 网格 原因”。")
+BUTTONS = {"accept": "accept", "resolve": "resolve", "arrive": "arrive", "confirm_transfer": "confirm_transfer",
+           "reject_transfer": "reject_transfer"}
 
 
 def answer_member(ctx: BotContext, member_id: str, msg: Incoming) -> Answer:

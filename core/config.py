@@ -155,6 +155,7 @@ class Escalation(Strict):
     quiet_hours: QuietHours | None = QuietHours()  # null: escalations go out at any hour
     batch_window: Duration = Field(timedelta(minutes=10), ge=timedelta(0), le=timedelta(hours=6))
     reach_by_group: list[str] = []  # supervisors alerted through the group robot instead of personally
+    transfer_confirm: Duration = timedelta(minutes=30)  # the receiving leader's time to confirm a 转派
 
     def ladder(self, urgency: Urgency) -> Ladder:
         """The ladder for an urgency."""

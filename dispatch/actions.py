@@ -1,12 +1,12 @@
 """What assignees do to a ticket: 接单, 到场, 办结, 退单, 转警, 转派."""
 import logging
 
-from dispatch import deadlines, outbox, texts
+from dispatch import deadlines, outbox, texts, transfers
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders, start_close_ladder
 from dispatch.context import Deps
 from dispatch.labels import STATUS_NAMES
-from dispatch.lifecycle import IllegalMove, audit, move
+from dispatch.lifecycle import IllegalMove, Refused, audit, move
 from dispatch.permits import refusal
 from dispatch.policy import snapshot
 from dispatch.reporters import tell_reporters
@@ -17,11 +17,8 @@ from models.store import session
 
 log = logging.getLogger(__name__)
 ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
-           "transfer_police": "转警", "transfer_grid": "转派"}
-
-
-class Refused(Exception):
-    """The action cannot be done as asked; the message says what to send instead."""
+           "transfer_police": "转警", "transfer_grid": "转派", "confirm_transfer": "同意转派",
+           "reject_transfer": "拒绝转派"}
 
 
 def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
@@ -123,19 +120,6 @@ def _transfer_police(deps, db, ticket, member_id, note, now) -> str:
     return f"已转警 {ticket.number}，社区民警和值班室已收到。"
 
 
-def _transfer_grid(deps, db, ticket, member_id, note, now) -> str:
-    area = deps.directory.find_area(note)
-    if area is None:
-        raise Refused(f"没有找到网格“{note}”，请写网格名称，例如“转派 {ticket.id} 桂花社区第二网格”。")
-    move(db, ticket, "transferred", member_id, now, action="transfer_grid", note=note)
-    ticket.grid_id, ticket.village_id = area.area_id, area.village_id
-    ticket.kind = ticket.kind or "non_police"
-    if ticket.route == "triage":
-        ticket.policy = snapshot(deps.settings, ticket.urgency).to_json()
-    dispatch(deps, db, ticket, Plan("grid", [pick_worker(db, area)], [], []), now, actor=member_id,
-             reason=f"转派至{area.name}")
-    return f"已转派 {ticket.number} 至{area.name}。"
-
-
 HANDLERS = {"accept": _accept, "arrive": _arrive, "resolve": _resolve, "return": _return,
-            "transfer_police": _transfer_police, "transfer_grid": _transfer_grid}
+            "transfer_police": _transfer_police, "transfer_grid": transfers.transfer_grid,
+            "confirm_transfer": transfers.confirm, "reject_transfer": transfers.reject}

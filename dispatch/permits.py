@@ -5,6 +5,7 @@ Each action is checked against the ticket as it stands, and a refusal says who h
 """
 from sqlmodel import Session, select
 
+from dispatch import transfers
 from dispatch.assign import holders
 from dispatch.context import Deps
 from dispatch.labels import OPEN_STATUSES, STATUS_NAMES
@@ -15,6 +16,8 @@ TAKE_OVER = ("accept", "arrive", "transfer_police")  # each accepts first if nob
 
 def refusal(deps: Deps, db: Session, ticket: Ticket, member_id: str, action: str, verb: str) -> str | None:
     """Why `member_id` may not do `action` (shown as `verb`) to the ticket now; None if they may."""
+    if ticket.status in OPEN_STATUSES and action in ("confirm_transfer", "reject_transfer"):
+        return transfers.decider_refusal(deps, db, ticket, member_id)
     if member_id in deps.settings.station.supervisors:
         return None
     if ticket.status not in OPEN_STATUSES:

@@ -69,14 +69,16 @@ def _press(deps, db: Session, ticket, actor, member, note, now) -> str:
 
 
 def _arbitrate(deps, db: Session, ticket, actor, member, note, now) -> str:
-    """A 退单: with `member`, give it to them; without, send it back to whom it was assigned."""
+    """A 退单 ruled with a reason: with `member`, give it to them; without, send it back to whom it was assigned."""
     if ticket.status != "returned":
         raise Refused("该工单不在退单待裁定状态。")
+    if not note.strip():
+        raise Refused("退单裁定请写明理由：改派给谁、为什么，或为什么驳回。")
     if member:
-        return _reassign(deps, db, ticket, actor, member, note or "退单裁定改派", now)
+        return _reassign(deps, db, ticket, actor, member, note, now)
     previous = [a.member_id for a in holders(db, ticket.id) if a.role == "primary"]
     dispatch(deps, db, ticket, Plan(ticket.route or "grid", previous, [], []), now, actor=actor,
-             reason=f"驳回退单：{note or '请继续办理'}")
+             reason=f"驳回退单：{note}")
     return "已驳回退单，原承办人继续办理。"
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.faults import crash_point
-from dispatch import deadlines, followup, notices, silence
+from dispatch import deadlines, followup, notices, silence, transfers
 from dispatch.assign import route_and_dispatch
 from dispatch.context import Deps
 from dispatch.escalation import fire_ladder, fire_ladders
@@ -111,6 +111,8 @@ def _fire(deps: Deps, db: Session, deadline: Deadline, ticket: Ticket, now: date
         return followup.ask(deps, db, ticket, now)
     if deadline.kind == "followup_close":
         return followup.close_by_default(deps, db, ticket, now)
+    if deadline.kind == transfers.KIND:
+        return transfers.overdue(deps, db, ticket, now)
     log.warning("no handler for deadline kind", extra={"kind": deadline.kind})
     return False
 
