@@ -8,9 +8,8 @@ from dispatch.context import Deps
 from dispatch.labels import STATUS_NAMES
 from dispatch.lifecycle import IllegalMove, Refused, audit, move
 from dispatch.permits import refusal
-from dispatch.policy import snapshot
 from dispatch.reporters import tell_reporters
-from dispatch.routing import Plan, pick_worker
+from dispatch.routing import Plan
 from dispatch.silence import schedule_reminder
 from models import Assignment, Ticket
 from models.store import session
