@@ -3,15 +3,17 @@
 A climbed rung leaves one EscalationNotice row per person (or one for the supervisors' group,
 for the supervisors configured to be reached there: never both). A notice is released at
 once, or at the end of quiet hours (non-emergencies), or when the person's batching window
-since their last 督办 push has passed (a repeat reminder waits for the ticket's repeat interval
-instead). Released notices go out together as one push, composed
-when they go, so a summary at 07:00 tells how things stand at 07:00; a ticket that was
-accepted or closed meanwhile is left out. The wait is a deadline row (kind "notices",
-subject "audience:recipient"), so a restart loses nothing.
+since their last 督办 push has passed (a repeat reminder waits for the ticket's repeat
+interval instead). Released notices go out together as one push, composed when they go, so a
+summary at 07:00 tells how things stand at 07:00; a ticket that was accepted or closed
+meanwhile is left out. The wait is a deadline row (kind "notices", subject
+"audience:recipient"), so a restart loses nothing. Two instances pushing to one person at the
+same instant may both send (the window is a bound on noise, not an exactly-once promise; each
+notice is still pushed once).
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from core.clock import utc
@@ -84,17 +86,15 @@ def flush(deps: Deps, db: Session, audience: str, recipient: str, now: datetime)
             _wake(db, audience, recipient, n.release_at)
     tickets = {t.id: t for t in db.exec(select(Ticket).where(Ticket.id.in_({n.ticket_id for n in going}))).all()}
     live = [n for n in going if waits(tickets[n.ticket_id], n.kind, n.cycle)]
-    for n in going:
-        n.status, n.sent_at = ("sent" if n in live else "dropped"), now
-        db.add(n)
+    key = f"esc:{audience}:{recipient}:n{live[0].id}" if live else None
+    # a few statements for the whole push: a burst may put a thousand notices in one summary
+    _mark(db, [n.id for n in live], status="sent", sent_at=now, outbox_key=key)
+    _mark(db, [n.id for n in going if n not in live], status="dropped", sent_at=now)
     if not live:
         return False
-    key = f"esc:{audience}:{recipient}:n{live[0].id}"
     text, card, ticket_id = _compose(deps, db, live, tickets, now, group=audience == GROUP[0])
     outbox.push(db, key=key, audience=audience, recipient=recipient, text=text, card=card, now=now,
                 ticket_id=ticket_id)
-    for n in live:
-        n.outbox_key = key
     return True
 
 
@@ -104,15 +104,21 @@ def _compose(deps: Deps, db: Session, live: list[EscalationNotice], tickets: dic
     newest: dict[int, EscalationNotice] = {}
     for n in live:
         newest[n.ticket_id] = n
-    holders = current_holders(db, list(newest))
-    described = [describe(deps, tickets[t], n.kind, n.level, holders.get(t, Holders()), now)
-                 for t, n in newest.items()]
-    if len(described) == 1:
+    shown = list(newest.items())[:texts.SUMMARY_LINES]  # the rest are counted, not listed
+    holders = current_holders(db, [t for t, _ in shown])
+    described = [describe(deps, tickets[t], n.kind, n.level, holders.get(t, Holders()), now) for t, n in shown]
+    if len(newest) == 1:
         text, card, _ = described[0]
         return text, None if group else card, next(iter(newest))
     quiet = QuietHours.of(deps.settings)
     night = bool(quiet) and any(quiet.contains(utc(n.created_at)) for n in live if n.created_at)
-    return texts.overdue_summary([line for _, _, line in described], night), None, None
+    return texts.overdue_summary([line for _, _, line in described], night, len(newest)), None, None
+
+
+def _mark(db: Session, ids: list[int], **values) -> None:
+    if ids:
+        db.flush()
+        db.connection().execute(update(EscalationNotice).where(EscalationNotice.id.in_(ids)).values(**values))
 
 
 def _release(deps: Deps, emergency: bool, window_s: int, last: datetime | None, now: datetime) -> datetime:

@@ -35,6 +35,9 @@ def emergency_page(t: Ticket) -> str:
     return f"【紧急警情】{headline(t)}\n{t.text[:200]}\n请立即处置，回复“接单 {t.id}”签收。"
 
 
+SUMMARY_LINES = 20  # tickets listed in one 督办 summary; a phone screen or two
+
+
 def overdue_alert(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, late: list[str], top: bool,
                   repeat: tuple[int, int] | None = None) -> tuple[str, dict | None]:
     """An escalation alert: who is late with what, by how long, and (not yet accepted) a 接手 button.
@@ -59,12 +62,13 @@ def overdue_line(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, l
     return f"{headline(t)}\n   {_lateness(ladder, elapsed, limit, '、'.join(late) or '承办人')}"
 
 
-def overdue_summary(lines: list[str], night: bool, most: int = 20) -> str:
-    """Several alerts for one person in one push (a batching window, or the end of quiet hours)."""
-    head = (f"【夜间督办汇总】夜间暂缓推送的 {len(lines)} 件工单超时：" if night
-            else f"【督办汇总】{len(lines)} 件工单超时：")
-    listed = [f"{i}. {line}" for i, line in enumerate(lines[:most], start=1)]
-    more = [f"……另有 {len(lines) - most} 件，见控制台看板。"] if len(lines) > most else []
+def overdue_summary(lines: list[str], night: bool, total: int) -> str:
+    """Several alerts for one person in one push (a batching window, or the end of quiet hours);
+    `lines` are the first SUMMARY_LINES of `total` tickets."""
+    head = (f"【夜间督办汇总】夜间暂缓推送的 {total} 件工单超时：" if night
+            else f"【督办汇总】{total} 件工单超时：")
+    listed = [f"{i}. {line}" for i, line in enumerate(lines[:SUMMARY_LINES], start=1)]
+    more = [f"……另有 {total - len(listed)} 件，见控制台看板。"] if total > len(listed) else []
     return "\n".join([head, *listed, *more, "请督促承办人；未签收的可回复“接单 编号”直接接手。"])
 
 

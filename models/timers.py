@@ -46,7 +46,7 @@ class EscalationNotice(SQLModel, table=True):
     """
 
     __table_args__ = (UniqueConstraint("ticket_id", "kind", "level", "cycle", "recipient"),
-                      Index("ix_notice_due", "recipient", "status", "release_at"))
+                      Index("ix_notice_recipient", "recipient", "status", "sent_at"))
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     kind: str  # accept | close: the rung's ladder

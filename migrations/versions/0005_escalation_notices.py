@@ -37,12 +37,12 @@ def upgrade() -> None:
         sa.UniqueConstraint('ticket_id', 'kind', 'level', 'cycle', 'recipient'),
     )
     with op.batch_alter_table('escalationnotice', schema=None) as batch_op:
-        batch_op.create_index('ix_notice_due', ['recipient', 'status', 'release_at'], unique=False)
+        batch_op.create_index('ix_notice_recipient', ['recipient', 'status', 'sent_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_escalationnotice_ticket_id'), ['ticket_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('escalationnotice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_escalationnotice_ticket_id'))
-        batch_op.drop_index('ix_notice_due')
+        batch_op.drop_index('ix_notice_recipient')
     op.drop_table('escalationnotice')
