@@ -71,25 +71,29 @@ def flush(deps: Deps, db: Session, audience: str, recipient: str, now: datetime)
     non-emergencies in quiet hours. A notice that may no longer go now (a push went out from
     another instance meanwhile, or quiet hours began) waits again.
     """
-    pending = db.exec(select(EscalationNotice).where(EscalationNotice.recipient == recipient,
-                                                     EscalationNotice.status == "pending")
-                      .order_by(EscalationNotice.id).with_for_update()).all()
+    n_ = EscalationNotice  # plain rows, not entities: a burst may hold a thousand for one person
+    pending = db.exec(select(n_.id, n_.ticket_id, n_.kind, n_.level, n_.cycle, n_.emergency, n_.window_s,
+                             n_.release_at, n_.created_at)
+                      .where(n_.recipient == recipient, n_.status == "pending")
+                      .order_by(n_.id).with_for_update()).all()
     last = _last_pushed(db, {recipient}).get(recipient)
     released = {n.id for n in pending if utc(n.release_at) <= now}
     may_go = {n.id for n in pending if n.id in released and _release(deps, n.emergency, n.window_s, last, now) <= now}
     quiet = QuietHours.of(deps.settings)
     going = [n for n in pending if may_go and (n.emergency or not (quiet and quiet.contains(now)))]
+    going_ids = {n.id for n in going}  # ids, not rows: comparing rows runs pydantic's __eq__
     for n in pending:
-        if n.id in released and n not in going:
-            n.release_at = _release(deps, n.emergency, n.window_s, last, now)
-            db.add(n)
-            _wake(db, audience, recipient, n.release_at)
+        if n.id in released and n.id not in going_ids:
+            again = _release(deps, n.emergency, n.window_s, last, now)
+            _mark(db, [n.id], release_at=again)
+            _wake(db, audience, recipient, again)
     tickets = {t.id: t for t in db.exec(select(Ticket).where(Ticket.id.in_({n.ticket_id for n in going}))).all()}
     live = [n for n in going if waits(tickets[n.ticket_id], n.kind, n.cycle)]
     key = f"esc:{audience}:{recipient}:n{live[0].id}" if live else None
     # a few statements for the whole push: a burst may put a thousand notices in one summary
-    _mark(db, [n.id for n in live], status="sent", sent_at=now, outbox_key=key)
-    _mark(db, [n.id for n in going if n not in live], status="dropped", sent_at=now)
+    live_ids = {n.id for n in live}
+    _mark(db, list(live_ids), status="sent", sent_at=now, outbox_key=key)
+    _mark(db, [i for i in going_ids if i not in live_ids], status="dropped", sent_at=now)
     if not live:
         return False
     text, card, ticket_id = _compose(deps, db, live, tickets, now, group=audience == GROUP[0])
