@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench soak screenshots train eval clean
+.PHONY: run test lint bench soak screenshots train eval clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "python3.11 not found; set PY=/path/to/python3.11"; exit 1; }
@@ -24,14 +24,25 @@ run: $(STAMP)
 	$(BIN)/python run.py migrate
 	$(BIN)/python run.py serve
 
-test: $(TESTSTAMP)
+test: $(TESTSTAMP) lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# ruff (pyflakes, pycodestyle errors, isort, bugbear) and mypy (strict on core/, dispatch/, nlp/): pyproject.toml
+lint: $(TESTSTAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
 
 bench: $(TESTSTAMP)
 	$(BIN)/python -m bench
 
+# `make soak` runs the long reliability runs; `make soak RUNS=5` instead runs the default suite's
+# reliability tests five times and names any test that failed even once (a flaky test).
 soak: $(TESTSTAMP)
+ifdef RUNS
+	$(BIN)/python -m tests.repeat $(RUNS) tests/reliability
+else
 	$(BIN)/python -m pytest -q -m soak tests/reliability
+endif
 
 # PNGs of the console (board, ticket, statistics, assessment) into ./screenshots/ (needs /usr/bin/chromium).
 screenshots: $(TESTSTAMP)

@@ -69,13 +69,15 @@ def build_services(settings, clock=None, engine=None):
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
-    from models.store import make_engine
+    from models.store import make_engine, make_reader
 
     clock = clock or SystemClock()
     metrics = Metrics()
+    engine = engine or make_engine(settings.database.url)
     services = Services(
         settings=settings,
-        engine=engine or make_engine(settings.database.url),
+        engine=engine,
+        reader=make_reader(engine),
         clock=clock,
         calendar=WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar, settings.timezone),
         metrics=metrics,
@@ -88,65 +90,69 @@ def build_services(settings, clock=None, engine=None):
 
 def wire_parts(services):
     """Dispatch, the bot and their ticker steps, on top of the core services."""
+    import os
+    import socket
+
     from bot.context import BotContext
-    from bot.conversation import give_up_on_place
-    from bot.handle import sweep
+    from bot.conversation.residents import give_up_on_place
+    from bot.inbound.handle import sweep
     from dispatch.service import Dispatcher
     from duties.linking import register_link
     from duties.runner import Duties
     from duties.visits import visit_command
-    from web.console.monthly import MonthlyRanking
 
     s = services
-    dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics)
-    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, dispatcher.deps.instance)
+    instance = f"{socket.gethostname()}:{os.getpid()}"  # who holds a claim, in the rows and the logs
+    dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics, instance)
+    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance)
     dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
-    s.parts.update(dispatcher=dispatcher, bot=bot)
-    dispatcher.on_member_text(visit_command(dispatcher))
-    dispatcher.on_submitted(register_link(dispatcher))
+    s.dispatcher, s.bot = dispatcher, bot
+    dispatcher.on_member_text(visit_command(dispatcher, s.engine, s.clock))
+    dispatcher.on_submitted(register_link(dispatcher, s.engine, s.clock))
     s.ticker.add_step("deadlines", dispatcher.tick)
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
-    s.ticker.add_step("duties", Duties(dispatcher).step)
-    s.ticker.add_step("ranking", MonthlyRanking(s).step)
+    s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
 
 
 def route_setups(services):
     """Each package's routes, in the order they are added."""
-    from bot import demo, robot, routes
+    from bot.inbound import robot, routes
+    from demo import channel as demo
     from web import api, console
 
-    setups = [lambda app, s: routes.setup(app, s.parts["bot"]), lambda app, s: robot.setup(app, s.parts["bot"]),
-              api.setup, console.setup]
+    setups = [lambda app, s: routes.setup(app, s.bot), lambda app, s: robot.setup(app, s.bot), api.setup,
+              console.setup]
     if services.settings.demo.enabled:
-        setups.append(lambda app, s: demo.setup(app, s.parts["bot"]))
+        setups.append(lambda app, s: demo.setup(app, s.bot))
     return setups
 
 
-async def start_sender(services) -> None:
-    """The outbox sender needs an HTTP client session, which lives on the running loop."""
+async def start_sender(services):
+    """The outbox sender needs an HTTP client session, which lives on the running loop; returns the session."""
     import aiohttp
 
-    from bot.sender import Sender
-    from bot.tokens import TokenCache
-    from bot.transports import Transports
+    from bot.outbound.sender import Sender
+    from bot.outbound.tokens import TokenCache
+    from bot.outbound.transports import Transports
 
     http = aiohttp.ClientSession()
-    services.parts["http"] = http
-    sender = Sender(services.parts["bot"], Transports(services.settings, http, TokenCache(services.engine,
-                                                                                          services.clock)))
+    sender = Sender(services.bot, Transports(services.settings, http, TokenCache(services.engine, services.clock)))
     services.ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
+    return http
 
 
 def serve(settings) -> int:
     """Serve HTTP and tick until SIGTERM/SIGINT."""
+    import asyncio
+
     from aiohttp import web
 
+    from demo.seed import prepare_demo
     from duties.register import sync_register
     from models.recovery import release_orphaned_claims
     from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
     from models.sync import sync_directory
     from web.app import build_app
-    from web.console.seed import prepare_demo
 
     services = build_services(settings)
     try:
@@ -162,14 +168,18 @@ def serve(settings) -> int:
         prepare_demo(services)  # demo mode only: passwords for the demo members, a month of history once
     app = build_app(services, route_setups(services))
 
+    http = None
+
     async def start_ticker(_app):
-        await start_sender(services)
+        nonlocal http
+        http = await start_sender(services)
         services.ticker.start()
 
     async def stop_ticker(_app):
         services.ticker.stop()
-        if "http" in services.parts:
-            await services.parts["http"].close()
+        if http is not None:
+            await http.close()
+        await asyncio.to_thread(services.bot.workers.shutdown)  # messages being processed finish first
 
     app.on_startup.append(start_ticker)
     app.on_cleanup.append(stop_ticker)

@@ -1,6 +1,6 @@
 """How much the service pushes at people: per person per day, escalations per ticket, at night.
 
-Read from the store after the demo's month is seeded through dispatch (web/console/seed.py):
+Read from the store after the demo's month is seeded through dispatch (demo/seed.py):
 the outbox (every push), the escalation rows, and the notices that say which escalation push
 carried which tickets. Days are local (config `timezone`), every day of the month counted,
 quiet ones too.

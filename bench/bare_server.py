@@ -8,8 +8,8 @@ import sys
 from aiohttp import web
 from wechatpy.replies import TextReply
 
-from bot.crypto import ChannelKeys
-from bot.guard import parse_xml
+from bot.inbound.crypto import ChannelKeys
+from bot.inbound.guard import parse_xml
 from tests.bot import wechat
 
 

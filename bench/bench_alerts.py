@@ -1,6 +1,6 @@
 """Alert volume over the demo's seeded month: pushes per person per day, escalations per ticket, nights.
 
-The month is seeded through dispatch exactly as `make run` seeds the demo (web/console/seed.py,
+The month is seeded through dispatch exactly as `make run` seeds the demo (demo/seed.py,
 same random seed), ending at a fixed moment so every run reads the same month; the figures
 are what the people of the demo community would have received.
 """
@@ -12,10 +12,11 @@ from bench.common import table
 from bench.stores import drop, fresh_engine
 from core.clock import FakeClock
 from core.config_load import load_settings
+from demo.seed import seed_demo_history
+from dispatch.service import Dispatcher
 from models.store import migrate
 from models.sync import sync_directory
 from tests.helpers import make_services
-from web.console.seed import seed_demo_history
 
 END = datetime.fromisoformat("2026-11-24T10:00:00+08:00")
 DAYS = 30
@@ -27,7 +28,9 @@ def seeded_month(engine, settings) -> Volume:
     """Seed the demo's month into an empty migrated store and measure it."""
     migrate(engine)
     sync_directory(engine, settings)
-    seed_demo_history(make_services(settings, engine, FakeClock(END)), days=DAYS)
+    services = make_services(settings, engine, FakeClock(END))
+    services.dispatcher = Dispatcher(settings, engine, services.clock, services.calendar, services.metrics)
+    seed_demo_history(services, days=DAYS)
     return measure(engine, settings.timezone, END, DAYS)
 
 

@@ -1,10 +1,30 @@
-"""What bot/ needs from the running service, gathered once."""
+"""What bot/ needs from the running service, gathered once, and the threads its callbacks use."""
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.clock import Clock
 from core.settings import Settings
 from dispatch.api import DispatchPort
+
+
+class Workers:
+    """The threads callbacks store and process on, and how many messages are being processed now.
+
+    Storing has its own threads so it never waits behind processing: the row is written and the
+    callback can be answered even while triage and dispatch are backed up. Owned by whoever builds
+    the BotContext (run.py), which shuts them down.
+    """
+
+    def __init__(self) -> None:
+        self.store = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")  # groups: bot/inbound/storing.py
+        self.process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-process")
+        self.in_flight = 0  # changed only on the event loop
+
+    def shutdown(self) -> None:
+        """Let the running jobs finish; take no more."""
+        self.store.shutdown(wait=True)
+        self.process.shutdown(wait=True)
 
 
 @dataclass
@@ -18,4 +38,5 @@ class BotContext:
     dispatcher: DispatchPort
     metrics: Any = None
     instance: str = "gw"
-    storer: Any = field(default=None, repr=False)  # bot.storing.GroupStore, made on the running loop
+    storer: Any = field(default=None, repr=False)  # bot.inbound.storing.GroupStore, made on the running loop
+    workers: Workers = field(default_factory=Workers, repr=False)  # run.py shuts them down

@@ -2,11 +2,20 @@
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from core.durations import parse_duration
 
+
+def _time_of_day(value: str) -> str:
+    hh, _, mm = value.partition(":")
+    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
+        raise ValueError(f"bad time of day {value!r}: write it like 08:30")
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]  # "HH:MM", local time
 Role = Literal["supervisor", "duty_officer", "officer", "instructor", "grid_leader", "grid_worker"]
 NotifyRole = Literal["grid_leader", "officer", "instructor", "duty_officer", "supervisor"]
 Urgency = Literal["emergency", "urgent", "normal"]
@@ -43,17 +52,13 @@ class Station(Strict):
 
 
 class WorkingHours(Strict):
-    periods: list[tuple[str, str]] = Field(min_length=1)
+    periods: list[tuple[TimeOfDay, TimeOfDay]] = Field(min_length=1)
     calendar: Literal["chinese", "weekdays"] = "chinese"
 
     @field_validator("periods")
     @classmethod
-    def _ordered_times(cls, periods):
+    def _ordered_times(cls, periods: list[tuple[str, str]]) -> list[tuple[str, str]]:
         for start, end in periods:
-            for value in (start, end):
-                hh, _, mm = value.partition(":")
-                if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
-                    raise ValueError(f"bad time of day {value!r}: write it like 08:30")
             if start >= end:
                 raise ValueError(f"period {start}-{end} ends before it starts")
         return periods
@@ -92,7 +97,7 @@ class Grid(Strict):
     center: tuple[float, float] | None = None
 
     @model_validator(mode="after")
-    def _micro_workers_belong_here(self):
+    def _micro_workers_belong_here(self) -> "Grid":
         for micro in self.micro_grids:
             strangers = set(micro.workers) - set(self.workers)
             if strangers:
@@ -121,7 +126,7 @@ class Ladder(Strict):
 
     @field_validator("accept", "close")
     @classmethod
-    def _increasing(cls, steps):
+    def _increasing(cls, steps: list["Step"]) -> list["Step"]:
         afters = [s.after for s in steps]
         if afters != sorted(afters) or len(set(afters)) != len(afters):
             raise ValueError("steps must have strictly increasing `after`")
@@ -131,11 +136,11 @@ class Ladder(Strict):
 class QuietHours(Strict):
     """Hours in which non-emergency escalations are held and summed up at the end (local time)."""
 
-    start: str = Field("22:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    end: str = Field("07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    start: TimeOfDay = "22:00"
+    end: TimeOfDay = "07:00"
 
     @model_validator(mode="after")
-    def _not_empty(self):
+    def _not_empty(self) -> "QuietHours":
         if self.start == self.end:
             raise ValueError("quiet hours start and end at the same time; write null to have none")
         return self
@@ -159,4 +164,14 @@ class Escalation(Strict):
 
     def ladder(self, urgency: Urgency) -> Ladder:
         """The ladder for an urgency."""
-        return getattr(self, urgency)
+        ladder: Ladder = getattr(self, urgency)
+        return ladder
+
+
+class Intake(Strict):
+    ask_place_timeout: Duration
+    help_cooldown: Duration
+    duplicate_window: Duration
+    followup_after: Duration
+    followup_timeout: Duration
+    triage_min_confidence: float = Field(0.55, ge=0, le=1)

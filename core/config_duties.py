@@ -2,19 +2,12 @@
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from core.config import Duration, Strict
+from core.config import Duration, Strict, TimeOfDay
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-def _time_of_day(value: str) -> str:
-    hh, _, mm = value.partition(":")
-    if not (hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(hh) < 24 and int(mm) < 60):
-        raise ValueError(f"bad time of day {value!r}: write it like 07:30")
-    return value
 
 
 class WatchedPerson(Strict):
@@ -42,26 +35,16 @@ class Duty(Strict):
     grid: str
     assignee: str
     days: Literal["working", "school", "every"] | list[Weekday] = "working"
-    times: list[str] = Field(min_length=1)
+    times: list[TimeOfDay] = Field(min_length=1)
     deadline: Duration
     description: str = ""
 
-    @field_validator("times")
-    @classmethod
-    def _times(cls, times):
-        return [_time_of_day(t) for t in times]
-
 
 class Reports(Strict):
-    daily_digest_at: str = "08:00"
+    daily_digest_at: TimeOfDay = "08:00"
     weekly_summary_day: Weekday = "mon"
-    weekly_summary_at: str = "08:30"
-    monthly_ranking_at: str = "09:00"
-
-    @field_validator("daily_digest_at", "weekly_summary_at", "monthly_ranking_at")
-    @classmethod
-    def _times(cls, value):
-        return _time_of_day(value)
+    weekly_summary_at: TimeOfDay = "08:30"
+    monthly_ranking_at: TimeOfDay = "09:00"
 
 
 class SchoolBreak(Strict):

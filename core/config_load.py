@@ -1,9 +1,12 @@
 """Load config.yaml once at start: env overrides, then validation with readable errors."""
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from core.settings import Settings
 
@@ -42,7 +45,7 @@ def resolve_path(cli_path: str | None = None) -> Path:
     return Path(cli_path or os.environ.get("GRIDWHISTLE_CONFIG") or DEFAULT_PATH)
 
 
-def load_settings(path: str | Path | None = None, env: dict | None = None) -> Settings:
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read, override from the environment and validate; raise ConfigError with every problem."""
     path = resolve_path(str(path) if path else None)
     env = os.environ if env is None else env
@@ -61,7 +64,7 @@ def load_settings(path: str | Path | None = None, env: dict | None = None) -> Se
         raise ConfigError(path, [line for e in exc.errors() for line in _describe(e)]) from None
 
 
-def _apply_env(raw: dict, env) -> None:
+def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> None:
     for var, keys in ENV_OVERRIDES:
         if env.get(var):
             node = raw
@@ -73,7 +76,7 @@ def _apply_env(raw: dict, env) -> None:
         raw.setdefault("api", {})["tokens"] = tokens
 
 
-def _describe(error: dict) -> list[str]:
+def _describe(error: ErrorDetails) -> list[str]:
     message = error["msg"].removeprefix("Value error, ")
     if not error["loc"]:
         # Cross-key checks already name their key paths, several per error.

@@ -1,7 +1,7 @@
-"""WeChat, API and demo keys of config.yaml (credentials may come from the environment)."""
+"""WeChat keys of config.yaml (credentials may come from the environment)."""
 from pydantic import Field
 
-from core.config import Duration, Strict
+from core.config import Strict
 
 
 class MpConfig(Strict):
@@ -34,21 +34,3 @@ class WechatConfig(Strict):
     work: WorkConfig = WorkConfig()
     robot: RobotConfig = RobotConfig()
     send_rate_per_minute: int = Field(25, ge=1, le=30)
-
-
-class Intake(Strict):
-    ask_place_timeout: Duration
-    help_cooldown: Duration
-    duplicate_window: Duration
-    followup_after: Duration
-    followup_timeout: Duration
-    triage_min_confidence: float = Field(0.55, ge=0, le=1)
-
-
-class Api(Strict):
-    tokens: list[str] = []
-
-
-class Demo(Strict):
-    enabled: bool = True
-    seed_history: bool = True

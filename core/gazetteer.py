@@ -1,8 +1,11 @@
 """The configured places as plain entries for the triage package (which reads no config)."""
+from typing import Any
+
+from core.config import Place
 from core.settings import Settings
 
 
-def gazetteer_entries(settings: Settings) -> list[dict]:
+def gazetteer_entries(settings: Settings) -> list[dict[str, Any]]:
     """One entry per place; micro-grid places carry the micro-grid id and its building range."""
     entries = []
     for village, grid in settings.grids():
@@ -16,6 +19,6 @@ def gazetteer_entries(settings: Settings) -> list[dict]:
     return entries
 
 
-def _entry(place, grid_id: str, village_id: str) -> dict:
+def _entry(place: Place, grid_id: str, village_id: str) -> dict[str, Any]:
     return {"name": place.name, "aliases": list(place.aliases), "kind": place.kind,
             "buildings": place.buildings, "grid_id": grid_id, "village_id": village_id}

@@ -1,6 +1,6 @@
-"""The running service's parts, built once by run.py and handed to whoever needs them."""
-from dataclasses import dataclass, field
-from typing import Any
+"""The running service's parts, built once by run.py (the composition root) and handed to whoever needs them."""
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
@@ -10,16 +10,22 @@ from core.settings import Settings
 from core.ticker import Ticker
 from core.workcal import WorkCalendar
 
+if TYPE_CHECKING:  # the kernel names the parts' types; it does not import the packages that build on it
+    from bot.context import BotContext
+    from dispatch.api import DispatchPort
+
 
 @dataclass
 class Services:
-    """Configuration, store, clock, calendar, metrics, ticker and the triage classifier."""
+    """Configuration, store, clock, calendar, metrics, ticker, the triage classifier, and once wired, dispatch and bot."""
 
     settings: Settings
-    engine: Engine
+    engine: Engine  # writes, and reads that decide a write
+    reader: Engine  # pages, the API and /healthz: reads that must not queue behind writes (models.store.make_reader)
     clock: Clock
     calendar: WorkCalendar
     metrics: Metrics
     ticker: Ticker
     classifier: Any = None  # nlp.Classifier once warmed up
-    parts: dict[str, Any] = field(default_factory=dict)  # channels, dispatcher, sender...
+    dispatcher: "DispatchPort | None" = None  # dispatch's one door (dispatch/api.py)
+    bot: "BotContext | None" = None  # what the WeChat channels and the demo page share

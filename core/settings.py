@@ -1,12 +1,26 @@
 """The whole config.yaml, with the checks that span several keys."""
 from collections import Counter
+from collections.abc import Mapping
 
 from pydantic import model_validator
 
-from core.config import (Database, Escalation, Grid, Logging, Member, Server, Station, Strict,
-                         Ticker, Village, WorkingHours)
+from core.config import (
+    Database,
+    Escalation,
+    Grid,
+    Intake,
+    Logging,
+    Member,
+    Server,
+    Station,
+    Strict,
+    Ticker,
+    Village,
+    WorkingHours,
+)
+from core.config_access import Api, Demo
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
-from core.config_wechat import Api, Demo, Intake, WechatConfig
+from core.config_wechat import WechatConfig
 
 
 class Settings(Strict):
@@ -30,7 +44,7 @@ class Settings(Strict):
     reports: Reports = Reports()
 
     @model_validator(mode="after")
-    def _references_hold(self):
+    def _references_hold(self) -> "Settings":
         problems = _reference_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
@@ -69,7 +83,7 @@ def _reference_problems(s: Settings) -> list[str]:
             problems.append(f"escalation.reach_by_group.{i}: {mid!r} is not one of station.supervisors")
 
     grid_of_worker: dict[str, str] = {}
-    area_ids = Counter()
+    area_ids: Counter[str] = Counter()
     for vi, village in enumerate(s.villages):
         area_ids[village.id] += 1
         need(f"villages.{vi}.officer", village.officer, "officer")
@@ -91,7 +105,7 @@ def _reference_problems(s: Settings) -> list[str]:
     return problems
 
 
-def _duty_problems(s: "Settings", roles: dict, area_ids: Counter) -> list[str]:
+def _duty_problems(s: "Settings", roles: Mapping[str, object], area_ids: Counter[str]) -> list[str]:
     problems = []
     for i, person in enumerate(s.watch.people):
         if person.grid not in area_ids:

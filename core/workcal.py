@@ -21,7 +21,7 @@ class WorkCalendar:
         """A working day: Mon-Fri, minus statutory holidays, plus 调休 Saturdays/Sundays."""
         if self.calendar == "chinese":
             try:
-                return chinese_calendar.is_workday(day)
+                return bool(chinese_calendar.is_workday(day))
             except NotImplementedError:
                 # The library covers years once the State Council publishes them; until an
                 # upgrade, fall back to Mon-Fri and say so once per year.

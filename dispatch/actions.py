@@ -1,17 +1,20 @@
 """What assignees do to a ticket: 接单, 到场, 办结, 退单, 转警, 转派."""
 import logging
+from datetime import datetime
 
-from dispatch import deadlines, outbox, texts, transfers
+from sqlmodel import Session
+
+from core.vocabulary import STATUS_NAMES
+from dispatch import deadlines, texts, transfers
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders, start_close_ladder
 from dispatch.context import Deps
-from dispatch.labels import STATUS_NAMES
 from dispatch.lifecycle import IllegalMove, Refused, audit, move
 from dispatch.permits import refusal
 from dispatch.reporters import tell_reporters
 from dispatch.routing import Plan
 from dispatch.silence import schedule_reminder
-from models import Assignment, Ticket
+from models import Assignment, Ticket, outbox
 from models.store import session
 
 log = logging.getLogger(__name__)
@@ -40,13 +43,13 @@ def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "")
         except IllegalMove:
             return Outcome(False, f"{ticket.number} 当前状态（{STATUS_NAMES[ticket.status]}）不能{ACTIONS[action]}。",
                            ticket_id)
-        except Refused as refused:
-            return Outcome(False, str(refused), ticket_id)
+        except Refused as why:
+            return Outcome(False, str(why), ticket_id)
         db.commit()
     return Outcome(True, reply, ticket_id)
 
 
-def _accept(deps, db, ticket, member_id, note, now) -> str:
+def _accept(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     move(db, ticket, "accepted", member_id, now, note=note)
     held = holders(db, ticket.id)
     mine = [a for a in held if a.member_id == member_id] or [_take_over(deps, db, ticket, held, member_id, now)]
@@ -60,7 +63,8 @@ def _accept(deps, db, ticket, member_id, note, now) -> str:
     return f"已签收 {texts.headline(ticket)}。到场后回复“到场 {ticket.id}”，完成后回复“办结 {ticket.id} 处理情况”。"
 
 
-def _take_over(deps, db, ticket, held: list[Assignment], member_id: str, now) -> Assignment:
+def _take_over(deps: Deps, db: Session, ticket: Ticket, held: list[Assignment], member_id: str,
+               now: datetime) -> Assignment:
     """End the current primary assignments and give the ticket to the member who took it over."""
     name = deps.member_name(member_id)
     previous = [a for a in held if a.role == "primary"]
@@ -76,14 +80,14 @@ def _take_over(deps, db, ticket, held: list[Assignment], member_id: str, now) ->
     return mine
 
 
-def _arrive(deps, db, ticket, member_id, note, now) -> str:
+def _arrive(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     if ticket.status == "dispatched":
         _accept(deps, db, ticket, member_id, note, now)
     move(db, ticket, "in_progress", member_id, now, action="arrived", note=note)
     return f"已记录到场：{ticket.number}。"
 
 
-def _resolve(deps, db, ticket, member_id, note, now) -> str:
+def _resolve(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     if ticket.status in ("dispatched", "returned"):  # 办结 reports work done: someone must have taken it on
         raise Refused(f"{ticket.number} 尚未签收，不能办结。请先回复“接单 {ticket.id}”，处置后再办结。")
     if not note.strip():
@@ -97,7 +101,7 @@ def _resolve(deps, db, ticket, member_id, note, now) -> str:
     return f"已办结 {ticket.number}，可继续发送现场照片。"
 
 
-def _return(deps, db, ticket, member_id, note, now) -> str:
+def _return(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
     if not note.strip():
         raise Refused(f"请写明退单原因，例如“退单 {ticket.id} 不属本网格”。")
     move(db, ticket, "returned", member_id, now, note=note)
@@ -108,15 +112,21 @@ def _return(deps, db, ticket, member_id, note, now) -> str:
     return f"已退单 {ticket.number}，等待所领导裁定。"
 
 
-def _transfer_police(deps, db, ticket, member_id, note, now) -> str:
-    move(db, ticket, "transferred", member_id, now, action="transfer_police", note=note)
+def _transfer_police(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
+    transfer_to_police(deps, db, ticket, member_id, now, note, reason=f"转警：{note}")
+    return f"已转警 {ticket.number}，社区民警和值班室已收到。"
+
+
+def transfer_to_police(deps: Deps, db: Session, ticket: Ticket, actor: str, now: datetime, note: str,
+                       reason: str) -> None:
+    """转警 (a worker's or a supervisor's): a police matter now, for the village officer and the duty desk."""
+    move(db, ticket, "transferred", actor, now, action="transfer_police", note=note)
     ticket.kind, ticket.category = "police", ticket.category if ticket.kind == "police" else "public_order"
     area = deps.directory.area(ticket.grid_id)
     officer = [area.officer] if area else list(deps.settings.station.duty_officers)
     desk = [m for m in deps.settings.station.duty_desk if m not in officer]
     page = list(deps.settings.station.duty_officers) if ticket.urgency == "emergency" else []
-    dispatch(deps, db, ticket, Plan("police", officer, desk, page), now, actor=member_id, reason=f"转警：{note}")
-    return f"已转警 {ticket.number}，社区民警和值班室已收到。"
+    dispatch(deps, db, ticket, Plan("police", officer, desk, page), now, actor=actor, reason=reason)
 
 
 HANDLERS = {"accept": _accept, "arrive": _arrive, "resolve": _resolve, "return": _return,

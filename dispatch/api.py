@@ -1,4 +1,4 @@
-"""What the rest of the service may ask of dispatch: the port bot/ and web/ code against.
+"""What the rest of the service may ask of dispatch: the one door bot/, web/ and duties/ use (tests enforce it).
 
 Outbox rows written by dispatch name an audience, not a WeChat API; bot/'s sender maps them:
   channel "member"            recipient = member id     → WeCom app message (or the demo phone)
@@ -7,8 +7,9 @@ Outbox rows written by dispatch name an audience, not a WeChat API; bot/'s sende
 payload = {"text": str, "card": {"title", "description", "ticket_id", "number",
            "buttons": [{"key": "accept:12", "text": "接单"}, ...]} | absent}
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 
@@ -61,9 +62,14 @@ class TicketView:
     assignee_names: list[str] = field(default_factory=list)
 
 
+# The caller's own writes, done in dispatch's transaction: (session, receipt) -> None. If it
+# raises, nothing of the submission is kept (e.g. the report was completed elsewhere meanwhile).
+AlsoInTransaction = Callable[[Any, "Receipt"], None]
+
+
 class DispatchPort(Protocol):
-    def submit(self, report: Report) -> Receipt:
-        """Create or merge a ticket, route it, push it, start its deadlines."""
+    def submit(self, report: Report, also: AlsoInTransaction | None = None) -> Receipt:
+        """Create or merge a ticket, route it, push it, start its deadlines; `also` commits with it."""
 
     def member_text(self, member_id: str, text: str) -> Outcome | None:
         """A worker's text command (接单 12, 办结 12 已处理 ...); None if it is not a command."""
@@ -87,5 +93,29 @@ class DispatchPort(Protocol):
     def tick(self, now: datetime) -> int:
         """Claim and fire due deadlines; return how many fired."""
 
-    def on_deadline(self, kind: str, handler) -> None:
+    def on_deadline(self, kind: str, handler: Callable[[Any, datetime], bool]) -> None:
         """Let another package own a deadline kind (bot/: ask_place); handler(deadline, now) -> bool."""
+
+    def schedule(self, kind: str, subject: str, due_at: datetime, data: dict[str, Any] | None = None,
+                 also: Callable[[Any], None] | None = None) -> None:
+        """A deadline of a kind another package owns (on_deadline); `also(session)` commits with it."""
+
+    def on_submitted(self, listener: Callable[[Report, Receipt], None]) -> None:
+        """Let another package react to each submitted report (duties/: the watch register)."""
+
+    def on_member_text(self, handler: Callable[[str, str], Outcome | None]) -> None:
+        """Let another package answer members' texts that are not dispatch commands (见面 王奶奶)."""
+
+    def supervise(self, actor: str, action: str, ticket_id: int, *, member: str = "", note: str = "") -> Outcome:
+        """A supervisor's action: reassign|transfer_police|press|arbitrate|close."""
+
+    def attach_resident_photo(self, resident_id: int, ticket_id: int, url: str) -> None:
+        """A reporter's photo joins their ticket and its timeline."""
+
+    def create_task(self, *, category: str, area_id: str, assignee: str, text: str, place: str | None,
+                    close_within: timedelta, source: str, also: Callable[[Any, int], None] | None = None) -> int:
+        """A task nobody reported (visit, duty) for `assignee`; `also(session, ticket_id)` commits with it."""
+
+    def annotate(self, ticket_id: int, action: str, note: str, also: Callable[[Any], None] | None = None,
+                 **data: Any) -> None:
+        """A line in the ticket's timeline from the system; `also(session)` commits with it."""

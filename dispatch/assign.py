@@ -4,12 +4,12 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch import deadlines, handover, outbox, texts
+from dispatch import deadlines, handover, texts
 from dispatch.context import Deps
 from dispatch.lifecycle import move
 from dispatch.policy import Policy
 from dispatch.routing import Plan, plan_route
-from models import Assignment, Ticket
+from models import Assignment, Ticket, outbox
 
 
 def route_and_dispatch(deps: Deps, db: Session, ticket: Ticket, now: datetime, actor: str = "system",

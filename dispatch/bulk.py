@@ -1,11 +1,13 @@
 """Multi-row writes for the ticker's hot path: a few statements per batch, not several per row."""
+from typing import Any
+
 from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 
-def insert_ignore_many(db: Session, model: type[SQLModel], rows: list[dict], conflict: list[str],
-                       returning: list[str] | None = None) -> list[tuple]:
+def insert_ignore_many(db: Session, model: type[SQLModel], rows: list[dict[str, Any]], conflict: list[str],
+                       returning: list[str] | None = None) -> list[tuple[Any, ...]]:
     """INSERT ... ON CONFLICT DO NOTHING for many rows; return `returning` columns of the rows inserted.
 
     Like models.rows.insert_ignore, it keeps a PostgreSQL transaction usable when a row exists.
@@ -24,7 +26,7 @@ def insert_ignore_many(db: Session, model: type[SQLModel], rows: list[dict], con
     return [tuple(r) for r in db.connection().execute(statement, rows)]
 
 
-def insert_many(db: Session, model: type[SQLModel], rows: list[dict]) -> None:
+def insert_many(db: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     """A plain multi-row INSERT."""
     if rows:
         db.flush()

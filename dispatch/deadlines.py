@@ -5,6 +5,7 @@ claimer that crashed become claimable again when it runs out. Firing re-checks t
 in the same transaction as the effects, so a deadline's effects commit exactly once.
 """
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine
@@ -19,7 +20,7 @@ TICKET_KINDS = ("accept", "close", "remind", "silent", "handback", "followup", "
 
 
 def schedule(db: Session, *, kind: str, due_at: datetime, ticket_id: int | None = None, level: int = 0,
-             cycle: int = 0, subject: str | None = None, data: dict | None = None) -> Deadline:
+             cycle: int = 0, subject: str | None = None, data: dict[str, Any] | None = None) -> Deadline:
     """Add a pending deadline."""
     row = Deadline(ticket_id=ticket_id, kind=kind, level=level, cycle=cycle, subject=subject,
                    due_at=due_at, status="pending", data=data or {})

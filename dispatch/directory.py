@@ -25,9 +25,7 @@ class Directory:
         self.settings = settings
         self.station = settings.station
         self._areas: dict[str, Area] = {}
-        self._village_people: dict[str, tuple[str, str]] = {}
         for village, grid in settings.grids():
-            self._village_people[village.id] = (village.officer, village.instructor)
             base = dict(grid_id=grid.id, village_id=village.id, leader=grid.leader,
                         officer=village.officer, instructor=village.instructor)
             self._areas[grid.id] = Area(area_id=grid.id, name=grid.name, workers=tuple(grid.workers), **base)
@@ -45,10 +43,6 @@ class Directory:
             return self._areas[text]
         named = [a for a in self._areas.values() if a.area_id == a.grid_id and text and text in a.name]
         return named[0] if len(named) == 1 else None
-
-    def village_officer(self, village_id: str | None) -> str | None:
-        """The 社区民警 of a village."""
-        return self._village_people.get(village_id or "", (None, None))[0]
 
     def chain(self, area: Area | None) -> set[str]:
         """Everyone a ladder may alert about this area: they may take over a ticket nobody accepted."""

@@ -8,6 +8,7 @@ multi-row statements, which keeps a burst of 1,000 due rungs under a second.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -18,15 +19,16 @@ from dispatch.overdue import Holders, current_holders, waits
 from dispatch.policy import Policy
 from models import Deadline, Escalation, Ticket
 
+
 @dataclass
 class Rung:
     """One planned escalation: its row, who hears of it and the next repeat, not yet written."""
 
-    key: tuple  # (ticket_id, ladder, level, cycle): the UNIQUE key
+    key: tuple[int, str, int, int]  # (ticket_id, ladder, level, cycle): the UNIQUE key
     notified: list[str]
     emergency: bool
     reminder: timedelta | None = None  # a repeat of the top step: the ticket's repeat interval
-    repeat: dict | None = None  # the Deadline row of the next 督办 repeat
+    repeat: dict[str, Any] | None = None  # the Deadline row of the next 督办 repeat
 
 
 def plan(deps: Deps, deadline: Deadline, ticket: Ticket, holders: Holders, now: datetime) -> Rung | None:

@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dispatch import outbox, texts
+from dispatch import texts
 from dispatch.context import Deps
 from dispatch.reporters import tell_reporters
-from models import Assignment, AuditLog, Ticket
+from models import Assignment, AuditLog, Ticket, outbox
 
 
 @dataclass(frozen=True)

@@ -1,41 +1,41 @@
 """A triaged report becomes a ticket (or joins one), is routed, dispatched and answered."""
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
-from dispatch import outbox
-from dispatch.api import Receipt, Report
+from core.vocabulary import kind_of
+from dispatch.api import AlsoInTransaction, Receipt, Report
 from dispatch.assign import dispatch, holders, plan_for
 from dispatch.context import Deps
-from dispatch.labels import POLICE_CATEGORIES, ticket_number
 from dispatch.lifecycle import audit
 from dispatch.merge import find_duplicate
 from dispatch.policy import snapshot
-from models import Ticket, TicketReporter
+from models import Ticket, TicketReporter, outbox
 from models.rows import insert_ignore
 from models.store import session
 
 
-def submit(deps: Deps, report: Report) -> Receipt:
-    """Create or merge the ticket for a report, in one transaction."""
+def submit(deps: Deps, report: Report, also: AlsoInTransaction | None = None) -> Receipt:
+    """Create or merge the ticket for a report, in one transaction (with the caller's `also`, if given)."""
     now = deps.clock.now()
     triage = report.triage
     area = deps.directory.area(report.grid_id or triage.grid_id)
     place = report.place or triage.location
     category = triage.category
-    kind = triage.kind or (("police" if category in POLICE_CATEGORIES else "non_police") if category else None)
+    kind = triage.kind or kind_of(category)
     urgency = triage.urgency or "normal"
     unsure = bool(triage.needs_human) or triage.confidence < deps.settings.intake.triage_min_confidence
     with session(deps.engine) as db:
         earlier = _already_submitted(db, report.inbox_id)
         if earlier:  # the same stored message again (processed, then the process died before answering)
-            return _receipt(deps, db, earlier, merged=False)
+            return _commit(db, _receipt(deps, db, earlier, merged=False), also)
         duplicate = find_duplicate(db, grid_id=area.area_id if area else None, category=category,
                                    text=report.text, place=place, now=now,
                                    window=deps.settings.intake.duplicate_window)
         if duplicate:
-            return _merge(deps, db, duplicate, report, now)
+            return _merge(deps, db, duplicate, report, now, also)
         ticket = Ticket(number=f"pending-{uuid.uuid4().hex}", status="new", kind=kind, category=category,
                         urgency=urgency, text=report.text, place=place,
                         grid_id=area.area_id if area else None, village_id=area.village_id if area else None,
@@ -49,14 +49,23 @@ def submit(deps: Deps, report: Report) -> Receipt:
         audit(db, ticket.id, f"resident:{report.resident_id}", "reported", now, to_status="new",
               note=report.text[:200], channel=report.channel)
         dispatch(deps, db, ticket, plan, now, reason="新报事")
-        db.commit()
+        receipt = _commit(db, Receipt(ticket.id, ticket.number, False, plan.route,
+                                      [deps.member_name(m) for m in plan.primary], urgency == "emergency"), also)
     if deps.metrics:
         deps.metrics.tickets.labels(plan.route, kind or "unknown").inc()
-    return Receipt(ticket.id, ticket.number, False, plan.route, [deps.member_name(m) for m in plan.primary],
-                   urgency == "emergency")
+    return receipt
 
 
-def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetime) -> Receipt:
+def _commit(db: Session, receipt: Receipt, also: AlsoInTransaction | None) -> Receipt:
+    """The caller's own writes join the ticket's transaction; if they raise, neither is kept."""
+    if also is not None:
+        also(db, receipt)
+    db.commit()
+    return receipt
+
+
+def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetime,
+           also: AlsoInTransaction | None) -> Receipt:
     _add_reporter(db, ticket, report, now)
     audit(db, ticket.id, f"resident:{report.resident_id}", "merged", now, note=report.text[:200],
           channel=report.channel)
@@ -64,10 +73,10 @@ def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetim
                       key=f"t{ticket.id}:dup:r{report.resident_id}:i{report.inbox_id}",
                       text=f"【同一事项又有居民反映】{ticket.number}：{report.text[:120]}", now=now,
                       ticket_id=ticket.id)
-    db.commit()
+    receipt = _commit(db, _receipt(deps, db, ticket, merged=True), also)
     if deps.metrics:
         deps.metrics.tickets.labels("merged", ticket.kind or "unknown").inc()
-    return _receipt(deps, db, ticket, merged=True)
+    return receipt
 
 
 def _already_submitted(db: Session, inbox_id: int | None) -> Ticket | None:
@@ -89,7 +98,12 @@ def _add_reporter(db: Session, ticket: Ticket, report: Report, now: datetime) ->
                   ["ticket_id", "resident_id"])
 
 
-def _triage_record(triage) -> dict:
+def ticket_number(ticket_id: int, local_date: str) -> str:
+    """GW-20261124-0012: the Shanghai date and the id, so `接单 12` matches the number."""
+    return f"GW-{local_date.replace('-', '')}-{ticket_id:04d}"
+
+
+def _triage_record(triage: Any) -> dict[str, Any]:
     fields = ("is_report", "kind", "category", "urgency", "location", "confidence", "needs_human", "grid_id")
     record = {f: getattr(triage, f, None) for f in fields}
     record["reasons"] = list(getattr(triage, "reasons", ()) or ())

@@ -1,22 +1,25 @@
 """The ticket state machine: which moves are allowed, each one written to the audit log."""
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
+from core.vocabulary import Status
 from models import AuditLog, Ticket
 
-ALLOWED = {
-    "new": {"dispatched", "cancelled"},
-    "dispatched": {"accepted", "returned", "transferred", "cancelled", "dispatched", "resolved", "closed"},
-    "accepted": {"in_progress", "resolved", "returned", "transferred", "dispatched", "closed"},
-    "in_progress": {"resolved", "returned", "transferred", "dispatched", "closed"},
-    "returned": {"dispatched", "transferred", "cancelled", "closed"},
-    "transferred": {"dispatched"},
-    "resolved": {"followed_up", "reopened", "closed"},
-    "followed_up": {"closed", "reopened"},
-    "reopened": {"dispatched"},
-    "closed": set(),
-    "cancelled": set(),
+S = Status
+ALLOWED: dict[str, set[Status]] = {  # keyed by the stored string (Status hashes like it)
+    S.NEW: {S.DISPATCHED, S.CANCELLED},
+    S.DISPATCHED: {S.ACCEPTED, S.RETURNED, S.TRANSFERRED, S.CANCELLED, S.DISPATCHED, S.RESOLVED, S.CLOSED},
+    S.ACCEPTED: {S.IN_PROGRESS, S.RESOLVED, S.RETURNED, S.TRANSFERRED, S.DISPATCHED, S.CLOSED},
+    S.IN_PROGRESS: {S.RESOLVED, S.RETURNED, S.TRANSFERRED, S.DISPATCHED, S.CLOSED},
+    S.RETURNED: {S.DISPATCHED, S.TRANSFERRED, S.CANCELLED, S.CLOSED},
+    S.TRANSFERRED: {S.DISPATCHED},
+    S.RESOLVED: {S.FOLLOWED_UP, S.REOPENED, S.CLOSED},
+    S.FOLLOWED_UP: {S.CLOSED, S.REOPENED},
+    S.REOPENED: {S.DISPATCHED},
+    S.CLOSED: set(),
+    S.CANCELLED: set(),
 }
 
 
@@ -29,14 +32,14 @@ class Refused(Exception):
 
 
 def audit(db: Session, ticket_id: int | None, actor: str, action: str, now: datetime, *,
-          from_status: str | None = None, to_status: str | None = None, note: str = "", **data) -> None:
+          from_status: str | None = None, to_status: str | None = None, note: str = "", **data: Any) -> None:
     """Append one audit entry."""
     db.add(AuditLog(ticket_id=ticket_id, actor=actor, action=action, from_status=from_status,
                     to_status=to_status, note=note, data=data, at=now))
 
 
 def move(db: Session, ticket: Ticket, to_status: str, actor: str, now: datetime, *,
-         action: str | None = None, note: str = "", **data) -> None:
+         action: str | None = None, note: str = "", **data: Any) -> None:
     """Change status if allowed, stamp the times, and audit who, when, from what and why."""
     before = ticket.status
     if to_status not in ALLOWED.get(before, set()):

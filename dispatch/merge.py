@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from dispatch.labels import OPEN_STATUSES
+from core.vocabulary import OPEN_STATUSES
 from models import Ticket
 
 SIMILAR = 0.3  # bigram Jaccard (places left out) above which two reports are the same matter

@@ -12,16 +12,17 @@ same instant may both send (the window is a bound on noise, not an exactly-once 
 notice is still pushed once).
 """
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch import bulk, deadlines, outbox, texts
+from dispatch import bulk, deadlines, texts
 from dispatch.context import Deps
 from dispatch.overdue import Holders, current_holders, describe, waits
 from dispatch.quiet import QuietHours
-from models import Deadline, EscalationNotice, Ticket
+from models import Deadline, EscalationNotice, Ticket, outbox
 
 KIND = "notices"
 GROUP = ("supervisors_group", "supervisors")
@@ -33,7 +34,10 @@ def reach(deps: Deps, people: list[str]) -> list[tuple[str, str]]:
     return [("member", m) for m in people if m not in by_group] + ([GROUP] if by_group & set(people) else [])
 
 
-def hold(deps: Deps, db: Session, rungs: list[tuple[tuple, list[str], bool, timedelta | None]], now: datetime) -> None:
+RungKey = tuple[int, str, int, int]  # (ticket_id, ladder, level, cycle)
+
+
+def hold(deps: Deps, db: Session, rungs: list[tuple[RungKey, list[str], bool, timedelta | None]], now: datetime) -> None:
     """Record who is to hear of each climbed rung (key, people, emergency, repeat interval if it is a repeat);
     push now what may go now, wake up later for the rest."""
     window = deps.settings.escalation.batch_window
@@ -47,7 +51,7 @@ def hold(deps: Deps, db: Session, rungs: list[tuple[tuple, list[str], bool, time
     for row in rows:
         row["release_at"] = _release(deps, row["emergency"], row["window_s"], last.get(row["recipient"]), now)
     bulk.insert_ignore_many(db, EscalationNotice, rows, ["ticket_id", "kind", "level", "cycle", "recipient"])
-    first = {}
+    first: dict[tuple[str, str], datetime] = {}
     for row in rows:
         subject = (row["audience"], row["recipient"])
         first[subject] = min(first.get(subject, row["release_at"]), row["release_at"])
@@ -103,7 +107,7 @@ def flush(deps: Deps, db: Session, audience: str, recipient: str, now: datetime)
 
 
 def _compose(deps: Deps, db: Session, live: list[EscalationNotice], tickets: dict[int, Ticket], now: datetime,
-             group: bool) -> tuple[str, dict | None, int | None]:
+             group: bool) -> tuple[str, dict[str, Any] | None, int | None]:
     """One alert as it stands now; several: one line per ticket (its highest rung), in one summary."""
     newest: dict[int, EscalationNotice] = {}
     for n in live:
@@ -119,7 +123,7 @@ def _compose(deps: Deps, db: Session, live: list[EscalationNotice], tickets: dic
     return texts.overdue_summary([line for _, _, line in described], night, len(newest)), None, None
 
 
-def _mark(db: Session, ids: list[int], **values) -> None:
+def _mark(db: Session, ids: list[int], **values: Any) -> None:
     if ids:
         db.flush()
         db.connection().execute(update(EscalationNotice).where(EscalationNotice.id.in_(ids)).values(**values))

@@ -5,10 +5,10 @@ Each action is checked against the ticket as it stands, and a refusal says who h
 """
 from sqlmodel import Session, select
 
+from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
 from dispatch import transfers
 from dispatch.assign import holders
 from dispatch.context import Deps
-from dispatch.labels import OPEN_STATUSES, STATUS_NAMES
 from models import Assignment, AuditLog, Escalation, Ticket
 
 TAKE_OVER = ("accept", "arrive", "transfer_police")  # each accepts first if nobody has

@@ -3,8 +3,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from dispatch import outbox
-from models import Ticket, TicketReporter
+from models import Ticket, TicketReporter, outbox
 
 
 def tell_reporters(db: Session, ticket: Ticket, event: str, text: str, now: datetime) -> int:

@@ -1,13 +1,14 @@
 """Who gets a ticket: police, the grid, the off-hours duty or the human triage queue."""
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
+from core.vocabulary import OPEN_STATUSES
 from core.workcal import WorkCalendar
 from dispatch.directory import Area, Directory
-from dispatch.labels import OPEN_STATUSES
 from models import Assignment, Member, Ticket
 
 
@@ -59,5 +60,5 @@ def pick_worker(db: Session, area: Area) -> str:
     return min(candidates, key=lambda w: (*stats.get(w, (0, 0)), candidates.index(w)))
 
 
-def _without(people, excluded) -> list[str]:
+def _without(people: Sequence[str], excluded: Sequence[str]) -> list[str]:
     return [p for p in people if p not in excluded]

@@ -1,37 +1,42 @@
 """The Dispatcher: dispatch's one entry point for bot/, web/ and the ticker (see dispatch/api.py)."""
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlmodel import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
-from core.clock import utc
-from dispatch import actions, followup, intake, supervision, timers
-from dispatch.api import Outcome, Receipt, Report, TicketView
+from core.clock import Clock, utc
+from core.settings import Settings
+from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
+from core.workcal import WorkCalendar
+from dispatch import actions, deadlines, fire_deadlines, followup, intake, photos, supervision, tasks, texts
+from dispatch.api import AlsoInTransaction, Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
 from dispatch.context import Deps
 from dispatch.directory import Directory
-from dispatch.labels import OPEN_STATUSES, STATUS_NAMES
 from dispatch.lifecycle import audit, move
-from dispatch import deadlines, outbox, texts
-from models import Assignment, Ticket, TicketReporter
+from models import Assignment, Ticket, TicketReporter, outbox
 from models.store import session
 
 
 class Dispatcher:
     """Implements DispatchPort over the store."""
 
-    def __init__(self, settings, engine, clock, calendar, metrics=None, instance: str | None = None):
+    def __init__(self, settings: Settings, engine: Engine, clock: Clock, calendar: WorkCalendar, metrics: Any = None,
+                 instance: str | None = None):
         self.deps = Deps(settings, engine, clock, calendar, Directory(settings), metrics,
                          instance or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}")
-        self._handlers: dict[str, Callable] = {}
+        self._handlers: dict[str, fire_deadlines.Handler] = {}
         self._text_handlers: list[Callable[[str, str], Outcome | None]] = []
         self._after_submit: list[Callable[[Report, Receipt], None]] = []
 
-    def submit(self, report: Report) -> Receipt:
-        """Create or merge a ticket, route it, push it, start its deadlines."""
-        receipt = intake.submit(self.deps, report)
+    def submit(self, report: Report, also: AlsoInTransaction | None = None) -> Receipt:
+        """Create or merge a ticket, route it, push it, start its deadlines; `also` commits with it."""
+        receipt = intake.submit(self.deps, report, also)
         for listener in self._after_submit:
             listener(report, receipt)
         return receipt
@@ -68,16 +73,42 @@ class Dispatcher:
 
     def attach_photo(self, member_id: str, url: str) -> Outcome | None:
         """Attach a worker's photo to the ticket they hold or most recently resolved."""
+        return photos.from_member(self.deps, member_id, url)
+
+    def attach_resident_photo(self, resident_id: int, ticket_id: int, url: str) -> None:
+        """A reporter's photo joins their ticket, with who sent it and when, in the timeline."""
+        photos.from_resident(self.deps, resident_id, ticket_id, url)
+
+    def create_task(self, *, category: str, area_id: str, assignee: str, text: str, place: str | None,
+                    close_within: timedelta, source: str, also: Callable[[Session, int], None] | None = None) -> int:
+        """A task nobody reported (a visit, a scheduled duty), straight to `assignee`; `also(db, ticket_id)` commits
+        with it and may raise to drop it (the slot was taken meanwhile). Returns the ticket id."""
         with session(self.deps.engine) as db:
-            ticket = db.exec(select(Ticket).join(Assignment, Assignment.ticket_id == Ticket.id)
-                             .where(Assignment.member_id == member_id, Assignment.active)
-                             .order_by(Ticket.updated_at.desc())).first()
-            if ticket is None:
-                return None
-            ticket.photos = [*ticket.photos, {"url": url, "by": member_id, "at": self.deps.clock.now().isoformat()}]
-            db.add(ticket)
+            ticket = tasks.create_task(self.deps, db, category=category, area_id=area_id, assignee=assignee, text=text,
+                                       place=place, close_within=close_within, now=self.deps.clock.now(),
+                                       source=source)
+            if also is not None:
+                also(db, ticket.id)
             db.commit()
-        return Outcome(True, f"照片已附到 {ticket.number}。", ticket.id)
+        return ticket.id
+
+    def annotate(self, ticket_id: int, action: str, note: str, also: Callable[[Session], None] | None = None,
+                 **data: Any) -> None:
+        """A line in the ticket's timeline from the system (e.g. linked to the watch register); `also` commits with it."""
+        with session(self.deps.engine) as db:
+            audit(db, ticket_id, "system", action, self.deps.clock.now(), note=note, **data)
+            if also is not None:
+                also(db)
+            db.commit()
+
+    def schedule(self, kind: str, subject: str, due_at: datetime, data: dict[str, Any] | None = None,
+                 also: Callable[[Session], None] | None = None) -> None:
+        """A deadline of another package's kind (see on_deadline), e.g. bot/'s ask_place; `also` commits with it."""
+        with session(self.deps.engine) as db:
+            deadlines.schedule(db, kind=kind, subject=subject, due_at=due_at, data=data)
+            if also is not None:
+                also(db)
+            db.commit()
 
     def cancel(self, resident_id: int, number: str) -> Outcome:
         """The reporter cancels before acceptance (one of several reporters only withdraws)."""
@@ -99,7 +130,8 @@ class Dispatcher:
             db.commit()
         return Outcome(True, f"编号 {ticket.number} 已撤销。", ticket.id)
 
-    def _withdraw(self, db, ticket: Ticket, resident_id: int, reporters, now) -> Outcome:
+    def _withdraw(self, db: Session, ticket: Ticket, resident_id: int, reporters: Sequence[TicketReporter],
+                  now: datetime) -> Outcome:
         # Other residents reported the same matter: it stays open for them.
         db.delete(next(r for r in reporters if r.resident_id == resident_id))
         audit(db, ticket.id, f"resident:{resident_id}", "reporter_withdrew", now, note="居民撤回，其他居民的反映继续办理")
@@ -117,15 +149,20 @@ class Dispatcher:
                            .where(TicketReporter.resident_id == resident_id,
                                   Ticket.status.in_((*OPEN_STATUSES, "resolved")))
                            .order_by(Ticket.created_at.desc())).all()
+            primary: dict[int, list[str]] = {}
+            for ticket_id, member_id in db.exec(  # every ticket's holders in one statement, not one each
+                    select(Assignment.ticket_id, Assignment.member_id)
+                    .where(Assignment.ticket_id.in_([t.id for t in rows]), Assignment.active,
+                           Assignment.role == "primary").order_by(Assignment.id)).all():
+                primary.setdefault(ticket_id, []).append(self.deps.member_name(member_id))
             return [TicketView(t.id, t.number, t.status, STATUS_NAMES[t.status], t.category, t.place,
-                               utc(t.created_at), [self.deps.member_name(a.member_id) for a in holders(db, t.id)
-                                                   if a.role == "primary"]) for t in rows]
+                               utc(t.created_at), primary.get(t.id, [])) for t in rows]
 
-    def tick(self, now) -> int:
+    def tick(self, now: datetime) -> int:
         """Claim and fire due deadlines."""
-        return timers.tick(self.deps, now, self._handlers)
+        return fire_deadlines.tick(self.deps, now, self._handlers)
 
-    def on_deadline(self, kind: str, handler) -> None:
+    def on_deadline(self, kind: str, handler: fire_deadlines.Handler) -> None:
         """Let another package own a deadline kind: handler(deadline, now) -> bool, run after it is marked fired."""
         self._handlers[kind] = handler
 
@@ -136,7 +173,7 @@ class Dispatcher:
                                  Ticket.status.in_(OPEN_STATUSES))).all()
         return ids[0] if len(ids) == 1 else None
 
-    def _reported_by(self, db, resident_id: int, number: str) -> Ticket | None:
+    def _reported_by(self, db: Session, resident_id: int, number: str) -> Ticket | None:
         digits = number.strip().upper().removeprefix("GW-").split("-")[-1]
         if not digits.isdigit():
             return None

@@ -4,12 +4,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from core.clock import utc
-from dispatch import deadlines, outbox, texts
+from dispatch import deadlines, texts
 from dispatch.assign import holders, route_and_dispatch
 from dispatch.context import Deps
 from dispatch.lifecycle import audit
 from dispatch.policy import Policy
-from models import Ticket
+from models import Ticket, outbox
 
 
 def schedule_reminder(db: Session, ticket: Ticket, now: datetime) -> None:

@@ -1,16 +1,18 @@
 """What a supervisor can do to a ticket: reassign, transfer to police, press (督办), arbitrate a 退单, close."""
+from datetime import datetime
+
 from sqlmodel import Session
 
-from dispatch import deadlines, outbox, texts
-from dispatch.actions import Refused
+from core.vocabulary import OPEN_STATUSES
+from dispatch import deadlines, texts
+from dispatch.actions import Refused, transfer_to_police
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
-from dispatch.labels import OPEN_STATUSES
 from dispatch.lifecycle import IllegalMove, audit, move
 from dispatch.reporters import tell_reporters
 from dispatch.routing import Plan
-from models import Member, Ticket
+from models import Member, Ticket, outbox
 from models.store import session
 
 SUPERVISING = {"supervisor", "duty_officer", "instructor"}
@@ -38,7 +40,7 @@ def supervise(deps: Deps, actor: str, action: str, ticket_id: int, *, member: st
     return Outcome(True, message, ticket_id)
 
 
-def _reassign(deps, db: Session, ticket, actor, member, note, now) -> str:
+def _reassign(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, note: str, now: datetime) -> str:
     target = db.get(Member, member)
     if target is None or not target.active:
         raise Refused(f"没有成员 {member}。")
@@ -47,17 +49,12 @@ def _reassign(deps, db: Session, ticket, actor, member, note, now) -> str:
     return f"已改派给{target.name}。"
 
 
-def _transfer_police(deps, db: Session, ticket, actor, member, note, now) -> str:
-    move(db, ticket, "transferred", actor, now, action="transfer_police", note=note)
-    ticket.kind = "police"
-    area = deps.directory.area(ticket.grid_id)
-    officer = [area.officer] if area else list(deps.settings.station.duty_officers)
-    desk = [m for m in deps.settings.station.duty_desk if m not in officer]
-    dispatch(deps, db, ticket, Plan("police", officer, desk, []), now, actor=actor, reason=f"转警：{note}")
+def _transfer_police(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, note: str, now: datetime) -> str:
+    transfer_to_police(deps, db, ticket, actor, now, note, reason=f"转警：{note}")
     return "已转警。"
 
 
-def _press(deps, db: Session, ticket, actor, member, note, now) -> str:
+def _press(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, note: str, now: datetime) -> str:
     if ticket.status not in OPEN_STATUSES:
         raise Refused("该工单已办结或关闭，无需督办。")
     people = [a.member_id for a in holders(db, ticket.id)]
@@ -68,7 +65,7 @@ def _press(deps, db: Session, ticket, actor, member, note, now) -> str:
     return "已督办。"
 
 
-def _arbitrate(deps, db: Session, ticket, actor, member, note, now) -> str:
+def _arbitrate(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, note: str, now: datetime) -> str:
     """A 退单 ruled with a reason: with `member`, give it to them; without, send it back to whom it was assigned."""
     if ticket.status != "returned":
         raise Refused("该工单不在退单待裁定状态。")
@@ -82,7 +79,7 @@ def _arbitrate(deps, db: Session, ticket, actor, member, note, now) -> str:
     return "已驳回退单，原承办人继续办理。"
 
 
-def _close(deps, db: Session, ticket, actor, member, note, now) -> str:
+def _close(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, note: str, now: datetime) -> str:
     if not note.strip():
         raise Refused("关闭工单请写明原因。")
     move(db, ticket, "closed", actor, now, action="closed_by_supervisor", note=note)

@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from dispatch.assign import dispatch
 from dispatch.context import Deps
-from dispatch.labels import ticket_number
+from dispatch.intake import ticket_number
 from dispatch.lifecycle import audit
 from dispatch.policy import snapshot
 from dispatch.routing import Plan

@@ -1,8 +1,9 @@
 """Messages for phones: ticket number, category, place, how long, and the one-tap replies."""
 from datetime import timedelta
+from typing import Any
 
 from core.durations import format_duration
-from dispatch.labels import URGENCY_NAMES, category_name
+from core.vocabulary import URGENCY_NAMES, category_name
 from models import Ticket
 
 
@@ -13,7 +14,7 @@ def headline(t: Ticket) -> str:
 
 
 def task_card(t: Ticket, accept_within: timedelta | None, *, cc: bool = False, story: tuple[str, ...] = (),
-              nth: int = 1) -> tuple[str, dict]:
+              nth: int = 1) -> tuple[str, dict[str, Any]]:
     """The task pushed to an assignee: text fallback and a card with 接单/办结 buttons.
 
     A ticket that changed hands carries its story (who handed it over and why, the last
@@ -39,7 +40,7 @@ SUMMARY_LINES = 20  # tickets listed in one 督办 summary; a phone screen or tw
 
 
 def overdue_alert(t: Ticket, ladder: str, elapsed: timedelta, limit: timedelta, late: list[str], top: bool,
-                  repeat: tuple[int, int] | None = None) -> tuple[str, dict | None]:
+                  repeat: tuple[int, int] | None = None) -> tuple[str, dict[str, Any] | None]:
     """An escalation alert: who is late with what, by how long, and (not yet accepted) a 接手 button.
 
     `late` are the people the ladder waits on (never the recipient); `repeat` is (n, max) for

@@ -10,15 +10,16 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.durations import format_duration
-from dispatch import deadlines, outbox, texts
+from dispatch import deadlines, texts
 from dispatch.assign import dispatch
 from dispatch.context import Deps
+from dispatch.directory import Area
 from dispatch.lifecycle import Refused, audit, move
 from dispatch.notices import reach
 from dispatch.policy import snapshot
 from dispatch.quiet import QuietHours
 from dispatch.routing import Plan, pick_worker
-from models import AuditLog, Ticket
+from models import AuditLog, Ticket, outbox
 
 KIND = "transfer"
 
@@ -122,7 +123,7 @@ def _asked(deps: Deps, db: Session, ticket: Ticket, member_id: str) -> AuditLog:
     return pending(db, ticket)
 
 
-def _move_to(deps: Deps, db: Session, ticket: Ticket, area, actor: str, reason: str, now: datetime) -> None:
+def _move_to(deps: Deps, db: Session, ticket: Ticket, area: Area, actor: str, reason: str, now: datetime) -> None:
     move(db, ticket, "transferred", actor, now, action="transfer_grid", note=reason)
     ticket.grid_id, ticket.village_id = area.area_id, area.village_id
     ticket.kind = ticket.kind or "non_police"

@@ -1,35 +1,33 @@
 """A resident's report about an elderly person links to the watch register (两天必见面)."""
 import logging
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from dispatch import outbox
-from dispatch.api import Receipt, Report
-from dispatch.lifecycle import audit
-from models import WatchedPerson
+from core.clock import Clock
+from dispatch.api import DispatchPort, Receipt, Report
+from models import WatchedPerson, outbox
 from models.store import session
 
 log = logging.getLogger(__name__)
 
 
-def register_link(dispatcher):
+def register_link(dispatcher: DispatchPort, engine: Engine, clock: Clock):
     """A listener for dispatcher.on_submitted."""
-    deps = dispatcher.deps
 
     def link(report: Report, receipt: Receipt) -> None:
         if getattr(report.triage, "category", None) != "elderly_care" or receipt.merged:
             return
-        now = deps.clock.now()
-        with session(deps.engine) as db:
+        with session(engine) as db:
             person = _match(db.exec(select(WatchedPerson).where(WatchedPerson.active)).all(), report)
-            if person is None:
-                return
-            audit(db, receipt.ticket_id, "system", "linked_register", now, note=f"名单人员：{person.name}",
-                  person_id=person.id)
-            outbox.to_members(db, [person.worker_id], key=f"t{receipt.ticket_id}:watch:{person.id}",
-                              text=f"【两天必见面】居民反映与{person.name}（{person.address}）有关的情况，"
-                                   f"工单 {receipt.number}，请尽快上门。", now=now, ticket_id=receipt.ticket_id)
-            db.commit()
+        if person is None:
+            return
+        text = (f"【两天必见面】居民反映与{person.name}（{person.address}）有关的情况，"
+                f"工单 {receipt.number}，请尽快上门。")
+        dispatcher.annotate(receipt.ticket_id, "linked_register", f"名单人员：{person.name}", person_id=person.id,
+                            also=lambda db: outbox.to_members(db, [person.worker_id],
+                                                              key=f"t{receipt.ticket_id}:watch:{person.id}", text=text,
+                                                              now=clock.now(), ticket_id=receipt.ticket_id))
     return link
 
 

@@ -1,70 +1,94 @@
-"""The duties step: each scheduled thing fires once (UNIQUE schedule+slot), in one transaction."""
+"""The duties step: each scheduled thing fires once (UNIQUE schedule+slot), in one transaction with its effect."""
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.backoff import Backoff
 from core.clock import utc
-from dispatch import outbox
-from dispatch.tasks import create_task
-from duties.digest import daily_digest, weekly_summary
-from duties.slots import Slot, due_daily, due_duty_slots, due_weekly
-from models import ScheduleRun, WatchedPerson
+from core.settings import Settings
+from core.workcal import WorkCalendar
+from dispatch.api import DispatchPort
+from duties.slots import Slot, due_daily, due_duty_slots, due_monthly, due_weekly
+from models import ScheduleRun, WatchedPerson, outbox
 from models.rows import insert_ignore
 from models.store import session
+from reports.assessment import assess, ranking_text
+from reports.digest import daily_digest, weekly_summary
 
 log = logging.getLogger(__name__)
 
 
-class Duties:
-    """Generates visit tasks, duty tasks and supervisors' reports when they fall due."""
+class TakenAlready(Exception):
+    """Another instance fired this slot first: what was written for it is dropped."""
 
-    def __init__(self, dispatcher):
-        self.deps = dispatcher.deps
-        self.settings = dispatcher.deps.settings
+
+class Duties:
+    """Generates visit tasks, duty tasks and supervisors' reports (digest, weekly, monthly ranking) when due."""
+
+    def __init__(self, dispatcher: DispatchPort, settings: Settings, engine: Engine, calendar: WorkCalendar,
+                 instance: str = "gw"):
+        self.dispatcher, self.settings, self.engine, self.calendar = dispatcher, settings, engine, calendar
+        self.instance = instance
+        self.backoff = Backoff(log)
 
     def step(self, now: datetime) -> int:
         """Fire everything due now that has not fired yet; return how many fired."""
         fired = 0
         for duty in self.settings.duties:
-            for slot in due_duty_slots(duty, now, self.deps.calendar, self.settings.school_breaks):
-                fired += self._once(slot, now, lambda db, s=slot, d=duty: self._duty_task(db, d, s, now))
+            for slot in due_duty_slots(duty, now, self.calendar, self.settings.school_breaks):
+                fired += self._once(slot, lambda s=slot, d=duty: self._duty_task(d, s, now), now)
         for person_id, lapse in self._lapses(now):
             slot = Slot(f"watch:{person_id}", lapse.isoformat(), lapse)
-            fired += self._once(slot, now, lambda db, p=person_id: self._visit_task(db, p, now))
-        reports = self.settings.reports
+            fired += self._once(slot, lambda s=slot, p=person_id: self._visit_task(s, p, now), now)
+        reports, tz = self.settings.reports, self.calendar.tz
         for member in self.settings.station.supervisors:
-            daily = due_daily(f"digest:{member}", reports.daily_digest_at, now, self.deps.calendar.tz)
+            daily = due_daily(f"digest:{member}", reports.daily_digest_at, now, tz)
             if daily:
-                fired += self._once(daily, now, lambda db, m=member: self._report(db, m, "digest", daily_digest, now))
-            weekly = due_weekly(f"weekly:{member}", reports.weekly_summary_day, reports.weekly_summary_at, now,
-                                self.deps.calendar.tz)
+                fired += self._once(daily, lambda s=daily, m=member: self._report(s, m, "digest", daily_digest, now),
+                                    now)
+            weekly = due_weekly(f"weekly:{member}", reports.weekly_summary_day, reports.weekly_summary_at, now, tz)
             if weekly:
-                fired += self._once(weekly, now, lambda db, m=member: self._report(db, m, "weekly", weekly_summary, now))
+                fired += self._once(weekly, lambda s=weekly, m=member: self._report(s, m, "weekly", weekly_summary,
+                                                                                    now), now)
+        ranking = due_monthly("ranking", reports.monthly_ranking_at, now, tz)
+        if ranking:
+            fired += self._once(ranking, lambda: self._ranking(ranking, now), now)
         return fired
 
-    def _once(self, slot: Slot, now: datetime, effect) -> int:
-        """Claim the slot and apply its effect in one transaction; 0 if another instance had it."""
-        try:
-            with session(self.deps.engine) as db:
-                if not insert_ignore(db, ScheduleRun, dict(schedule=slot.schedule, slot=slot.slot,
-                                                           instance=self.deps.instance, fired_at=now),
-                                     ["schedule", "slot"]):
-                    return 0
-                ticket_id = effect(db)
-                if ticket_id:
-                    run = db.exec(select(ScheduleRun).where(ScheduleRun.schedule == slot.schedule,
-                                                            ScheduleRun.slot == slot.slot)).one()
-                    run.ticket_id = ticket_id
-                    db.add(run)
-                db.commit()
-                return 1
-        except Exception:
-            log.exception("schedule failed", extra={"schedule": slot.schedule, "slot": slot.slot})
+    def _once(self, slot: Slot, fire: Callable[[], None], now: datetime) -> int:
+        """Fire the slot unless another instance did; 1 if this call fired it.
+
+        A schedule whose effect fails pauses, longer after each failure in a row (core/backoff.py).
+        """
+        if not self.backoff.ready(slot.schedule, now) or self._fired(slot):
             return 0
+        try:
+            fire()
+        except TakenAlready:
+            return 0
+        except Exception as error:
+            self.backoff.failed(slot.schedule, now, error, slot=slot.slot)
+            return 0
+        self.backoff.succeeded(slot.schedule)
+        return 1
+
+    def _fired(self, slot: Slot) -> bool:
+        """Fired already (most ticks while a slot is due): a read, so no task is made only to be undone."""
+        with session(self.engine) as db:
+            return db.exec(select(ScheduleRun.id).where(ScheduleRun.schedule == slot.schedule,
+                                                        ScheduleRun.slot == slot.slot)).first() is not None
+
+    def _claim(self, db: Session, slot: Slot, now: datetime, ticket_id: int | None = None) -> None:
+        """The slot's UNIQUE row, in the effect's transaction; TakenAlready (undoing the effect) if it exists."""
+        if not insert_ignore(db, ScheduleRun, dict(schedule=slot.schedule, slot=slot.slot, ticket_id=ticket_id,
+                                                   instance=self.instance, fired_at=now), ["schedule", "slot"]):
+            raise TakenAlready(slot)
 
     def _lapses(self, now: datetime) -> list[tuple[str, datetime]]:
-        with session(self.deps.engine) as db:
+        with session(self.engine) as db:
             people = db.exec(select(WatchedPerson).where(WatchedPerson.active)).all()
         lapses = []
         for p in people:
@@ -73,20 +97,34 @@ class Duties:
                 lapses.append((p.id, lapse))
         return lapses
 
-    def _duty_task(self, db: Session, duty, slot: Slot, now: datetime) -> int:
+    def _duty_task(self, duty, slot: Slot, now: datetime) -> None:
         text = f"【例行勤务】{duty.name}（{slot.slot.replace('T', ' ')}）{duty.description}"
-        return create_task(self.deps, db, category="duty", area_id=duty.grid, assignee=duty.assignee, text=text,
-                           place=None, close_within=duty.deadline, now=now, source=f"duty:{duty.id}").id
+        self.dispatcher.create_task(category="duty", area_id=duty.grid, assignee=duty.assignee, text=text, place=None,
+                                    close_within=duty.deadline, source=f"duty:{duty.id}",
+                                    also=lambda db, ticket_id: self._claim(db, slot, now, ticket_id))
 
-    def _visit_task(self, db: Session, person_id: str, now: datetime) -> int:
-        person = db.get(WatchedPerson, person_id)
+    def _visit_task(self, slot: Slot, person_id: str, now: datetime) -> None:
+        with session(self.engine) as db:
+            person = db.get(WatchedPerson, person_id)
         days = person.interval_s // 86400
         text = (f"【两天必见面】{person.name}（{person.address}）已超过{days or 1}天未见面，请上门看望，"
                 f"见到后回复“见面 {person.name}”。")
-        return create_task(self.deps, db, category="visit", area_id=person.grid_id, assignee=person.worker_id,
-                           text=text, place=person.address, close_within=timedelta(hours=4), now=now,
-                           source=f"watch:{person_id}").id
+        self.dispatcher.create_task(category="visit", area_id=person.grid_id, assignee=person.worker_id, text=text,
+                                    place=person.address, close_within=timedelta(hours=4),
+                                    source=f"watch:{person_id}",
+                                    also=lambda db, ticket_id: self._claim(db, slot, now, ticket_id))
 
-    def _report(self, db: Session, member: str, kind: str, compose, now: datetime) -> None:
-        outbox.to_members(db, [member], key=f"{kind}:{now.date().isoformat()}", text=compose(db, now), now=now)
-        return None
+    def _ranking(self, slot: Slot, now: datetime) -> None:
+        """Last month's ranking to the supervisors' group (月度考核)."""
+        with session(self.engine) as db:
+            self._claim(db, slot, now)
+            text = ranking_text(slot.slot, assess(db, self.settings, slot.slot, self.calendar.tz))
+            outbox.to_supervisors_group(db, key=f"ranking:{slot.slot}", text=text, now=now)
+            db.commit()
+
+    def _report(self, slot: Slot, member: str, kind: str, compose, now: datetime) -> None:
+        with session(self.engine) as db:
+            self._claim(db, slot, now)
+            outbox.to_members(db, [member], key=f"{kind}:{now.date().isoformat()}",
+                              text=compose(db, now, self.calendar.tz), now=now)
+            db.commit()

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from core.config_duties import WEEKDAYS, Duty, SchoolBreak
 from core.workcal import WorkCalendar
 
+MONTHLY_MAKE_UP = timedelta(days=3)  # a 1st missed while the service was down is made up until the 3rd ends
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -81,12 +83,11 @@ def due_weekly(name: str, weekday: str, hhmm: str, now: datetime, tz: ZoneInfo) 
 
 
 def due_monthly(name: str, hhmm: str, now: datetime, tz: ZoneInfo) -> Slot | None:
-    """The 1st of the month's slot (for the previous month's ranking)."""
+    """Last month's slot (its ranking): due on the 1st at `hhmm`, made up until the end of the 3rd
+    if the service was down on the 1st."""
     local_now = now.astimezone(tz)
-    if local_now.day != 1:
+    first = local_now.date().replace(day=1)
+    due = at_local(first, hhmm, tz)
+    if not due <= local_now < datetime.combine(first + MONTHLY_MAKE_UP, time(), tz):
         return None
-    slot = due_daily(name, hhmm, now, tz)
-    if slot is None:
-        return None
-    previous = (local_now.date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    return Slot(name, previous, slot.due_at)
+    return Slot(name, (first - timedelta(days=1)).strftime("%Y-%m"), due)

@@ -1,10 +1,12 @@
 """`见面 王奶奶 身体挺好`: a worker records a visit; an open visit task for that person is closed."""
 import re
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from dispatch.api import Outcome
-from dispatch.labels import OPEN_STATUSES
+from core.clock import Clock
+from core.vocabulary import OPEN_STATUSES
+from dispatch.api import DispatchPort, Outcome
 from duties.register import find_person, record_visit
 from models import Ticket
 from models.store import session
@@ -12,17 +14,16 @@ from models.store import session
 _VISIT = re.compile(r"^\s*(?:见面|走访|看望)\s*(\S+)\s*(.*)$", re.DOTALL)
 
 
-def visit_command(dispatcher):
+def visit_command(dispatcher: DispatchPort, engine: Engine, clock: Clock):
     """A member-text handler for dispatcher.on_member_text."""
-    deps = dispatcher.deps
 
     def handle(member_id: str, text: str) -> Outcome | None:
         match = _VISIT.match(text or "")
         if not match:
             return None
         name, note = match.group(1), match.group(2).strip()
-        now = deps.clock.now()
-        with session(deps.engine) as db:
+        now = clock.now()
+        with session(engine) as db:
             person = find_person(db, name, member_id)
             if person is None:
                 return Outcome(False, f"名单里没有“{name}”，请核对姓名。")

@@ -1,10 +1,10 @@
 """The schema (SQLModel tables) and the store that opens it on SQLite or PostgreSQL."""
-from models.people import Grid, Member, Resident
-from models.intake import Conversation, InboxMessage
-from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
-from models.timers import Deadline, Escalation, EscalationNotice
-from models.outbox import Outbox, SharedValue
+from models.deadlines import Deadline, Escalation, EscalationNotice
 from models.duties import ScheduleRun, Visit, WatchedPerson
+from models.intake import Conversation, InboxMessage
+from models.outbox import Outbox, SharedValue
+from models.people import Grid, Member, Resident
+from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
            "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "EscalationNotice", "Outbox",

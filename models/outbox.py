@@ -1,20 +1,24 @@
-"""Messages waiting to go out, and values shared by instances (the access_token cache)."""
+"""Messages waiting to go out (and how to queue one: exactly once per key, in the caller's transaction),
+and values shared by instances (the access_token cache)."""
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 from models.columns import json_field, timestamp
+from models.rows import insert_ignore
 
 
 class Outbox(SQLModel, table=True):
     """One message to deliver, exactly once per idempotency key."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    # ix_outbox_recipient_sent: the sender counts each recipient's sends of the last minute before every send
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_recipient_sent", "recipient", "channel", "status", "sent_at"))
     id: int | None = Field(default=None, primary_key=True)
     idem_key: str = Field(unique=True)
-    channel: str  # wecom_app | mp_cs | webhook | group | demo
-    recipient: str = Field(index=True)  # member id, resident id, chat id or "supervisors"
+    channel: str  # member | resident | supervisors_group (the audience, see dispatch/api.py)
+    recipient: str  # member id, resident id or "supervisors"
     msg_type: str = "text"  # text | markdown | template_card
     payload: dict = json_field()
     ticket_id: int | None = Field(default=None, index=True)
@@ -38,3 +42,33 @@ class SharedValue(SQLModel, table=True):
     value: str
     expires_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()
+
+
+def row(*, key: str, audience: str, recipient: str, text: str, now: datetime, ticket_id: int | None = None,
+        card: dict | None = None, extra: dict | None = None) -> dict:
+    """The values of one outbox row (see dispatch/api.py for audiences and the payload)."""
+    payload = {"text": text} | ({"card": card} if card else {}) | (extra or {})
+    return dict(idem_key=key, channel=audience, recipient=recipient, msg_type="template_card" if card else "text",
+                payload=payload, ticket_id=ticket_id, status="pending", attempts=0,
+                next_attempt_at=now, created_at=now)
+
+
+def push(db: Session, *, key: str, audience: str, recipient: str, text: str, now: datetime,
+         ticket_id: int | None = None, card: dict | None = None, extra: dict | None = None) -> bool:
+    """Queue one message; False if a message with this key was already queued."""
+    values = row(key=key, audience=audience, recipient=recipient, text=text, now=now, ticket_id=ticket_id,
+                 card=card, extra=extra)
+    return insert_ignore(db, Outbox, values, ["idem_key"])
+
+
+def to_members(db: Session, members: list[str], *, key: str, text: str, now: datetime,
+               ticket_id: int | None = None, card: dict | None = None) -> int:
+    """Queue the same message to several members; the key gets the member id appended."""
+    return sum(push(db, key=f"{key}:{m}", audience="member", recipient=m, text=text, now=now,
+                    ticket_id=ticket_id, card=card) for m in members)
+
+
+def to_supervisors_group(db: Session, *, key: str, text: str, now: datetime, ticket_id: int | None = None) -> bool:
+    """Queue a message for the supervisors' group robot."""
+    return push(db, key=f"{key}:group", audience="supervisors_group", recipient="supervisors", text=text,
+                now=now, ticket_id=ticket_id)

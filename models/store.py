@@ -40,6 +40,35 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
 
+def make_reader(engine: Engine) -> Engine:
+    """An engine for what only reads (console, API, /healthz), beside `engine` which writes.
+
+    On SQLite its transactions start deferred and the connection is query-only: a read takes no
+    write lock, so it reads the last commit while a write is in progress instead of queueing
+    behind it (and holding up the writes queued after it). PostgreSQL's readers never wait for
+    writers: there the writing engine serves.
+    """
+    if not is_sqlite(engine) or engine.url.database in (None, "", ":memory:"):
+        return engine
+    reader = create_engine(engine.url, connect_args={"check_same_thread": False, "timeout": 30})
+    event.listen(reader, "connect", _sqlite_reader_pragmas)
+    event.listen(reader, "begin", _sqlite_begin_deferred)
+    return reader
+
+
+def _sqlite_reader_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA query_only=ON")  # a write through the reader is a bug: fail it loudly
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin_deferred(connection) -> None:
+    # A read snapshot from the first SELECT on; in WAL mode it never waits for the writer.
+    connection.exec_driver_sql("BEGIN")
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # Let SQLAlchemy, not the driver, open transactions (see _sqlite_begin_immediate).
     dbapi_conn.isolation_level = None

@@ -1,14 +1,16 @@
 """classify(text) -> Triage: normalise, mask, rules, model, place; nothing is loaded at import."""
+from collections.abc import Callable
 from pathlib import Path
 
+import jieba
 import numpy as np
 
-from nlp.gazetteer import Gazetteer
+from nlp.gazetteer import Entry, Gazetteer
 from nlp.locate import locate
 from nlp.model import DEFAULT_PATH, TriageModel
-from nlp.normalize import normalize
+from nlp.normalize import Normalized, normalize
 from nlp.privacy import mask
-from nlp.rules import apply_rules
+from nlp.rules import RuleHits, apply_rules
 from nlp.script import make_t2s
 from nlp.segment import make_tokenizer, tokenize, words
 from nlp.triage import POLICE, Triage, kind_of
@@ -27,8 +29,8 @@ class Classifier:
     def __init__(self, model: TriageModel, gazetteer: Gazetteer | None = None):
         self.model = model
         self.gazetteer = gazetteer or Gazetteer([])
-        self._tokenizer = None
-        self._t2s = None
+        self._tokenizer: jieba.Tokenizer | None = None
+        self._t2s: Callable[[str], str] | None = None
 
     @classmethod
     def load(cls, model_path: Path | str | None = None, gazetteer: Gazetteer | None = None) -> "Classifier":
@@ -63,7 +65,8 @@ class Classifier:
         return [self._decide(n, m, p, float(p_report[i]), p_category[i], p_urgency[i])
                 for i, (n, m, p) in enumerate(zip(cleaned, masked, pieces))]
 
-    def _decide(self, norm, masked: str, pieces, p_report: float, p_cat: np.ndarray, p_urg: np.ndarray) -> Triage:
+    def _decide(self, norm: Normalized, masked: str, pieces: list[str], p_report: float, p_cat: np.ndarray,
+                p_urg: np.ndarray) -> Triage:
         if sum(ch.isalnum() for ch in masked) < 2:
             return Triage(False, confidence=1.0, reasons=("内容过短或只有表情",), masked_text=masked)
         hits = apply_rules(masked)
@@ -84,7 +87,7 @@ class Classifier:
                       needs_human=confidence < HUMAN_BELOW, grid_id=entry.grid_id if entry else None,
                       masked_text=masked)
 
-    def _category(self, p_cat: np.ndarray, hits) -> tuple[str, float]:
+    def _category(self, p_cat: np.ndarray, hits: RuleHits) -> tuple[str, float]:
         classes = [str(c) for c in self.model.heads["category"].classes]
         scores = p_cat.copy()
         scores[np.array([c in POLICE for c in classes])] += POLICE_BIAS
@@ -95,7 +98,7 @@ class Classifier:
         best = int(np.argmax(scores))
         return classes[best], float(min(1.0, p_cat[best] + (scores[best] - p_cat[best]) / 2))
 
-    def _urgency(self, p_urg: np.ndarray, hits, category: str) -> tuple[str, float]:
+    def _urgency(self, p_urg: np.ndarray, hits: RuleHits, category: str) -> tuple[str, float]:
         classes = [str(c) for c in self.model.heads["urgency"].classes]
         p = dict(zip(classes, p_urg.tolist()))
         if hits.emergency:
@@ -104,10 +107,10 @@ class Classifier:
             return "emergency", p["emergency"]
         if hits.urgent or category in POLICE and p["urgent"] + p["emergency"] > p["normal"]:
             return "urgent", p["urgent"] + p["emergency"]
-        best = max(("urgent", "normal"), key=p.get)
+        best = max(("urgent", "normal"), key=lambda u: p[u])
         return best, p[best]
 
-    def _place(self, norm, masked: str, pieces):
+    def _place(self, norm: Normalized, masked: str, pieces: list[str]) -> tuple[str | None, Entry | None]:
         clean = norm.text
         if len(masked) != len(clean):
             pieces = tokenize(self._tokenizer, clean)

@@ -4,14 +4,18 @@ import math
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
 
 from nlp.dataset import DATA_DIR, load_checked, split
 from nlp.model import DEFAULT_PATH
 
+if TYPE_CHECKING:  # loading the classifier pulls in the model; the CLI imports it when it runs
+    from nlp.classifier import Classifier
+
 CONTRACT_KEYS = ("id", "is_report", "kind", "category", "urgency", "location", "confidence")
 
 
-def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out=sys.stdout) -> int:
+def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out: TextIO = sys.stdout) -> int:
     """Train on the train split (normalised, masked) and write the model file."""
     from nlp.training import train_model
 
@@ -28,7 +32,7 @@ def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out=sys
     return 0
 
 
-def run_eval(classifier, data_dir: Path = DATA_DIR, out=sys.stdout) -> int:
+def run_eval(classifier: "Classifier", data_dir: Path = DATA_DIR, out: TextIO = sys.stdout) -> int:
     """Score the classifier on the held-out split and print the report."""
     from nlp.evaluation import evaluate, render
 
@@ -40,7 +44,8 @@ def run_eval(classifier, data_dir: Path = DATA_DIR, out=sys.stdout) -> int:
     return 0
 
 
-def run_classify(classifier, infile=None, outfile=None, batch: int = 256) -> int:
+def run_classify(classifier: "Classifier", infile: BinaryIO | None = None, outfile: TextIO | None = None,
+                 batch: int = 256) -> int:
     """Contract 3: JSON lines {"id", "text"} in, one JSON line per input out, in order; bad lines get "error".
 
     `infile` yields bytes (stdin's buffer by default: the UTF-8 check is ours, whatever the locale)
@@ -51,7 +56,7 @@ def run_classify(classifier, infile=None, outfile=None, batch: int = 256) -> int
     pending: list[tuple[object, object]] = []  # (id, text) or (id, error message)
 
     def flush() -> None:
-        texts = [text for _, text in pending if not isinstance(text, _Error)]
+        texts = [str(text) for _, text in pending if not isinstance(text, _Error)]
         results = iter(classifier.classify_many(texts))
         for ident, text in pending:
             row = {"id": ident, "error": str(text)} if isinstance(text, _Error) else \
@@ -96,7 +101,7 @@ def _parse(line: bytes | str) -> tuple[object, object]:
     return ident, item["text"]
 
 
-def _not_json(constant: str):
+def _not_json(constant: str) -> NoReturn:
     raise ValueError(f"{constant} is not JSON")
 
 
@@ -107,7 +112,7 @@ def _finite(number: str) -> float:
     return value
 
 
-def _dumps(row: dict) -> str:
+def _dumps(row: dict[str, Any]) -> str:
     """The output line: UTF-8, and a lone surrogate (from a \\ud800 escape in the id) kept escaped."""
     line = json.dumps(row, ensure_ascii=False)
     try:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nlp.triage import CATEGORIES, URGENCIES, kind_of
 
@@ -26,7 +27,7 @@ class BadRow(ValueError):
 class Loaded:
     """The good rows, and one message per bad line (file:line: why)."""
 
-    rows: list[dict] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -49,12 +50,12 @@ def load_checked(data_dir: Path = DATA_DIR) -> Loaded:
     return out
 
 
-def load(data_dir: Path = DATA_DIR) -> list[dict]:
+def load(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
     """The good rows of every *.jsonl file."""
     return load_checked(data_dir).rows
 
 
-def check(row: dict, where: str) -> None:
+def check(row: dict[str, Any], where: str) -> None:
     """Labels in the vocabulary, kind consistent with category, location a substring of text."""
     if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
         raise BadRow(f"{where}: not an object with a non-empty text")
@@ -80,7 +81,8 @@ def dedup_key(text: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
-def split(rows: list[dict], test_share: float = 0.2, seed: int = 7) -> tuple[list[dict], list[dict]]:
+def split(rows: list[dict[str, Any]], test_share: float = 0.2,
+          seed: int = 7) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Train/test with a fixed seed, de-duplicated by normalised text; templated rows only train."""
     unique, seen = [], set()
     for row in rows:
@@ -89,7 +91,7 @@ def split(rows: list[dict], test_share: float = 0.2, seed: int = 7) -> tuple[lis
             seen.add(key)
             unique.append(row)
     # A seeded hash, not a shuffle: a message stays on its side when other files grow.
-    def held_out(row: dict) -> bool:
+    def held_out(row: dict[str, Any]) -> bool:
         digest = hashlib.blake2b(f"{seed}:{dedup_key(row['text'])}".encode(), digest_size=8).digest()
         return "group" not in row and int.from_bytes(digest, "big") / 2**64 < test_share
 

@@ -1,7 +1,8 @@
 """Figures for `run.py eval`: per-class P/R/F1, confusion, police and emergency recall, places."""
 from collections import Counter
+from typing import Any
 
-from nlp.triage import CATEGORIES
+from nlp.triage import CATEGORIES, Triage
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -10,7 +11,7 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def evaluate(rows: list[dict], results) -> dict:
+def evaluate(rows: list[dict[str, Any]], results: list[Triage]) -> dict[str, Any]:
     """Compare predictions with labels."""
     pairs = list(zip(rows, results))
     tp = sum(r["is_report"] and t.is_report for r, t in pairs)
@@ -20,7 +21,8 @@ def evaluate(rows: list[dict], results) -> dict:
     police = [(r, t) for r, t in reports if r["kind"] == "police"]
     emergencies = [(r, t) for r, t in reports if r["urgency"] == "emergency"]
     located = [(r, t) for r, t in reports if r.get("location")]
-    per_class, confusion = {}, Counter()
+    per_class: dict[str, tuple[float, float, float, int]] = {}
+    confusion: Counter[tuple[str, str | None]] = Counter()
     for category in CATEGORIES:
         c_tp = sum(r["category"] == category and t.category == category for r, t in pairs)
         c_fp = sum(r["category"] != category and t.category == category for r, t in pairs)
@@ -35,7 +37,7 @@ def evaluate(rows: list[dict], results) -> dict:
         "category_macro_f1": sum(v[2] for v in per_class.values()) / len(per_class),
         "emergency_recall": sum(t.urgency == "emergency" for _, t in emergencies) / max(1, len(emergencies)),
         "urgency_accuracy": sum(r["urgency"] == t.urgency for r, t in reports) / max(1, len(reports)),
-        "place_found": sum(bool(t.location) and _overlap(r["text"], r["location"], t.location)
+        "place_found": sum(bool(t.location) and _overlap(r["text"], r["location"], t.location or "")
                            for r, t in located) / max(1, len(located)),
         "per_class": per_class, "confusion": confusion,
         "errors": [(r, t) for r, t in pairs if (r["category"] != t.category)][:40],
@@ -48,7 +50,7 @@ def _overlap(text: str, truth: str, found: str) -> bool:
     return a >= 0 and b >= 0 and a < b + len(found) and b < a + len(truth)
 
 
-def render(m: dict, per_second: float) -> str:
+def render(m: dict[str, Any], per_second: float) -> str:
     """A report for people."""
     lines = [f"messages: {m['n']}   throughput: {per_second:,.0f} msg/s",
              f"is_report F1        {m['report_f1']:.3f}",

@@ -1,6 +1,7 @@
 """The configured places: find them in text, and resolve a place span to its grid or micro-grid."""
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百]+")
@@ -9,7 +10,7 @@ _BUILDING = re.compile(r"(\d+)\s*(?:栋|幢|号楼|座|单元)")
 
 def cn_to_digits(text: str) -> str:
     """五组 → 5组, 十二栋 → 12栋 (numbers up to 999)."""
-    def convert(m: re.Match) -> str:
+    def convert(m: re.Match[str]) -> str:
         s, total, current = m.group(), 0, 0
         for ch in s:
             if ch == "百":
@@ -49,7 +50,7 @@ class Gazetteer:
         self._village_names = {e.village_id: cn_to_digits(e.canonical) for e in villages}
 
     @classmethod
-    def from_entries(cls, raw: list[dict]) -> "Gazetteer":
+    def from_entries(cls, raw: list[dict[str, Any]]) -> "Gazetteer":
         """Build from dicts {name, aliases, kind, buildings "1-12"|None, grid_id, village_id, micro}."""
         entries = []
         for item in raw:
@@ -92,10 +93,11 @@ class Gazetteer:
         matches = [e for e in self.entries if e.canonical in names and e.grid_id]
         if number is None:  # no building given: the grid, not one of its micro-grids
             return min(matches, key=lambda e: (e.micro, e.is_alias))
-        in_range = [e for e in matches if e.low is not None and e.low <= number <= e.high]
+        in_range = [e for e in matches if e.low is not None and e.high is not None and e.low <= number <= e.high]
         chosen = in_range or [e for e in matches if not e.micro]
         # a micro-grid's narrow range beats its grid's wide one
-        return min(chosen, key=lambda e: ((e.high - e.low) if e.low is not None else 10**6, not e.micro, e.is_alias))
+        return min(chosen, key=lambda e: ((e.high - e.low) if e.low is not None and e.high is not None else 10**6,
+                                          not e.micro, e.is_alias))
 
     def _fits(self, entry: Entry, key: str) -> bool:
         if entry.kind == "village_group" and entry.is_alias and "村" in key:

@@ -1,6 +1,8 @@
 """Where did it happen: the place span in the clean text, from the tagger, the gazetteer and the regexes."""
-from nlp.places import Span, find_spans
+from collections.abc import Sequence
+
 from nlp.place_tagger import PlaceTagger, char_features
+from nlp.places import Span, find_spans
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
 FALLBACK = 0.1  # mean tagger probability a regex match needs to stand in for the tagger
@@ -21,7 +23,7 @@ def window(clean: str) -> tuple[str, int]:
 
 
 def locate(clean: str, pieces: list[str], tagger: PlaceTagger | None,
-           known: list[tuple[int, int]] = ()) -> tuple[Span | None, float]:
+           known: Sequence[tuple[int, int]] = ()) -> tuple[Span | None, float]:
     """The place span and how sure we are: a configured name wins, else the tagger's strongest run."""
     text, _ = window(clean)
     if tagger is None:

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -21,11 +22,11 @@ HEADS = ("report", "category", "urgency")
 _SPACES = re.compile(r"\s\s+")  # sklearn folds runs of whitespace before taking n-grams
 
 
-def _char_vectorizer(**kw) -> TfidfVectorizer:
+def _char_vectorizer(**kw: Any) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32, **kw)
 
 
-def _word_vectorizer(**kw) -> TfidfVectorizer:
+def _word_vectorizer(**kw: Any) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True, dtype=np.float32, **kw)
 
 
@@ -37,7 +38,7 @@ class LinearHead:
     coef: np.ndarray
     intercept: np.ndarray
 
-    def proba(self, x) -> np.ndarray:
+    def proba(self, x: Any) -> np.ndarray:
         """Class probabilities for each row of the feature matrix."""
         scores = np.asarray(x @ self.coef.T) + self.intercept
         if len(self.classes) == 2 and scores.shape[1] == 1:
@@ -45,7 +46,8 @@ class LinearHead:
             return np.column_stack([1 - p, p])
         scores -= scores.max(axis=1, keepdims=True)
         e = np.exp(scores)
-        return e / e.sum(axis=1, keepdims=True)
+        probabilities: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        return probabilities
 
 
 class TriageModel:
@@ -54,9 +56,9 @@ class TriageModel:
     def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, heads: dict[str, LinearHead],
                  places: PlaceTagger | None = None):
         self.chars, self.words, self.heads, self.places = chars, words, heads, places
-        self._index = None
+        self._index: tuple[dict[str, int], np.ndarray, dict[str, int], np.ndarray, int] | None = None
 
-    def features(self, texts: list[str], tokens: list[list[str]]):
+    def features(self, texts: list[str], tokens: list[list[str]]) -> csr_matrix:
         """The sparse feature matrix for clean texts and their words (same values as sklearn's transform).
 
         Computed directly from the vocabularies: scikit-learn's transform costs ~2 ms per call
@@ -67,7 +69,9 @@ class TriageModel:
                            self.words.vocabulary_, np.asarray(self.words.idf_, dtype=np.float32),
                            len(self.chars.vocabulary_))
         chars, char_idf, words, word_idf, offset = self._index
-        data, indices, indptr = [], [], [0]
+        data: list[float] = []
+        indices: list[int] = []
+        indptr = [0]
         for text, toks in zip(texts, tokens):
             text = _SPACES.sub(" ", text.lower())
             grams = (text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1))
@@ -88,7 +92,8 @@ class TriageModel:
                           shape=(len(texts), offset + len(words)))
 
     @classmethod
-    def train(cls, texts, tokens, is_report, categories, urgencies, c: float = 8.0) -> "TriageModel":
+    def train(cls, texts: list[str], tokens: list[list[str]], is_report: list[bool], categories: list[str | None],
+              urgencies: list[str | None], c: float = 8.0) -> "TriageModel":
         """Fit the featurizer on every text, the report head on all, the other heads on reports."""
         chars, words = _char_vectorizer(min_df=2, max_features=60000), _word_vectorizer(min_df=1)
         x = hstack([chars.fit_transform(texts), words.fit_transform(tokens)]).tocsr()
@@ -100,9 +105,10 @@ class TriageModel:
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
         """Write vocabularies, IDF and coefficients to one compressed .npz."""
-        arrays = {"chars_vocab": json.dumps({k: int(v) for k, v in self.chars.vocabulary_.items()}, ensure_ascii=False),
-                  "words_vocab": json.dumps({k: int(v) for k, v in self.words.vocabulary_.items()}, ensure_ascii=False),
-                  "chars_idf": self.chars.idf_.astype(np.float32), "words_idf": self.words.idf_.astype(np.float32)}
+        arrays: dict[str, Any] = {
+            "chars_vocab": json.dumps({k: int(v) for k, v in self.chars.vocabulary_.items()}, ensure_ascii=False),
+            "words_vocab": json.dumps({k: int(v) for k, v in self.words.vocabulary_.items()}, ensure_ascii=False),
+            "chars_idf": self.chars.idf_.astype(np.float32), "words_idf": self.words.idf_.astype(np.float32)}
         for name, head in self.heads.items():
             arrays[f"{name}_classes"] = np.array([str(c) for c in head.classes])
             arrays[f"{name}_coef"] = head.coef.astype(np.float32)
@@ -110,7 +116,8 @@ class TriageModel:
         if self.places is not None:
             arrays.update(self.places.to_arrays())
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, **{k: (np.array(v) if isinstance(v, str) else v) for k, v in arrays.items()})
+        stored: dict[str, Any] = {k: (np.array(v) if isinstance(v, str) else v) for k, v in arrays.items()}
+        np.savez_compressed(path, **stored)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> "TriageModel":
@@ -125,7 +132,7 @@ class TriageModel:
         return cls(chars, words, heads, places)
 
 
-def _fit(x, y, c: float) -> LinearHead:
+def _fit(x: Any, y: np.ndarray, c: float) -> LinearHead:
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     model.fit(x, y)
     return LinearHead(model.classes_, model.coef_.astype(np.float32), model.intercept_.astype(np.float32))

@@ -7,6 +7,7 @@ so the place we report is exactly what the resident typed.
 """
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _REMOVE = re.compile(
@@ -39,7 +40,7 @@ class Normalized:
         return self.original[self.origin[start]:self.origin[end - 1] + 1]
 
 
-def normalize(text: str, to_simplified=None) -> Normalized:
+def normalize(text: str, to_simplified: Callable[[str], str] | None = None) -> Normalized:
     """Normalise `text`; `to_simplified` is a str -> str converter (OpenCC t2s) or None."""
     original = _as_str(text)
     text = _safe(original)  # same length, so spans map back onto the original as written
@@ -49,7 +50,8 @@ def normalize(text: str, to_simplified=None) -> Normalized:
         had_emoji = had_emoji or bool(_EMOJI.search(match.group()))
         for i in range(match.start(), match.end()):
             removed[i] = True
-    chars, origin = [], []
+    chars: list[str] = []
+    origin: list[int] = []
     for i, ch in enumerate(text):
         if removed[i]:
             continue
@@ -73,7 +75,7 @@ def normalize(text: str, to_simplified=None) -> Normalized:
     return Normalized(clean[start:end], tuple(origin[start:end]), original, had_emoji)
 
 
-def _as_str(text) -> str:
+def _as_str(text: object) -> str:
     return text if isinstance(text, str) else "" if text is None else str(text)
 
 

@@ -7,8 +7,9 @@ from the end (residents often add the place last), and whether a place regex or 
 gazetteer covers it. The weights are a plain {feature: weight} table, cheap to apply.
 """
 import math
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,7 @@ class PlaceTagger:
         _, a, b = max(scored)
         return a, b, sum(probs[a:b]) / (b - a)
 
-    def to_arrays(self, prefix: str = "place_") -> dict:
+    def to_arrays(self, prefix: str = "place_") -> dict[str, Any]:
         """Plain arrays for the model file."""
         names = sorted(self.weights)
         return {prefix + "features": np.array(names), prefix + "weights": np.array([self.weights[n] for n in names],
@@ -101,7 +102,7 @@ class PlaceTagger:
                 prefix + "bias": np.array([self.bias, self.threshold], dtype=np.float32)}
 
     @classmethod
-    def from_arrays(cls, data, prefix: str = "place_") -> "PlaceTagger":
+    def from_arrays(cls, data: Any, prefix: str = "place_") -> "PlaceTagger":
         """Read what to_arrays wrote."""
         bias, threshold = (float(v) for v in data[prefix + "bias"])
         names = [str(n) for n in data[prefix + "features"]]

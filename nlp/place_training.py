@@ -28,7 +28,9 @@ def fit_tagger(features: list[list[list[str]]], labels: list[list[int]], c: floa
     """Logistic regression over every character; features seen fewer than `min_count` times are dropped."""
     counts = Counter(f for message in features for feats in message for f in feats)
     vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
-    indices, indptr, y = [], [0], []
+    indices: list[int] = []
+    indptr = [0]
+    y: list[int] = []
     for message, marks in zip(features, labels):
         for feats, mark in zip(message, marks):
             indices.extend(vocab[f] for f in feats if f in vocab)
@@ -38,6 +40,6 @@ def fit_tagger(features: list[list[list[str]]], labels: list[list[int]], c: floa
                    shape=(len(y), len(vocab)))
     model = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
     model.fit(x, np.array(y))
-    names = sorted(vocab, key=vocab.get)
+    names = sorted(vocab, key=lambda name: vocab[name])
     weights = {n: float(w) for n, w in zip(names, model.coef_[0]) if abs(w) > 1e-3}
     return PlaceTagger(weights, float(model.intercept_[0]))

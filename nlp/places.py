@@ -4,6 +4,7 @@
 re-exported here, so callers can build one with `nlp.places.Gazetteer.from_entries(entries)`.
 """
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.gazetteer import Gazetteer
@@ -42,7 +43,7 @@ class Span:
         return clean[self.start:self.end]
 
 
-def find_spans(clean: str, known: list[tuple[int, int]] = ()) -> list[Span]:
+def find_spans(clean: str, known: Sequence[tuple[int, int]] = ()) -> list[Span]:
     """Every place-shaped span, trimmed of leading function words, merged when adjacent."""
     spans = [Span(s, e, "gazetteer") for s, e in known]
     for pattern in _PATTERNS:
@@ -53,7 +54,7 @@ def find_spans(clean: str, known: list[tuple[int, int]] = ()) -> list[Span]:
     return _merge(spans, clean)
 
 
-def best_span(clean: str, known: list[tuple[int, int]] = ()) -> Span | None:
+def best_span(clean: str, known: Sequence[tuple[int, int]] = ()) -> Span | None:
     """The most specific place: gazetteer matches first, then the longest, then the earliest."""
     spans = find_spans(clean, known)
     if not spans:

@@ -18,7 +18,7 @@ def valid_id_number(number: str) -> bool:
 
 def mask(text: str) -> str:
     """138****1234 for mobiles, 0571-****5678 for landlines, 110105********123X for valid IDs."""
-    def id_number(m: re.Match) -> str:
+    def id_number(m: re.Match[str]) -> str:
         whole = m.group(0)
         return f"{m.group(1)}********{m.group(3)}" if valid_id_number(whole) else whole
 

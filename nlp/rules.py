@@ -5,8 +5,7 @@ a message about a drill, a TV plot, a lecture or a notice.
 """
 from dataclasses import dataclass
 
-from nlp.rule_terms import (EMERGENCY_PATTERNS, EMERGENCY_TERMS, NEGATION, NOT_A_REPORT_CONTEXT, POLICE_TERMS,
-                            URGENT_TERMS)
+from nlp.rule_terms import EMERGENCY_PATTERNS, EMERGENCY_TERMS, NEGATION, NOT_A_REPORT_CONTEXT, POLICE_TERMS, URGENT_TERMS
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def _emergency(text: str) -> tuple[str | None, str | None]:
         hit = next((t for t in terms if t in text and _affirmed(text, t)), None)
         if hit:
             return category, hit
-    for category, pattern in EMERGENCY_PATTERNS:
+    for _category, pattern in EMERGENCY_PATTERNS:
         for match in pattern.finditer(text):
             if not NEGATION.search(text[max(0, match.start() - 8):match.start()]):
                 return None, match.group()

@@ -1,5 +1,6 @@
 """Word segmentation with jieba and a domain dictionary, on a private tokenizer."""
 import logging
+from collections.abc import Sequence
 
 import jieba
 
@@ -21,7 +22,7 @@ PLACE_WORDS = [
 ]
 
 
-def make_tokenizer(extra_words: list[str] = ()) -> jieba.Tokenizer:
+def make_tokenizer(extra_words: Sequence[str] = ()) -> jieba.Tokenizer:
     """A private jieba tokenizer with the domain words and the configured place names, initialised now."""
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
@@ -35,7 +36,8 @@ def make_tokenizer(extra_words: list[str] = ()) -> jieba.Tokenizer:
 
 def tokenize(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
     """Every piece of the text, spaces included, so the pieces tile it exactly."""
-    return tokenizer.lcut(text, HMM=False)
+    pieces: list[str] = tokenizer.lcut(text, HMM=False)
+    return pieces
 
 
 def words(pieces: list[str], text: str) -> list[str]:

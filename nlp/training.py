@@ -1,6 +1,7 @@
 """From labelled rows to a saved model: prepare each message the way classify will, then fit."""
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from nlp.locate import clip_pieces, regex_flags, window
 from nlp.model import TriageModel
@@ -22,7 +23,7 @@ class Prepared:
     place_labels: list[int]
 
 
-def prepare(rows: list[dict], progress: bool = True) -> list[Prepared]:
+def prepare(rows: list[dict[str, Any]], progress: bool = True) -> list[Prepared]:
     """Normalise, mask, segment and label each row's place characters (with a progress bar)."""
     from tqdm import tqdm
 
@@ -40,7 +41,7 @@ def prepare(rows: list[dict], progress: bool = True) -> list[Prepared]:
     return out
 
 
-def train_model(rows: list[dict], progress: bool = True) -> TriageModel:
+def train_model(rows: list[dict[str, Any]], progress: bool = True) -> TriageModel:
     """Fit the three text heads on all rows and the place tagger on the reports."""
     prepared = prepare(rows, progress)
     model = TriageModel.train([p.masked for p in prepared], [p.words for p in prepared],

@@ -1,19 +1,12 @@
 """The result of triage: what a message is, how sure we are, and why."""
 from dataclasses import dataclass
+from typing import Any
 
-POLICE = ("violence", "theft", "fraud", "drugs", "missing_person", "traffic_accident", "public_order",
-          "fire_emergency")
-NON_POLICE = ("neighbor_dispute", "family_dispute", "labor_dispute", "sanitation", "facility_repair",
-              "property_management", "elderly_care", "stray_animal", "consultation", "safety_hazard")
-CATEGORIES = POLICE + NON_POLICE
-URGENCIES = ("emergency", "urgent", "normal")
+# The contract's labels, defined once in core/vocabulary.py; nlp's modules read them from here.
+from core.vocabulary import CATEGORIES, URGENCIES, kind_of
+from core.vocabulary import POLICE_CATEGORIES as POLICE
 
-
-def kind_of(category: str | None) -> str | None:
-    """警务类 police or 非警务类 non_police, from the category."""
-    if category is None:
-        return None
-    return "police" if category in POLICE else "non_police"
+__all__ = ["CATEGORIES", "POLICE", "URGENCIES", "Triage", "kind_of"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +24,7 @@ class Triage:
     grid_id: str | None = None
     masked_text: str = ""
 
-    def to_contract_dict(self) -> dict:
+    def to_contract_dict(self) -> dict[str, Any]:
         """The labels of the `run.py classify` contract."""
         return {"is_report": self.is_report, "kind": self.kind, "category": self.category,
                 "urgency": self.urgency, "location": self.location, "confidence": round(self.confidence, 4)}

@@ -115,3 +115,23 @@ def classifier(gazetteer):
     """One warmed-up classifier with the repository's model, shared by the session."""
     from nlp.classifier import Classifier
     return Classifier.load(gazetteer=gazetteer).warm_up()
+
+
+class SimulatedCrash(BaseException):
+    """Raised where the service would die with SIGKILL: a BaseException, so no `except Exception` catches it."""
+
+
+@pytest.fixture
+def crash_at(monkeypatch):
+    """Arm a named crash point (core/faults.py) to raise SimulatedCrash in this process instead of killing it."""
+    from core import faults
+
+    def arm(point: str, count: int = 1) -> None:
+        assert point in faults.POINTS
+        monkeypatch.setattr(faults, "_plan", {point: count})
+
+    def die() -> None:
+        faults._plan = {}  # the process that "restarts" runs without the crash point, as after a real kill
+        raise SimulatedCrash()
+    monkeypatch.setattr(faults, "_die", die)
+    return arm

@@ -88,12 +88,19 @@ def test_an_unreadable_or_non_yaml_file_is_a_clear_error(tmp_path):
     assert problems_of(bad)[0].startswith("not valid YAML")
 
 
+def test_a_bad_time_of_day_is_named_the_same_way_wherever_it_is(tmp_path):
+    hours = broken(tmp_path, '["08:30", "12:00"]', '["8:3", "12:00"]')
+    assert "working_hours.periods.0.0: bad time of day '8:3': write it like 08:30" in problems_of(hours)
+    report = broken(tmp_path, 'daily_digest_at: "08:00"', 'daily_digest_at: "25:00"')
+    assert "reports.daily_digest_at: bad time of day '25:00': write it like 08:30" in problems_of(report)
+    duty = broken(tmp_path, 'times: ["07:30", "16:30"]', 'times: ["07:30", "4pm"]')
+    assert "duties.0.times.1: bad time of day '4pm': write it like 08:30" in problems_of(duty)
 def test_escalation_delivery_keys_are_checked(tmp_path):
     assert problems_of(broken(tmp_path, "reach_by_group: [sz_lin]", "reach_by_group: [wz_zhang]")) == [
         "escalation.reach_by_group.0: 'wz_zhang' is not one of station.supervisors"]
     [quiet] = problems_of(broken(tmp_path, 'quiet_hours: {start: "22:00", end: "07:00"}',
                                  'quiet_hours: {start: "22:00", end: "7am"}'))
-    assert quiet.startswith("escalation.quiet_hours.end: String should match pattern")
+    assert quiet == "escalation.quiet_hours.end: bad time of day '7am': write it like 08:30"
     [same] = problems_of(broken(tmp_path, 'end: "07:00"}', 'end: "22:00"}'))
     assert same.startswith("escalation.quiet_hours: quiet hours start and end at the same time")
     [repeats] = problems_of(broken(tmp_path, "max_repeats: 3", "max_repeats: 12"))

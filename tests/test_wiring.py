@@ -43,8 +43,8 @@ async def test_every_console_and_api_route_needs_credentials(wired):
             "/api/tickets/1"} <= set(checked)
 
 
-async def test_run_py_adds_the_console_and_its_monthly_ranking(wired):
+async def test_run_py_adds_the_console_and_the_duties_that_send_the_monthly_ranking(wired):
     services, _, client = wired
-    assert "ranking" in [name for name, _ in services.ticker.steps]
+    assert "duties" in [name for name, _ in services.ticker.steps]
     page = await client.get("/console/login")
     assert page.status == 200 and "登录" in await page.text()

@@ -36,14 +36,14 @@ async def list_tickets(request: web.Request) -> web.Response:
     try:
         limit = min(MAX_LIMIT, max(1, int(q.get("limit", 100))))
     except ValueError:
-        raise web.HTTPBadRequest(text='{"error": "limit must be a number"}', content_type="application/json")
+        raise web.HTTPBadRequest(text='{"error": "limit must be a number"}', content_type="application/json") from None
     statement = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
     for field in ("status", "category", "kind"):
         if q.get(field):
             statement = statement.where(getattr(Ticket, field) == q[field])
     if q.get("grid"):
         statement = statement.where(Ticket.grid_id == q["grid"])
-    rows = await asyncio.to_thread(_all, request.app[SERVICES].engine, statement)
+    rows = await asyncio.to_thread(_all, request.app[SERVICES].reader, statement)
     return web.json_response({"tickets": [_summary(t) for t in rows]}, dumps=_dumps)
 
 
@@ -52,7 +52,7 @@ async def one_ticket(request: web.Request) -> web.Response:
     _authorised(request)
     if not request.match_info["id"].isdigit():
         raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
-    found = await asyncio.to_thread(_detail, request.app[SERVICES].engine, int(request.match_info["id"]))
+    found = await asyncio.to_thread(_detail, request.app[SERVICES].reader, int(request.match_info["id"]))
     if found is None:
         raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
     return web.json_response(found, dumps=_dumps)

@@ -26,7 +26,7 @@ def build_app(services: Services, route_setups=()) -> web.Application:
 async def healthz(request: web.Request) -> web.Response:
     """200 when the store answers and the ticker is cycling, 503 otherwise."""
     services = request.app[SERVICES]
-    store_ok = await asyncio.to_thread(ping, services.engine)
+    store_ok = await asyncio.to_thread(ping, services.reader)
     ticker_ok = services.ticker.alive()
     status = 200 if store_ok and ticker_ok else 503
     body = {"status": "ok" if status == 200 else "unavailable",

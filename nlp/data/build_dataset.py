@@ -10,9 +10,11 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Any
+
+from core.vocabulary import kind_of
 
 HERE = Path(__file__).resolve().parent
-POLICE = {"violence", "theft", "fraud", "drugs", "missing_person", "traffic_accident", "public_order", "fire_emergency"}
 
 ESTATES = ["锦绣花园", "桂花苑", "翠湖苑", "阳光小区", "幸福里", "金色家园", "滨江花园", "东方明珠小区", "和平新村",
            "紫荆园", "书香名苑", "龙湖嘉园", "碧桂园", "万科城", "蓝湾公寓", "枫林雅居", "南苑小区", "新华里",
@@ -56,7 +58,7 @@ def fill(template: str, rng: random.Random) -> tuple[str, str | None]:
     """Replace the first {X} or {X:tail} with a place; the span is the place and its tail."""
     location = None
 
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match[str]) -> str:
         nonlocal location
         text = place(rng, m.group(1)) + (m.group(2) or "")
         location = location or text
@@ -80,7 +82,7 @@ def restyle(text: str, rng: random.Random, report: bool) -> str:
     return re.sub(r" +", " ", text).strip()
 
 
-def read_seeds() -> list[dict]:
+def read_seeds() -> list[dict[str, Any]]:
     """Every seed line with its labels."""
     seeds = []
     for path in sorted((HERE / "seeds").glob("*.txt")):
@@ -98,7 +100,7 @@ def read_seeds() -> list[dict]:
     return seeds
 
 
-def build(variants_report: int = 4, variants_other: int = 4, seed: int = 20261124) -> list[dict]:
+def build(variants_report: int = 4, variants_other: int = 4, seed: int = 20261124) -> list[dict[str, Any]]:
     """Expand every seed into labelled, de-duplicated messages."""
     rng = random.Random(seed)
     rows, seen = [], set()
@@ -111,7 +113,7 @@ def build(variants_report: int = 4, variants_other: int = 4, seed: int = 2026112
                 continue
             seen.add(text)
             rows.append({"text": text, "is_report": report,
-                         "kind": (("police" if s["category"] in POLICE else "non_police") if report else None),
+                         "kind": kind_of(s["category"]) if report else None,
                          "category": s["category"], "urgency": s["urgency"],
                          "location": location if report else None, "group": s["group"]})
     return rows

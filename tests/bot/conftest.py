@@ -2,8 +2,8 @@
 import pytest
 
 from bot.context import BotContext
-from bot.robot import setup as robot_routes
-from bot.routes import setup as bot_routes
+from bot.inbound.robot import setup as robot_routes
+from bot.inbound.routes import setup as bot_routes
 from core.workcal import WorkCalendar
 from dispatch.service import Dispatcher
 from tests.bot import wechat

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pytest
 import xmltodict
 from sqlalchemy import func
-from wechatpy.crypto import WeChatCrypto
 from sqlmodel import select
+from wechatpy.crypto import WeChatCrypto
 
 from models import InboxMessage, Ticket
 from models.store import session
@@ -169,7 +169,7 @@ async def test_subscribe_gets_the_welcome_text(client, clock):
 async def test_a_store_that_is_down_answers_503_so_wechat_retries(aiohttp_client, bot_ctx, clock):
     from dataclasses import replace
 
-    from bot.routes import setup as bot_routes
+    from bot.inbound.routes import setup as bot_routes
     from models.store import make_engine
     from tests.helpers import make_services
     from web.app import build_app

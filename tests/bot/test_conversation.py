@@ -2,7 +2,7 @@
 import xmltodict
 from sqlmodel import select
 
-from bot.asking import give_up_on_place
+from bot.conversation.asking import give_up_on_place
 from models import Outbox, Ticket
 from models.store import session
 from tests.bot import wechat

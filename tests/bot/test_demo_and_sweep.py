@@ -1,10 +1,10 @@
 """The demo channel uses the same inbox/outbox; messages stored but never processed are swept."""
 from sqlmodel import select
 
-from bot import demo
-from bot.handle import sweep
-from bot.incoming import Incoming
-from bot.inbox import store
+from bot.inbound.handle import sweep
+from bot.inbound.inbox import store
+from bot.inbound.incoming import Incoming
+from demo import channel as demo
 from models import InboxMessage, Outbox, Ticket
 from models.store import session
 from tests.helpers import make_services
@@ -57,9 +57,9 @@ def test_a_message_stored_unclaimed_under_load_is_answered_by_the_worker_at_once
 
 async def test_under_a_backlog_the_callback_stores_answers_success_and_the_worker_replies(client, bot_ctx, engine,
                                                                                           clock, monkeypatch):
-    from bot import receive
+    from bot.inbound import receive
     from tests.bot import wechat
-    monkeypatch.setattr(receive, "_in_flight", receive.BACKLOG)  # as if four messages were being processed
+    monkeypatch.setattr(bot_ctx.workers, "in_flight", receive.BACKLOG)  # as if four messages were being processed
     ts = int(clock.now().timestamp())
     query, body = wechat.mp_safe(wechat.text_xml("oRush", "桂花苑3栋路灯坏了好几天了", 8801, ts), ts)
     response = await client.post("/wechat/mp", params=query, data=body)

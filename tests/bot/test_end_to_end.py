@@ -3,9 +3,9 @@ import aiohttp
 import pytest
 import xmltodict
 
-from bot.sender import Sender
-from bot.tokens import TokenCache
-from bot.transports import Transports
+from bot.outbound.sender import Sender
+from bot.outbound.tokens import TokenCache
+from bot.outbound.transports import Transports
 from tests.bot import wechat
 from tests.bot.test_conversation import say
 from tests.fakes.wechat_server import FakeWeChat

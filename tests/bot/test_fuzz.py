@@ -4,10 +4,12 @@ The 100,000-body run against every callback path is tests/reliability/test_callb
 """
 from datetime import datetime, timezone
 
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from bot.guard import Rejected, check_fields, parse_xml
-from bot.incoming import from_wechat_xml
+from bot.inbound.guard import Rejected, check_fields, parse_xml
+from bot.inbound.incoming import from_wechat_xml
 
 NOW = datetime(2026, 11, 24, 2, tzinfo=timezone.utc)
 FIELDS = st.sampled_from(["MsgId", "CreateTime", "FromUserName", "MsgType", "Content", "Event", "EventKey",

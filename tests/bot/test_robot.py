@@ -3,10 +3,9 @@ import json
 
 from sqlmodel import select
 
-from bot.robot import RobotKeys
-from bot.handle import sweep
-from bot.inbox import store
-from bot.robot import _parse
+from bot.inbound.handle import sweep
+from bot.inbound.inbox import store
+from bot.inbound.robot import RobotKeys, _parse
 from models import InboxMessage, Outbox, Ticket, TicketReporter
 from models.store import session
 from tests.bot import wechat

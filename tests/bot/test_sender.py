@@ -6,12 +6,11 @@ import pytest
 from sqlmodel import select
 
 from bot.context import BotContext
+from bot.outbound.sender import Sender
+from bot.outbound.tokens import TokenCache
+from bot.outbound.transports import Transports
 from core.clock import utc
-from bot.sender import Sender
-from bot.tokens import TokenCache
-from bot.transports import Transports
-from dispatch import outbox
-from models import Outbox, Resident
+from models import Outbox, Resident, outbox
 from models.store import session
 from tests.fakes.wechat_server import FakeWeChat
 

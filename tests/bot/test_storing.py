@@ -2,9 +2,9 @@
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from bot import inbox, storing
-from bot.incoming import Incoming
-from bot.storing import GroupStore
+from bot.inbound import inbox, storing
+from bot.inbound.incoming import Incoming
+from bot.inbound.storing import GroupStore
 
 
 def _msg(n: int, text: str = "桂花苑3栋路灯坏了") -> Incoming:

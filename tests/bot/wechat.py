@@ -1,7 +1,6 @@
 """Build callbacks the way WeChat does: signed, and encrypted in safe mode, with wechatpy's crypto."""
 import hashlib
 
-
 from wechatpy.crypto import WeChatCrypto as MpCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WorkCrypto
 

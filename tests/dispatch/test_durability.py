@@ -2,7 +2,6 @@
 import logging
 import random
 import threading
-import time
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -50,9 +49,7 @@ async def test_deadlines_missed_while_down_fire_once_on_the_first_tick(settings,
     ticker = Ticker(clock, settings.ticker.interval)
     ticker.add_step("deadlines", restarted.dispatcher.tick)
 
-    started = time.perf_counter()
-    assert await ticker.cycle() == 50  # the cycle the scheduler runs at once on start
-    assert time.perf_counter() - started < 2.0
+    assert await ticker.cycle() == 50  # the cycle the scheduler runs at once on start (its speed: bench/)
 
     assert await ticker.cycle() == 0
     assert escalation_count(restarted.engine) == 50

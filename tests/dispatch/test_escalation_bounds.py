@@ -1,12 +1,15 @@
 """Escalation that people do not mute: one ladder at a time, bounded repeats, nobody chasing himself."""
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func
 from sqlmodel import select
 
-from duties.digest import daily_digest
 from models import Escalation
 from models.store import session
+from reports.digest import daily_digest
 from tests.dispatch.test_scenarios import HAZARD
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 POLICE = dict(category="violence", kind="police", urgency="urgent", location="锦绣花园门口", grid_id="gh-2")
 
 
@@ -62,7 +65,7 @@ def test_the_top_step_repeats_a_bounded_number_of_times_then_the_daily_list_carr
     assert "第3次再次督办（共3次，此后列入每日督办清单）" in pressed[-1]
     assert escalations(world, receipt.ticket_id)[-1] == ("accept", 5)
     with session(world.engine) as db:
-        digest = daily_digest(db, world.clock.now())
+        digest = daily_digest(db, world.clock.now(), SHANGHAI)
     assert "【督办清单】1 件已停止推送" in digest
     assert f"{receipt.number} 桂花社区第一网格 桂花苑3栋楼道 李明未签收，派单已12小时" in digest
 
@@ -76,7 +79,7 @@ def test_a_ticket_never_escalates_past_its_limit(world, settings):
     assert len(escalations(world, receipt.ticket_id)) == 4
     assert len(alerts(world, "sz_chen", "【督办】")) == 2  # the top step and one repeat
     with session(world.engine) as db:
-        assert receipt.number in daily_digest(db, world.clock.now())
+        assert receipt.number in daily_digest(db, world.clock.now(), SHANGHAI)
         assert db.exec(select(func.count()).select_from(Escalation)).one() == 4
 
 

@@ -69,8 +69,8 @@ def test_an_emergency_acceptor_is_reminded_halfway_through_the_hour(world):
 
 def test_a_failing_rung_is_retried_without_holding_up_the_others(world, monkeypatch):
     first = world.report("王阿姨", "桂花苑3栋楼道有人给电瓶车充电", **HAZARD)
-    second = world.report("刘大爷", "翠湖苑门口井盖丢了", category="facility_repair", kind="non_police",
-                          urgency="urgent", location="翠湖苑门口", grid_id="gh-3")
+    world.report("刘大爷", "翠湖苑门口井盖丢了", category="facility_repair", kind="non_police",
+                 urgency="urgent", location="翠湖苑门口", grid_id="gh-3")
     real = texts.overdue_alert
 
     def broken_for_the_first(ticket, *args):

@@ -12,8 +12,12 @@ from tests.dispatch.conftest import World
 def setup_world(settings, engine, clock):
     world = World(settings, engine, clock)
     sync_register(engine, settings, clock.now())
-    world.dispatcher.on_member_text(visit_command(world.dispatcher))
-    return world, Duties(world.dispatcher)
+    world.dispatcher.on_member_text(visit_command(world.dispatcher, engine, clock))
+    return world, duties_of(world, settings)
+
+
+def duties_of(world, settings) -> Duties:
+    return Duties(world.dispatcher, settings, world.engine, world.dispatcher.deps.calendar, "test")
 
 
 def visit_tasks(engine, person_id: str) -> list[Ticket]:
@@ -73,7 +77,7 @@ def test_the_daily_digest_goes_once_per_supervisor_even_with_two_instances(setti
     world, first = setup_world(settings, engine, clock)
     world.report("王阿姨", "桂花苑3栋楼道有人给电瓶车充电", category="safety_hazard", kind="non_police",
                  urgency="urgent", location="桂花苑3栋楼道", grid_id="gh-1")
-    second = Duties(World(settings, engine, clock).dispatcher)
+    second = duties_of(World(settings, engine, clock), settings)
     clock.set(clock.now().replace(hour=0, minute=5))  # 08:05 in Shanghai
     assert first.step(clock.now()) >= 2
     second.step(clock.now())
@@ -89,10 +93,50 @@ def test_a_residents_report_about_a_watched_person_links_to_the_register(setting
     from duties.linking import register_link
     from models import AuditLog
     world, _ = setup_world(settings, engine, clock)
-    world.dispatcher.on_submitted(register_link(world.dispatcher))
+    world.dispatcher.on_submitted(register_link(world.dispatcher, engine, clock))
     receipt = world.report("邻居小刘", "桂花苑3栋1单元的独居老人王奶奶两天没见人了 敲门没人应", category="elderly_care",
                            kind="non_police", urgency="urgent", location="桂花苑3栋1单元", grid_id="gh-1")
     world.expect("wg_li", "与王秀英（桂花苑3栋1单元102）有关")
     with session(engine) as db:
         linked = db.exec(select(AuditLog).where(AuditLog.action == "linked_register")).one()
     assert linked.ticket_id == receipt.ticket_id and linked.data["person_id"] == "w-wang"
+
+
+def test_a_failing_duty_backs_off_and_is_logged_once_per_try(settings, engine, clock, monkeypatch, caplog):
+    import logging
+
+    world, duties = setup_world(settings, engine, clock)
+    tries = []
+
+    def broken(*_args, source, **_kwargs):
+        if source == "duty:school-gate":
+            tries.append(clock.now())
+        raise RuntimeError("assignee table unreadable")
+    working = world.dispatcher.create_task
+    monkeypatch.setattr(world.dispatcher, "create_task", broken)
+    clock.set(clock.now().replace(hour=23, minute=35))  # 07:35 on a school day: the school-gate duty is due
+    caplog.set_level(logging.INFO, logger="duties.runner")
+    start = clock.now()
+    for _ in range(80):  # 80 ticks, one a second
+        duties.step(clock.now())
+        clock.advance("1s")
+    assert [int((t - start).total_seconds()) for t in tries] == [0, 10, 30, 70]  # pauses of 10, 20, 40 s
+    records = [r for r in caplog.records if "school-gate" in getattr(r, "key", "")]
+    assert len(records) == 4 and records[0].exc_info is not None  # the traceback once
+    assert all(r.exc_info is None and "assignee table unreadable" in r.error for r in records[1:])
+    monkeypatch.setattr(world.dispatcher, "create_task", working)
+    clock.advance("80s")  # the next pause (80 s) is over
+    assert duties.step(clock.now()) == 2  # the school-gate duty, and the weekly venue check that failed alike
+    world.expect("wg_tangli", "柳溪小学护学岗")
+    assert [r.getMessage() for r in caplog.records if getattr(r, "key", "") == "duty:school-gate"][-1] == "recovered"
+
+
+def test_the_digests_are_dated_in_the_configured_timezone(engine):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from reports.digest import daily_digest, weekly_summary
+    evening_in_new_york = datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc)  # already the 25th in Shanghai
+    with session(engine) as db:
+        assert daily_digest(db, evening_in_new_york, ZoneInfo("America/New_York")).startswith("【网格哨日报】2026-11-24")
+        assert "截至 2026-11-25" in weekly_summary(db, evening_in_new_york, ZoneInfo("Asia/Shanghai"))

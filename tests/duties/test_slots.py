@@ -48,4 +48,6 @@ def test_daily_weekly_and_monthly_report_slots():
     assert due_weekly("weekly:sz_chen", "mon", "08:30", at("2026-11-23 08:31"), SH).slot == "2026-W48"
     assert due_weekly("weekly:sz_chen", "mon", "08:30", at("2026-11-24 08:31"), SH) is None
     assert due_monthly("ranking", "09:00", at("2026-12-01 09:05"), SH).slot == "2026-11"
-    assert due_monthly("ranking", "09:00", at("2026-12-02 09:05"), SH) is None
+    assert due_monthly("ranking", "09:00", at("2026-12-01 08:59"), SH) is None
+    assert due_monthly("ranking", "09:00", at("2026-12-03 23:59"), SH).slot == "2026-11"  # made up after an outage
+    assert due_monthly("ranking", "09:00", at("2026-12-04 00:00"), SH) is None

@@ -6,15 +6,15 @@ from aiohttp import web
 
 from core.clock import FakeClock
 from core.config_load import load_settings
+from demo.seed import DEMO_PASSWORD, seed_demo_history
+from demo.seed_people import set_demo_passwords
 from dispatch.service import Dispatcher
 from models.store import make_engine, migrate
 from models.sync import sync_directory
 from tests.helpers import make_services
 from web import console
 from web.app import build_app
-from web.console.seed import DEMO_PASSWORD, seed_demo_history
 from web.console.passwords import hash_password
-from web.console.seed_people import set_demo_passwords
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -31,7 +31,7 @@ async def seeded_console(folder: Path, days: int = 30):
     sync_directory(engine, settings)
     clock = FakeClock(NOW)
     services = make_services(settings, engine, clock)
-    services.parts["dispatcher"] = Dispatcher(settings, engine, clock, services.calendar, instance="e2e")
+    services.dispatcher = Dispatcher(settings, engine, clock, services.calendar, instance="e2e")
     set_demo_passwords(engine, hash_password(DEMO_PASSWORD))
     seed_demo_history(services, days=days)
     runner = web.AppRunner(build_app(services, [console.setup]), access_log=None)

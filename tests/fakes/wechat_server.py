@@ -35,6 +35,10 @@ class FakeWeChat:
     sent: list[Sent] = field(default_factory=list)
     token_calls: int = 0
     failures: list = field(default_factory=list)  # queued (errcode or "http500" or ("delay", s)) per send
+    # Every send request in the order it arrived (answered or not), and each injected fault with the
+    # request it answered: tests assert on what came back after a fault, not on timing-dependent counts.
+    requests: list[Sent] = field(default_factory=list)
+    faulted: list[tuple[object, Sent]] = field(default_factory=list)
     _tokens: itertools.count = field(default_factory=lambda: itertools.count(1))
     valid_tokens: set = field(default_factory=set)
     # WeCom drops an app message identical to one sent within `duplicate_check_interval` when the
@@ -49,6 +53,12 @@ class FakeWeChat:
     def expire_tokens(self) -> None:
         """Every issued token becomes invalid (42001 on next use)."""
         self.valid_tokens.clear()
+
+    def requests_after(self, fault_index: int) -> list[Sent]:
+        """The send requests that arrived after the one that got the `fault_index`-th injected fault."""
+        answered = self.faulted[fault_index][1]
+        position = next(i for i, r in enumerate(self.requests) if r is answered)
+        return self.requests[position + 1:]
 
     def to(self, who: str) -> list[str]:
         """Texts received by a userid/openid (or "webhook")."""
@@ -78,17 +88,19 @@ class FakeWeChat:
     async def _send(self, request: web.Request, api: str) -> web.Response:
         if api in ("work", "mp") and request.query.get("access_token") not in self.valid_tokens:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        body = await request.json()
+        to = {"webhook": "webhook", "robot_reply": f"robot:{request.query.get('response_code')}"}.get(
+            api, body.get("touser", ""))
+        self.requests.append(Sent(api, to, body))
         if self.failures:
             outcome = self.failures.pop(0)
+            self.faulted.append((outcome, self.requests[-1]))
             if outcome == "http500":
                 return web.Response(status=500, text="oops")
             if isinstance(outcome, tuple) and outcome[0] == "delay":
                 await asyncio.sleep(outcome[1])
             else:
                 return web.json_response({"errcode": outcome, "errmsg": "injected"})
-        body = await request.json()
-        to = {"webhook": "webhook", "robot_reply": f"robot:{request.query.get('response_code')}"}.get(
-            api, body.get("touser", ""))
         if api == "work" and body.get("enable_duplicate_check"):
             content = json.dumps({k: v for k, v in body.items() if k not in ("agentid",)}, sort_keys=True)
             now = asyncio.get_running_loop().time()

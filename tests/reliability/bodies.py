@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from wechatpy.crypto import WeChatCrypto as MpCrypto
 
-from bot.guard import MAX_BODY
+from bot.inbound.guard import MAX_BODY
 from tests.bot import wechat
 
 NONCE = "1320562132"

@@ -1,7 +1,7 @@
 """Hand a callback to the app's own route handler without a socket: the same wrapper, guard, crypto and parser.
 
 Only aiohttp's HTTP parser and its stream reader are left out: the body is served from memory, in the
-8 KB chunks `bot.guard.read_body` asks for.
+8 KB chunks `bot.inbound.guard.read_body` asks for.
 """
 from urllib.parse import urlencode
 

@@ -4,8 +4,8 @@ import random
 
 from wechatpy.enterprise.crypto import PrpCrypto
 
-from bot.guard import MAX_BODY
-from bot.robot import RobotKeys
+from bot.inbound.guard import MAX_BODY
+from bot.inbound.robot import RobotKeys
 from tests.bot import wechat
 from tests.reliability.bodies import NONCE, Case, cut
 

@@ -3,7 +3,7 @@
 Which is which:
 - `test_it_refuses_every_malformed_body_in_process` hands each body to the route handler the app
   resolved for its path (tests/reliability/driver.py): the guarded wrapper, read_body,
-  check_timestamp, the signature and AES checks (bot/crypto.py, bot/robot.py), parse_xml and
+  check_timestamp, the signature and AES checks (bot/inbound/crypto.py, bot/inbound/robot.py), parse_xml and
   check_fields, as a mocked request. Only aiohttp's HTTP parser, stream reader and socket are skipped.
 - `test_it_refuses_malformed_bodies_over_http` sends a few thousand through aiohttp's test server.
 Both cover /wechat/mp (plain and safe mode), /wechat/work and /wechat/robot, with bodies from
@@ -15,7 +15,6 @@ import asyncio
 import logging
 import random
 import shutil
-import time
 from collections import Counter
 
 import pytest
@@ -31,6 +30,8 @@ from tests.reliability.robot_bodies import good_robot_case, robot_case
 
 CASES = 100_000
 HTTP_CASES = 5_000
+# WeChat's patience: a body that holds an answer up this long fails the test (asyncio.timeout).
+# How fast answers are on a quiet machine is measured in bench/, not asserted here.
 HANG_S = 5.0
 
 
@@ -58,14 +59,13 @@ def stored(engine) -> tuple[int, int]:
 
 
 class Tally:
-    """Wrong answers by kind of body, the slowest answer, and how many of each kind were sent."""
+    """Wrong answers by kind of body, and how many of each kind were sent."""
 
     def __init__(self):
-        self.wrong, self.kinds, self.slowest = Counter(), Counter(), 0.0
+        self.wrong, self.kinds = Counter(), Counter()
 
-    def record(self, case, status: int, seconds: float) -> None:
+    def record(self, case, status: int) -> None:
         self.kinds[case.kind.split(":")[0]] += 1
-        self.slowest = max(self.slowest, seconds)
         if status != case.status:
             self.wrong[(case.kind, case.status, status)] += 1
 
@@ -75,14 +75,12 @@ async def test_it_refuses_every_malformed_body_in_process(client, clock, engine,
     caplog.set_level(logging.ERROR)  # refusals are warnings; an error means a body surprised a handler
     ts, tally, driver = int(clock.now().timestamp()), Tally(), Driver(client.app)
     for case in malformed(2026, ts, count):
-        started = time.perf_counter()
         async with asyncio.timeout(HANG_S):
             response = await driver.call(case)
-        tally.record(case, response.status, time.perf_counter() - started)
+        tally.record(case, response.status)
     assert not tally.wrong, "\n".join(map(str, tally.wrong.most_common()))
     assert not caplog.records, caplog.records[:3]
     assert sum(tally.kinds.values()) == count and set(tally.kinds) == {"plain", "safe", "work", "robot"}
-    assert tally.slowest < 1.0
     assert stored(engine) == (0, 0)
     rng = random.Random(7)  # the same driver stores a good message on every path
     for case in [*good_xml_cases(rng, ts), good_robot_case(rng, ts)]:
@@ -94,11 +92,10 @@ async def test_it_refuses_malformed_bodies_over_http(client, clock, engine, capl
     caplog.set_level(logging.ERROR)
     ts, tally = int(clock.now().timestamp()), Tally()
     for case in malformed(2027, ts, HTTP_CASES):
-        started = time.perf_counter()
         async with asyncio.timeout(HANG_S):
             response = await client.post(case.path, params=case.query, data=case.body)
             await response.read()
-        tally.record(case, response.status, time.perf_counter() - started)
+        tally.record(case, response.status)
     assert not tally.wrong, "\n".join(map(str, tally.wrong.most_common()))
     assert not caplog.records, caplog.records[:3]
-    assert tally.slowest < 1.0 and stored(engine) == (0, 0)
+    assert stored(engine) == (0, 0)

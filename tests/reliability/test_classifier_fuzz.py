@@ -10,7 +10,9 @@ import math
 import random
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from nlp.triage import CATEGORIES, URGENCIES, Triage, kind_of
 

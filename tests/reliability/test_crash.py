@@ -13,12 +13,12 @@ import signal
 import aiohttp
 import pytest
 
-from bot.sender import PARALLEL
+from bot.outbound.sender import PARALLEL
 from core.faults import POINTS
 from tests.fakes.wechat_server import FakeWeChat
+from tests.helpers import free_port
 from tests.reliability.crash_run import Traffic, post, traffic, wait_settled
 from tests.reliability.invariants import Store, check, identity, read_store
-from tests.helpers import free_port
 from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 # The n-th pass of each point: late enough that some work was done before it.

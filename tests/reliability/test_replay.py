@@ -9,9 +9,9 @@ import re
 import aiohttp
 
 from tests.conftest import pg_admin, private_schema
+from tests.helpers import free_port
 from tests.reliability.crash_run import REPORTS, post, traffic, wait_settled
 from tests.reliability.invariants import read_store
-from tests.helpers import free_port
 from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 

@@ -12,7 +12,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.texts import ASK_PLACE
+from bot.conversation.texts import ASK_PLACE
 from models import InboxMessage, Ticket
 from models.store import session
 from tests.bot.conftest import bot_ctx, wechat_settings  # noqa: F401 - fixtures
@@ -90,7 +90,7 @@ async def test_it_shows_demo_chat_as_text(site):
     feed = await (await site.get("/demo/api/feed")).json()
     assert [c["text"] for c in feed["chat"]] == list(PAYLOADS.values())
     assert {c["from"] for c in feed["chat"]} == {"王阿姨<b>"}
-    page = (Path(__file__).parents[2] / "bot" / "demo.html").read_text(encoding="utf-8")
+    page = (Path(__file__).parents[2] / "demo" / "page.html").read_text(encoding="utf-8")
     assert "textContent" in page and not [s for s in ("innerHTML", "outerHTML", "insertAdjacentHTML",
                                                       "document.write") if s in page]
     garbled = await site.post("/demo/api/say", data=json.dumps({"resident": "王阿姨\u0000", "text": "有人打架\ud800"}),

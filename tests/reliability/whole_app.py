@@ -2,9 +2,9 @@
 import pytest
 import xmltodict
 
-from bot import demo
-from bot.robot import setup as robot_routes
-from bot.routes import setup as bot_routes
+from bot.inbound.robot import setup as robot_routes
+from bot.inbound.routes import setup as bot_routes
+from demo import channel as demo
 from tests.bot import wechat
 from tests.helpers import make_services
 from web import api, console
@@ -19,7 +19,7 @@ async def site(aiohttp_client, bot_ctx, world):
     tokens = bot_ctx.settings.api.model_copy(update={"tokens": [API_TOKEN]})
     settings = bot_ctx.settings.model_copy(update={"api": tokens})
     services = make_services(settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)
-    services.parts.update(dispatcher=bot_ctx.dispatcher, bot=bot_ctx)
+    services.dispatcher, services.bot = bot_ctx.dispatcher, bot_ctx
     routes = [lambda app, _s: bot_routes(app, bot_ctx), lambda app, _s: robot_routes(app, bot_ctx),
               lambda app, _s: demo.setup(app, bot_ctx), api.setup, console.setup]
     return await aiohttp_client(build_app(services, routes))

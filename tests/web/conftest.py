@@ -6,7 +6,6 @@ from sqlalchemy import update
 
 from models import Member
 from models.store import session
-
 from tests.dispatch.conftest import World
 from tests.helpers import make_services
 from web import console
@@ -28,7 +27,7 @@ def world(settings, engine, clock):
 @pytest.fixture
 def services(settings, engine, clock, world):
     services = make_services(settings, engine, clock)
-    services.parts["dispatcher"] = world.dispatcher
+    services.dispatcher = world.dispatcher
     return services
 
 

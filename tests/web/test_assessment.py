@@ -7,11 +7,9 @@ from sqlmodel import select
 
 from models import Member, Outbox
 from models.store import session
-from tests.helpers import make_services
+from reports import rates
+from reports.assessment import FORMULA, Score, _ranked, assess
 from tests.web.conftest import hazard, login
-from web.console import rates
-from web.console.assessment import FORMULA, Score, _ranked, assess
-from web.console.monthly import MonthlyRanking
 
 
 def _month_of_work(world):
@@ -73,14 +71,26 @@ async def test_the_page_shows_the_formula_and_stars(client, world):
     assert FORMULA in html and "★ 五星网格员" in html and "李明" in html
 
 
+def ranking_step(world, engine):
+    """The duties step, counting the rankings it sent to the supervisors' group."""
+    from tests.duties.test_duties import duties_of
+    duties = duties_of(world, world.dispatcher.deps.settings)
+
+    def step(at: datetime) -> int:
+        duties.step(at)
+        with session(engine) as db:
+            return len(db.exec(select(Outbox).where(Outbox.channel == "supervisors_group")).all())
+    return step
+
+
 def test_the_ranking_goes_to_the_supervisors_group_once_on_the_first(world, settings, engine, clock):
     _month_of_work(world)
-    step = MonthlyRanking(make_services(settings, engine, clock)).step
+    step = ranking_step(world, engine)
     shanghai = world.dispatcher.deps.calendar.tz
     assert step(datetime(2026, 12, 1, 8, 59, tzinfo=shanghai)) == 0  # before monthly_ranking_at
     assert step(datetime(2026, 12, 1, 9, 0, tzinfo=shanghai)) == 1
-    assert step(datetime(2026, 12, 1, 9, 1, tzinfo=shanghai)) == 0
-    assert step(datetime(2026, 12, 2, 9, 0, tzinfo=shanghai)) == 0
+    assert step(datetime(2026, 12, 1, 9, 1, tzinfo=shanghai)) == 1
+    assert step(datetime(2026, 12, 2, 9, 0, tzinfo=shanghai)) == 1
     with session(engine) as db:
         sent = db.exec(select(Outbox).where(Outbox.channel == "supervisors_group")).all()
     assert len(sent) == 1
@@ -89,7 +99,7 @@ def test_the_ranking_goes_to_the_supervisors_group_once_on_the_first(world, sett
 
 
 def test_a_first_missed_while_down_is_made_up_on_the_second(world, settings, engine, clock):
-    step = MonthlyRanking(make_services(settings, engine, clock)).step
+    step = ranking_step(world, engine)
     shanghai = world.dispatcher.deps.calendar.tz
     assert step(datetime(2026, 12, 2, 7, 0, tzinfo=shanghai)) == 1
-    assert step(datetime(2026, 12, 4, 9, 0, tzinfo=shanghai)) == 0
+    assert step(datetime(2026, 12, 4, 9, 0, tzinfo=shanghai)) == 1

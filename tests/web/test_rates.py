@@ -3,9 +3,9 @@ from sqlmodel import select
 
 from models import Ticket
 from models.store import session
+from reports import rates
+from reports.facts import load_facts
 from tests.web.conftest import hazard, login
-from web.console import rates
-from web.console.facts import load_facts
 
 
 def _story(world):
@@ -52,3 +52,20 @@ async def test_the_statistics_page_shows_rates_charts_and_definitions(client, wo
     assert html.count("<svg") >= 3
     for term, definition in rates.DEFINITIONS:
         assert term in html and definition[:20] in html
+
+
+async def test_a_redispatched_ticket_has_the_same_rates_on_the_console_and_in_the_weekly_summary(world, engine,
+                                                                                                   client):
+    from reports.digest import weekly_summary
+    receipt = hazard(world)
+    world.clock.advance("10m")
+    world.dispatcher.act("wg_li", "accept", receipt.ticket_id)  # on time (limit 30 m)
+    world.clock.advance("1h")
+    outcome = world.dispatcher.supervise("sz_chen", "reassign", receipt.ticket_id, member="wg_wangfang", note="换人")
+    assert outcome.ok  # a new dispatch: the ticket's dispatched_at moves on and its accepted_at is cleared
+    await login(client, "sz_chen")
+    html = await (await client.get("/console/stats")).text()
+    assert "<b>100.0%</b><span>及时签收率</span><small>1 / 1</small>" in html
+    with session(engine) as db:
+        summary = weekly_summary(db, world.clock.now(), world.dispatcher.deps.calendar.tz)
+    assert "及时签收率：100%" in summary and "本周受理 1 件" in summary

@@ -1,6 +1,6 @@
 """The supervisors' console at /console: board, tickets, statistics, ledger, assessment.
 
-run.py adds it with `web.console.setup` in route_setups (it needs parts["dispatcher"] for actions).
+run.py adds it with `web.console.setup` in route_setups (it needs services.dispatcher for actions).
 """
 from aiohttp import web
 

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from dispatch.supervision import supervise
 from models.store import session
 from web.console import queries
 from web.console.auth import check_csrf, current
@@ -45,8 +44,7 @@ def _refused(viewer, request: web.Request, reason: str) -> None:
 
 def _apply(console, viewer, action: str, ticket_id: int, member: str, note: str):
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         if queries.can_read(db, viewer, ticket_id) is None:
             return None
-    dispatcher = services.parts["dispatcher"]
-    return supervise(dispatcher.deps, viewer.id, action, ticket_id, member=member, note=note)
+    return services.dispatcher.supervise(viewer.id, action, ticket_id, member=member, note=note)

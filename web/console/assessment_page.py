@@ -6,7 +6,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from models.store import session
-from web.console.assessment import FORMULA, WEIGHTS, assess
+from reports.assessment import FORMULA, WEIGHTS, assess
 from web.console.auth import current
 from web.console.context import CONSOLE
 
@@ -27,7 +27,7 @@ async def assessment(request: web.Request) -> web.Response:
 
 def _assess(console, month: str):
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         return assess(db, services.settings, month, console.tz)
 
 

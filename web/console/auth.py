@@ -32,7 +32,7 @@ def _viewer(console, cookie: str) -> Viewer | None:
     if found is None:
         return None
     member_id, version = found
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         member = db.get(Member, member_id)
     if member is None or not member.active or not member.password_hash \
             or sessions.fingerprint(member.password_hash) != version:
@@ -62,7 +62,7 @@ async def login(request: web.Request) -> web.Response:
 
 
 def _check(console, member_id: str, password: str) -> str | None:
-    with session(console.services.engine) as db:
+    with session(console.services.reader) as db:
         member = db.get(Member, member_id) if member_id else None
     stored = member.password_hash if member is not None and member.active else ""
     if not passwords.verify(stored, password):

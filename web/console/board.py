@@ -4,12 +4,11 @@ from collections import Counter
 
 from aiohttp import web
 
-from dispatch.labels import CATEGORY_NAMES, OPEN_STATUSES, URGENCY_NAMES
+from core.vocabulary import CATEGORY_NAMES, KIND_NAMES, OPEN_STATUSES, URGENCY_NAMES
 from models.store import session
 from web.console import filters, queries
 from web.console.auth import current
 from web.console.context import CONSOLE
-from web.console.labels import KIND_NAMES
 
 REFRESH_SECONDS = 30
 
@@ -39,7 +38,7 @@ async def board_rows(request: web.Request) -> web.Response:
 def _live(console, viewer, f) -> dict:
     services = console.services
     now = services.clock.now()
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         rows = queries.board_rows(db, viewer, f, services.settings, console.tz, now)
     states = Counter(r.ticket.status for r in rows)
     return {"rows": rows, "now": now, "overdue": sum(1 for r in rows if r.overdue),

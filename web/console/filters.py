@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from core.settings import Settings
-from dispatch.labels import CATEGORY_NAMES, OPEN_STATUSES, STATUS_NAMES, URGENCY_NAMES
+from core.vocabulary import CATEGORY_NAMES, KIND_NAMES, OPEN_STATUSES, STATUS_NAMES, URGENCY_NAMES
 from models import Assignment, Ticket
-from web.console.labels import KIND_NAMES
 
 STATUS_CHOICES = {"open": "未办结（全部）", "overdue": "未办结且超时", "all": "全部"} | STATUS_NAMES
 
@@ -83,6 +82,17 @@ def area_choices(settings: Settings) -> list[tuple[str, str]]:
             choices.append((grid.id, "　" + grid.name))
             choices += [(m.id, "　　" + m.name) for m in grid.micro_grids]
     return choices
+
+
+def area_workers(settings: Settings, area_id: str | None) -> list[str]:
+    """The grid workers of a grid or micro-grid (none for an unknown area)."""
+    for _, grid in settings.grids():
+        if grid.id == area_id:
+            return list(grid.workers)
+        for micro in grid.micro_grids:
+            if micro.id == area_id:
+                return list(micro.workers)
+    return []
 
 
 def local_midnight(day: str, tz: ZoneInfo) -> datetime:

@@ -4,9 +4,8 @@ from zoneinfo import ZoneInfo
 
 from core.clock import utc
 from core.durations import format_duration
-from dispatch.labels import CATEGORY_NAMES, ROUTE_NAMES, STATUS_NAMES, URGENCY_NAMES, category_name
+from core.vocabulary import CATEGORY_NAMES, KIND_NAMES, ROUTE_NAMES, STATUS_NAMES, URGENCY_NAMES, category_name
 
-KIND_NAMES = {"police": "警务类", "non_police": "非警务类"}
 ROLE_NAMES = {"supervisor": "所领导", "duty_officer": "值班民警", "officer": "社区民警", "instructor": "网格指导员",
               "grid_leader": "网格长", "grid_worker": "网格员"}
 ACTION_NAMES = {

@@ -40,7 +40,7 @@ async def download(request: web.Request) -> web.Response:
 
 def _rows(console, viewer, f) -> list[list]:
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         return ledger_rows(db, viewer, f, services.settings, console.tz)
 
 

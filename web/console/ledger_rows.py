@@ -5,11 +5,11 @@ from sqlmodel import Session, select
 
 from core.clock import utc
 from core.settings import Settings
-from dispatch.labels import ROUTE_NAMES, STATUS_NAMES, URGENCY_NAMES, category_name
-from models import Assignment, Resident, TicketReporter
+from core.vocabulary import KIND_NAMES, ROUTE_NAMES, STATUS_NAMES, URGENCY_NAMES, category_name
+from models import Resident, TicketReporter
+from models.holding import current_holders
+from reports.facts import load_facts
 from web.console import filters, queries
-from web.console.facts import load_facts
-from web.console.labels import KIND_NAMES
 from web.console.ledger_rounds import describe, rounds
 from web.console.viewer import Viewer, mask_phone
 
@@ -29,7 +29,7 @@ def ledger_rows(db: Session, viewer: Viewer, f: filters.Filters, settings: Setti
     found = list(reversed(queries.tickets(db, viewer, f, settings, tz, queries.LEDGER_LIMIT)))
     facts = load_facts(db, found)
     reporters = _reporters(db, [t.id for t in found])
-    holders = _current(db, [t.id for t in found])
+    holders = {i: list(h.primary) for i, h in current_holders(db, [t.id for t in found]).items()}
     handled = rounds(db, [t.id for t in found])
     members = {m.id: m for m in settings.members}
     names = {m.id: m.name for m in settings.members}
@@ -65,17 +65,6 @@ def _local(value: datetime | None, tz) -> datetime | None:
 
 def _hours(seconds: float | None) -> float | None:
     return round(seconds / 3600, 1) if seconds is not None else None
-
-
-def _current(db: Session, ids: list[int]) -> dict[int, list[str]]:
-    """Who holds each ticket now (its active primary assignments)."""
-    found: dict[int, list[str]] = {}
-    for start in range(0, len(ids), 900):
-        for ticket_id, member_id in db.exec(select(Assignment.ticket_id, Assignment.member_id)
-                                            .where(Assignment.ticket_id.in_(ids[start:start + 900]), Assignment.active,
-                                                   Assignment.role == "primary").order_by(Assignment.id)).all():
-            found.setdefault(ticket_id, []).append(member_id)
-    return found
 
 
 def _reporters(db: Session, ids: list[int]) -> dict[int, list[tuple[str, str]]]:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.clock import utc
-from dispatch.policy import Policy
+from core.policy import Policy
 from models import Ticket
 
 WAITING_ACCEPT = ("new", "dispatched", "returned", "transferred", "reopened")

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.settings import Settings
-from dispatch.labels import OPEN_STATUSES
+from core.vocabulary import OPEN_STATUSES
 from models import Assignment, AuditLog, Member, Ticket
 from web.console import filters
 from web.console.overdue import WAITING_ACCEPT, Lateness, lateness

@@ -6,12 +6,13 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from core.clock import utc
-from dispatch.labels import category_name
+from core.vocabulary import category_name
 from models.store import session
-from web.console import charts, filters, queries, rates
+from reports import rates
+from reports.facts import load_facts
+from web.console import charts, filters, queries
 from web.console.auth import current
 from web.console.context import CONSOLE
-from web.console.facts import load_facts
 
 DEFAULT_DAYS = 30
 
@@ -23,7 +24,8 @@ async def stats(request: web.Request) -> web.Response:
     settings = console.services.settings
     today = console.services.clock.now().astimezone(console.tz).date()
     f = filters.parse(request.query, settings, default_status="all")
-    f = filters.Filters(area=f.area, status="all", date_from=f.date_from or (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
+    f = filters.Filters(area=f.area, status="all",
+                        date_from=f.date_from or (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
                         date_to=f.date_to or today.isoformat())
     context = await asyncio.to_thread(_compute, console, viewer, f)
     return console.render("stats.html", viewer=viewer, f=f, areas=filters.area_choices(settings),
@@ -32,7 +34,7 @@ async def stats(request: web.Request) -> web.Response:
 
 def _compute(console, viewer, f: filters.Filters) -> dict:
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         found = queries.tickets(db, viewer, f, services.settings, console.tz, queries.LEDGER_LIMIT)
         facts = load_facts(db, found)
     names = {m.id: m.name for m in services.settings.members}

@@ -10,6 +10,7 @@ from models.store import session
 from web.console import queries
 from web.console.auth import current
 from web.console.context import CONSOLE
+from web.console.filters import area_workers
 from web.console.overdue import lateness
 from web.console.timeline import timeline
 from web.console.viewer import mask_phone
@@ -31,7 +32,7 @@ async def ticket(request: web.Request) -> web.Response:
 
 def _load(console, viewer, ticket_id: int) -> dict | None:
     services = console.services
-    with session(services.engine) as db:
+    with session(services.reader) as db:
         t = queries.can_read(db, viewer, ticket_id)
         if t is None:
             return None
@@ -42,8 +43,7 @@ def _load(console, viewer, ticket_id: int) -> dict | None:
         feedback = db.exec(select(Feedback).where(Feedback.ticket_id == t.id).order_by(Feedback.id)).all()
         steps = timeline(db, t.id)
         members = db.exec(select(Member).where(Member.active)).all()
-    area = services.parts["dispatcher"].deps.directory.area(t.grid_id) if "dispatcher" in services.parts else None
-    local_workers = set(area.workers) if area else set()
+    local_workers = set(area_workers(services.settings, t.grid_id))
     takers = sorted((m for m in members if TAKERS & set(m.roles)),
                     key=lambda m: (m.id not in local_workers, "grid_worker" not in m.roles, m.id))
     return {"t": t, "steps": steps, "feedback": feedback, "late": lateness(t, services.clock.now()),

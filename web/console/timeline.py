@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch.policy import Policy
+from core.policy import Policy
 from models import AuditLog, Escalation, EscalationNotice, Member, Outbox, Resident, Ticket
 from web.console.labels import ACTION_NAMES, STATUS_NAMES
 

@@ -1,0 +1,1 @@
+"""The conversation: what residents and staff wrote, answered and turned into reports."""

@@ -1,0 +1,90 @@
+"""The conversation with a resident: commands, reports, asking for the place, 回访 answers."""
+import logging
+import re
+
+from bot.context import BotContext
+from bot.conversation import texts
+from bot.conversation.answer import Answer
+from bot.conversation.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noqa: F401 - run.py wires it from here
+from bot.conversation.submitting import submit
+from bot.inbound.incoming import Incoming
+from bot.inbound.people import resident_for
+from core.clock import utc
+from models import Resident
+from models.store import session
+
+log = logging.getLogger(__name__)
+READABLE = ("text", "voice", "location")
+_CANCEL = re.compile(r"^\s*取消\s*(?:编号)?\s*([A-Za-z]{0,2}-?\d{8}-?\d+|\d+)\s*$")
+_FEEDBACK = re.compile(r"^\s*(非常满意|满意|不满意|很不满意)[\s，,。:：]*(.*)$", re.DOTALL)
+
+
+def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Answer:
+    """Decide the reply to one resident message, acting on it on the way."""
+    now = ctx.clock.now()
+    resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
+    if msg.msg_type == "event":
+        return Answer(texts.WELCOME if msg.event == "subscribe" else None)
+    if msg.msg_type == "image":
+        return _photo(ctx, resident, msg)
+    if msg.msg_type not in READABLE:
+        # video, file, link...: nothing to act on, and it must not answer a pending "where?"
+        log.info("message type not handled", extra={"msg_type": msg.msg_type, "channel": msg.channel})
+        return Answer(None)
+    text = msg.text.strip()
+    if not text and msg.msg_type == "voice":  # speech recognition is off in the account
+        return Answer(None if msg.in_group else texts.VOICE_UNREADABLE)
+    command = _command(ctx, resident, text)
+    if command is not None:
+        return command
+    completed = answer_if_waiting(ctx, resident, msg, text)
+    if completed is not None:
+        return completed
+    if msg.msg_type == "location":
+        return Answer(None if msg.in_group else "已收到您的位置。如需报事，请说明发生了什么。")
+    triage = ctx.classifier.classify(text)
+    if not triage.is_report:
+        return _chit_chat(ctx, resident, msg)
+    if triage.location is None and triage.grid_id is None and triage.urgency != "emergency":
+        return ask_for_place(ctx, resident, msg, text, inbox_id)
+    return submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage)
+
+
+def _command(ctx: BotContext, resident: Resident, text: str) -> Answer | None:
+    if text in ("查询", "进度", "查进度", "我的事项"):
+        return Answer(texts.status_text(ctx.dispatcher.open_tickets(resident.id)))
+    cancel = _CANCEL.match(text)
+    if cancel:
+        outcome = ctx.dispatcher.cancel(resident.id, cancel.group(1))
+        return Answer(outcome.message, outcome.ticket_id)
+    feedback = _FEEDBACK.match(text)
+    if feedback:
+        satisfied = feedback.group(1) in ("满意", "非常满意")
+        outcome = ctx.dispatcher.feedback(resident.id, satisfied, feedback.group(2).strip())
+        if outcome is not None:
+            return Answer(outcome.message, outcome.ticket_id)
+    return None
+
+
+def _photo(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
+    """A photo joins the resident's newest open report."""
+    tickets = ctx.dispatcher.open_tickets(resident.id)
+    if not tickets:
+        return Answer(None if msg.in_group else texts.HELP)
+    ctx.dispatcher.attach_resident_photo(resident.id, tickets[0].id, msg.pic_url or "")
+    return Answer(texts.PHOTO_ATTACHED.format(number=tickets[0].number), tickets[0].id)
+
+
+def _chit_chat(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
+    """Silence in groups; in 1:1, the help line at most once per cooldown."""
+    if msg.in_group:
+        return Answer(None)
+    now = ctx.clock.now()
+    with session(ctx.engine) as db:
+        row = db.get(Resident, resident.id)
+        if row.last_help_at and now - utc(row.last_help_at) < ctx.settings.intake.help_cooldown:
+            return Answer(None)
+        row.last_help_at = now
+        db.add(row)
+        db.commit()
+    return Answer(texts.HELP)

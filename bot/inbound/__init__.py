@@ -1,0 +1,1 @@
+"""Into the service: WeChat callbacks verified, guarded and stored before any answer."""

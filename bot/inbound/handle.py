@@ -1,0 +1,97 @@
+"""One stored inbound message, processed once: the answer is kept so a retry gets it again."""
+import logging
+from dataclasses import replace
+
+from bot.context import BotContext
+from bot.conversation import texts
+from bot.conversation.answer import Answer
+from bot.conversation.residents import answer_resident
+from bot.conversation.staff import answer_member
+from bot.inbound import inbox
+from bot.inbound.incoming import Incoming
+from bot.inbound.people import member_by_wechat_id, resident_for
+from core.faults import crash_point
+from models import outbox
+from models.store import session
+from nlp.privacy import mask
+
+log = logging.getLogger(__name__)
+BUSY = object()  # another request or the worker holds the message right now
+
+
+def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
+    """Decide and act; staff (by WeCom userid) and residents take different paths."""
+    member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
+    answer = answer_member(ctx, member.id, msg) if member is not None else answer_resident(ctx, msg, inbox_id)
+    if msg.in_group and answer.text:
+        # everyone in the group reads the reply: no full phone or ID numbers there
+        return replace(answer, text=mask(answer.text))
+    return answer
+
+
+def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
+    """The reply to a stored message: its kept answer, a fresh one, or BUSY while someone else has it."""
+    if not claimed:
+        if row.status in ("done", "failed"):
+            return row.reply
+        if not inbox.claim_one(ctx.engine, row.id, ctx.instance, ctx.clock.now()):
+            return BUSY
+    try:
+        answer = process(ctx, msg, row.id)
+    except Exception as exc:
+        hand_to_duty_desk(ctx, msg, row.id, exc)
+        return None
+    crash_point("inbox.processed")  # acted on (ticket written), answer not yet recorded
+    inbox.finish(ctx.engine, row.id, answer.text, answer.ticket_id)
+    _count(ctx, "done")
+    return answer.text
+
+
+def sweep(ctx: BotContext, now) -> int:
+    """Ticker step: process messages stored but never answered; answers go out through the outbox."""
+    done = 0
+    for inbox_id in inbox.claim_stale(ctx.engine, ctx.instance, now):
+        row = inbox.load(ctx.engine, inbox_id)
+        msg = inbox.incoming_of(row)
+        try:
+            answer = process(ctx, msg, inbox_id)
+        except Exception as exc:
+            hand_to_duty_desk(ctx, msg, inbox_id, exc)
+            continue
+        crash_point("inbox.processed")
+        inbox.finish(ctx.engine, inbox_id, answer.text, answer.ticket_id)
+        if answer.text:
+            queue_reply(ctx, msg, answer.text)
+        done += 1
+    return done
+
+
+def hand_to_duty_desk(ctx: BotContext, msg: Incoming, inbox_id: int, exc: Exception) -> None:
+    """Processing failed: mark the message failed and tell the duty desk, in one transaction, to read it."""
+    log.exception("processing failed; handed to the duty desk", extra={"inbox_id": inbox_id})
+    with session(ctx.engine) as db:
+        inbox.fail(db, inbox_id, repr(exc))
+        outbox.to_members(db, list(ctx.settings.station.duty_desk), key=f"failed:{inbox_id}",
+                          text=texts.processing_failed(msg, inbox_id), now=ctx.clock.now())
+        db.commit()
+    _count(ctx, "failed")
+
+
+def queue_reply(ctx: BotContext, msg: Incoming, text: str) -> None:
+    """Send an answer the callback could not carry, to the member or resident who wrote."""
+    now = ctx.clock.now()
+    member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
+    with session(ctx.engine) as db:
+        if member:
+            outbox.push(db, key=f"reply:{msg.msg_key}", audience="member", recipient=member.id, text=text, now=now)
+        else:
+            resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
+            where = {k: v for k, v in (("chat_id", msg.chat_id), ("response_url", msg.response_url)) if v}
+            outbox.push(db, key=f"reply:{msg.msg_key}", audience="resident", recipient=str(resident.id), text=text,
+                        now=now, extra=where or None)
+        db.commit()
+
+
+def _count(ctx: BotContext, outcome: str) -> None:
+    if ctx.metrics:
+        ctx.metrics.inbox_processed.labels(outcome).inc()

@@ -1,0 +1,110 @@
+"""Store every inbound message once, before answering; hand each to exactly one processor."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import Session, select
+
+from bot.inbound.incoming import Incoming
+from models import InboxMessage
+from models.rows import claim_rows, insert_ignore
+from models.store import session
+
+LEASE = timedelta(seconds=30)
+
+
+def store(engine, incoming: Incoming, now: datetime, claimer: str | None = None) -> tuple[InboxMessage, bool]:
+    """Insert the message under its UNIQUE key; (row, True) if new, (existing row, False) for a retry.
+
+    With a claimer the new row is inserted already claimed by it (one transaction fewer than
+    insert-then-claim); without one it waits, unclaimed, for the inbox worker.
+    """
+    return store_many(engine, [(incoming, now, claimer)])[0]
+
+
+def store_many(engine, items: list[tuple[Incoming, datetime, str | None]]) -> list[tuple[InboxMessage, bool]]:
+    """store() for several messages in one transaction (bot/inbound/storing.py groups them under load)."""
+    out = []
+    with session(engine) as db:
+        for incoming, now, claimer in items:
+            values = _values(incoming, now, claimer)
+            created = insert_ignore(db, InboxMessage, values, ["msg_key"])
+            out.append((db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one(), created))
+        db.commit()
+    return out
+
+
+def _storable(text: str | None) -> str | None:
+    """Text both engines keep as is: no NUL (PostgreSQL refuses it), no lone surrogate (not UTF-8)."""
+    if text is None:
+        return None
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _values(incoming: Incoming, now: datetime, claimer: str | None) -> dict:
+    # every channel's edge filters these already; this is the last line for a channel that does not
+    values = dict(msg_key=_storable(incoming.msg_key)[:190], channel=incoming.channel,
+                  sender=_storable(incoming.sender), chat_id=_storable(incoming.chat_id), msg_type=incoming.msg_type,
+                  content=_storable(incoming.text)[:4000],
+                  payload=_payload(incoming), status="new", attempts=0, received_at=now)
+    if claimer:
+        values |= dict(status="processing", lease_until=now + LEASE, attempts=1, error=f"claimed by {claimer}"[:200])
+    return values
+
+
+def claim_one(engine, inbox_id: int, claimer: str, now: datetime) -> bool:
+    """Take the message for processing unless someone holds it (or finished it)."""
+    due = and_(InboxMessage.id == inbox_id, _claimable(now))
+    return bool(claim_rows(engine, InboxMessage, due, _claim_values(claimer, now), InboxMessage.id, 1))
+
+
+def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[int]:
+    """Messages left for the worker (stored unclaimed under load) or dropped by a crash (lease over)."""
+    return claim_rows(engine, InboxMessage, _claimable(now), _claim_values(claimer, now), InboxMessage.id, batch)
+
+
+def finish(engine, inbox_id: int, reply: str | None, ticket_id: int | None) -> None:
+    """Record the answer so a retry of the same message gets it again."""
+    with session(engine) as db:
+        _record(db, inbox_id, "done", reply=reply, ticket_id=ticket_id)
+        db.commit()
+
+
+def fail(db: Session, inbox_id: int, error: str) -> None:
+    """Mark the message failed for good, in the caller's transaction; a retry gets no answer."""
+    _record(db, inbox_id, "failed", error=error[:500])
+
+
+def _record(db: Session, inbox_id: int, status: str, reply: str | None = None, ticket_id: int | None = None,
+            error: str | None = None) -> None:
+    db.exec(update(InboxMessage).where(InboxMessage.id == inbox_id)
+            .values(status=status, reply=reply, ticket_id=ticket_id, error=error, lease_until=None))
+
+
+def load(engine, inbox_id: int) -> InboxMessage | None:
+    """Read one message."""
+    with session(engine) as db:
+        return db.get(InboxMessage, inbox_id)
+
+
+def _claimable(now: datetime):
+    return or_(InboxMessage.status == "new",
+               and_(InboxMessage.status == "processing", InboxMessage.lease_until < now))
+
+
+def _claim_values(claimer: str, now: datetime) -> dict:
+    return dict(status="processing", lease_until=now + LEASE, attempts=InboxMessage.attempts + 1,
+                error=f"claimed by {claimer}"[:200])
+
+
+def _payload(incoming: Incoming) -> dict:
+    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url")
+    return {k: getattr(incoming, k) for k in keys if getattr(incoming, k) is not None}
+
+
+def incoming_of(row: InboxMessage) -> Incoming:
+    """Rebuild the Incoming from a stored row (for the background worker)."""
+    p = row.payload or {}
+    return Incoming(channel=row.channel, sender=row.sender, msg_key=row.msg_key, msg_type=row.msg_type,
+                    text=row.content, chat_id=row.chat_id, event=p.get("event"), event_key=p.get("event_key"),
+                    pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"),
+                    response_url=p.get("response_url"))

@@ -1,0 +1,76 @@
+"""Store a callback's message, then answer within WeChat's patience, whatever processing costs."""
+import asyncio
+import time
+
+from bot.context import BotContext
+from bot.inbound import inbox
+from bot.inbound.handle import BUSY, answer_stored, queue_reply
+from bot.inbound.incoming import Incoming
+from bot.inbound.storing import GroupStore
+from core.faults import crash_point
+
+REPLY_BUDGET_S = 3.0  # WeChat waits 5 s; leave room for the network
+BACKLOG = 4  # with this many messages already being processed, store and answer "success" at once
+POLL_S = 0.05
+
+async def receive(ctx: BotContext, msg: Incoming) -> str | None:
+    """Store the message (always, before answering), then process it within the reply budget.
+
+    If processing takes longer than WeChat waits, or a backlog has built up, the callback
+    answers "success" and the answer goes out later through the outbox; the stored row is
+    never lost either way. A retry that arrives while the first copy is being processed
+    waits for that copy's answer.
+    """
+    loop, workers = asyncio.get_running_loop(), ctx.workers
+    deadline = time.monotonic() + REPLY_BUDGET_S
+    # Under a backlog, processing here would only slow every acknowledgement down: store the
+    # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
+    backlog = workers.in_flight >= BACKLOG
+    if ctx.storer is None or ctx.storer.loop is not loop:
+        ctx.storer = GroupStore(ctx.engine, workers.store, loop)
+    row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance)
+    crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
+    if backlog and created:
+        _count_deferred(ctx)
+        return None
+    budget = max(0.1, deadline - time.monotonic())
+    workers.in_flight += 1
+    task = loop.run_in_executor(workers.process, answer_stored, ctx, msg, row, created)
+
+    def settled(_task) -> None:
+        workers.in_flight -= 1
+    task.add_done_callback(settled)
+    try:
+        reply = await asyncio.wait_for(asyncio.shield(task), budget)
+    except asyncio.TimeoutError:
+        task.add_done_callback(lambda t: _send_late(ctx, msg, t))
+        return None
+    if reply is BUSY:
+        return await _holder_reply(ctx, row.id, deadline)
+    return reply
+
+
+async def _holder_reply(ctx: BotContext, inbox_id: int, deadline: float) -> str | None:
+    """The answer the copy being processed elsewhere ends with, if it comes in time."""
+    while time.monotonic() < deadline:
+        await asyncio.sleep(POLL_S)
+        row = await asyncio.to_thread(inbox.load, ctx.engine, inbox_id)
+        if row is not None and row.status in ("done", "failed"):
+            return row.reply
+    return None  # the holder answers its own request or queues the reply
+
+
+def _send_late(ctx: BotContext, msg: Incoming, task) -> None:
+    """The answer came after WeChat stopped waiting: send it through the outbox instead."""
+    if task.cancelled() or task.exception():
+        return
+    reply = task.result()
+    if reply and reply is not BUSY:
+        # a done-callback runs on the event loop: the database write goes to a thread, or every
+        # callback would wait behind it (on SQLite up to the busy timeout, exactly when load peaks)
+        asyncio.get_running_loop().run_in_executor(ctx.workers.store, queue_reply, ctx, msg, reply)
+
+
+def _count_deferred(ctx: BotContext) -> None:
+    if ctx.metrics:
+        ctx.metrics.inbox_processed.labels("deferred").inc()

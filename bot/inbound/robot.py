@@ -1,0 +1,137 @@
+"""GET|POST /wechat/robot: the WeCom intelligent robot (智能机器人), @-mentioned in resident groups.
+
+WeCom's documented API mode (developer.work.weixin.qq.com, 智能机器人 · 接收消息 / 被动回复消息):
+the callback body is JSON {"encrypt": ...}, signed like the app callback (sha1 of the sorted
+token, timestamp, nonce and ciphertext) and encrypted with the same AES scheme, with an empty
+ReceiveId. The plaintext carries msgid, chatid, chattype (group|single), from.userid, msgtype
+and text.content. A reply to a user message is a stream message, encrypted back as JSON.
+"""
+import base64
+import hashlib
+import json
+import uuid
+
+from aiohttp import web
+from wechatpy.enterprise.crypto import PrpCrypto
+
+from bot.context import BotContext
+from bot.inbound.guard import Rejected, check_timestamp, read_body
+from bot.inbound.incoming import Incoming
+from bot.inbound.receive import receive
+from bot.inbound.routes import BOT, guarded
+
+
+def setup(app: web.Application, ctx: BotContext) -> None:
+    """Add the robot callback (the bot context is set by bot.inbound.routes.setup)."""
+    keys = RobotKeys(ctx.settings.wechat.robot.token, ctx.settings.wechat.robot.encoding_aes_key)
+    app.router.add_get("/wechat/robot", guarded("robot", lambda r: _verify(r, keys)))
+    app.router.add_post("/wechat/robot", guarded("robot", lambda r: _message(r, keys)))
+
+
+class RobotKeys:
+    """Signature and AES for the robot's JSON callbacks (ReceiveId is empty)."""
+
+    def __init__(self, token: str, aes_key: str):
+        self.token = token
+        self.key = base64.b64decode(aes_key + "=") if aes_key else None
+
+    def sign(self, timestamp: str, nonce: str, encrypt: str) -> str:
+        return hashlib.sha1("".join(sorted([self.token, timestamp, nonce, encrypt])).encode()).hexdigest()
+
+    def open(self, signature: str, timestamp: str, nonce: str, encrypt: str) -> str:
+        if self.key is None:
+            raise Rejected(403, "robot callback not configured")
+        if self.sign(timestamp, nonce, encrypt) != signature:
+            raise Rejected(403, "bad msg_signature")
+        try:
+            return PrpCrypto(self.key).decrypt(encrypt, "")
+        except Exception as exc:
+            raise Rejected(400, f"cannot decrypt: {exc.__class__.__name__}") from None
+
+    def seal(self, plaintext: str, nonce: str, timestamp: str) -> str:
+        encrypt = PrpCrypto(self.key).encrypt(plaintext, "")
+        encrypt = encrypt.decode() if isinstance(encrypt, bytes) else encrypt
+        return json.dumps({"encrypt": encrypt, "msgsignature": self.sign(timestamp, nonce, encrypt),
+                           "timestamp": int(timestamp), "nonce": nonce})
+
+
+async def _verify(request: web.Request, keys: RobotKeys) -> web.Response:
+    q = request.query
+    check_timestamp(q.get("timestamp"), request.app[BOT].clock.now())
+    return web.Response(text=keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""),
+                                       q.get("echostr", "")))
+
+
+async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
+    ctx = request.app[BOT]
+    body = await read_body(request)
+    q = request.query
+    check_timestamp(q.get("timestamp"), ctx.clock.now())
+    try:
+        outer = json.loads(body)
+        encrypt = outer["encrypt"]
+        if not isinstance(encrypt, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        raise Rejected(400, "not a robot callback body") from None
+    data = _parse(keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), encrypt))
+    reply = await receive(ctx, data)
+    if not reply:
+        return web.Response(text="")
+    stream = {"msgtype": "stream", "stream": {"id": uuid.uuid4().hex, "finish": True, "content": reply}}
+    return web.Response(text=keys.seal(json.dumps(stream, ensure_ascii=False), q.get("nonce", ""), q["timestamp"]),
+                        content_type="application/json")
+
+
+def _parse(plaintext: str) -> Incoming:
+    try:
+        data = json.loads(plaintext)
+        msg_id, sender = _string(data["msgid"]), _string(data["from"]["userid"])
+        msg_type, text, pic_url = _content(data)
+        chat_id = _string(data.get("chatid"), optional=True) or None
+    except (ValueError, KeyError, TypeError, AttributeError):  # UnicodeEncodeError is a ValueError
+        raise Rejected(400, "robot message without msgid or sender, or with a field of the wrong type") from None
+    group = data.get("chattype") == "group"
+    response_url = data.get("response_url")
+    return Incoming(channel="robot", sender=sender, msg_key=f"robot:{msg_id}", msg_type=msg_type,
+                    text=text.strip(), chat_id=chat_id if group else None,
+                    pic_url=pic_url, response_url=response_url if isinstance(response_url, str) else None,
+                    raw={"aibotid": data.get("aibotid")})
+
+
+def _content(data: dict) -> tuple[str, str, str | None]:
+    """(our message type, its text, a picture URL) from the robot's message structures."""
+    msg_type = _string(data.get("msgtype"), optional=True) or "unknown"
+    body = _object(data.get(msg_type)) if msg_type in ("text", "mixed", "voice", "image") else {}
+    if msg_type == "text":
+        return "text", _string(body.get("content"), optional=True), None
+    if msg_type == "mixed":  # 图文混排: read the text parts
+        items = [] if body.get("msg_item") is None else body["msg_item"]
+        if not isinstance(items, list):
+            raise TypeError("msg_item")
+        texts = [_string(_object(i.get("text")).get("content"), optional=True) for i in items
+                 if isinstance(i, dict) and i.get("msgtype") == "text"]
+        return "text", " ".join(texts), None
+    if msg_type == "voice":  # single chat only; WeCom sends the recognised text
+        return "voice", _string(body.get("content"), optional=True), None
+    if msg_type == "image":  # single chat only; the file behind the URL is encrypted
+        return "image", "", _string(body.get("url"), optional=True) or None
+    return msg_type, "", None
+
+
+def _string(value, *, optional: bool = False) -> str:
+    """A string field as WeCom sends it: never NUL or a lone surrogate (no store can keep them)."""
+    if value is None and optional:
+        return ""
+    if not isinstance(value, str) or not (value or optional) or "\x00" in value:
+        raise TypeError("not a string")
+    value.encode("utf-8")  # a lone surrogate raises here
+    return value
+
+
+def _object(value) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError("not an object")
+    return value

@@ -1,0 +1,1 @@
+"""Out of the service: the outbox delivered through WeChat's APIs."""

@@ -1,0 +1,156 @@
+"""The outbox sender: claim due rows, deliver, retry with backoff and jitter, give up loudly."""
+import asyncio
+import logging
+import random
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, update
+from sqlmodel import select
+
+from bot.outbound.recipients import address_of
+from bot.outbound.transports import Address, Transports
+from bot.outbound.wechat_api import ApiError
+from core.faults import crash_point
+from models import Outbox, outbox
+from models.rows import claim_rows
+from models.store import session
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=60)
+# Recipients served at once. One recipient's messages go one after another, in order; a slow
+# answer for one (WeChat takes up to the 10 s timeout) does not hold up the others.
+PARALLEL = 8
+MAX_ATTEMPTS = 8
+# A message whose send was cut off twice is not tried a third time: it may be there twice already.
+DOUBTFUL = "发送两次中断，可能已送达，不再重发 / cut off mid-send twice, may be delivered: not resent"
+
+
+def recent_sends(recipient: str, channel: str, since: datetime):
+    """How many messages went to this recipient since then (WeChat limits each person's rate).
+
+    Read on every send: the composite index ix_outbox_recipient_sent answers it without the
+    recipient's whole history.
+    """
+    return select(func.count()).select_from(Outbox).where(
+        Outbox.recipient == recipient, Outbox.channel == channel, Outbox.status == "sent", Outbox.sent_at >= since)
+
+
+class Sender:
+    """One ticker step: deliver what is due in the outbox."""
+
+    def __init__(self, ctx, transports: Transports, batch: int = 50, rng: random.Random | None = None):
+        self.ctx, self.transports, self.batch = ctx, transports, batch
+        self.rng = rng or random.Random()
+
+    async def step(self, now: datetime) -> int:
+        """Deliver up to `batch` due messages; return how many were sent."""
+        engine = self.ctx.engine
+        due = or_(and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),
+                  and_(Outbox.status == "sending", Outbox.lease_until < now))
+        ids = await asyncio.to_thread(claim_rows, engine, Outbox, due,
+                                      dict(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1),
+                                      Outbox.next_attempt_at, self.batch)
+        if not ids:
+            return 0
+        crash_point("outbox.claimed")
+        queues = await asyncio.to_thread(self._by_recipient, ids)
+        gate, give_back_at = asyncio.Semaphore(PARALLEL), time.monotonic() + LEASE.total_seconds() / 2
+
+        async def drain(queue: list[int]) -> int:
+            async with gate:
+                sent = 0
+                for row_id in queue:
+                    if time.monotonic() > give_back_at:  # a slow API: hand the rest back before the lease ends
+                        await asyncio.to_thread(self._give_back, row_id)
+                    else:
+                        sent += await self._deliver(row_id, now)
+                return sent
+        return sum(await asyncio.gather(*(drain(q) for q in queues)))
+
+    def _by_recipient(self, ids: list[int]) -> list[list[int]]:
+        """The claimed rows, one queue per recipient in the order they were written."""
+        with session(self.ctx.engine) as db:
+            rows = db.exec(select(Outbox.id, Outbox.channel, Outbox.recipient).where(Outbox.id.in_(ids))
+                           .order_by(Outbox.id)).all()
+        queues: dict[tuple[str, str], list[int]] = {}
+        for row_id, channel, recipient in rows:
+            queues.setdefault((channel, recipient), []).append(row_id)
+        return list(queues.values())
+
+    def _give_back(self, row_id: int) -> None:
+        with session(self.ctx.engine) as db:
+            db.exec(update(Outbox).where(Outbox.id == row_id, Outbox.status == "sending")
+                    .values(status="pending", lease_until=None, attempts=Outbox.attempts - 1))
+            db.commit()
+
+    async def _deliver(self, row_id: int, now: datetime) -> int:
+        row, address, verdict = await asyncio.to_thread(self._prepare, row_id, now)
+        if verdict == "busy":
+            await asyncio.to_thread(self._finish, row_id, "pending", now + timedelta(seconds=20), "rate limited")
+            return 0
+        if verdict == "doubtful":
+            await asyncio.to_thread(self._finish, row_id, "failed", None, DOUBTFUL)
+            self._count(address.transport, "doubtful")
+            return 0
+        try:
+            await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
+        except ApiError as error:
+            await asyncio.to_thread(self._failed, row, error, now)
+            return 0
+        crash_point("outbox.sent")
+        await asyncio.to_thread(self._finish, row_id, "sent", None, None, now)
+        self._count(address.transport, "sent")
+        return 1
+
+    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, str]:
+        """Where it goes, and whether to send now ("send"), later ("busy") or never again ("doubtful")."""
+        rate = self.ctx.settings.wechat.send_rate_per_minute
+        with session(self.ctx.engine) as db:
+            row = db.get(Outbox, row_id)
+            address = address_of(db, row, self.transports, now)
+            if row.send_started_at is not None:  # the last attempt died between the API call and its outcome
+                if row.ambiguous:
+                    return row, address, "doubtful"  # and so did the one resend it gets
+                row.ambiguous = True
+                log.warning("resending a message that may already have been delivered",
+                            extra={"outbox_id": row.id, "idem_key": row.idem_key})
+                self._count(address.transport, "ambiguous")
+            recent = db.exec(recent_sends(row.recipient, row.channel, now - timedelta(minutes=1))).one()
+            busy = address.transport != "demo" and recent >= rate
+            row.send_started_at = None if busy else now
+            db.add(row)
+            db.commit()
+        return row, address, "busy" if busy else "send"
+
+    def _failed(self, row: Outbox, error: ApiError, now: datetime) -> None:
+        if error.transient and row.attempts < MAX_ATTEMPTS:
+            # exponential backoff with jitter, so many failed rows don't all return at once
+            delay = min(600, 5 * 2 ** (row.attempts - 1)) * self.rng.uniform(0.8, 1.2)
+            self._finish(row.id, "pending", now + timedelta(seconds=delay), str(error))
+            self._count(row.channel, "retry")
+            return
+        self._finish(row.id, "failed", None, str(error))
+        self._count(row.channel, "failed")
+        log.error("delivery failed for good", extra={"outbox_id": row.id, "error": str(error)})
+        if not row.idem_key.startswith("alert:"):
+            with session(self.ctx.engine) as db:
+                outbox.to_members(db, list(self.ctx.settings.station.supervisors), key=f"alert:{row.idem_key}",
+                                  text=f"【消息发送失败】发给 {row.recipient} 的消息未能送达（{error}），请电话联系。\n"
+                                       f"{row.payload.get('text', '')[:100]}", now=now, ticket_id=row.ticket_id)
+                db.commit()
+
+    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None) -> None:
+        with session(self.ctx.engine) as db:
+            row = db.get(Outbox, row_id)
+            row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
+            if retry_at:
+                row.next_attempt_at = retry_at
+            if sent_at:
+                row.sent_at = sent_at
+            db.add(row)
+            db.commit()
+
+    def _count(self, channel: str, outcome: str) -> None:
+        if self.ctx.metrics:
+            self.ctx.metrics.outbox.labels(channel, outcome).inc()

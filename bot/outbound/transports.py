@@ -1,0 +1,91 @@
+"""Where each outbox audience goes: WeCom app, OA customer service, the group robot, or the demo."""
+import re
+from dataclasses import dataclass
+
+import aiohttp
+
+from bot.outbound.tokens import TokenCache
+from bot.outbound.wechat_api import TIMEOUT, TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
+from core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Address:
+    """A resolved destination: the transport and the id it understands."""
+
+    transport: str  # work | mp | webhook | robot_reply | demo
+    to: str
+
+
+class Transports:
+    """Sends one message through the right API, refreshing the token once if WeChat refuses it."""
+
+    def __init__(self, settings: Settings, http: aiohttp.ClientSession, tokens: TokenCache,
+                 timeout: aiohttp.ClientTimeout = TIMEOUT):
+        w = settings.wechat
+        self.settings, self.http, self.tokens, self.timeout = settings, http, tokens, timeout
+        self.work = Endpoint("work", w.work.api_base_url, "/cgi-bin/gettoken",
+                             {"corpid": w.work.corp_id, "corpsecret": w.work.secret})
+        self.mp = Endpoint("mp", w.mp.api_base_url, "/cgi-bin/token",
+                           {"grant_type": "client_credential", "appid": w.mp.app_id, "secret": w.mp.app_secret})
+        self.work_ready = bool(w.work.corp_id and w.work.secret)
+        self.mp_ready = bool(w.mp.app_id and w.mp.app_secret)
+        self.webhook_key = w.work.supervisors_webhook_key
+
+    async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str) -> None:
+        """Deliver, or raise ApiError."""
+        if address.transport == "demo":
+            return  # the demo page shows the outbox itself
+        if address.transport == "webhook":
+            url = f"{self.work.base_url.rstrip('/')}/cgi-bin/webhook/send"
+            await call(self.http, "POST", url, self.timeout, params={"key": self.webhook_key},
+                       json=_plain(msg_type, payload))
+            return
+        if address.transport == "robot_reply":  # the one-time response_url of a robot callback
+            await call(self.http, "POST", address.to, self.timeout,
+                       json={"msgtype": "markdown", "markdown": {"content": payload["text"]}})
+            return
+        endpoint = self.work if address.transport == "work" else self.mp
+        path = "/cgi-bin/message/send" if address.transport == "work" else "/cgi-bin/message/custom/send"
+        body = self._work_body(address.to, msg_type, payload, idem_key) if address.transport == "work" else {
+            "touser": address.to, "msgtype": "text", "text": {"content": payload["text"]}}
+        await self._with_token(endpoint, path, body)
+
+    async def _with_token(self, endpoint: Endpoint, path: str, body: dict) -> None:
+        for attempt in (1, 2):
+            token = await self.tokens.get(endpoint.name, lambda: fetch_token(self.http, endpoint, self.timeout))
+            try:
+                await call(self.http, "POST", endpoint.base_url.rstrip("/") + path, self.timeout,
+                           params={"access_token": token}, json=body)
+                return
+            except ApiError as error:
+                if error.errcode not in TOKEN_ERRORS or attempt == 2:
+                    raise
+                await self.tokens.invalidate(endpoint.name, token)
+
+    def trusted_reply_url(self, url: str | None) -> bool:
+        """A robot response_url we may post to: only on the WeCom API host, never elsewhere."""
+        base = self.work.base_url.rstrip("/") + "/"
+        return bool(url) and url.startswith(base)
+
+    def _work_body(self, userid: str, msg_type: str, payload: dict, idem_key: str) -> dict:
+        base = {"touser": userid, "agentid": self.settings.wechat.work.agent_id,
+                # WeCom drops an identical message repeated within the interval: a second guard.
+                "enable_duplicate_check": 1, "duplicate_check_interval": 1800}
+        card = payload.get("card")
+        if msg_type != "template_card" or not card:
+            return base | _plain(msg_type, payload)
+        return base | {"msgtype": "template_card", "template_card": {
+            "card_type": "button_interaction",
+            "main_title": {"title": card["title"][:36], "desc": card.get("number", "")},
+            "sub_title_text": card.get("description", "")[:200],
+            "task_id": re.sub(r"[^A-Za-z0-9_\-@]", "_", idem_key)[:128],
+            "button_list": [{"text": b["text"], "style": 1, "key": b["key"]} for b in card.get("buttons", [])],
+        }}
+
+
+def _plain(msg_type: str, payload: dict) -> dict:
+    """A text or markdown message body, as the app API and the group robot both take it."""
+    if msg_type == "markdown":
+        return {"msgtype": "markdown", "markdown": {"content": payload["text"]}}
+    return {"msgtype": "text", "text": {"content": payload["text"]}}

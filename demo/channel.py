@@ -1,0 +1,108 @@
+"""The demo channel: a web chat at /demo that goes through the same inbox and outbox as WeChat."""
+import asyncio
+import uuid
+from pathlib import Path
+
+from aiohttp import web
+from sqlmodel import select
+
+from bot.context import BotContext
+from bot.inbound.incoming import Incoming
+from bot.inbound.receive import receive
+from models import InboxMessage, Member, Outbox, Resident
+from models.store import session
+
+PAGE = Path(__file__).resolve().parent / "page.html"
+DEMO = web.AppKey("demo_context", BotContext)
+GROUP = "demo-group"  # the simulated 警民联络群
+
+
+def setup(app: web.Application, ctx: BotContext) -> None:
+    """Add /demo and its small JSON API."""
+    app[DEMO] = ctx
+    app.router.add_get("/demo", page)
+    app.router.add_post("/demo/api/say", say)
+    app.router.add_post("/demo/api/staff", staff)
+    app.router.add_get("/demo/api/feed", feed)
+
+
+async def page(request: web.Request) -> web.FileResponse:
+    """The simulator page (all assets inline; nothing from a CDN)."""
+    return web.FileResponse(PAGE, headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+async def say(request: web.Request) -> web.Response:
+    """A resident posts into the group (or 1:1): {"resident", "text", "group"}."""
+    body = await _json(request)
+    name, text = _text(body.get("resident", "")).strip()[:20], _text(body.get("text", ""))[:2000]
+    if not name or not text.strip():
+        return web.json_response({"error": "请填写居民名字和内容"}, status=400)
+    incoming = Incoming(channel="demo", sender=name, msg_key=f"demo:{uuid.uuid4().hex}", msg_type="text", text=text,
+                        chat_id=GROUP if body.get("group", True) else None)
+    reply = await receive(request.app[DEMO], incoming)
+    return web.json_response({"reply": reply})
+
+
+async def staff(request: web.Request) -> web.Response:
+    """A worker answers from their phone: {"member", "text"} or {"member", "button": "accept:12"}."""
+    ctx = request.app[DEMO]
+    body = await _json(request)
+    member = await asyncio.to_thread(_member, ctx, _text(body.get("member", "")))
+    if member is None:
+        return web.json_response({"error": "没有这个成员"}, status=400)
+    key = f"work:demo:{uuid.uuid4().hex}"
+    if body.get("button"):
+        incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="event",
+                            event="template_card_event", event_key=_text(body["button"]))
+    else:
+        incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="text",
+                            text=_text(body.get("text", ""))[:2000])
+    return web.json_response({"reply": await receive(ctx, incoming)})
+
+
+async def feed(request: web.Request) -> web.Response:
+    """The group's messages with the bot's replies, and what each phone received."""
+    return web.json_response(await asyncio.to_thread(_feed, request.app[DEMO]))
+
+
+def _feed(ctx: BotContext) -> dict:
+    with session(ctx.engine) as db:
+        chats = db.exec(select(InboxMessage).where(InboxMessage.channel.in_(("demo", "work")))
+                        .order_by(InboxMessage.id.desc()).limit(60)).all()
+        members = db.exec(select(Member).where(Member.active)).all()
+        sent = db.exec(select(Outbox).order_by(Outbox.id.desc()).limit(400)).all()
+        residents = {str(r.id): r.external_id for r in db.exec(select(Resident)).all()}
+    by_wechat = {m.wechat_id: m.name for m in members}
+    phones: dict[str, list] = {m.id: [] for m in members}
+    updates = []
+    for row in sent:
+        item = {"text": row.payload.get("text", ""), "status": row.status, "card": row.payload.get("card")}
+        if row.channel == "member" and row.recipient in phones:
+            phones[row.recipient].append(item)
+        elif row.channel == "resident":
+            updates.append(item | {"to": residents.get(row.recipient, row.recipient)})
+        elif row.channel == "supervisors_group":
+            updates.append(item | {"to": "所领导群"})
+    return {"chat": [{"from": by_wechat.get(c.sender, c.sender), "text": c.content, "reply": c.reply,
+                      "group": c.chat_id == GROUP, "staff": c.channel == "work"} for c in reversed(chats)],
+            "members": [{"id": m.id, "name": m.name, "roles": m.roles} for m in members],
+            "phones": phones, "updates": updates[:50]}
+
+
+def _member(ctx: BotContext, member_id: str) -> Member | None:
+    with session(ctx.engine) as db:
+        return db.get(Member, member_id)
+
+
+def _text(value) -> str:
+    """A field as text without what no store keeps: NUL (PostgreSQL refuses it) and lone surrogates."""
+    text = str(value).replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+async def _json(request: web.Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
