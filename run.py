@@ -117,18 +117,21 @@ def wire_parts(services):
 def route_setups(services):
     """Each package's routes, in the order they are added."""
     from bot.inbound import robot, routes
+    from bot.kf import routes as kf_routes
     from demo import channel as demo
-    from web import api, console
+    from web import api, console, report
 
-    setups = [lambda app, s: routes.setup(app, s.bot), lambda app, s: robot.setup(app, s.bot), api.setup,
-              console.setup]
+    setups = [lambda app, s: routes.setup(app, s.bot), lambda app, s: robot.setup(app, s.bot),
+              lambda app, s: kf_routes.setup(app, s.bot), api.setup, console.setup, report.setup]
     if services.settings.demo.enabled:
-        setups.append(lambda app, s: demo.setup(app, s.bot))
+        from bot.kf import demo as kf_demo
+        setups += [lambda app, s: demo.setup(app, s.bot), lambda app, s: kf_demo.setup(app, s.bot)]
     return setups
 
 
 async def start_sender(services):
-    """The outbox sender needs an HTTP client session, which lives on the running loop; returns the session."""
+    """The outbox sender needs an HTTP client session, which lives on the running loop; returns the session
+    and the robot's long connection (None unless configured)."""
     import aiohttp
 
     from bot.outbound.sender import Sender
@@ -136,9 +139,37 @@ async def start_sender(services):
     from bot.outbound.transports import Transports
 
     http = aiohttp.ClientSession()
-    sender = Sender(services.bot, Transports(services.settings, http, TokenCache(services.engine, services.clock)))
+    transports = Transports(services.settings, http, TokenCache(services.engine, services.clock))
+    sender = Sender(services.bot, transports)
     services.ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
-    return http
+    return http, start_channels(services, transports)
+
+
+def start_channels(services, transports):
+    """Resident channels that deliver their own way (the 随手拍 page shows its notices itself; 微信客服
+    sends through kf/send_msg) and their background steps, each in a lane of its own (they wait on
+    WeCom); returns the robot's long connection when the config asks for one, for the caller to stop."""
+    from bot.kf.api import KfApi
+    from bot.kf.pull import KfPuller
+    from bot.kf.send import KfChannel
+    from bot.outbound.page import ShownOnPage
+
+    bot, kf = services.bot, KfApi(transports)
+    transports.channels.update(web=ShownOnPage(), kf=KfChannel(kf, services.engine, services.clock))
+    if kf.ready:
+        services.ticker.add_step("kf", KfPuller(bot, kf).step, lane="kf")
+    robot = services.settings.wechat.robot
+    if robot.mode != "long_connection":
+        return None
+    from bot.robotws.inbound import frame_handler
+    from bot.robotws.link import RobotLink
+    from bot.robotws.push import LinkKeeper, RobotPush
+
+    link = RobotLink(transports.http, robot.ws_url, robot.bot_id, robot.secret, frame_handler(bot),
+                     heartbeat_s=robot.heartbeat.total_seconds())
+    transports.channels["robot"] = RobotPush(link)
+    services.ticker.add_step("robot_link", LinkKeeper(link, services.engine, bot.instance).step, lane="robot")
+    return link
 
 
 def serve(settings) -> int:
@@ -168,15 +199,17 @@ def serve(settings) -> int:
         prepare_demo(services)  # demo mode only: passwords for the demo members, a month of history once
     app = build_app(services, route_setups(services))
 
-    http = None
+    http = robot_link = None
 
     async def start_ticker(_app):
-        nonlocal http
-        http = await start_sender(services)
+        nonlocal http, robot_link
+        http, robot_link = await start_sender(services)
         services.ticker.start()
 
     async def stop_ticker(_app):
         services.ticker.stop()
+        if robot_link is not None:
+            await robot_link.stop()
         if http is not None:
             await http.close()
         await asyncio.to_thread(services.bot.workers.shutdown)  # messages being processed finish first

@@ -32,6 +32,7 @@ def bench_config(folder: str) -> str:
     raw["demo"] = {"enabled": False, "seed_history": False}
     raw["logging"] = {"level": "WARNING", "format": "text"}
     raw["escalation"] |= UNHELD
+    raw["geo"]["boundaries_file"] = str(ROOT / raw["geo"]["boundaries_file"])  # the copy lives elsewhere
     path = Path(folder) / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return str(path)

@@ -24,6 +24,10 @@ ENV_OVERRIDES = [
     ("GRIDWHISTLE_WORK_AES_KEY", ("wechat", "work", "encoding_aes_key")),
     ("GRIDWHISTLE_ROBOT_TOKEN", ("wechat", "robot", "token")),
     ("GRIDWHISTLE_ROBOT_AES_KEY", ("wechat", "robot", "encoding_aes_key")),
+    ("GRIDWHISTLE_ROBOT_SECRET", ("wechat", "robot", "secret")),
+    ("GRIDWHISTLE_KF_SECRET", ("wechat", "kf", "secret")),
+    ("GRIDWHISTLE_KF_TOKEN", ("wechat", "kf", "token")),
+    ("GRIDWHISTLE_KF_AES_KEY", ("wechat", "kf", "encoding_aes_key")),
 ]
 
 
@@ -59,7 +63,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         raise ConfigError(path, ["the top level must be a mapping of keys"])
     _apply_env(raw, env)
     try:
-        return Settings.model_validate(raw)
+        return Settings.model_validate(raw, context={"config_dir": path.parent})
     except ValidationError as exc:
         raise ConfigError(path, [line for e in exc.errors() for line in _describe(e)]) from None
 
@@ -84,4 +88,4 @@ def _describe(error: ErrorDetails) -> list[str]:
     path = ".".join(str(p) for p in error["loc"])
     if error["type"] == "extra_forbidden":
         message = "unknown key"
-    return [f"{path}: {message}"]
+    return [f"{path}: {line}" for line in message.split("\n")]

@@ -1,7 +1,10 @@
 """WeChat keys of config.yaml (credentials may come from the environment)."""
-from pydantic import Field
+from datetime import timedelta
+from typing import Literal
 
-from core.config import Strict
+from pydantic import Field, model_validator
+
+from core.config import Duration, Strict
 
 
 class MpConfig(Strict):
@@ -23,14 +26,46 @@ class WorkConfig(Strict):
 
 
 class RobotConfig(Strict):
-    """WeCom intelligent robot (智能机器人) in API mode: receives @-mentions in groups."""
+    """WeCom intelligent robot (智能机器人) in API mode: receives @-mentions in groups.
 
+    `callback` mode: WeCom posts each message to /wechat/robot (token, encoding_aes_key). In
+    `long_connection` mode the service holds a WebSocket to WeCom (bot_id, secret) and can also push
+    into a chat the robot is in: 签收/办结 notices go back to the group the report came from.
+    """
+
+    mode: Literal["callback", "long_connection"] = "callback"
     token: str = ""
     encoding_aes_key: str = ""
+    bot_id: str = ""
+    secret: str = ""
+    ws_url: str = "wss://openws.work.weixin.qq.com"
+    heartbeat: Duration = timedelta(seconds=30)
+
+    @model_validator(mode="after")
+    def _long_connection_has_credentials(self) -> "RobotConfig":
+        if self.mode == "long_connection" and not (self.bot_id and self.secret):
+            raise ValueError("mode long_connection needs bot_id and secret")
+        return self
+
+
+class KfConfig(Strict):
+    """微信客服 (WeCom customer service): residents chat 1:1 from ordinary WeChat, through a link or QR code.
+
+    Its events (kf_msg_or_event) reach /wechat/work when the self-built app manages the accounts, or
+    /wechat/kf with their own token and key when the callback is set in 微信客服's own settings.
+    """
+
+    enabled: bool = False
+    secret: str = ""  # 微信客服's own Secret; empty: the self-built app's token (wechat.work.secret) is used
+    token: str = ""  # only for /wechat/kf
+    encoding_aes_key: str = ""
+    open_kfids: list[str] = []  # accounts to serve; empty: every account whose event arrives
+    safety_pull: Duration = timedelta(minutes=10)  # pull without an event this often, in case one was lost
 
 
 class WechatConfig(Strict):
     mp: MpConfig = MpConfig()
     work: WorkConfig = WorkConfig()
     robot: RobotConfig = RobotConfig()
+    kf: KfConfig = KfConfig()
     send_rate_per_minute: int = Field(25, ge=1, le=30)

@@ -20,6 +20,8 @@ from core.config import (
 )
 from core.config_access import Api, Demo
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
+from core.config_geo import Geo
+from core.config_report import ReportPage
 from core.config_wechat import WechatConfig
 
 
@@ -42,6 +44,8 @@ class Settings(Strict):
     duties: list[Duty] = []
     school_breaks: list[SchoolBreak] = []
     reports: Reports = Reports()
+    geo: Geo = Geo()
+    report_page: ReportPage = ReportPage()
 
     @model_validator(mode="after")
     def _references_hold(self) -> "Settings":
@@ -102,6 +106,8 @@ def _reference_problems(s: Settings) -> list[str]:
                 area_ids[micro.id] += 1
     problems += [f"villages: id {i!r} is used {n} times" for i, n in area_ids.items() if n > 1]
     problems += _duty_problems(s, roles, area_ids)
+    problems += [f"geo.boundaries_file: an outline names grid {a!r}, which no village has"
+                 for a in s.geo.area_ids() if a not in area_ids]
     return problems
 
 

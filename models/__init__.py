@@ -1,4 +1,5 @@
 """The schema (SQLModel tables) and the store that opens it on SQLite or PostgreSQL."""
+from models.channels import KfCursor, KfCustomer, ReportPhoto, WebReport
 from models.deadlines import Deadline, Escalation, EscalationNotice
 from models.duties import ScheduleRun, Visit, WatchedPerson
 from models.intake import Conversation, InboxMessage
@@ -8,4 +9,4 @@ from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporte
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
            "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "EscalationNotice", "Outbox",
-           "SharedValue", "ScheduleRun", "Visit", "WatchedPerson"]
+           "SharedValue", "ScheduleRun", "Visit", "WatchedPerson", "KfCursor", "KfCustomer", "ReportPhoto", "WebReport"]

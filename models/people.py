@@ -36,7 +36,7 @@ class Resident(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    channel: str  # mp | work | group | demo
+    channel: str  # mp | work | robot | kf | web | demo
     external_id: str  # OpenID, WeCom userid, or demo name
     name: str = ""
     phone_masked: str = ""

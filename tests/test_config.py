@@ -16,6 +16,7 @@ def broken(tmp_path, old: str, new: str) -> Path:
     assert old in DEMO, f"test fixture out of date: {old!r} not in config.yaml"
     path = tmp_path / "config.yaml"
     path.write_text(DEMO.replace(old, new, 1), encoding="utf-8")
+    (tmp_path / "grids.geojson").write_bytes((ROOT / "grids.geojson").read_bytes())  # read beside the config
     return path
 
 
@@ -86,6 +87,17 @@ def test_an_unreadable_or_non_yaml_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("station: [unclosed", encoding="utf-8")
     assert problems_of(bad)[0].startswith("not valid YAML")
+
+
+def test_the_robots_long_connection_needs_its_credentials(tmp_path):
+    path = broken(tmp_path, "    mode: callback ", "    mode: long_connection ")
+    assert problems_of(path) == ["wechat.robot: mode long_connection needs bot_id and secret"]
+
+
+def test_the_report_pages_public_address_must_be_a_url(tmp_path):
+    path = broken(tmp_path, 'public_url: ""', "public_url: gw.example.gov.cn")
+    assert problems_of(path) == ["report_page.public_url: must start with https:// (or http://), got "
+                                 "'gw.example.gov.cn'"]
 
 
 def test_a_bad_time_of_day_is_named_the_same_way_wherever_it_is(tmp_path):

@@ -7,7 +7,7 @@ the place timeout, still finds it.
 from bot.context import BotContext
 from bot.conversation import texts, waiting
 from bot.conversation.answer import Answer
-from bot.conversation.locate import nearest_grid
+from bot.conversation.locate import grid_at
 from bot.conversation.submitting import receipt_answer, submit
 from bot.inbound.incoming import Incoming
 from core.clock import utc
@@ -43,7 +43,7 @@ def answer_if_waiting(ctx: BotContext, resident: Resident, msg: Incoming, text: 
 
 def place_given(ctx: BotContext, resident: Resident, msg: Incoming, pending: dict, answer: str) -> Answer:
     """The answer to "where?": read the place from it and submit the waiting report."""
-    grid_id = nearest_grid(ctx.settings, msg.lat, msg.lng) if msg.msg_type == "location" else None
+    grid_id = grid_at(ctx.settings, msg.lat, msg.lng) if msg.msg_type == "location" else None
     place_triage = ctx.classifier.classify(f"{answer}有事")
     place = place_triage.location or answer[:60] or None
     grid_id = grid_id or place_triage.grid_id

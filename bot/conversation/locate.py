@@ -1,9 +1,7 @@
-"""A location message (latitude, longitude) to the grid whose centre is nearest, within reach."""
+"""A location (latitude, longitude) to its grid: inside a configured outline, else the nearest centre."""
 from math import asin, cos, radians, sin, sqrt
 
 from core.settings import Settings
-
-REACH_KM = 1.5  # farther than this from every grid centre: not ours to guess
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -13,12 +11,21 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371 * asin(sqrt(h))
 
 
+def grid_at(settings: Settings, lat: float | None, lng: float | None) -> str | None:
+    """The grid (or micro-grid) whose outline holds the point; without one, the nearest centre in reach."""
+    if lat is None or lng is None:
+        return None
+    outlines = settings.geo.boundaries_file
+    inside = outlines.boundaries.area_at(lat, lng) if outlines else None
+    return inside or nearest_grid(settings, lat, lng)
+
+
 def nearest_grid(settings: Settings, lat: float | None, lng: float | None) -> str | None:
-    """The id of the nearest grid with a configured centre, if within REACH_KM."""
+    """The id of the nearest grid with a configured centre, if within `geo.reach_km`."""
     if lat is None or lng is None:
         return None
     centred = [(distance_km((lat, lng), g.center), g.id) for _, g in settings.grids() if g.center]
     if not centred:
         return None
     best_km, grid_id = min(centred)
-    return grid_id if best_km <= REACH_KM else None
+    return grid_id if best_km <= settings.geo.reach_km else None

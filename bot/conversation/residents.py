@@ -7,6 +7,7 @@ from bot.conversation import texts
 from bot.conversation.answer import Answer
 from bot.conversation.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noqa: F401 - run.py wires it from here
 from bot.conversation.submitting import submit
+from bot.conversation.web_form import answer_web
 from bot.inbound.incoming import Incoming
 from bot.inbound.people import resident_for
 from core.clock import utc
@@ -23,6 +24,8 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
     """Decide the reply to one resident message, acting on it on the way."""
     now = ctx.clock.now()
     resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
+    if msg.channel == "web":  # the 随手拍 page sends forms, not chat
+        return answer_web(ctx, resident, msg, inbox_id)
     if msg.msg_type == "event":
         return Answer(texts.WELCOME if msg.event == "subscribe" else None)
     if msg.msg_type == "image":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 class Incoming:
     """What arrived: who, where, what kind, and the text to read."""
 
-    channel: str  # mp | work | robot | demo
+    channel: str  # mp | work | robot | kf (微信客服) | web (随手拍 page) | demo
     sender: str  # OpenID, WeCom userid, or demo name
     msg_key: str  # MsgId, or sender+CreateTime for events
     msg_type: str  # text | voice | image | location | event | ...

@@ -9,6 +9,7 @@ and text.content. A reply to a user message is a stream message, encrypted back 
 import base64
 import hashlib
 import json
+import re
 import uuid
 
 from aiohttp import web
@@ -19,6 +20,9 @@ from bot.inbound.guard import Rejected, check_timestamp, read_body
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
 from bot.inbound.routes import BOT, guarded
+
+# WeCom writes the mention first ("@网格哨 满意"): without it, "满意" and "查询" read as the commands they are.
+_LEADING_MENTIONS = re.compile(r"^(?:\s*@\S+)+\s+")
 
 
 def setup(app: web.Application, ctx: BotContext) -> None:
@@ -74,7 +78,7 @@ async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
             raise TypeError
     except (ValueError, KeyError, TypeError):
         raise Rejected(400, "not a robot callback body") from None
-    data = _parse(keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), encrypt))
+    data = parse_message(keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), encrypt))
     reply = await receive(ctx, data)
     if not reply:
         return web.Response(text="")
@@ -83,7 +87,8 @@ async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
                         content_type="application/json")
 
 
-def _parse(plaintext: str) -> Incoming:
+def parse_message(plaintext: str) -> Incoming:
+    """A robot message (the callback's plaintext, or a long-connection frame's body) as an Incoming."""
     try:
         data = json.loads(plaintext)
         msg_id, sender = _string(data["msgid"]), _string(data["from"]["userid"])
@@ -94,7 +99,7 @@ def _parse(plaintext: str) -> Incoming:
     group = data.get("chattype") == "group"
     response_url = data.get("response_url")
     return Incoming(channel="robot", sender=sender, msg_key=f"robot:{msg_id}", msg_type=msg_type,
-                    text=text.strip(), chat_id=chat_id if group else None,
+                    text=_LEADING_MENTIONS.sub("", text.strip()), chat_id=chat_id if group else None,
                     pic_url=pic_url, response_url=response_url if isinstance(response_url, str) else None,
                     raw={"aibotid": data.get("aibotid")})
 

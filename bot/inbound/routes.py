@@ -11,6 +11,7 @@ from bot.inbound.crypto import ChannelKeys
 from bot.inbound.guard import Rejected, check_fields, check_timestamp, parse_xml, read_body
 from bot.inbound.incoming import from_wechat_xml
 from bot.inbound.receive import receive
+from bot.kf.callback import kf_signal
 
 log = logging.getLogger(__name__)
 BOT = web.AppKey("bot_context", BotContext)
@@ -83,6 +84,8 @@ async def _message(request: web.Request, keys: ChannelKeys, channel: str) -> web
     else:  # plain mode signs only the query: refuse strangers before parsing anything
         keys.verify_plain(q.get("signature", ""), q["timestamp"], q.get("nonce", ""))
         data = parse_xml(body)
+    if channel == "work" and data.get("Event") == "kf_msg_or_event":  # 微信客服: only "pull now" (bot/kf/)
+        return await kf_signal(ctx, data)
     check_fields(data, now)
     incoming = from_wechat_xml(channel, data)
     reply = await receive(ctx, incoming)

@@ -15,6 +15,10 @@ def address_of(db, row: Outbox, t: Transports, now: datetime) -> Address:
         return Address("work", member.wechat_id) if t.work_ready and member else Address("demo", row.recipient)
     if row.channel == "resident":
         resident = db.get(Resident, int(row.recipient))
+        own = t.channels.get(resident.channel) if resident else None
+        found = own.address(row, resident, now) if own else None
+        if found:
+            return found
         if resident and resident.channel == "mp" and t.mp_ready:
             return Address("mp", resident.external_id)
         if resident and resident.channel == "robot":

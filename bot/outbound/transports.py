@@ -31,11 +31,17 @@ class Transports:
         self.work_ready = bool(w.work.corp_id and w.work.secret)
         self.mp_ready = bool(w.mp.app_id and w.mp.app_secret)
         self.webhook_key = w.work.supervisors_webhook_key
+        # Resident channels that bring their own transport (微信客服, the robot's long connection, the
+        # 随手拍 page), by the resident's channel: `address(row, resident, now)` and `send(...)`.
+        self.channels: dict = {}
 
     async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str) -> None:
         """Deliver, or raise ApiError."""
         if address.transport == "demo":
             return  # the demo page shows the outbox itself
+        if address.transport in self.channels:
+            await self.channels[address.transport].send(address, msg_type, payload, idem_key)
+            return
         if address.transport == "webhook":
             url = f"{self.work.base_url.rstrip('/')}/cgi-bin/webhook/send"
             await call(self.http, "POST", url, self.timeout, params={"key": self.webhook_key},
@@ -49,15 +55,15 @@ class Transports:
         path = "/cgi-bin/message/send" if address.transport == "work" else "/cgi-bin/message/custom/send"
         body = self._work_body(address.to, msg_type, payload, idem_key) if address.transport == "work" else {
             "touser": address.to, "msgtype": "text", "text": {"content": payload["text"]}}
-        await self._with_token(endpoint, path, body)
+        await self.with_token(endpoint, path, body)
 
-    async def _with_token(self, endpoint: Endpoint, path: str, body: dict) -> None:
+    async def with_token(self, endpoint: Endpoint, path: str, body: dict) -> dict:
+        """POST to an API of `endpoint` with its shared access_token, refreshed once if refused; WeChat's answer."""
         for attempt in (1, 2):
             token = await self.tokens.get(endpoint.name, lambda: fetch_token(self.http, endpoint, self.timeout))
             try:
-                await call(self.http, "POST", endpoint.base_url.rstrip("/") + path, self.timeout,
-                           params={"access_token": token}, json=body)
-                return
+                return await call(self.http, "POST", endpoint.base_url.rstrip("/") + path, self.timeout,
+                                  params={"access_token": token}, json=body)
             except ApiError as error:
                 if error.errcode not in TOKEN_ERRORS or attempt == 2:
                     raise

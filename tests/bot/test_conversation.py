@@ -129,15 +129,15 @@ async def test_the_workers_phone_is_given_one_to_one_and_masked_in_a_group(clien
     assert "已受理" in in_group and "139****" in in_group and "13900002" not in in_group
 
 
-async def test_a_shared_location_answers_where_with_the_nearest_grid(client, clock, engine):
+async def test_a_shared_location_answers_where_with_the_outline_that_holds_it(client, clock, engine):
     assert "请问具体在哪" in await say(client, clock, "oLoc", "垃圾好几天没人收了 臭死了", 101)
     ts = int(clock.now().timestamp())
     location = (f"<xml><ToUserName>gh_demo</ToUserName><FromUserName>oLoc</FromUserName><CreateTime>{ts}</CreateTime>"
                 f"<MsgType>location</MsgType><Location_X>30.8262</Location_X><Location_Y>104.1643</Location_Y>"
-                f"<Scale>15</Scale><Label><![CDATA[]]></Label><MsgId>102</MsgId></xml>")  # 20 m from 第二网格's centre
+                f"<Scale>15</Scale><Label><![CDATA[]]></Label><MsgId>102</MsgId></xml>")  # inside 锦绣花园微网格二's outline
     reply = await post_xml(client, clock, location)
     [ticket] = tickets(engine)
-    assert reply.startswith(f"已受理，编号 {ticket.number}") and ticket.grid_id == "gh-2"
+    assert reply.startswith(f"已受理，编号 {ticket.number}") and ticket.grid_id == "gh-2-b"
 
 
 async def test_a_photo_joins_the_residents_open_report(client, clock, engine):

@@ -1,4 +1,4 @@
-"""A fake WeChat/WeCom API on loopback: tokens, app messages, customer service, group robot.
+"""A fake WeChat/WeCom API on loopback: tokens, app messages, customer service, group robot, 微信客服.
 
 It records every message, and can be told to answer the next calls with an errcode, an
 HTTP error or a delay, so retries, token refresh and give-ups are tested over a real socket.
@@ -15,7 +15,7 @@ from aiohttp import web
 class Sent:
     """One message the fake accepted."""
 
-    api: str  # work | mp | webhook | robot_reply
+    api: str  # work | mp | webhook | robot_reply | kf | kf_welcome
     to: str
     body: dict
 
@@ -45,6 +45,13 @@ class FakeWeChat:
     # sender asks for it (enable_duplicate_check): a retry after a timeout is not shown twice.
     deduplicated: list[Sent] = field(default_factory=list)
     _seen: dict = field(default_factory=dict)
+    # 微信客服: what customers wrote (kf/sync_msg serves it page by page), images by media_id, and the
+    # sync requests as they came (cursor, token).
+    kf_items: list[dict] = field(default_factory=list)
+    kf_media: dict[str, bytes] = field(default_factory=dict)
+    kf_syncs: list[dict] = field(default_factory=list)
+    kf_page: int = 1000
+    kf_sync_errors: list[int] = field(default_factory=list)  # errcodes the next sync_msg calls answer
 
     def fail_next(self, *outcomes) -> None:
         """The next send calls answer these, in order: an errcode, "http500", or ("delay", seconds)."""
@@ -60,6 +67,18 @@ class FakeWeChat:
         position = next(i for i, r in enumerate(self.requests) if r is answered)
         return self.requests[position + 1:]
 
+    def kf_says(self, user: str, send_time: int, msgtype: str = "text", open_kfid: str = "wkKF1", **content) -> dict:
+        """A WeChat customer writes to a 微信客服 account, in kf/sync_msg's item format (origin 3)."""
+        item = {"msgid": f"kfmsg{len(self.kf_items) + 1}", "open_kfid": open_kfid, "external_userid": user,
+                "send_time": send_time, "origin": 3, "msgtype": msgtype}
+        self.kf_items.append(item | ({msgtype: content} if content else {}))
+        return self.kf_items[-1]
+
+    def kf_event(self, event: dict, send_time: int) -> None:
+        """A system event (origin 4), e.g. enter_session with its welcome_code."""
+        self.kf_items.append({"msgid": f"kfevt{len(self.kf_items) + 1}", "send_time": send_time, "origin": 4,
+                              "msgtype": "event", "event": event})
+
     def to(self, who: str) -> list[str]:
         """Texts received by a userid/openid (or "webhook")."""
         return [s.text for s in self.sent if s.to == who]
@@ -72,7 +91,32 @@ class FakeWeChat:
                           ("/cgi-bin/webhook/send", "webhook")):
             app.router.add_post(path, self._sender(api))
         app.router.add_post("/cgi-bin/aibot/response", self._sender("robot_reply"))
+        app.router.add_post("/cgi-bin/kf/send_msg", self._sender("kf"))
+        app.router.add_post("/cgi-bin/kf/send_msg_on_event", self._sender("kf_welcome"))
+        app.router.add_post("/cgi-bin/kf/sync_msg", self._kf_sync)
+        app.router.add_get("/cgi-bin/media/get", self._media)
         return app
+
+    async def _kf_sync(self, request: web.Request) -> web.Response:
+        """One page after the cursor (an index here; opaque to the client), has_more while more remain."""
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        body = await request.json()
+        self.kf_syncs.append(body)
+        if self.kf_sync_errors:
+            return web.json_response({"errcode": self.kf_sync_errors.pop(0), "errmsg": "injected"})
+        start = int(body.get("cursor") or 0)
+        items = [i for i in self.kf_items if i.get("open_kfid", body.get("open_kfid")) == body.get("open_kfid")]
+        page = items[start:start + min(int(body.get("limit", 1000)), self.kf_page)]
+        end = start + len(page)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "next_cursor": str(end),
+                                  "has_more": int(end < len(items)), "msg_list": page})
+
+    async def _media(self, request: web.Request) -> web.Response:
+        data = self.kf_media.get(request.query.get("media_id", ""))
+        if request.query.get("access_token") not in self.valid_tokens or data is None:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        return web.Response(body=data, content_type="image/jpeg")
 
     async def _token(self, request: web.Request) -> web.Response:
         self.token_calls += 1
@@ -86,11 +130,11 @@ class FakeWeChat:
         return handler
 
     async def _send(self, request: web.Request, api: str) -> web.Response:
-        if api in ("work", "mp") and request.query.get("access_token") not in self.valid_tokens:
+        if api in ("work", "mp", "kf", "kf_welcome") and request.query.get("access_token") not in self.valid_tokens:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
         body = await request.json()
-        to = {"webhook": "webhook", "robot_reply": f"robot:{request.query.get('response_code')}"}.get(
-            api, body.get("touser", ""))
+        to = {"webhook": "webhook", "robot_reply": f"robot:{request.query.get('response_code')}",
+              "kf_welcome": f"welcome:{body.get('code')}"}.get(api, body.get("touser", ""))
         self.requests.append(Sent(api, to, body))
         if self.failures:
             outcome = self.failures.pop(0)

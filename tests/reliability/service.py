@@ -36,6 +36,7 @@ def write_config(folder: Path, database_url: str, wechat_base: str) -> Path:
     config["database"]["url"] = database_url
     config["logging"] = {"level": "WARNING", "format": "json"}
     config["demo"] = {"enabled": False, "seed_history": False}
+    config["geo"]["boundaries_file"] = str(ROOT / config["geo"]["boundaries_file"])  # the copy lives elsewhere
     config["wechat"]["mp"].update(app_id=wechat.APP_ID, app_secret="s", token=wechat.TOKEN,
                                   encoding_aes_key=wechat.MP_AES, api_base_url=wechat_base)
     config["wechat"]["work"].update(corp_id=wechat.CORP_ID, agent_id=1000002, secret="s", token=wechat.WORK_TOKEN,
