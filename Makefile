@@ -44,9 +44,10 @@ else
 	$(BIN)/python -m pytest -q -m soak tests/reliability
 endif
 
-# PNGs of the console (board, ticket, statistics, assessment) into ./screenshots/ (needs /usr/bin/chromium).
+# PNGs of the console (1440x900) and the phone views (/m, the board and the demo at 390x844) into
+# docs/screenshots/, which the README shows (needs /usr/bin/chromium).
 screenshots: $(TESTSTAMP)
-	$(BIN)/python -m tests.e2e.screenshots screenshots
+	$(BIN)/python -m tests.e2e.screenshots docs/screenshots
 
 train: $(STAMP)
 	$(BIN)/python run.py train

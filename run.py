@@ -66,12 +66,14 @@ def build_services(settings, clock=None, engine=None):
     """Every part of the running service, wired once."""
     from core.clock import SystemClock
     from core.metrics import Metrics
+    from core.offset_clock import OffsetClock
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
     from models.store import make_engine, make_reader
 
-    clock = clock or SystemClock()
+    # Only the demo's clock can be fast-forwarded (its 快进 buttons); a deployment keeps the wall clock.
+    clock = clock or (OffsetClock(SystemClock()) if settings.demo.enabled else SystemClock())
     metrics = Metrics()
     engine = engine or make_engine(settings.database.url)
     services = Services(
@@ -119,13 +121,15 @@ def route_setups(services):
     from bot.inbound import robot, routes
     from bot.kf import routes as kf_routes
     from demo import channel as demo
-    from web import api, console, report
+    from demo import page_api as demo_page
+    from web import api, console, mobile, report
 
     setups = [lambda app, s: routes.setup(app, s.bot), lambda app, s: robot.setup(app, s.bot),
-              lambda app, s: kf_routes.setup(app, s.bot), api.setup, console.setup, report.setup]
+              lambda app, s: kf_routes.setup(app, s.bot), api.setup, console.setup, report.setup, mobile.setup]
     if services.settings.demo.enabled:
         from bot.kf import demo as kf_demo
-        setups += [lambda app, s: demo.setup(app, s.bot), lambda app, s: kf_demo.setup(app, s.bot)]
+        setups += [lambda app, s: demo.setup(app, s.bot), lambda app, s: kf_demo.setup(app, s.bot),
+                   demo_page.setup]  # the demo page's clock, photos and updates
     return setups
 
 

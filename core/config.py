@@ -28,6 +28,7 @@ class Strict(BaseModel):
 class Server(Strict):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
+    public_url: str = Field("", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")  # where phones reach us; "" = unknown
 
 
 class Database(Strict):

@@ -13,6 +13,7 @@ from models import InboxMessage, Member, Outbox, Resident
 from models.store import session
 
 PAGE = Path(__file__).resolve().parent / "page.html"
+MAX_TEXT = 2000  # longer is refused with a reason, never cut short without a word
 DEMO = web.AppKey("demo_context", BotContext)
 GROUP = "demo-group"  # the simulated 警民联络群
 
@@ -34,9 +35,11 @@ async def page(request: web.Request) -> web.FileResponse:
 async def say(request: web.Request) -> web.Response:
     """A resident posts into the group (or 1:1): {"resident", "text", "group"}."""
     body = await _json(request)
-    name, text = _text(body.get("resident", "")).strip()[:20], _text(body.get("text", ""))[:2000]
+    name, text = _text(body.get("resident", "")).strip()[:20], _text(body.get("text", ""))
     if not name or not text.strip():
         return web.json_response({"error": "请填写居民名字和内容"}, status=400)
+    if len(text) > MAX_TEXT:
+        return _too_long(text)
     incoming = Incoming(channel="demo", sender=name, msg_key=f"demo:{uuid.uuid4().hex}", msg_type="text", text=text,
                         chat_id=GROUP if body.get("group", True) else None)
     reply = await receive(request.app[DEMO], incoming)
@@ -55,8 +58,12 @@ async def staff(request: web.Request) -> web.Response:
         incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="event",
                             event="template_card_event", event_key=_text(body["button"]))
     else:
-        incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="text",
-                            text=_text(body.get("text", ""))[:2000])
+        text = _text(body.get("text", ""))
+        if not text.strip():
+            return web.json_response({"error": "请输入要回复的内容"}, status=400)
+        if len(text) > MAX_TEXT:
+            return _too_long(text)
+        incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="text", text=text)
     return web.json_response({"reply": await receive(ctx, incoming)})
 
 
@@ -87,6 +94,11 @@ def _feed(ctx: BotContext) -> dict:
                       "group": c.chat_id == GROUP, "staff": c.channel == "work"} for c in reversed(chats)],
             "members": [{"id": m.id, "name": m.name, "roles": m.roles} for m in members],
             "phones": phones, "updates": updates[:50]}
+
+
+def _too_long(text: str) -> web.Response:
+    return web.json_response({"error": f"消息太长（{len(text)} 字），没有发出。请分几条发送，每条不超过 {MAX_TEXT} 字。"},
+                             status=400)
 
 
 def _member(ctx: BotContext, member_id: str) -> Member | None:

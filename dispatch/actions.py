@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from core.vocabulary import STATUS_NAMES
+from core.vocabulary import WORKER_ACTIONS as ACTIONS
 from dispatch import deadlines, texts, transfers
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders, start_close_ladder
@@ -18,9 +19,6 @@ from models import Assignment, Ticket, outbox
 from models.store import session
 
 log = logging.getLogger(__name__)
-ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
-           "transfer_police": "转警", "transfer_grid": "转派", "confirm_transfer": "同意转派",
-           "reject_transfer": "拒绝转派"}
 
 
 def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:

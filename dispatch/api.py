@@ -78,8 +78,11 @@ class DispatchPort(Protocol):
         """A worker's action from a card button or a parsed command: accept|arrive|resolve|return|
         transfer_police|transfer_grid|confirm_transfer|reject_transfer, checked against the current assignment."""
 
-    def attach_photo(self, member_id: str, url: str) -> Outcome | None:
-        """A photo from a worker: attach to the ticket they are closing or just closed."""
+    def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None) -> Outcome | None:
+        """A photo from a worker: attach to `ticket_id` (the /m page knows it) or the ticket they are closing."""
+
+    def reassign_in_grid(self, leader: str, ticket_id: int, member: str, note: str = "") -> Outcome:
+        """A grid leader hands a non-police ticket of their grid to another worker of that grid (改派)."""
 
     def cancel(self, resident_id: int, number: str) -> Outcome:
         """The reporter cancels before acceptance."""

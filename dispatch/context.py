@@ -5,9 +5,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock
+from core.directory import Directory
 from core.settings import Settings
 from core.workcal import WorkCalendar
-from dispatch.directory import Directory
 
 
 @dataclass

@@ -9,7 +9,8 @@ from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
 from dispatch import transfers
 from dispatch.assign import holders
 from dispatch.context import Deps
-from models import Assignment, AuditLog, Escalation, Ticket
+from models import Assignment, Ticket
+from models.holding import alerted_may_take_over
 
 TAKE_OVER = ("accept", "arrive", "transfer_police")  # each accepts first if nobody has
 
@@ -34,14 +35,8 @@ def refusal(deps: Deps, db: Session, ticket: Ticket, member_id: str, action: str
 
 
 def may_take_over(db: Session, ticket: Ticket, member_id: str, action: str) -> bool:
-    """Someone this cycle's ladder alerted (or its emergency page reached) may take a ticket nobody accepted."""
-    if action not in TAKE_OVER or ticket.status not in ("dispatched", "returned"):
-        return False
-    alerted = db.exec(select(Escalation.notified).where(Escalation.ticket_id == ticket.id,
-                                                        Escalation.cycle == ticket.cycle)).all()
-    paged = db.exec(select(AuditLog.data).where(AuditLog.ticket_id == ticket.id, AuditLog.to_status == "dispatched")
-                    .order_by(AuditLog.id.desc())).first() or {}
-    return any(member_id in people for people in alerted) or member_id in (paged.get("page") or [])
+    """A take-over action by someone this cycle's ladder alerted (models/holding.py says who)."""
+    return action in TAKE_OVER and alerted_may_take_over(db, ticket, member_id)
 
 
 def holder_names(deps: Deps, held: list[Assignment]) -> str:

@@ -8,12 +8,15 @@ from models import Assignment, Ticket
 from models.store import session
 
 
-def from_member(deps: Deps, member_id: str, url: str) -> Outcome | None:
-    """A worker's photo joins the ticket they hold or most recently resolved; None if they hold none."""
+def from_member(deps: Deps, member_id: str, url: str, ticket_id: int | None = None) -> Outcome | None:
+    """A worker's photo joins `ticket_id` if they hold it (/m knows the task), else the ticket they hold or most
+    recently resolved; None if they hold none."""
     with session(deps.engine) as db:
-        ticket = db.exec(select(Ticket).join(Assignment, Assignment.ticket_id == Ticket.id)
-                         .where(Assignment.member_id == member_id, Assignment.active)
-                         .order_by(Ticket.updated_at.desc())).first()
+        held = (select(Ticket).join(Assignment, Assignment.ticket_id == Ticket.id)
+                .where(Assignment.member_id == member_id, Assignment.active))
+        if ticket_id is not None:
+            held = held.where(Ticket.id == ticket_id)
+        ticket = db.exec(held.order_by(Ticket.updated_at.desc())).first()
         if ticket is None:
             return None
         ticket.photos = [*ticket.photos, {"url": url, "by": member_id, "at": deps.clock.now().isoformat()}]

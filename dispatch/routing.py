@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
+from core.directory import Area, Directory
 from core.vocabulary import OPEN_STATUSES
 from core.workcal import WorkCalendar
-from dispatch.directory import Area, Directory
 from models import Assignment, Member, Ticket
 
 

@@ -9,15 +9,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.clock import Clock, utc
+from core.directory import Directory
 from core.settings import Settings
 from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
 from core.workcal import WorkCalendar
-from dispatch import actions, deadlines, fire_deadlines, followup, intake, photos, supervision, tasks, texts
+from dispatch import actions, deadlines, fire_deadlines, followup, grid_lead, intake, photos, supervision, tasks, texts
 from dispatch.api import AlsoInTransaction, Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
 from dispatch.context import Deps
-from dispatch.directory import Directory
 from dispatch.lifecycle import audit, move
 from models import Assignment, Ticket, TicketReporter, outbox
 from models.store import session
@@ -53,6 +53,10 @@ class Dispatcher:
         """A supervisor's action: reassign|transfer_police|press|arbitrate|close (see dispatch/supervision.py)."""
         return supervision.supervise(self.deps, actor, action, ticket_id, member=member, note=note)
 
+    def reassign_in_grid(self, leader: str, ticket_id: int, member: str, note: str = "") -> Outcome:
+        """A grid leader's 改派 of a ticket of their grid to another worker of it (see dispatch/grid_lead.py)."""
+        return grid_lead.reassign_in_grid(self.deps, leader, ticket_id, member, note)
+
     def member_text(self, member_id: str, text: str) -> Outcome | None:
         """A worker's text command; None if it is not one."""
         command = parse_command(text)
@@ -71,9 +75,9 @@ class Dispatcher:
         """Let another package answer members' texts that are not dispatch commands (见面 王奶奶)."""
         self._text_handlers.append(handler)
 
-    def attach_photo(self, member_id: str, url: str) -> Outcome | None:
-        """Attach a worker's photo to the ticket they hold or most recently resolved."""
-        return photos.from_member(self.deps, member_id, url)
+    def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None) -> Outcome | None:
+        """Attach a worker's photo to `ticket_id` if they hold it, else to the ticket they most recently touched."""
+        return photos.from_member(self.deps, member_id, url, ticket_id)
 
     def attach_resident_photo(self, resident_id: int, ticket_id: int, url: str) -> None:
         """A reporter's photo joins their ticket, with who sent it and when, in the timeline."""

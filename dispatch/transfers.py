@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from core.directory import Area
 from core.durations import format_duration
 from dispatch import deadlines, texts
 from dispatch.assign import dispatch
 from dispatch.context import Deps
-from dispatch.directory import Area
 from dispatch.lifecycle import Refused, audit, move
 from dispatch.notices import reach
 from dispatch.policy import snapshot

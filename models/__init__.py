@@ -5,8 +5,10 @@ from models.duties import ScheduleRun, Visit, WatchedPerson
 from models.intake import Conversation, InboxMessage
 from models.outbox import Outbox, SharedValue
 from models.people import Grid, Member, Resident
+from models.photos import Photo
 from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporter
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
            "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "EscalationNotice", "Outbox",
-           "SharedValue", "ScheduleRun", "Visit", "WatchedPerson", "KfCursor", "KfCustomer", "ReportPhoto", "WebReport"]
+           "SharedValue", "ScheduleRun", "Visit", "WatchedPerson", "KfCursor", "KfCustomer", "ReportPhoto", "WebReport",
+           "Photo"]

@@ -1,9 +1,13 @@
-"""Who holds a ticket now, read from its active assignments: the primary assignees and who accepted."""
+"""Who holds a ticket now, read from its active assignments: the primary assignees and who accepted;
+and who may take over a ticket nobody accepted (dispatch decides with it, /m offers 接手 by it)."""
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from models.tickets import Assignment
+from models.deadlines import Escalation
+from models.tickets import Assignment, AuditLog, Ticket
+
+UNACCEPTED = ("dispatched", "returned")
 
 
 @dataclass(frozen=True)
@@ -29,3 +33,14 @@ def current_holders(db: Session, ticket_ids: list[int]) -> dict[int, Holders]:
         found[ticket_id] = Holders(h.primary + ((member_id,) if role == "primary" else ()),
                                    h.accepted + ((member_id,) if accepted_at else ()))
     return found
+
+
+def alerted_may_take_over(db: Session, ticket: Ticket, member_id: str) -> bool:
+    """Someone this cycle's ladder alerted (or its emergency page reached) may take a ticket nobody accepted."""
+    if ticket.status not in UNACCEPTED:
+        return False
+    alerted = db.exec(select(Escalation.notified).where(Escalation.ticket_id == ticket.id,
+                                                        Escalation.cycle == ticket.cycle)).all()
+    paged = db.exec(select(AuditLog.data).where(AuditLog.ticket_id == ticket.id, AuditLog.to_status == "dispatched")
+                    .order_by(AuditLog.id.desc())).first() or {}
+    return any(member_id in people for people in alerted) or member_id in (paged.get("page") or [])

@@ -81,13 +81,24 @@ class Transports:
         card = payload.get("card")
         if msg_type != "template_card" or not card:
             return base | _plain(msg_type, payload)
-        return base | {"msgtype": "template_card", "template_card": {
+        body = {
             "card_type": "button_interaction",
             "main_title": {"title": card["title"][:36], "desc": card.get("number", "")},
             "sub_title_text": card.get("description", "")[:200],
             "task_id": re.sub(r"[^A-Za-z0-9_\-@]", "_", idem_key)[:128],
             "button_list": [{"text": b["text"], "style": 1, "key": b["key"]} for b in card.get("buttons", [])],
-        }}
+        }
+        return base | {"msgtype": "template_card", "template_card": _with_detail(body, self.settings, card)}
+
+
+def _with_detail(body: dict, settings: Settings, card: dict) -> dict:
+    """Tapping the card, or its 详情 button (type 1: open a URL), opens the task on /m; needs server.public_url."""
+    site = settings.server.public_url.rstrip("/")
+    if not site or not card.get("ticket_id"):
+        return body
+    url = f"{site}/m/t/{card['ticket_id']}"
+    return body | {"card_action": {"type": 1, "url": url},
+                   "button_list": body["button_list"] + [{"type": 1, "text": "详情", "style": 2, "url": url}]}
 
 
 def _plain(msg_type: str, payload: dict) -> dict:

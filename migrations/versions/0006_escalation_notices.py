@@ -1,7 +1,7 @@
 """escalation notices: who is to be told about each climbed rung, held for quiet hours and batching
 
 Revision ID: 0006_escalation_notices
-Revises: 0005_channels
+Revises: 0005_phones
 Create Date: 2026-12-02 04:00:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0006_escalation_notices'
-down_revision = '0005_channels'
+down_revision = '0005_phones'
 branch_labels = None
 depends_on = None
 

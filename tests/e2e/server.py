@@ -12,7 +12,7 @@ from dispatch.service import Dispatcher
 from models.store import make_engine, migrate
 from models.sync import sync_directory
 from tests.helpers import make_services
-from web import console
+from web import console, mobile
 from web.app import build_app
 from web.console.passwords import hash_password
 
@@ -20,6 +20,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 NOW = "2026-12-01T10:00:00+08:00"  # a Tuesday morning: November is a whole month of history
+NOW_DEMO = "2026-11-24T10:00:00+08:00"  # a working Tuesday: reports go to the grid, not to the night duty
 
 
 @asynccontextmanager
@@ -34,7 +35,7 @@ async def seeded_console(folder: Path, days: int = 30):
     services.dispatcher = Dispatcher(settings, engine, clock, services.calendar, instance="e2e")
     set_demo_passwords(engine, hash_password(DEMO_PASSWORD))
     seed_demo_history(services, days=days)
-    runner = web.AppRunner(build_app(services, [console.setup]), access_log=None)
+    runner = web.AppRunner(build_app(services, [console.setup, mobile.setup]), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -58,3 +59,30 @@ async def log_in(page, base: str, member: str = "sz_chen", password: str = "demo
     await page.fill("input[name=password]", password)
     await page.click("form.login button[type=submit]")
     await page.wait_for_url(f"{base}/console/board")
+
+
+@asynccontextmanager
+async def demo_service(folder: Path):
+    """Yield (base URL, services) for the whole demo as `make run` serves it (routes, bot, dispatch), over a
+    fresh SQLite file, its clock a demo clock on a fake one at NOW_DEMO: only the 快进 buttons move it.
+    The ticker is not started: a 快进 runs its cycles itself, so the test needs no waiting."""
+    import run
+    from core.offset_clock import OffsetClock
+    from duties.register import sync_register
+
+    settings = load_settings()
+    engine = make_engine(f"sqlite:///{folder / 'demo.db'}")
+    migrate(engine)
+    sync_directory(engine, settings)
+    clock = OffsetClock(FakeClock(NOW_DEMO))
+    sync_register(engine, settings, clock.now())
+    services = run.build_services(settings, clock=clock, engine=engine)
+    runner = web.AppRunner(build_app(services, run.route_setups(services)), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}", services
+    finally:
+        await runner.cleanup()
+        engine.dispose()

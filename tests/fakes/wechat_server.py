@@ -52,6 +52,8 @@ class FakeWeChat:
     kf_syncs: list[dict] = field(default_factory=list)
     kf_page: int = 1000
     kf_sync_errors: list[int] = field(default_factory=list)  # errcodes the next sync_msg calls answer
+    # WeCom web sign-in: a one-time code → the member's userid (auth/getuserinfo).
+    sign_in_codes: dict = field(default_factory=dict)
 
     def fail_next(self, *outcomes) -> None:
         """The next send calls answer these, in order: an errcode, "http500", or ("delay", seconds)."""
@@ -95,6 +97,7 @@ class FakeWeChat:
         app.router.add_post("/cgi-bin/kf/send_msg_on_event", self._sender("kf_welcome"))
         app.router.add_post("/cgi-bin/kf/sync_msg", self._kf_sync)
         app.router.add_get("/cgi-bin/media/get", self._media)
+        app.router.add_get("/cgi-bin/auth/getuserinfo", self._user_for_code)
         return app
 
     async def _kf_sync(self, request: web.Request) -> web.Response:
@@ -117,6 +120,17 @@ class FakeWeChat:
         if request.query.get("access_token") not in self.valid_tokens or data is None:
             return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
         return web.Response(body=data, content_type="image/jpeg")
+
+    async def _user_for_code(self, request: web.Request) -> web.Response:
+        """A sign-in code is good once; members come back as `userid`, strangers as `openid`."""
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        userid = self.sign_in_codes.pop(request.query.get("code", ""), None)
+        if userid is None:
+            return web.json_response({"errcode": 40029, "errmsg": "invalid code"})
+        if userid.startswith("openid:"):
+            return web.json_response({"errcode": 0, "errmsg": "ok", "openid": userid[7:]})
+        return web.json_response({"errcode": 0, "errmsg": "ok", "userid": userid, "user_ticket": "TICKET"})
 
     async def _token(self, request: web.Request) -> web.Response:
         self.token_calls += 1

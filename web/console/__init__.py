@@ -5,7 +5,7 @@ run.py adds it with `web.console.setup` in route_setups (it needs services.dispa
 from aiohttp import web
 
 from core.services import Services
-from web.console import actions, assessment_page, auth, board, ledger, stats_page, ticket_page
+from web.console import actions, assessment_page, auth, board, exports, ledger, stats_page, ticket_page
 from web.console.context import CONSOLE, HERE, build_console
 
 
@@ -24,6 +24,8 @@ def setup(app: web.Application, services: Services) -> None:
     router.add_get("/console/stats", stats_page.stats)
     router.add_get("/console/assessment", assessment_page.assessment)
     router.add_get("/console/ledger.{fmt:(xlsx|csv)}", ledger.download)
+    router.add_get("/console/stats.xlsx", exports.rates_xlsx)
+    router.add_get("/console/assessment.xlsx", exports.assessment_xlsx)
     router.add_static("/console/static", HERE / "static", append_version=True)
 
 

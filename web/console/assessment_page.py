@@ -16,16 +16,23 @@ async def assessment(request: web.Request) -> web.Response:
     viewer = await current(request)
     console = request.app[CONSOLE]
     today = console.services.clock.now().astimezone(console.tz).date()
-    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    month = request.query.get("month", "")
-    month = month if re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month) else last_month
+    month = chosen_month(request.query, console)
     months = _recent_months(today, 12)
-    ranking = await asyncio.to_thread(_assess, console, month)
+    ranking = await asyncio.to_thread(ranked, console, month)
     return console.render("assessment.html", viewer=viewer, month=month, months=months, ranking=ranking,
                           formula=FORMULA, weights=WEIGHTS)
 
 
-def _assess(console, month: str):
+def chosen_month(query, console) -> str:
+    """?month=YYYY-MM, by default the month before this one (the one that has ended)."""
+    today = console.services.clock.now().astimezone(console.tz).date()
+    month = query.get("month", "")
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return month if re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month) else last_month
+
+
+def ranked(console, month: str):
+    """The month's ranking of grid workers and officers."""
     services = console.services
     with session(services.reader) as db:
         return assess(db, services.settings, month, console.tz)

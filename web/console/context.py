@@ -1,5 +1,4 @@
 """What every console handler needs: the services, the templates, the timezone and the session secret."""
-import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -7,12 +6,9 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlmodel import select
 
 from core.services import Services
-from models import SharedValue
-from models.rows import insert_ignore
-from models.store import session
+from models.secrets import shared_key
 from web.console import labels
 
 HERE = Path(__file__).resolve().parent
@@ -32,11 +28,8 @@ class Console:
     def secret(self) -> bytes:
         """The key that signs session cookies: one per database, so every instance accepts the others' cookies."""
         if self._secret is None:
-            with self._lock, session(self.services.engine) as db:
-                insert_ignore(db, SharedValue, dict(key=SECRET_KEY, value=secrets.token_hex(32)), ["key"])
-                db.commit()
-                value = db.exec(select(SharedValue.value).where(SharedValue.key == SECRET_KEY)).one()
-                self._secret = bytes.fromhex(value)
+            with self._lock:
+                self._secret = shared_key(self.services.engine, SECRET_KEY)
         return self._secret
 
     def render(self, name: str, status: int = 200, **context) -> web.Response:

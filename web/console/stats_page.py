@@ -22,17 +22,23 @@ async def stats(request: web.Request) -> web.Response:
     viewer = await current(request)
     console = request.app[CONSOLE]
     settings = console.services.settings
-    today = console.services.clock.now().astimezone(console.tz).date()
-    f = filters.parse(request.query, settings, default_status="all")
-    f = filters.Filters(area=f.area, status="all",
-                        date_from=f.date_from or (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
-                        date_to=f.date_to or today.isoformat())
-    context = await asyncio.to_thread(_compute, console, viewer, f)
+    f = period(request.query, console)
+    context = await asyncio.to_thread(compute, console, viewer, f)
     return console.render("stats.html", viewer=viewer, f=f, areas=filters.area_choices(settings),
                           definitions=rates.DEFINITIONS, **context)
 
 
-def _compute(console, viewer, f: filters.Filters) -> dict:
+def period(query, console) -> filters.Filters:
+    """The page's filters: an area and a period, by default the last 30 days."""
+    today = console.services.clock.now().astimezone(console.tz).date()
+    f = filters.parse(query, console.services.settings, default_status="all")
+    start = today - timedelta(days=DEFAULT_DAYS - 1)
+    return filters.Filters(area=f.area, status="all", date_from=f.date_from or start.isoformat(),
+                           date_to=f.date_to or today.isoformat())
+
+
+def compute(console, viewer, f: filters.Filters) -> dict:
+    """The rates overall and by grid, category, worker and month, and the charts."""
     services = console.services
     with session(services.reader) as db:
         found = queries.tickets(db, viewer, f, services.settings, console.tz, queries.LEDGER_LIMIT)
