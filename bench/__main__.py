@@ -2,7 +2,7 @@
 import sys
 import time
 
-from bench import bench_classify, bench_escalation, bench_intake, bench_recovery, triage_cli
+from bench import bench_alerts, bench_classify, bench_escalation, bench_intake, bench_recovery, triage_cli
 from bench.common import machine
 
 FULL = dict(messages=4000, cli_messages=10000, sizes=(1_000, 10_000, 100_000), intervals=(1.0, 0.5),
@@ -29,6 +29,8 @@ def main() -> int:
           + bench_recovery.run(p["recovery_pending"], p["overdue"]) + "\n", flush=True)
     print(f"## Callback intake (signed, encrypted OA messages; generator and server in separate processes; "
           f"{p['seconds']:g} s at each rate)\n" + bench_intake.run(p["rates"], seconds=p["seconds"]) + "\n", flush=True)
+    print(f"## Alert volume (the demo's seeded month, {bench_alerts.DAYS} days to {bench_alerts.END:%Y-%m-%d %H:%M})\n"
+          + bench_alerts.run() + "\n", flush=True)
     print(f"Total {time.perf_counter() - started:.0f} s.")
     return 0
 

@@ -93,6 +93,9 @@ def bare_update(engine, tag: str) -> float:
 def run_engine(kind: str, sizes: tuple[int, ...], due: int, intervals: tuple[float, ...]) -> tuple[list, list]:
     """Burst rows (one per pending size) and steady rows (one per interval) for one engine."""
     settings, clock = load_settings(), SystemClock()
+    # how fast alerts are written at any hour: none held for quiet hours or batching (as bench_config)
+    unheld = settings.escalation.model_copy(update={"quiet_hours": None, "batch_window": timedelta(0)})
+    settings = settings.model_copy(update={"escalation": unheld})
     engine = fresh_engine(kind)
     migrate(engine)
     sync_directory(engine, settings)

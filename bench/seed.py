@@ -7,7 +7,7 @@ from sqlalchemy import func, insert
 from sqlmodel import select
 
 from dispatch.policy import snapshot
-from models import Deadline, Outbox, Ticket
+from models import Deadline, EscalationNotice, Ticket
 from models.store import session
 
 CHUNK = 10_000
@@ -36,7 +36,7 @@ def seed_pending(engine, now: datetime, count: int, first: int = 0) -> None:
 
 def seed_due(engine, settings, now: datetime, due_times: list[datetime], tag: str) -> None:
     """One dispatched ticket per due time, with its accept deadline due then."""
-    policy = snapshot(settings, "normal")
+    policy = snapshot(settings, "normal").to_json()
     with session(engine) as db:
         ids = [r[0] for r in db.execute(insert(Ticket).returning(Ticket.id), [
             dict(number=f"{tag}-{i}", status="dispatched", kind="non_police", category="sanitation",
@@ -48,9 +48,10 @@ def seed_due(engine, settings, now: datetime, due_times: list[datetime], tag: st
 
 
 def alerts_committed(engine) -> int:
-    """Accept-escalation alerts in the outbox, i.e. visible to the sender."""
+    """Accept-escalation alerts pushed to the outbox (one notice per person and rung), i.e. visible to the sender."""
     with session(engine) as db:
-        return db.exec(select(func.count()).select_from(Outbox).where(Outbox.idem_key.like("%:esc:accept:%"))).one()
+        return db.exec(select(func.count()).select_from(EscalationNotice)
+                       .where(EscalationNotice.kind == "accept", EscalationNotice.status == "sent")).one()
 
 
 class Watcher(threading.Thread):

@@ -134,6 +134,19 @@ class Ladder(Strict):
         return steps
 
 
+class QuietHours(Strict):
+    """Hours in which non-emergency escalations are held and summed up at the end (local time)."""
+
+    start: TimeOfDay = "22:00"
+    end: TimeOfDay = "07:00"
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "QuietHours":
+        if self.start == self.end:
+            raise ValueError("quiet hours start and end at the same time; write null to have none")
+        return self
+
+
 class Escalation(Strict):
     emergency: Ladder
     urgent: Ladder
@@ -141,6 +154,14 @@ class Escalation(Strict):
     remind_before_close: Duration
     silent_window: Duration
     triage_accept: Duration
+    # Past the top step, the 督办 is repeated this often at most (PagerDuty allows 0-9 loops);
+    # then the ticket is carried by the daily 督办 list instead of pushes.
+    max_repeats: int = Field(3, ge=0, le=9)
+    max_per_ticket: int = Field(12, ge=1, le=100)  # escalations over a ticket's whole life
+    quiet_hours: QuietHours | None = QuietHours()  # null: escalations go out at any hour
+    batch_window: Duration = Field(timedelta(minutes=10), ge=timedelta(0), le=timedelta(hours=6))
+    reach_by_group: list[str] = []  # supervisors alerted through the group robot instead of personally
+    transfer_confirm: Duration = timedelta(minutes=30)  # the receiving leader's time to confirm a 转派
 
     def ladder(self, urgency: Urgency) -> Ladder:
         """The ladder for an urgency."""

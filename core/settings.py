@@ -82,6 +82,9 @@ def _reference_problems(s: Settings) -> list[str]:
         need(f"station.duty_officers.{i}", mid, "duty_officer")
     for i, mid in enumerate(s.station.supervisors):
         need(f"station.supervisors.{i}", mid, "supervisor")
+    for i, mid in enumerate(s.escalation.reach_by_group):
+        if mid not in s.station.supervisors:  # the group robot posts into the supervisors' group
+            problems.append(f"escalation.reach_by_group.{i}: {mid!r} is not one of station.supervisors")
 
     grid_of_worker: dict[str, str] = {}
     area_ids: Counter[str] = Counter()

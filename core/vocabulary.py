@@ -53,7 +53,8 @@ URGENCIES = ("emergency", "urgent", "normal")
 URGENCY_NAMES = {"emergency": "紧急", "urgent": "较急", "normal": "一般"}
 # What an assignee may do to a ticket (card buttons, text commands, /m), in the words on the buttons.
 WORKER_ACTIONS = {"accept": "接单", "arrive": "到场", "resolve": "办结", "return": "退单",
-                  "transfer_police": "转警", "transfer_grid": "转派"}
+                  "transfer_police": "转警", "transfer_grid": "转派", "confirm_transfer": "同意转派",
+                  "reject_transfer": "拒绝转派"}
 ROUTE_NAMES = {"grid": "网格", "police": "警务", "triage": "人工分拣", "duty_offhours": "非工作时间值班"}
 
 

@@ -1,11 +1,13 @@
 """What the people in the demo do with each ticket, as events on the seeding clock."""
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from random import Random
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from core.clock import Clock
+from core.policy import Policy
 from core.settings import Settings
 from demo.seed_texts import MATTERS, UNHAPPY
 from dispatch.api import DispatchPort
@@ -44,16 +46,24 @@ class Plan:
                                                                 Assignment.role == "primary").order_by(Assignment.id)).first()
         return ticket, holder
 
+    def _waking(self, at: datetime) -> datetime:
+        """`at`, or 07:30 the next morning when `at` falls in the night."""
+        local = at.astimezone(ZoneInfo(self.settings.timezone))
+        if 7 <= local.hour < 22:
+            return at
+        day = local.date() + timedelta(days=1 if local.hour >= 22 else 0)
+        return datetime.combine(day, time(7, 30), local.tzinfo)
+
     def _late(self, holder: str | None) -> bool:
         return self.rng.random() > self.diligence.get(holder or "", 0.8)
 
     def _next_accept(self, ticket_id: int, resident: int) -> None:
         ticket, holder = self._ticket(ticket_id)
-        limit = ticket.policy["accept"][0]["after_s"]
+        limit = Policy.of(ticket).accept.limit.total_seconds()
         factor = self.rng.uniform(1.1, 5) if self._late(holder) else self.rng.uniform(0.05, 0.9)
         self.schedule(self.now() + timedelta(seconds=limit * factor), lambda: self._accept(ticket_id, resident))
-        if factor > 2 and self.rng.random() < 0.5:
-            self.schedule(self.now() + timedelta(seconds=limit * 1.5), lambda: self._press(ticket_id))
+        if factor > 2 and self.rng.random() < 0.5:  # the 所长 presses by hand, in his waking hours
+            self.schedule(self._waking(self.now() + timedelta(seconds=limit * 1.5)), lambda: self._press(ticket_id))
 
     def _accept(self, ticket_id: int, resident: int) -> bool:
         ticket, holder = self._ticket(ticket_id)
@@ -71,7 +81,7 @@ class Plan:
         if self.rng.random() < 0.9:  # 到场 keeps the ticket: an accepted but silent one is taken back
             self.schedule(self.now() + timedelta(minutes=self.rng.randint(5, 40)),
                           lambda: self.d.act(holder, "arrive", ticket_id))
-        limit = ticket.policy["close"][0]["after_s"]
+        limit = Policy.of(ticket).close.limit.total_seconds()
         factor = self.rng.uniform(1.05, 2.5) if self._late(holder) else self.rng.uniform(0.05, 0.7)
         if self.end - self.now() < timedelta(days=4):
             factor *= 3  # the last days' work is still under way when the demo opens

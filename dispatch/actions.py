@@ -6,24 +6,19 @@ from sqlmodel import Session
 
 from core.vocabulary import STATUS_NAMES
 from core.vocabulary import WORKER_ACTIONS as ACTIONS
-from dispatch import deadlines, texts
+from dispatch import deadlines, texts, transfers
 from dispatch.api import Outcome
-from dispatch.assign import dispatch, holders
+from dispatch.assign import dispatch, holders, start_close_ladder
 from dispatch.context import Deps
-from dispatch.lifecycle import IllegalMove, audit, move
-from dispatch.policy import snapshot
+from dispatch.lifecycle import IllegalMove, Refused, audit, move
+from dispatch.permits import refusal
 from dispatch.reporters import tell_reporters
-from dispatch.routing import Plan, pick_worker
+from dispatch.routing import Plan
 from dispatch.silence import schedule_reminder
 from models import Assignment, Ticket, outbox
 from models.store import session
 
 log = logging.getLogger(__name__)
-TAKE_OVER = ("accept", "arrive", "resolve", "transfer_police")  # each accepts first if nobody has
-
-
-class Refused(Exception):
-    """The action cannot be done as asked; the message says what to send instead."""
 
 
 def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
@@ -35,39 +30,21 @@ def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "")
         ticket = db.get(Ticket, ticket_id, with_for_update=True)  # one action at a time per ticket
         if ticket is None:
             return Outcome(False, f"没有编号为 {ticket_id} 的工单，请核对编号。")
-        refusal = _refusal(deps, db, ticket, member_id, action)
-        if refusal:
+        refused = refusal(deps, db, ticket, member_id, action, ACTIONS[action])
+        if refused:
             # someone acting on a ticket that is not theirs: worth a look, so it is logged
             log.warning("action refused", extra={"member": member_id, "action": action, "ticket_id": ticket_id,
-                                                 "reason": refusal})
-            return Outcome(False, refusal, ticket_id)
+                                                 "reason": refused})
+            return Outcome(False, refused, ticket_id)
         try:
             reply = HANDLERS[action](deps, db, ticket, member_id, note, now)
         except IllegalMove:
             return Outcome(False, f"{ticket.number} 当前状态（{STATUS_NAMES[ticket.status]}）不能{ACTIONS[action]}。",
                            ticket_id)
-        except Refused as refused:
-            return Outcome(False, str(refused), ticket_id)
+        except Refused as why:
+            return Outcome(False, str(why), ticket_id)
         db.commit()
     return Outcome(True, reply, ticket_id)
-
-
-def _refusal(deps: Deps, db: Session, ticket: Ticket, member_id: str, action: str) -> str | None:
-    if member_id in deps.settings.station.supervisors:
-        return None
-    mine = [a for a in holders(db, ticket.id) if a.member_id == member_id]
-    if not mine and not _may_take_over(deps, ticket, member_id, action):
-        return f"{ticket.number} 不是派给您的工单，不能{ACTIONS[action]}。"
-    if action != "accept" and ticket.status in ("accepted", "in_progress"):
-        if not any(a.accepted_at for a in mine):
-            return f"{ticket.number} 已由他人签收，不能{ACTIONS[action]}。"
-    return None
-
-
-def _may_take_over(deps: Deps, ticket: Ticket, member_id: str, action: str) -> bool:
-    """A leader alerted that nobody accepted may take the ticket over (the alert's 接手 button)."""
-    return (action in TAKE_OVER and ticket.status in ("dispatched", "returned")
-            and member_id in deps.directory.chain(deps.directory.area(ticket.grid_id)))
 
 
 def _accept(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
@@ -78,6 +55,7 @@ def _accept(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, 
         a.accepted_at = now
         db.add(a)
     deadlines.void(db, ticket.id, ("accept",))
+    start_close_ladder(db, ticket, now)
     schedule_reminder(db, ticket, now)
     tell_reporters(db, ticket, "accepted", texts.reporter_update(ticket, "accepted", deps.member_name(member_id)), now)
     return f"已签收 {texts.headline(ticket)}。到场后回复“到场 {ticket.id}”，完成后回复“办结 {ticket.id} 处理情况”。"
@@ -108,10 +86,10 @@ def _arrive(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, 
 
 
 def _resolve(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
+    if ticket.status in ("dispatched", "returned"):  # 办结 reports work done: someone must have taken it on
+        raise Refused(f"{ticket.number} 尚未签收，不能办结。请先回复“接单 {ticket.id}”，处置后再办结。")
     if not note.strip():
-        raise Refused(f"请写明处理情况，例如“办结 {ticket.id} 已劝离，双方和解”。")
-    if ticket.status == "dispatched":
-        _accept(deps, db, ticket, member_id, "", now)
+        raise Refused(f"请写明处理情况再办结：回复“办结 {ticket.id} 已劝离，双方和解”这样的一句，之后可再发现场照片。")
     ticket.resolution = note.strip()
     move(db, ticket, "resolved", member_id, now, note=note)
     deadlines.void(db, ticket.id)
@@ -149,19 +127,6 @@ def transfer_to_police(deps: Deps, db: Session, ticket: Ticket, actor: str, now:
     dispatch(deps, db, ticket, Plan("police", officer, desk, page), now, actor=actor, reason=reason)
 
 
-def _transfer_grid(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
-    area = deps.directory.find_area(note)
-    if area is None:
-        raise Refused(f"没有找到网格“{note}”，请写网格名称，例如“转派 {ticket.id} 桂花社区第二网格”。")
-    move(db, ticket, "transferred", member_id, now, action="transfer_grid", note=note)
-    ticket.grid_id, ticket.village_id = area.area_id, area.village_id
-    ticket.kind = ticket.kind or "non_police"
-    if ticket.route == "triage":
-        ticket.policy = snapshot(deps.settings, ticket.urgency)
-    dispatch(deps, db, ticket, Plan("grid", [pick_worker(db, area)], [], []), now, actor=member_id,
-             reason=f"转派至{area.name}")
-    return f"已转派 {ticket.number} 至{area.name}。"
-
-
 HANDLERS = {"accept": _accept, "arrive": _arrive, "resolve": _resolve, "return": _return,
-            "transfer_police": _transfer_police, "transfer_grid": _transfer_grid}
+            "transfer_police": _transfer_police, "transfer_grid": transfers.transfer_grid,
+            "confirm_transfer": transfers.confirm, "reject_transfer": transfers.reject}

@@ -75,7 +75,8 @@ class DispatchPort(Protocol):
         """A worker's text command (接单 12, 办结 12 已处理 ...); None if it is not a command."""
 
     def act(self, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
-        """A worker's action from a card button or a parsed command: accept|arrive|resolve|return|transfer_police."""
+        """A worker's action from a card button or a parsed command: accept|arrive|resolve|return|
+        transfer_police|transfer_grid|confirm_transfer|reject_transfer, checked against the current assignment."""
 
     def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None) -> Outcome | None:
         """A photo from a worker: attach to `ticket_id` (the /m page knows it) or the ticket they are closing."""

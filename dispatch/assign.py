@@ -1,20 +1,22 @@
 """Hand a ticket to people: assignments, deadlines for this cycle, and the pushes."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, select
 
-from dispatch import deadlines, texts
+from core.clock import utc
+from dispatch import deadlines, handover, texts
 from dispatch.context import Deps
 from dispatch.lifecycle import move
+from dispatch.policy import Policy
 from dispatch.routing import Plan, plan_route
 from models import Assignment, Ticket, outbox
 
 
 def route_and_dispatch(deps: Deps, db: Session, ticket: Ticket, now: datetime, actor: str = "system",
-                       reason: str = "", needs_human: bool = False) -> Plan:
+                       reason: str = "", needs_human: bool = False, told: tuple[str, ...] = ()) -> Plan:
     """Plan the route for the ticket as it stands and dispatch it."""
     plan = plan_for(deps, db, ticket, now, needs_human)
-    dispatch(deps, db, ticket, plan, now, actor=actor, reason=reason)
+    dispatch(deps, db, ticket, plan, now, actor=actor, reason=reason, told=told)
     return plan
 
 
@@ -27,12 +29,19 @@ def plan_for(deps: Deps, db: Session, ticket: Ticket, now: datetime, needs_human
 
 
 def dispatch(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime, *, actor: str = "system",
-             reason: str = "") -> None:
-    """End the current assignments, assign the plan's people, start this cycle's deadlines, push."""
-    if ticket.status != "new":  # a brand-new ticket has no deadlines or assignments to end
+             reason: str = "", told: tuple[str, ...] = ()) -> None:
+    """End the current assignments, assign the plan's people, start this cycle's deadlines, push.
+
+    A re-dispatch carries its story to the new holders, tells the holders it leaves (except
+    those in `told`, whom the caller has told already) and the reporters waiting for it.
+    """
+    before, previous, told_story = ticket.status, [], handover.Story()
+    if before != "new":  # a brand-new ticket has no deadlines or assignments to end
+        told_story = handover.story(deps, db, ticket, actor, reason)
         ticket.cycle += 1  # a new cycle: old deadlines are void, escalations may happen again
         deadlines.void(db, ticket.id)
-        for old in db.exec(select(Assignment).where(Assignment.ticket_id == ticket.id, Assignment.active)).all():
+        previous = list(db.exec(select(Assignment).where(Assignment.ticket_id == ticket.id, Assignment.active)).all())
+        for old in previous:
             old.active, old.ended_at, old.end_reason = False, now, reason or "redispatched"
             db.add(old)
     for role, people in (("primary", plan.primary), ("cc", plan.cc)):
@@ -41,28 +50,47 @@ def dispatch(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime,
     ticket.route = plan.route
     ticket.accepted_at = None
     move(db, ticket, "dispatched", actor, now, note=reason, route=plan.route,
-         assignees=plan.primary, cc=plan.cc)
+         assignees=plan.primary, cc=plan.cc, page=plan.page)
     _start_deadlines(deps, db, ticket, plan, now)
-    _push(db, ticket, plan, now)
+    _push(db, ticket, plan, now, told_story)
+    if before != "new":
+        handover.tell_left(deps, db, ticket, [a for a in previous if a.member_id not in told], plan.primary + plan.cc,
+                           told_story, actor, now)
+        if before != "reopened" and set(plan.primary) != {a.member_id for a in previous if a.role == "primary"}:
+            handover.tell_reporters_handed(deps, db, ticket, plan.primary, now)  # (不满意 hears it in its answer)
 
 
 def _start_deadlines(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime) -> None:
-    policy = ticket.policy
-    for ladder in ("accept", "close"):
-        for level, step in enumerate(policy[ladder]):
-            deadlines.schedule(db, kind=ladder, ticket_id=ticket.id, level=level, cycle=ticket.cycle,
-                               due_at=now + timedelta(seconds=step["after_s"]))
+    for level, step in enumerate(Policy.of(ticket).accept.steps):  # the close ladder waits for 签收
+        deadlines.schedule(db, kind="accept", ticket_id=ticket.id, level=level, cycle=ticket.cycle,
+                           due_at=now + step.after)
     if plan.route == "duty_offhours" and ticket.kind == "non_police" and ticket.grid_id:
         deadlines.schedule(db, kind="handback", ticket_id=ticket.id, cycle=ticket.cycle,
                            due_at=deps.calendar.next_start(now))
 
 
-def _push(db: Session, ticket: Ticket, plan: Plan, now: datetime) -> None:
-    accept_within = timedelta(seconds=ticket.policy["accept"][0]["after_s"])
+def start_close_ladder(db: Session, ticket: Ticket, now: datetime) -> None:
+    """At 签收: the close ladder's rungs, each at its time after dispatch (the 办结 deadline counts from there).
+
+    Rungs already past when the ticket is accepted late are folded into the highest of them,
+    due one silent window after acceptance: the acceptor gets a moment before their leaders hear.
+    """
+    policy = Policy.of(ticket)
+    dispatched = utc(ticket.dispatched_at or now)
+    due = [(level, dispatched + step.after) for level, step in enumerate(policy.close.steps)]
+    passed = [level for level, at in due if at <= now]
+    for level, at in due:
+        if not passed or level >= passed[-1]:
+            deadlines.schedule(db, kind="close", ticket_id=ticket.id, level=level, cycle=ticket.cycle,
+                               due_at=max(at, now + policy.silent_window) if passed else at)
+
+
+def _push(db: Session, ticket: Ticket, plan: Plan, now: datetime, told: handover.Story) -> None:
+    accept_within = Policy.of(ticket).accept.limit
     key = f"t{ticket.id}:c{ticket.cycle}:task"
-    text, card = texts.task_card(ticket, accept_within)
+    text, card = texts.task_card(ticket, accept_within, story=told.lines, nth=told.round)
     outbox.to_members(db, plan.primary, key=key, text=text, card=card, now=now, ticket_id=ticket.id)
-    cc_text, cc_card = texts.task_card(ticket, None, cc=True)
+    cc_text, cc_card = texts.task_card(ticket, None, cc=True, story=told.lines, nth=told.round)
     outbox.to_members(db, plan.cc, key=key, text=cc_text, card=cc_card, now=now, ticket_id=ticket.id)
     if plan.page:
         outbox.to_members(db, plan.page, key=f"t{ticket.id}:c{ticket.cycle}:page", text=texts.emergency_page(ticket),

@@ -3,7 +3,8 @@ import re
 from dataclasses import dataclass
 
 VERBS = {"接单": "accept", "签收": "accept", "到场": "arrive", "到达": "arrive", "办结": "resolve",
-         "完成": "resolve", "退单": "return", "转警": "transfer_police", "转派": "transfer_grid"}
+         "完成": "resolve", "退单": "return", "转警": "transfer_police", "转派": "transfer_grid",
+         "同意转派": "confirm_transfer", "拒绝转派": "reject_transfer"}
 # Full-width digits, letters and spaces from phone keyboards; the note keeps its own punctuation.
 _HALF_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
                **{0xFF41 + i: 0x61 + i for i in range(26)}, 0x3000: 0x20, 0xFF0D: 0x2D}

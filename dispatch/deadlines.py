@@ -16,7 +16,7 @@ from models.rows import claim_rows
 from models.store import session
 
 LEASE = timedelta(seconds=60)
-TICKET_KINDS = ("accept", "close", "remind", "silent", "handback", "followup", "followup_close")
+TICKET_KINDS = ("accept", "close", "remind", "silent", "handback", "followup", "followup_close", "transfer")
 
 
 def schedule(db: Session, *, kind: str, due_at: datetime, ticket_id: int | None = None, level: int = 0,

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.faults import crash_point
-from dispatch import deadlines, followup, silence
+from dispatch import deadlines, followup, notices, silence, transfers
 from dispatch.assign import route_and_dispatch
 from dispatch.context import Deps
-from dispatch.escalation import LADDERS, fire_ladder, fire_ladders
+from dispatch.escalation import fire_ladder, fire_ladders
+from dispatch.policy import LADDERS
 from models import Deadline, Ticket
 from models.store import session
 
@@ -49,13 +50,19 @@ def _fire_batch(deps: Deps, ids: list[int], now: datetime, handlers: dict[str, H
             .order_by(Ticket.id).with_for_update()).all()}
         ladder: list[Deadline] = []
         single: list[Deadline] = []
+        pushes: list[Deadline] = []
         for deadline in due:
             ticket = tickets.get(deadline.ticket_id)
             if deadline.kind in handlers:
                 foreign.append(deadline)
+            elif deadline.kind == notices.KIND:
+                pushes.append(deadline)
             elif ticket is not None and deadline.cycle == ticket.cycle:  # else stale: a later cycle runs
                 (ladder if deadline.kind in LADDERS else single).append(deadline)
         fired += _climb(deps, db, ladder, tickets, now)
+        for deadline in pushes:  # after the rungs: a push due now carries this batch's notices too
+            fired += _guarded(deps, db, deadline, now,
+                              lambda d=deadline: notices.flush_subject(deps, db, d.subject, now))
         for deadline in single:
             fired += _guarded(deps, db, deadline, now,
                               lambda d=deadline: _fire(deps, db, d, tickets[d.ticket_id], now))
@@ -106,6 +113,8 @@ def _fire(deps: Deps, db: Session, deadline: Deadline, ticket: Ticket, now: date
         return followup.ask(deps, db, ticket, now)
     if deadline.kind == "followup_close":
         return followup.close_by_default(deps, db, ticket, now)
+    if deadline.kind == transfers.KIND:
+        return transfers.overdue(deps, db, ticket, now)
     log.warning("no handler for deadline kind", extra={"kind": deadline.kind})
     return False
 

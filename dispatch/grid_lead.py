@@ -3,10 +3,9 @@ import logging
 
 from core.vocabulary import OPEN_STATUSES
 from dispatch import supervision
-from dispatch.actions import Refused
 from dispatch.api import Outcome
 from dispatch.context import Deps
-from dispatch.lifecycle import IllegalMove
+from dispatch.lifecycle import IllegalMove, Refused
 from models import Ticket
 from models.store import session
 

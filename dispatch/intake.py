@@ -41,7 +41,7 @@ def submit(deps: Deps, report: Report, also: AlsoInTransaction | None = None) ->
                         grid_id=area.area_id if area else None, village_id=area.village_id if area else None,
                         triage=_triage_record(triage), created_at=now, updated_at=now)
         plan = plan_for(deps, db, ticket, now, needs_human=unsure)
-        ticket.policy = snapshot(deps.settings, urgency, triage_queue=plan.route == "triage")
+        ticket.policy = snapshot(deps.settings, urgency, triage_queue=plan.route == "triage").to_json()
         db.add(ticket)
         db.flush()
         ticket.number = ticket_number(ticket.id, now.astimezone(deps.calendar.tz).date().isoformat())

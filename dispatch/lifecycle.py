@@ -27,6 +27,10 @@ class IllegalMove(ValueError):
     """The ticket cannot go from its status to the one asked for."""
 
 
+class Refused(Exception):
+    """The action cannot be done as asked; the message says what to send instead."""
+
+
 def audit(db: Session, ticket_id: int | None, actor: str, action: str, now: datetime, *,
           from_status: str | None = None, to_status: str | None = None, note: str = "", **data: Any) -> None:
     """Append one audit entry."""

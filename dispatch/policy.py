@@ -1,25 +1,24 @@
-"""The escalation policy frozen onto a ticket when it is created (config edits don't touch it).
+"""The escalation policy frozen onto a ticket when it is created, made from config.yaml.
 
-Shape: {"urgency", "accept": [{"after_s", "notify"}], "close": [...], "repeat_s",
-"remind_before_close_s", "silent_window_s"} — plain JSON so it survives in the ticket row.
+The snapshot type (Policy, Ladder, Step: frozen, read through attributes, stored as JSON) is
+core/policy.py, so the reports and the console read a ticket's ladder without dispatch.
 """
-from typing import Any
-
+from core.policy import DEFAULT_MAX_ESCALATIONS, DEFAULT_MAX_REPEATS, LADDERS, WAITING, Ladder, Policy, Step
 from core.settings import Settings
 
+__all__ = ["DEFAULT_MAX_ESCALATIONS", "DEFAULT_MAX_REPEATS", "LADDERS", "WAITING", "Ladder", "Policy", "Step",
+           "snapshot"]
 
-def snapshot(settings: Settings, urgency: str, triage_queue: bool = False) -> dict[str, Any]:
-    """Copy the ladder for `urgency`; the human triage queue gets the duty desk's own accept deadline."""
+
+def snapshot(settings: Settings, urgency: str, triage_queue: bool = False) -> Policy:
+    """Freeze the ladder for `urgency`; the human triage queue gets the duty desk's own accept deadline."""
     esc = settings.escalation
     ladder = esc.ladder(urgency)
-    accept = [{"after_s": int(s.after.total_seconds()), "notify": list(s.notify)} for s in ladder.accept]
+    accept = Ladder(tuple(Step(s.after, tuple(s.notify)) for s in ladder.accept))
     if triage_queue:
-        accept = [{"after_s": int(esc.triage_accept.total_seconds()), "notify": ["duty_officer", "supervisor"]}]
-    return {
-        "urgency": urgency,
-        "accept": accept,
-        "close": [{"after_s": int(s.after.total_seconds()), "notify": list(s.notify)} for s in ladder.close],
-        "repeat_s": int(ladder.repeat.total_seconds()),
-        "remind_before_close_s": int(esc.remind_before_close.total_seconds()),
-        "silent_window_s": int(esc.silent_window.total_seconds()),
-    }
+        accept = Ladder((Step(esc.triage_accept, ("duty_officer", "supervisor")),))
+    return Policy(urgency=urgency, accept=accept, close=Ladder(tuple(Step(s.after, tuple(s.notify))
+                                                                     for s in ladder.close)),
+                  repeat=ladder.repeat, remind_before_close=esc.remind_before_close,
+                  silent_window=esc.silent_window, max_repeats=esc.max_repeats,
+                  max_escalations=esc.max_per_ticket)

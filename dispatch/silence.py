@@ -1,5 +1,5 @@
 """Accepted but silent: remind the acceptor before the close deadline, take the ticket back on no answer."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -8,6 +8,7 @@ from dispatch import deadlines, texts
 from dispatch.assign import holders, route_and_dispatch
 from dispatch.context import Deps
 from dispatch.lifecycle import audit
+from dispatch.policy import Policy
 from models import Ticket, outbox
 
 
@@ -18,11 +19,11 @@ def schedule_reminder(db: Session, ticket: Ticket, now: datetime) -> None:
     through the time left instead; a ticket accepted after its close deadline gets none, since
     the close ladder is already alerting the leaders.
     """
-    policy = ticket.policy
-    close_due = utc(ticket.dispatched_at or now) + timedelta(seconds=policy["close"][0]["after_s"])
+    policy = Policy.of(ticket)
+    close_due = utc(ticket.dispatched_at or now) + policy.close.limit
     if close_due <= now:
         return
-    remind_at = max(close_due - timedelta(seconds=policy["remind_before_close_s"]), now + (close_due - now) / 2)
+    remind_at = max(close_due - policy.remind_before_close, now + (close_due - now) / 2)
     deadlines.schedule(db, kind="remind", ticket_id=ticket.id, cycle=ticket.cycle, due_at=remind_at)
 
 
@@ -30,7 +31,7 @@ def remind(deps: Deps, db: Session, ticket: Ticket, now: datetime) -> bool:
     """Remind the acceptor who has not reported arrival or closure, and start the window to answer."""
     if ticket.status != "accepted":
         return False  # 到场 or 办结 was the answer
-    window = timedelta(seconds=ticket.policy["silent_window_s"])
+    window = Policy.of(ticket).silent_window
     outbox.to_members(db, _acceptors(db, ticket), key=f"t{ticket.id}:c{ticket.cycle}:remind",
                       text=texts.silent_reminder(ticket, window), now=now, ticket_id=ticket.id)
     deadlines.schedule(db, kind="silent", ticket_id=ticket.id, cycle=ticket.cycle, due_at=now + window)
@@ -47,7 +48,7 @@ def take_back(deps: Deps, db: Session, ticket: Ticket, now: datetime) -> bool:
     outbox.to_members(db, acceptors, key=f"t{ticket.id}:c{ticket.cycle}:taken_back",
                       text=f"【工单收回】{texts.headline(ticket)}\n签收后无响应，已收回重派。", now=now,
                       ticket_id=ticket.id)
-    route_and_dispatch(deps, db, ticket, now, reason="签收后无响应，收回重派")
+    route_and_dispatch(deps, db, ticket, now, reason="签收后无响应，收回重派", told=tuple(acceptors))
     return True
 
 

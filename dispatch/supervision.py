@@ -10,6 +10,7 @@ from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
 from dispatch.context import Deps
 from dispatch.lifecycle import IllegalMove, audit, move
+from dispatch.reporters import tell_reporters
 from dispatch.routing import Plan
 from models import Member, Ticket, outbox
 from models.store import session
@@ -49,7 +50,7 @@ def _reassign(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, 
 
 
 def _transfer_police(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, note: str, now: datetime) -> str:
-    transfer_to_police(deps, db, ticket, actor, now, note, reason=f"所领导转警：{note}")
+    transfer_to_police(deps, db, ticket, actor, now, note, reason=f"转警：{note}")
     return "已转警。"
 
 
@@ -65,14 +66,16 @@ def _press(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, not
 
 
 def _arbitrate(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, note: str, now: datetime) -> str:
-    """A 退单: with `member`, give it to them; without, send it back to whom it was assigned."""
+    """A 退单 ruled with a reason: with `member`, give it to them; without, send it back to whom it was assigned."""
     if ticket.status != "returned":
         raise Refused("该工单不在退单待裁定状态。")
+    if not note.strip():
+        raise Refused("退单裁定请写明理由：改派给谁、为什么，或为什么驳回。")
     if member:
-        return _reassign(deps, db, ticket, actor, member, note or "退单裁定改派", now)
+        return _reassign(deps, db, ticket, actor, member, note, now)
     previous = [a.member_id for a in holders(db, ticket.id) if a.role == "primary"]
     dispatch(deps, db, ticket, Plan(ticket.route or "grid", previous, [], []), now, actor=actor,
-             reason=f"驳回退单：{note or '请继续办理'}")
+             reason=f"驳回退单：{note}")
     return "已驳回退单，原承办人继续办理。"
 
 
@@ -81,7 +84,12 @@ def _close(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, not
         raise Refused("关闭工单请写明原因。")
     move(db, ticket, "closed", actor, now, action="closed_by_supervisor", note=note)
     deadlines.void(db, ticket.id)
-    return "已关闭。"
+    why = f"{deps.member_name(actor)}关闭：{note.strip()}"
+    outbox.to_members(db, [a.member_id for a in holders(db, ticket.id)], key=f"t{ticket.id}:c{ticket.cycle}:closed",
+                      text=f"【工单已关闭】{texts.headline(ticket)}\n{why}\n您无需再处理。", now=now, ticket_id=ticket.id)
+    tell_reporters(db, ticket, "closed", f"您反映的问题（编号 {ticket.number}）已关闭：{note.strip()}。"
+                   "如有疑问可再次反映。", now)
+    return "已关闭，承办人和居民已收到关闭原因。"
 
 
 ACTIONS = {"reassign": _reassign, "transfer_police": _transfer_police, "press": _press,

@@ -17,10 +17,7 @@ def create_task(deps: Deps, db: Session, *, category: str, area_id: str, assigne
                 urgency: str = "urgent") -> Ticket:
     """A ticket assigned straight to `assignee`, closing within `close_within`, in the caller's transaction."""
     area = deps.directory.area(area_id)
-    policy = snapshot(deps.settings, urgency)
-    policy["close"][0]["after_s"] = int(close_within.total_seconds())
-    later = [s for s in policy["close"][1:] if s["after_s"] > policy["close"][0]["after_s"]]
-    policy["close"] = [policy["close"][0], *later]
+    policy = snapshot(deps.settings, urgency).with_close_limit(close_within).to_json()
     ticket = Ticket(number=f"pending-{source}", status="new", kind="non_police", category=category, urgency=urgency,
                     text=text, place=place, grid_id=area.area_id if area else area_id,
                     village_id=area.village_id if area else None, triage={"source": source}, policy=policy,

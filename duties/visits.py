@@ -33,7 +33,8 @@ def visit_command(dispatcher: DispatchPort, engine: Engine, clock: Clock):
             record_visit(db, person, member_id, now, note, task.id if task else None)
             db.commit()
             task_id = task.id if task else None
-        if task_id:
+        if task_id:  # meeting the person is taking the visit task on and doing it
+            dispatcher.act(member_id, "accept", task_id)
             dispatcher.act(member_id, "resolve", task_id, f"已见面：{note or '情况正常'}")
         days = (person.interval_s // 86400) or 1
         return Outcome(True, f"已记录与{person.name}见面，下次请在{days}天内再见面。", task_id)

@@ -1,6 +1,6 @@
 """The schema (SQLModel tables) and the store that opens it on SQLite or PostgreSQL."""
 from models.channels import KfCursor, KfCustomer, ReportPhoto, WebReport
-from models.deadlines import Deadline, Escalation
+from models.deadlines import Deadline, Escalation, EscalationNotice
 from models.duties import ScheduleRun, Visit, WatchedPerson
 from models.intake import Conversation, InboxMessage
 from models.outbox import Outbox, SharedValue
@@ -10,6 +10,6 @@ from models.tickets import Assignment, AuditLog, Feedback, Ticket, TicketReporte
 from models.triage_desk import SuspectReport, TriageCorrection
 
 __all__ = ["Grid", "Member", "Resident", "Conversation", "InboxMessage", "Assignment", "AuditLog",
-           "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "Outbox", "SharedValue",
-           "ScheduleRun", "Visit", "WatchedPerson", "KfCursor", "KfCustomer", "ReportPhoto", "WebReport", "Photo",
-           "SuspectReport", "TriageCorrection"]
+           "Feedback", "Ticket", "TicketReporter", "Deadline", "Escalation", "EscalationNotice", "Outbox",
+           "SharedValue", "ScheduleRun", "Visit", "WatchedPerson", "KfCursor", "KfCustomer", "ReportPhoto", "WebReport",
+           "Photo", "SuspectReport", "TriageCorrection"]

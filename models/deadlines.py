@@ -36,3 +36,28 @@ class Escalation(SQLModel, table=True):
     cycle: int
     notified: list = json_field(list)
     fired_at: datetime | None = timestamp()
+
+
+class EscalationNotice(SQLModel, table=True):
+    """One person to be told about one climbed rung; held for quiet hours and batching, then pushed.
+
+    A person gets at most one 督办 push per batching window, listing every rung released to
+    them; outside emergencies, nothing goes out in quiet hours: it waits for their end.
+    """
+
+    __table_args__ = (UniqueConstraint("ticket_id", "kind", "level", "cycle", "recipient"),
+                      Index("ix_notice_recipient", "recipient", "status", "sent_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    kind: str  # accept | close: the rung's ladder
+    level: int
+    cycle: int
+    audience: str  # member | supervisors_group
+    recipient: str  # member id, or "supervisors" for the group
+    emergency: bool = False  # goes through quiet hours and batching
+    window_s: int = 0  # no sooner than this after the recipient's last 督办 push
+    release_at: datetime | None = timestamp(nullable=False)  # not pushed before
+    status: str = "pending"  # pending | sent | dropped (the ticket moved on before it could go)
+    outbox_key: str | None = None  # the push that carried it
+    created_at: datetime | None = timestamp()
+    sent_at: datetime | None = timestamp()

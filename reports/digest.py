@@ -9,8 +9,9 @@ from sqlmodel import Session, select
 from core.clock import utc
 from core.durations import format_duration
 from core.vocabulary import OPEN_STATUSES
-from models import Escalation, Feedback, Grid, Ticket
+from models import Escalation, Feedback, Grid, Member, Ticket
 from reports import rates
+from reports.chase import chase_list
 from reports.facts import load_facts
 
 
@@ -34,7 +35,23 @@ def daily_digest(db: Session, now: datetime, tz: ZoneInfo, top: int = 5) -> str:
         for ticket, since_at in overdue[:top]:
             lines.append(f"· {ticket.number} {grid_names.get(ticket.grid_id, '待分拣')} {ticket.place or ''} "
                          f"已超时 {format_duration(now - since_at)}")
-    return "\n".join(lines)
+    return "\n".join(lines + _chase_lines(db, now, grid_names))
+
+
+def _chase_lines(db: Session, now: datetime, grid_names: dict[str, str], most: int = 20) -> list[str]:
+    """The 督办 list: tickets whose pushes stopped (repeats used up) and still wait, to be pressed by hand."""
+    chased = chase_list(db)
+    if not chased:
+        return []
+    names = dict(db.exec(select(Member.id, Member.name)).all())
+    lines = [f"【督办清单】{len(chased)} 件已停止推送，请逐件督办："]
+    for c in chased[:most]:
+        who = "、".join(names.get(m, m) for m in c.late) or "无人承办"
+        lines.append(f"· {c.ticket.number} {grid_names.get(c.ticket.grid_id, '待分拣')} {c.ticket.place or ''} "
+                     f"{who}未{c.waiting}，派单已{format_duration(now - c.since)}")
+    if len(chased) > most:
+        lines.append(f"……另有 {len(chased) - most} 件，见控制台看板")
+    return lines
 
 
 def weekly_summary(db: Session, now: datetime, tz: ZoneInfo) -> str:

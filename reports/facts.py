@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.clock import utc
+from core.policy import Policy
 from core.vocabulary import DONE_STATUSES
 from models import AuditLog, Feedback, Ticket
 
@@ -47,8 +48,7 @@ class Facts:
 
     @property
     def accept_limit(self) -> timedelta | None:
-        steps = (self.ticket.policy or {}).get("accept") or []
-        return timedelta(seconds=steps[0]["after_s"]) if steps else None
+        return Policy.of(self.ticket).accept.limit if self.ticket.policy else None
 
     @property
     def accepted_on_time(self) -> bool:
@@ -97,8 +97,7 @@ def _apply(f: Facts, entry: AuditLog, last_dispatch: dict[int, datetime]) -> Non
         f.accepted_at, f.accepted_by = at, entry.actor
     elif entry.to_status == "resolved" and f.resolved_at is None:
         f.resolved_at, f.resolved_by = at, entry.actor
-        steps = (f.ticket.policy or {}).get("close") or []
-        if steps and f.ticket.id in last_dispatch:
-            f.close_due = last_dispatch[f.ticket.id] + timedelta(seconds=steps[0]["after_s"])
+        if f.ticket.policy and f.ticket.id in last_dispatch:
+            f.close_due = last_dispatch[f.ticket.id] + Policy.of(f.ticket).close.limit
     elif entry.to_status == "reopened":
         f.reopened = True

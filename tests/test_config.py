@@ -107,3 +107,20 @@ def test_a_bad_time_of_day_is_named_the_same_way_wherever_it_is(tmp_path):
     assert "reports.daily_digest_at: bad time of day '25:00': write it like 08:30" in problems_of(report)
     duty = broken(tmp_path, 'times: ["07:30", "16:30"]', 'times: ["07:30", "4pm"]')
     assert "duties.0.times.1: bad time of day '4pm': write it like 08:30" in problems_of(duty)
+def test_escalation_delivery_keys_are_checked(tmp_path):
+    assert problems_of(broken(tmp_path, "reach_by_group: [sz_lin]", "reach_by_group: [wz_zhang]")) == [
+        "escalation.reach_by_group.0: 'wz_zhang' is not one of station.supervisors"]
+    [quiet] = problems_of(broken(tmp_path, 'quiet_hours: {start: "22:00", end: "07:00"}',
+                                 'quiet_hours: {start: "22:00", end: "7am"}'))
+    assert quiet == "escalation.quiet_hours.end: bad time of day '7am': write it like 08:30"
+    [same] = problems_of(broken(tmp_path, 'end: "07:00"}', 'end: "22:00"}'))
+    assert same.startswith("escalation.quiet_hours: quiet hours start and end at the same time")
+    [repeats] = problems_of(broken(tmp_path, "max_repeats: 3", "max_repeats: 12"))
+    assert repeats.startswith("escalation.max_repeats: Input should be less than or equal to 9")
+    [window] = problems_of(broken(tmp_path, "batch_window: 10m", "batch_window: soon"))
+    assert window.startswith("escalation.batch_window: bad duration 'soon'")
+
+
+def test_quiet_hours_may_be_switched_off(tmp_path):
+    path = broken(tmp_path, 'quiet_hours: {start: "22:00", end: "07:00"}', "quiet_hours: null")
+    assert load_settings(path, env={}).escalation.quiet_hours is None

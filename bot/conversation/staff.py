@@ -3,8 +3,10 @@ from bot.context import BotContext
 from bot.conversation.answer import Answer
 from bot.inbound.incoming import Incoming
 
-STAFF_HELP = "请回复“接单 编号”“到场 编号”“办结 编号 处理情况”“退单 编号 原因”“转警 编号 原因”。"
-BUTTONS = {"accept": "accept", "resolve": "resolve", "arrive": "arrive"}
+STAFF_HELP = ("请回复“接单 编号”“到场 编号”“办结 编号 处理情况”“退单 编号 原因”“转警 编号 原因”"
+              "“转派 编号 网格 原因”。")
+BUTTONS = {"accept": "accept", "resolve": "resolve", "arrive": "arrive", "confirm_transfer": "confirm_transfer",
+           "reject_transfer": "reject_transfer"}
 
 
 def answer_member(ctx: BotContext, member_id: str, msg: Incoming) -> Answer:
@@ -12,8 +14,8 @@ def answer_member(ctx: BotContext, member_id: str, msg: Incoming) -> Answer:
     if msg.msg_type == "event" and msg.event == "template_card_event" and msg.event_key:
         action, _, ticket = msg.event_key.partition(":")
         if action in BUTTONS and ticket.isdigit():
-            note = "现场处置完毕" if action == "resolve" else ""
-            outcome = ctx.dispatcher.act(member_id, BUTTONS[action], int(ticket), note)
+            # 办结 needs what was done: the button closes nothing, dispatch's answer asks for the text
+            outcome = ctx.dispatcher.act(member_id, BUTTONS[action], int(ticket))
             return Answer(outcome.message, outcome.ticket_id)
         return Answer(None)
     if msg.msg_type == "event":

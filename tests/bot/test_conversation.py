@@ -70,6 +70,7 @@ async def test_status_cancel_and_followup_commands(client, clock, engine, bot_ct
     worker = {"黄伟": "wg_huangwei", "徐磊": "wg_xulei"}
     progress = await say(client, clock, "oLiu", "进度", 55)
     holder = next(w for name, w in worker.items() if name in progress)
+    bot_ctx.dispatcher.member_text(holder, f"接单 {second.id}")
     bot_ctx.dispatcher.member_text(holder, f"办结 {second.id} 已换新灯泡")
     reply = await say(client, clock, "oLiu", "不满意 还是不亮", 56)
     assert "重新派单" in reply

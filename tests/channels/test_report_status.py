@@ -52,6 +52,7 @@ async def test_not_satisfied_with_a_reason_reopens_the_ticket(page, engine, bot_
     link = await reported(page, "桂花路的路灯坏了好几天了，晚上一片漆黑", village="guihua", place="桂花路")
     [ticket] = tickets(engine)
     worker = holder(engine, ticket.id)
+    bot_ctx.dispatcher.act(worker, "accept", ticket.id)  # 办结 needs a 签收 first
     bot_ctx.dispatcher.act(worker, "resolve", ticket.id, "已报修")
     token = re.search(r'name="csrf" value="([^"]+)"', await (await page.get(link)).text()).group(1)
     feedback = link.replace("?k=", "/feedback?k=")

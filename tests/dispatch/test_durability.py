@@ -9,7 +9,7 @@ from sqlmodel import select
 from core.ticker import Ticker
 from dispatch import deadlines
 from dispatch.api import Report
-from models import Escalation, Outbox, Ticket
+from models import Escalation, EscalationNotice, Outbox, Ticket
 from models.store import make_engine, session
 from tests.conftest import empty_pg
 from tests.dispatch.conftest import FakeTriage, World
@@ -25,6 +25,13 @@ def fill(world, count: int) -> None:
     for i in range(count):
         text = "".join(rng.choice(pool) for _ in range(16))
         world.report(f"居民{i}", text, **{**HAZARD, "location": f"{SPOTS[i % 12]}{i}号"})
+
+
+def notices_sent(engine) -> dict[str, int]:
+    """How many rungs each person has been told of (in however many pushes)."""
+    with session(engine) as db:
+        return dict(db.exec(select(EscalationNotice.recipient, func.count()).where(EscalationNotice.status == "sent")
+                            .group_by(EscalationNotice.recipient)).all())
 
 
 def escalation_count(engine) -> int:
@@ -46,7 +53,9 @@ async def test_deadlines_missed_while_down_fire_once_on_the_first_tick(settings,
 
     assert await ticker.cycle() == 0
     assert escalation_count(restarted.engine) == 50
-    assert len(restarted.inbox_of("wz_zhang")) == 50
+    [summary] = restarted.inbox_of("wz_zhang")  # one push for the 50 tickets newly overdue for him
+    assert summary.startswith("【督办汇总】50 件工单超时") and "……另有 30 件" in summary
+    assert notices_sent(restarted.engine) == {"wz_zhang": 50}
     restarted.engine.dispose()
 
 
@@ -66,14 +75,23 @@ def test_instances_on_postgresql_escalate_each_ticket_exactly_once(settings, pg_
     empty_pg(engine)
     fill(World(settings, engine, clock), 1000)
     clock.advance("15m")  # 1,000 accept deadlines fall due together: two instances
-    assert run_instances(settings, pg_schema_url, clock, 2) == 1000
-    clock.advance("15m")  # the next rung of all 1,000: three instances
-    assert run_instances(settings, pg_schema_url, clock, 3) == 1000
+    run_instances(settings, pg_schema_url, clock, 2)
+    assert escalation_count(engine) == 1000
+    clock.advance("15m")  # the next rung of all 1,000 (and the held pushes): three instances
+    run_instances(settings, pg_schema_url, clock, 3)
+    clock.advance("10m")  # the pushes held for each person's batching window
+    last = World(settings, engine, clock)
+    while last.dispatcher.tick(clock.now()):
+        pass
     with session(engine) as db:
         assert db.exec(select(func.count()).select_from(Escalation)).one() == 2000
-        keys = db.exec(select(Outbox.idem_key).where(Outbox.idem_key.like("%:esc:%"))).all()
-    # level 0 alerts the grid leader, level 1 the officer and the instructor: one push each
-    assert len(keys) == 3000 == len(set(keys))
+        pushes = db.exec(select(Outbox.recipient, Outbox.idem_key).where(Outbox.idem_key.like("esc:%"))).all()
+        carried = set(db.exec(select(EscalationNotice.outbox_key)).all())
+    # level 0 alerts the grid leader, level 1 the officer and the instructor: each hears of every
+    # rung once, in as few pushes as the batching allows (a claim batch at a time, never twice)
+    assert notices_sent(engine) == {"wz_zhang": 1000, "mj_zhao": 1000, "zd_wu": 1000}
+    assert carried == {key for _, key in pushes} and len(pushes) == len({key for _, key in pushes})
+    assert {who for who, _ in pushes} == {"wz_zhang", "mj_zhao", "zd_wu"}
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     empty_pg(engine)
     engine.dispose()

@@ -12,13 +12,19 @@ def _holder(world, ticket_id: int) -> str:
                                                           Assignment.role == "primary")).one()
 
 
-def test_a_grid_leader_reassigns_within_the_grid(world):
+def test_a_grid_leader_reassigns_within_the_grid_and_the_story_goes_with_it(world):
     receipt = world.report("王阿姨", "桂花苑3栋楼道有人给电瓶车充电", **HAZARD)
-    other = "wg_wangfang" if _holder(world, receipt.ticket_id) != "wg_wangfang" else "wg_liutao"
+    before = _holder(world, receipt.ticket_id)
+    other = "wg_wangfang" if before != "wg_wangfang" else "wg_liutao"
     outcome = world.dispatcher.reassign_in_grid("wz_zhang", receipt.ticket_id, other, "离得近")
     assert outcome.ok and "已改派给" in outcome.message
     assert _holder(world, receipt.ticket_id) == other
-    world.expect(other, "【新工单】")
+    name = {"wg_wangfang": "王芳", "wg_liutao": "刘涛"}[other]
+    assert f"张强改派给{name}：离得近" in world.expect(other, "【新工单】")
+    left = world.expect(before, "【工单已移交】")
+    assert f"张强改派给{name}：离得近" in left and f"现由{name}承办，您无需再处理。" in left
+    stale = world.dispatcher.act(before, "accept", receipt.ticket_id)  # the card the previous holder still has
+    assert not stale.ok and f"现由{name}承办" in stale.message
     with session(world.engine) as db:
         last = db.exec(select(AuditLog).where(AuditLog.ticket_id == receipt.ticket_id)
                        .order_by(AuditLog.id.desc())).first()
@@ -45,6 +51,7 @@ def test_a_grid_leader_leaves_police_matters_and_closed_tickets_alone(world):
     done = world.report("李大爷", "桂花路路灯不亮", category="facility_repair", kind="non_police",
                         location="桂花路", grid_id="gh-1")
     holder = _holder(world, done.ticket_id)
+    assert world.dispatcher.member_text(holder, f"接单 {done.ticket_id}").ok
     assert world.dispatcher.member_text(holder, f"办结 {done.ticket_id} 已修好").ok
     late = world.dispatcher.reassign_in_grid("wz_zhang", done.ticket_id, "wg_li")
     assert not late.ok and "已办结或关闭" in late.message

@@ -44,7 +44,7 @@ def test_a_close_alert_asks_to_press_and_offers_no_take_over(world):
     world.dispatcher.member_text("wg_li", f"到场 {receipt.ticket_id}")
     world.advance("4h")
     alert = world.expect("wz_zhang", "仍未办结")
-    assert "请督促承办人尽快办结" in alert and "接单" not in alert
+    assert "李明仍未办结" in alert and "请督促李明尽快办结" in alert and "接单" not in alert
 
 
 def test_a_micro_grid_ticket_goes_to_its_workers_and_up_to_the_parent_grids_leader(world):

@@ -82,6 +82,7 @@ def sanitation(world, i: int):
 def test_least_open_load_first_then_round_robin(world):
     first = [sanitation(world, i).assignee_names[0] for i in range(3)]
     assert first == ["李明", "王芳", "刘涛"]
+    world.dispatcher.member_text("wg_wangfang", "接单 2")
     world.dispatcher.member_text("wg_wangfang", "办结 2 已清运")  # 王芳 now has the least open load
     assert sanitation(world, 3).assignee_names == ["王芳"]
     assert [sanitation(world, i).assignee_names[0] for i in (4, 5)] == ["李明", "刘涛"]  # then the longest idle

@@ -67,6 +67,7 @@ def test_resolution_tells_the_reporter_and_asks_for_followup(world):
 
 def test_unsatisfied_reopens_and_dispatches_again(world):
     receipt = world.report("王阿姨", "桂花苑3栋楼道有人给电瓶车充电", **HAZARD)
+    world.dispatcher.member_text("wg_li", f"接单 {receipt.ticket_id}")
     world.dispatcher.member_text("wg_li", f"办结 {receipt.ticket_id} 已处理")
     answer = world.dispatcher.feedback(world.resident("王阿姨"), False, "车还在楼道里")
     assert answer.ok and "重新派单" in answer.message
@@ -117,6 +118,7 @@ def test_a_duplicate_merges_and_every_reporter_hears(world):
     with session(world.engine) as db:
         assert len(db.exec(select(TicketReporter).where(TicketReporter.ticket_id == first.ticket_id)).all()) == 2
         assert len(db.exec(select(Ticket)).all()) == 1
+    world.dispatcher.member_text("wg_li", f"接单 {first.ticket_id}")
     world.dispatcher.member_text("wg_li", f"办结 {first.ticket_id} 已处理")
     world.expect("王阿姨", "已办结")
     world.expect("刘大爷", "已办结")

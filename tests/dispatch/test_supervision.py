@@ -41,7 +41,8 @@ def test_arbitrating_a_return(world):
     assert supervise(deps, "sz_chen", "arbitrate", receipt.ticket_id, note="属于本网格 继续办").ok
     assert active(world.engine, receipt.ticket_id) == {"wg_li"}
     world.dispatcher.member_text("wg_li", f"退单 {receipt.ticket_id} 还是不属于")
-    assert supervise(deps, "sz_chen", "arbitrate", receipt.ticket_id, member="wg_guomin").ok
+    assert not supervise(deps, "sz_chen", "arbitrate", receipt.ticket_id, member="wg_guomin").ok  # no reason
+    assert supervise(deps, "sz_chen", "arbitrate", receipt.ticket_id, member="wg_guomin", note="属第三网格").ok
     assert active(world.engine, receipt.ticket_id) == {"wg_guomin"}
 
 

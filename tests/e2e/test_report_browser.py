@@ -100,6 +100,7 @@ async def test_a_resident_reports_with_photos_follows_and_answers_followup_on_a_
         await page.wait_for_url(f"**/r/t/{ticket.number}?k=*")
         widths = await page.eval_on_selector_all(".photos img", "imgs => imgs.map(i => i.naturalWidth)")
         assert widths == [40, 40]  # the photos came back from the store
+        bot.dispatcher.act(worker, "accept", ticket.id)  # 办结 needs a 签收 first
         bot.dispatcher.act(worker, "resolve", ticket.id, "已劝离，电线已拆除")
         await page.reload()
         assert "处理结果：已劝离，电线已拆除" in await page.inner_text("main")

@@ -24,7 +24,8 @@ async def test_a_grid_leader_sees_the_grid_and_reassigns_within_it(client, world
                               data={"csrf": token, "member": target, "note": "离得近"})
     assert "已改派给" in await moved.text()
     assert holder(engine, receipt.ticket_id) == target
-    world.expect(target, "【新工单】")
+    assert "张强改派给" in world.expect(target, "【新工单】")  # the hand-over's story on the new card
+    assert "离得近" in world.expect(before, "【工单已移交】")  # and the worker it left is told
     outside = await client.post(f"/m/t/{receipt.ticket_id}/reassign", data={"csrf": token, "member": "wg_chenjing"})
     assert "只能改派给本网格的网格员" in await outside.text()
     assert holder(engine, receipt.ticket_id) == target
@@ -42,10 +43,11 @@ async def test_another_grids_leader_gets_no_grid_tab_for_it_and_cannot_reassign(
     assert (await client.get("/m/grid", allow_redirects=False)).status == 302  # workers have no grid tab
 
 
-async def test_a_leader_takes_over_a_ticket_nobody_accepted(client, world, engine):
+async def test_a_leader_takes_over_a_ticket_nobody_accepted_once_alerted(client, world, engine):
     receipt = hazard(world)
-    world.advance("16m")  # past 签收: the leader was alerted with a 接手 button
     await pick(client, "wz_zhang")
+    assert 'id="take_over"' not in await (await client.get(f"/m/t/{receipt.ticket_id}")).text()  # not alerted yet
+    world.advance("16m")  # past 签收: the leader was alerted with a 接手 button
     page = await (await client.get(f"/m/t/{receipt.ticket_id}")).text()
     assert 'id="take_over"' in page
     token = await form_token(client, f"/m/t/{receipt.ticket_id}")

@@ -128,3 +128,26 @@ async def test_only_pictures_are_taken_and_bad_input_is_explained(client, world,
     assert "说明过长（501 字）" in await long_note.text()
     assert (await client.get("/m/t/abc")).status == 404
     assert (await client.get("/m/photos/" + "0" * 32)).status == 404
+
+
+async def test_closing_needs_an_acceptance_first_even_from_the_page(client, world, engine):
+    receipt = hazard(world)
+    await pick(client, holder(engine, receipt.ticket_id))
+    page = await (await client.get(f"/m/t/{receipt.ticket_id}")).text()
+    assert 'id="accept"' in page and 'id="resolve"' not in page  # 办结 is offered once accepted
+    refused = await (await act(client, receipt.ticket_id, "resolve", "已劝离")).text()
+    assert "尚未签收，不能办结" in refused and status(engine, receipt.ticket_id) == "dispatched"
+
+
+async def test_a_page_left_open_after_a_reassignment_says_who_holds_the_task_now(client, world, engine):
+    receipt = hazard(world)
+    before = holder(engine, receipt.ticket_id)
+    target = "wg_wangfang" if before != "wg_wangfang" else "wg_liutao"
+    await pick(client, before)
+    token = await form_token(client, f"/m/t/{receipt.ticket_id}")  # the page as it was before the 改派
+    assert world.dispatcher.reassign_in_grid("wz_zhang", receipt.ticket_id, target, "离得近").ok
+    name = {"wg_wangfang": "王芳", "wg_liutao": "刘涛"}[target]
+    page = await (await act(client, receipt.ticket_id, "accept", token=token)).text()
+    assert f"已不由您承办（现由{name}承办）" in page
+    assert holder(engine, receipt.ticket_id) == target and status(engine, receipt.ticket_id) == "dispatched"
+    assert f"张强改派给{name}：离得近" in world.expect(before, "【工单已移交】")

@@ -44,6 +44,8 @@ def write_config(folder: Path, database_url: str, wechat_base: str) -> Path:
                                     supervisors_webhook_key="robotkey")
     for urgency in ("emergency", "urgent", "normal"):
         config["escalation"][urgency] = FAST_LADDER
+    # the runs check what was pushed at whatever hour they run: nothing held for quiet hours or batching
+    config["escalation"] |= {"quiet_hours": None, "batch_window": "0s"}
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path

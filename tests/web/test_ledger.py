@@ -48,3 +48,35 @@ async def test_cells_that_look_like_formulas_stay_text(client, world):
     xlsx = await client.get("/console/ledger.xlsx")
     cell = load_workbook(io.BytesIO(await xlsx.read())).active.cell(row=2, column=HEADERS.index("报事内容") + 1)
     assert cell.data_type == "s" and cell.value.startswith("'=")
+
+
+async def test_a_reopened_ticket_shows_who_has_it_now_and_every_round(client, world):
+    receipt = hazard(world)
+    world.advance("12m")
+    world.dispatcher.act("wg_li", "accept", receipt.ticket_id)
+    world.advance("1h30m")
+    world.dispatcher.act("wg_li", "resolve", receipt.ticket_id, "已劝离")
+    world.dispatcher.feedback(world.resident("王阿姨"), False, "车还在楼道里")
+    await login(client, "sz_chen")
+    row = dict(zip(HEADERS, (await _csv(client, "status=all"))[1]))
+    assert (row["当前状态"], row["当前承办人"], row["承办人电话"]) == ("已派单", "王芳", "13900002103")
+    assert (row["办结时间"], row["首次办结是否按时"], row["办结情况"]) == ("", "", "")  # not closed in this round
+    assert row["重办次数"] == "1" and row["签收用时（小时）"] == "0.2"
+    assert row["历次办理"] == "第1次：李明 2026-11-24 11:42 办结：已劝离；回访不满意：车还在楼道里 | 第2次：办理中"
+    assert row["受理时间"] == "2026-11-24 10:00"
+    sheet = load_workbook(io.BytesIO(await (await client.get("/console/ledger.xlsx?status=all")).read())).active
+    received = sheet.cell(row=2, column=HEADERS.index("受理时间") + 1)
+    assert received.is_date and received.value.strftime("%Y-%m-%d %H:%M") == "2026-11-24 10:00"
+    assert sheet.cell(row=2, column=HEADERS.index("签收用时（小时）") + 1).value == 0.2
+
+
+async def test_a_closed_ticket_shows_its_handling_and_hours(client, world):
+    receipt = hazard(world)
+    world.dispatcher.act("wg_li", "accept", receipt.ticket_id)
+    world.advance("3h")
+    world.dispatcher.act("wg_li", "resolve", receipt.ticket_id, "已清理")
+    await login(client, "sz_chen")
+    row = dict(zip(HEADERS, (await _csv(client, "status=all"))[1]))
+    assert (row["当前承办人"], row["办结用时（小时）"]) == ("李明", "3.0")
+    assert (row["首次办结是否按时"], row["办结情况"]) == ("是", "已清理")
+    assert row["重办次数"] == "0" and row["历次办理"].startswith("第1次：李明 2026-11-24 13:00 办结：已清理")

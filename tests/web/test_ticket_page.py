@@ -73,3 +73,35 @@ async def test_alerts_past_the_top_of_the_ladder_read_as_repeats(client, world):
     for expected in ("签收超时升级（第1级）", "签收超时升级（第3级）", "签收超时再次督办（第1次）"):
         assert expected in html, expected
     assert "第4级" not in html
+
+
+async def test_a_return_is_ruled_with_a_reason_and_no_worker_chosen_beforehand(client, world, engine):
+    receipt = hazard(world)
+    world.dispatcher.member_text("wg_li", f"退单 {receipt.ticket_id} 不属本网格")
+    await login(client, "sz_chen")
+    html = await (await client.get(f"/console/tickets/{receipt.ticket_id}")).text()
+    assert '<select name="member" required><option value="" selected disabled>请选择承办人</option>' in html
+    assert 'placeholder="裁定理由（必填）" maxlength="500" required' in html
+    token = await csrf(client, receipt.ticket_id)
+    bare = await client.post(f"/console/tickets/{receipt.ticket_id}/action",
+                             data={"action": "arbitrate", "member": "wg_wangfang", "note": "", "csrf": token})
+    assert "退单裁定请写明理由" in await bare.text()
+    ruled = await client.post(f"/console/tickets/{receipt.ticket_id}/action",
+                              data={"action": "arbitrate", "member": "wg_wangfang", "note": "王芳负责该楼栋",
+                                    "csrf": token})
+    assert "已改派给王芳" in await ruled.text()
+    assert "陈所长改派给王芳：王芳负责该楼栋" in world.expect("wg_wangfang", "【新工单】")
+
+
+async def test_a_console_reassignment_carries_its_note_and_the_timeline_says_who_heard_of_each_rung(client, world):
+    receipt = hazard(world)
+    world.advance("30m")  # the normal ladder's first rung: 张强 hears of it at once
+    await login(client, "sz_chen")
+    token = await csrf(client, receipt.ticket_id)
+    await client.post(f"/console/tickets/{receipt.ticket_id}/action",
+                      data={"action": "reassign", "member": "wg_wangfang", "note": "王芳就在楼下", "csrf": token})
+    assert "陈所长改派给王芳：王芳就在楼下" in world.expect("wg_wangfang", "【新工单】")
+    assert "现由王芳承办" in world.expect("wg_li", "【工单已移交】")
+    assert not world.dispatcher.act("wg_li", "accept", receipt.ticket_id).ok  # 李明's old card
+    html = await (await client.get(f"/console/tickets/{receipt.ticket_id}")).text()
+    assert "提醒：张强 已推送" in html

@@ -41,6 +41,6 @@ def _live(console, viewer, f) -> dict:
     with session(services.reader) as db:
         rows = queries.board_rows(db, viewer, f, services.settings, console.tz, now)
     states = Counter(r.ticket.status for r in rows)
-    return {"rows": rows, "now": now, "overdue": sum(1 for r in rows if r.late and r.late.late_s > 0),
+    return {"rows": rows, "now": now, "overdue": sum(1 for r in rows if r.overdue),
             "states": [(s, states[s]) for s in OPEN_STATUSES if states[s]] +
                       [(s, n) for s, n in states.items() if s not in OPEN_STATUSES]}

@@ -1,8 +1,9 @@
 """How late an open ticket is, against the first step of the ladder it is waiting on."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from core.clock import utc
+from core.policy import Policy
 from models import Ticket
 
 WAITING_ACCEPT = ("new", "dispatched", "returned", "transferred", "reopened")
@@ -27,11 +28,10 @@ def lateness(ticket: Ticket, now: datetime) -> Lateness | None:
         ladder, waiting = "close", "办结"
     else:
         return None
-    steps = (ticket.policy or {}).get(ladder) or []
     start = ticket.dispatched_at or ticket.created_at
-    if not steps or start is None:
+    if not ticket.policy or start is None:
         return None
-    limit = timedelta(seconds=steps[0]["after_s"])
+    limit = Policy.of(ticket).ladder(ladder).limit
     due = utc(start) + limit
     late = (now - due).total_seconds()
     return Lateness(waiting, due, late, _level(late, limit.total_seconds()))

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.clock import utc
-from models import AuditLog, Escalation, Member, Outbox, Resident, Ticket
+from core.policy import Policy
+from models import AuditLog, Escalation, EscalationNotice, Member, Outbox, Resident, Ticket
 from web.console.labels import ACTION_NAMES, STATUS_NAMES
 
 AUDIENCES = {"member": "", "resident": "居民", "supervisors_group": "所领导群"}
@@ -37,9 +38,15 @@ def timeline(db: Session, ticket_id: int) -> list[Step]:
     steps = [_audit_step(a, who) for a in db.exec(select(AuditLog).where(AuditLog.ticket_id == ticket_id)
                                                   .order_by(AuditLog.id)).all()]
     ticket = db.get(Ticket, ticket_id)
+    told: dict[tuple, list[str]] = {}
+    for n in db.exec(select(EscalationNotice).where(EscalationNotice.ticket_id == ticket_id)
+                     .order_by(EscalationNotice.id)).all():
+        told.setdefault((n.kind, n.level, n.cycle), []).append(_delivery(n, members))
     for e in db.exec(select(Escalation).where(Escalation.ticket_id == ticket_id)).all():
+        delivered = told.get((e.kind, e.level, e.cycle))
         steps.append(Step(utc(e.fired_at), "escalation", _escalation_title(e, ticket), "系统",
-                          detail="提醒：" + "、".join(members.get(m, m) for m in e.notified)))
+                          detail="提醒：" + ("；".join(delivered) if delivered else
+                                          "、".join(members.get(m, m) for m in e.notified))))
     pushes: dict[tuple, list[str]] = {}
     for o in db.exec(select(Outbox).where(Outbox.ticket_id == ticket_id).order_by(Outbox.id)).all():
         to = members.get(o.recipient, o.recipient) if o.channel == "member" else AUDIENCES.get(o.channel, o.channel)
@@ -53,10 +60,21 @@ def timeline(db: Session, ticket_id: int) -> list[Step]:
     return sorted(steps, key=lambda s: (s.at, {"audit": 0, "escalation": 1, "push": 2}[s.kind]))
 
 
+def _delivery(n: EscalationNotice, members: dict[str, str]) -> str:
+    """张强 已推送 / 所领导群 暂缓后随汇总推送 / 李明 待推送 / 王芳 未推送（工单已有进展）."""
+    who = "所领导群" if n.audience == "supervisors_group" else members.get(n.recipient, n.recipient)
+    if n.status == "sent":
+        held = n.sent_at and n.created_at and utc(n.sent_at) > utc(n.created_at)
+        return f"{who} {'暂缓后随汇总推送' if held else '已推送'}"
+    if n.status == "dropped":
+        return f"{who} 未推送（工单已有进展）"
+    return f"{who} 待推送（静默时段或合并窗口）"
+
+
 def _escalation_title(e: Escalation, ticket: Ticket | None) -> str:
     """第N级 while on the ladder; past its top the same alert repeats, and says so (再次督办)."""
     what = "签收" if e.kind == "accept" else "办结"
-    rungs = len((ticket.policy or {}).get(e.kind, [])) if ticket else 0
+    rungs = len(Policy.of(ticket).ladder(e.kind).steps) if ticket and ticket.policy else 0
     if rungs and e.level >= rungs:
         return f"{what}超时再次督办（第{e.level - rungs + 1}次）"
     return f"{what}超时升级（第{e.level + 1}级）"

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session, select
 
 from models import Assignment, Member, Resident, Ticket, TicketReporter
+from models.holding import alerted_may_take_over
 from web.console.overdue import lateness
 from web.console.queries import can_read
 from web.console.timeline import timeline
@@ -15,7 +16,6 @@ OFFERED = {"dispatched": ("accept", "return", "transfer_police"), "reopened": ("
            "accepted": ("arrive", "resolve", "return", "transfer_police"),
            "in_progress": ("resolve", "return", "transfer_police"),
            "resolved": ("photo",), "followed_up": ("photo",)}
-TAKE_OVER = ("dispatched", "returned")  # nobody has accepted: a leader alerted may take it over
 REASSIGNABLE = ("dispatched", "accepted", "in_progress", "returned")
 
 
@@ -36,15 +36,16 @@ def load(db: Session, person: Person, ticket_id: int, directory, now: datetime) 
             "reporters": [name or "居民" for name in reporters],
             "steps": [s for s in timeline(db, t.id) if s.kind != "push"],
             "photos": [p for p in t.photos if str(p.get("url", "")).startswith(("https://", "http://", "/"))],
-            "offered": offered(t, bool(mine), person, area, directory),
+            "offered": offered(db, t, bool(mine), person),
             "reassign_to": reassign_choices(t, person, area, [a.member_id for a, _n in held], db)}
 
 
-def offered(t: Ticket, holds: bool, person: Person, area, directory) -> tuple[str, ...]:
-    """The buttons to show: an assignee's next steps, or 接手 for a leader whose grid waits on someone."""
+def offered(db: Session, t: Ticket, holds: bool, person: Person) -> tuple[str, ...]:
+    """The buttons to show: an assignee's next steps, or 接手 for someone the ladder alerted while nobody accepted
+    (办结 only once accepted: dispatch refuses it before 签收)."""
     if holds:
         return OFFERED.get(t.status, ())
-    if t.status in TAKE_OVER and person.id in directory.chain(area):
+    if alerted_may_take_over(db, t, person.id):
         return ("take_over",)
     return ()
 
