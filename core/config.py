@@ -28,7 +28,16 @@ class Strict(BaseModel):
 class Server(Strict):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
-    public_url: str = Field("", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")  # where phones reach us; "" = unknown
+    # Where phones reach us (cards' 详情 links, WeCom sign-in, the 随手拍 posters); "" = unknown.
+    public_url: str = ""
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute(cls, url: str) -> str:
+        url = url.strip().rstrip("/")
+        if url and (not url.startswith(("https://", "http://")) or any(c.isspace() for c in url)):
+            raise ValueError(f"must start with https:// (or http://), got {url!r}")
+        return url
 
 
 class Database(Strict):

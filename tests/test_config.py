@@ -94,9 +94,9 @@ def test_the_robots_long_connection_needs_its_credentials(tmp_path):
     assert problems_of(path) == ["wechat.robot: mode long_connection needs bot_id and secret"]
 
 
-def test_the_report_pages_public_address_must_be_a_url(tmp_path):
+def test_the_public_address_must_be_a_url(tmp_path):
     path = broken(tmp_path, 'public_url: ""', "public_url: gw.example.gov.cn")
-    assert problems_of(path) == ["report_page.public_url: must start with https:// (or http://), got "
+    assert problems_of(path) == ["server.public_url: must start with https:// (or http://), got "
                                  "'gw.example.gov.cn'"]
 
 

@@ -38,17 +38,17 @@ async def test_a_poster_per_village_and_grid_links_to_the_page_with_it_chosen(co
     assert html.count("<h1>扫码报事</h1>") == 7 and html.count('class="segno"') == 7
     base = str(client.make_url("")).rstrip("/")
     assert f"{base}/r?g=gh-2</p>" in html and f"{base}/r?v=liuxi</p>" in html
-    assert "未设置 report_page.public_url" in html
+    assert "未设置 server.public_url" in html
     opened = await (await client.get("/r?g=gh-2")).text()
     assert "来自「桂花社区第二网格」的二维码" in opened
 
 
 async def test_with_a_public_address_the_codes_use_it_and_one_area_prints_alone(console_client, bot_ctx):
-    page = bot_ctx.settings.report_page.model_copy(update={"public_url": "https://gw.example.gov.cn"})
-    client = await logged_in(await console_client(bot_ctx.settings.model_copy(update={"report_page": page})))
+    server = bot_ctx.settings.server.model_copy(update={"public_url": "https://gw.example.gov.cn"})
+    client = await logged_in(await console_client(bot_ctx.settings.model_copy(update={"server": server})))
     html = await (await client.get("/console/posters?area=lx-1")).text()
     assert html.count("<h1>扫码报事</h1>") == 1 and "https://gw.example.gov.cn/r?g=lx-1</p>" in html
-    assert "未设置 report_page.public_url" not in html
+    assert "未设置 server.public_url" not in html
     assert (await client.get("/console/posters?area=nowhere")).status == 404
 
 

@@ -85,5 +85,5 @@ async def _number_of(site: ReportSite, key: str) -> str | None:
 
 
 def _absolute(request: web.Request, path: str) -> str:
-    base = request.app[SITE].services.settings.report_page.public_url or f"{request.scheme}://{request.host}"
+    base = request.app[SITE].services.settings.server.public_url or f"{request.scheme}://{request.host}"
     return base + path

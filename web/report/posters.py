@@ -30,7 +30,7 @@ async def posters(request: web.Request) -> web.Response:
     await auth.current(request)
     site = request.app[SITE]
     settings = site.services.settings
-    base = settings.report_page.public_url or f"{request.scheme}://{request.host}"
+    base = settings.server.public_url or f"{request.scheme}://{request.host}"
     wanted = request.query.get("area", "")
     chosen = [t for t in poster_targets(settings) if not wanted or t["id"] == wanted]
     if not chosen:
@@ -38,4 +38,4 @@ async def posters(request: web.Request) -> web.Response:
     for target in chosen:
         target["url"] = f"{base}/r?{urlencode(target['query'])}"
         target["qr"] = qr_svg(target["url"])
-    return site.render("posters.html", posters=chosen, public_url=settings.report_page.public_url, base=base)
+    return site.render("posters.html", posters=chosen, public_url=settings.server.public_url, base=base)
