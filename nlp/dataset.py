@@ -7,6 +7,7 @@ by other hands, leave-one-voice-out.
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,18 +35,11 @@ def load_checked(data_dir: Path = DATA_DIR) -> Loaded:
     """Every row of every *.jsonl file; lines that break the guide are reported, not kept."""
     out = Loaded()
     for path in sorted(Path(data_dir).glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{number}"
-            try:
-                row = json.loads(line)
-                check(row, where)
-            except (ValueError, TypeError, KeyError) as exc:
-                out.errors.append(str(exc) if isinstance(exc, BadRow) else f"{where}: {exc!r}")
-                continue
+        rows, errors = read_labelled(path)
+        for row in rows:
             row["source"] = path.name
-            out.rows.append(row)
+        out.rows += rows
+        out.errors += errors
     return out
 
 
@@ -73,6 +67,25 @@ def check(row: dict[str, Any], where: str) -> None:
     location = row.get("location")
     if location is not None and (not isinstance(location, str) or not location or location not in row["text"]):
         raise BadRow(f"{where}: location {location!r} is not in the text")
+
+
+def read_labelled(path: Path, accept: Callable[[dict[str, Any], str], None] = check,
+                  ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows of one .jsonl file that `accept` lets through (it raises), and `file:line: why` for the others."""
+    rows: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path.name}:{number}"
+        try:
+            row = json.loads(line)
+            accept(row, where)
+        except (ValueError, TypeError, KeyError) as exc:
+            errors.append(str(exc) if isinstance(exc, BadRow) else f"{where}: {exc!r}")
+            continue
+        rows.append(row)
+    return rows, errors
 
 
 def dedup_key(text: str) -> str:

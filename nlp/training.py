@@ -82,8 +82,11 @@ def train_model(rows: list[dict[str, Any]], progress: bool = True, preparer: Pre
     weight = np.array([VOICE_WEIGHT if r.get("voice") else TEMPLATED_WEIGHT if r.get("group") else 1.0 for r in rows])
     urgencies = np.array([r["urgency"] for r in rows], dtype=object)[reports]
     heads = {"report": _fit(x, reports.astype(int), c, weight),
-             "category": _fit(x[reports], np.array([r["category"] for r in rows], dtype=object)[reports], c,
-                              weight[reports]),
+             # the category reads the text, not the cues: at full weight they pulled categories towards
+             # whatever alarm or frame a message had (macro-F1 0.777 with them, 0.800 without, same folds)
+             "category": _without_cues(_fit(x[reports][:, :x.shape[1] - len(cues.index)],
+                                            np.array([r["category"] for r in rows], dtype=object)[reports], c,
+                                            weight[reports]), len(cues.index)),
              "urgency": _fit(x[reports], urgencies, c, weight[reports], URGENCY_WEIGHTS),
              # read against every message, chat included: an alarm word in a joke is a negative here
              "emergency": _fit(x, np.array([r["urgency"] == "emergency" for r in rows]).astype(int), c, weight),
@@ -111,6 +114,12 @@ def _binary(vocabulary: Vocabulary, marks: list[list[str]]) -> "csr_matrix":
 
 def _vocabulary(vectorizer: Any) -> Vocabulary:
     return Vocabulary({k: int(v) for k, v in vectorizer.vocabulary_.items()}, vectorizer.idf_.astype(np.float32))
+
+
+def _without_cues(head: LinearHead, cue_columns: int) -> LinearHead:
+    """A head fitted without the cue block, widened with zero weights so it reads the same matrix as the others."""
+    head.coef = np.hstack([head.coef, np.zeros((head.coef.shape[0], cue_columns), dtype=np.float32)])
+    return head
 
 
 def _fit(x: Any, y: np.ndarray, c: float, sample_weight: np.ndarray,

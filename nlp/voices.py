@@ -6,12 +6,11 @@ on, and only ever reported as totals. The rest trains the shipped model and is s
 leave-one-voice-out: trained on the seeds and every other voice, tested on the one left out.
 """
 import hashlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from nlp.dataset import DATA_DIR, BadRow, check
+from nlp.dataset import DATA_DIR, BadRow, check, read_labelled
 
 VOICES_DIR = DATA_DIR / "voices"
 SEALED_SHARE = 0.25
@@ -25,24 +24,19 @@ def is_sealed(row_id: str) -> bool:
 
 def read_voice_file(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """The rows of one voice file that follow the guide (with a `sealed` flag), and why the others were left out."""
-    rows, errors, seen = [], [], set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path.name}:{number}"
-        try:
-            row = json.loads(line)
-            check(row, where)
-            if not isinstance(row.get("id"), str) or not row["id"] or row["id"] in seen:
-                raise BadRow(f"{where}: missing or repeated id")
-        except (ValueError, TypeError, KeyError) as exc:
-            errors.append(str(exc) if isinstance(exc, BadRow) else f"{where}: {exc!r}")
-            continue
+    seen: set[str] = set()
+
+    def with_id(row: dict[str, Any], where: str) -> None:
+        check(row, where)
+        if not isinstance(row.get("id"), str) or not row["id"] or row["id"] in seen:
+            raise BadRow(f"{where}: missing or repeated id")
         seen.add(row["id"])
+
+    rows, errors = read_labelled(path, with_id)
+    for row in rows:
         row["voice"] = row.get("voice") or path.stem
         row["source"] = f"voices/{path.name}"
         row["sealed"] = is_sealed(row["id"])
-        rows.append(row)
     return rows, errors
 
 

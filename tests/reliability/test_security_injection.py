@@ -32,7 +32,7 @@ LIVE = ["<script>", "<img src=x"]
 
 async def report_everything(site, clock) -> None:
     for n, (sender, text) in enumerate(PAYLOADS.items()):
-        assert (await say_mp(site, clock, sender, text, 9100 + n)).startswith("已受理")
+        assert "已受理，编号" in await say_mp(site, clock, sender, text, 9100 + n)  # a fight may be called an emergency
     for n, (sender, place) in enumerate(PLACES.items()):
         assert await say_mp(site, clock, sender, "路灯坏了好几天了", 9200 + n) == ASK_PLACE
         assert (await say_mp(site, clock, sender, place, 9300 + n)).startswith("已受理")

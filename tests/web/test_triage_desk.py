@@ -6,8 +6,9 @@ from sqlmodel import select
 
 from models import SuspectReport, Ticket, TriageCorrection
 from models.store import session
-from models.triage_desk import corrections
+from models.triage_desk import corrections, settle
 from tests.web.conftest import csrf, hazard, login
+from web.console import triage_desk
 
 
 @pytest.fixture
@@ -82,3 +83,21 @@ async def test_a_correction_is_stored_as_an_example_and_the_agreement_is_shown(c
     world.clock.advance("31d")
     await login(client, "sz_chen")  # the session has long expired
     assert "近30天人工纠正 0 条" in await (await client.get("/console/suspects")).text()
+
+
+def test_a_suspect_decided_while_it_is_being_filed_makes_no_ticket(services, world, engine):
+    suspect = _suspect(world, engine, "楼下那家又在吵 听着像摔东西")
+    real_submit = services.dispatcher.submit
+
+    def someone_else_first(report, also=None):  # the other click lands between the read and the ticket
+        with session(engine) as db:
+            assert settle(db, suspect, "ignored", "wgzdy_zhao", world.clock.now())
+            db.commit()
+        return real_submit(report, also)
+
+    services.dispatcher.submit = someone_else_first
+    assert triage_desk.decide(services, suspect, "sz_chen", file_it=True) is None
+    with session(engine) as db:
+        assert db.exec(select(Ticket).where(Ticket.text == "楼下那家又在吵 听着像摔东西")).first() is None
+        row = db.get(SuspectReport, suspect)
+        assert (row.status, row.decided_by, row.ticket_id) == ("ignored", "wgzdy_zhao", None)

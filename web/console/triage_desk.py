@@ -48,10 +48,11 @@ def decide(services: Any, suspect_id: int, member_id: str, file_it: bool) -> str
                                     suspect_id=suspect_id, member_id=member_id, created_at=now))
             db.commit()
             return IGNORED
-    # a person's call, not the model's: a report with no category yet, for the triage queue
-    triage = Triage(True, confidence=1.0, reasons=("值班室从疑似报事立案",), needs_human=True, masked_text=suspect.text)
-    report = Report(resident_id=suspect.resident_id, channel=suspect.channel, text=suspect.text, triage=triage,
-                    chat_id=suspect.chat_id, inbox_id=suspect.inbox_id)
+        # a person's call, not the model's: a report with no category yet, for the triage queue
+        triage = Triage(True, confidence=1.0, reasons=("值班室从疑似报事立案",), needs_human=True,
+                        masked_text=suspect.text)
+        report = Report(resident_id=suspect.resident_id, channel=suspect.channel, text=suspect.text, triage=triage,
+                        chat_id=suspect.chat_id, inbox_id=suspect.inbox_id)
 
     def filed(db: Any, receipt: Any) -> None:  # in the ticket's transaction: two clicks make one ticket
         if not settle(db, suspect_id, "filed", member_id, now, receipt.ticket_id):
