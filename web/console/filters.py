@@ -95,6 +95,16 @@ def area_workers(settings: Settings, area_id: str | None) -> list[str]:
     return []
 
 
+def month_presets(today: date) -> list[tuple[str, str, str]]:
+    """(label, first day, last day) of this month and the last two: the monthly meeting looks back."""
+    presets, first = [], today.replace(day=1)
+    for label in ("本月", "上月", "前月"):
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        presets.append((f"{label}（{first.month}月）", first.isoformat(), last.isoformat()))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return presets
+
+
 def local_midnight(day: str, tz: ZoneInfo) -> datetime:
     """The start of a local calendar day, as an aware time."""
     return datetime.combine(date.fromisoformat(day), time(0), tz)
