@@ -68,4 +68,6 @@ class WechatConfig(Strict):
     work: WorkConfig = WorkConfig()
     robot: RobotConfig = RobotConfig()
     kf: KfConfig = KfConfig()
+    # WeCom drops app messages to one member past 30 a minute and past 1,000 an hour, without an error
     send_rate_per_minute: int = Field(25, ge=1, le=30)
+    send_rate_per_hour: int = Field(1000, ge=1, le=1000)
