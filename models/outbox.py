@@ -33,6 +33,9 @@ class Outbox(SQLModel, table=True):
     # the process died mid-send and WeChat may or may not have delivered it.
     send_started_at: datetime | None = timestamp()
     ambiguous: bool = False  # resent after such a crash: the recipient may have it twice
+    # how a sent message went when not the usual way: template | subscribe (a notice the Official Account's
+    # customer-service window could not carry), stream (a robot's late answer, carried by its stream)
+    delivered_as: str | None = None
 
 
 class SharedValue(SQLModel, table=True):

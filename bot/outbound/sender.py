@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.outbound.limits import wait_for
 from bot.outbound.recipients import address_of
 from bot.outbound.transports import Address, Transports
-from bot.outbound.wechat_api import ApiError
+from bot.outbound.wechat_api import UNREACHABLE_ERRORS, ApiError
 from core.faults import crash_point
 from models import Outbox, outbox
 from models.rows import claim_rows
@@ -85,12 +85,12 @@ class Sender:
             self._count(address.transport, "doubtful")
             return 0
         try:
-            await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
+            via = await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
         except ApiError as error:
             await asyncio.to_thread(self._failed, row, error, now)
             return 0
         crash_point("outbox.sent")
-        await asyncio.to_thread(self._finish, row_id, "sent", None, None, now)
+        await asyncio.to_thread(self._finish, row_id, "sent", None, None, now, via)
         self._count(address.transport, "sent")
         return 1
 
@@ -122,6 +122,9 @@ class Sender:
             return
         self._finish(row.id, "failed", None, str(error))
         self._count(row.channel, "failed")
+        if error.errcode in UNREACHABLE_ERRORS:
+            log.info("resident cannot be written to now", extra={"outbox_id": row.id, "error": str(error)})
+            return
         log.error("delivery failed for good", extra={"outbox_id": row.id, "error": str(error)})
         if not row.idem_key.startswith("alert:"):
             with session(self.ctx.engine) as db:
@@ -130,10 +133,11 @@ class Sender:
                                        f"{row.payload.get('text', '')[:100]}", now=now, ticket_id=row.ticket_id)
                 db.commit()
 
-    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None) -> None:
+    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None, delivered_as=None) -> None:
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
+            row.delivered_as = delivered_as
             if retry_at:
                 row.next_attempt_at = retry_at
             if sent_at:

@@ -6,20 +6,15 @@ import pytest
 from sqlmodel import select
 
 from bot.context import BotContext
+from bot.inbound import inbox
+from bot.inbound.incoming import Incoming
 from bot.outbound.sender import Sender
 from bot.outbound.tokens import TokenCache
 from bot.outbound.transports import Transports
 from core.clock import utc
 from models import Outbox, Resident, outbox
 from models.store import session
-from tests.fakes.wechat_server import FakeWeChat
-
-
-@pytest.fixture
-async def fake(aiohttp_server):
-    fake = FakeWeChat()
-    fake.server = await aiohttp_server(fake.app())
-    return fake
+from tests.fakes.wechat_server import fake  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -96,6 +91,8 @@ async def test_residents_get_customer_service_messages(sender, fake, engine, clo
         resident = Resident(channel="mp", external_id="oWangAyi", created_at=clock.now())
         db.add(resident)
         db.commit()
+    inbox.store(engine, Incoming(channel="mp", sender="oWangAyi", msg_key="mp:1", msg_type="text", text="查询"),
+                clock.now())  # within 48 hours of the resident's last message
     queue(engine, clock, "e", "resident", str(resident.id), "已办结")
     await sender.step(clock.now())
     assert [s.api for s in fake.sent] == ["mp"] and fake.to("oWangAyi") == ["已办结"]
