@@ -48,19 +48,21 @@ class SharedValue(SQLModel, table=True):
 
 
 def row(*, key: str, audience: str, recipient: str, text: str, now: datetime, ticket_id: int | None = None,
-        card: dict | None = None, extra: dict | None = None) -> dict:
-    """The values of one outbox row (see dispatch/api.py for audiences and the payload)."""
+        card: dict | None = None, extra: dict | None = None, due: datetime | None = None) -> dict:
+    """The values of one outbox row (see dispatch/api.py for audiences and the payload); it goes at `due`
+    (now unless said)."""
     payload = {"text": text} | ({"card": card} if card else {}) | (extra or {})
     return dict(idem_key=key, channel=audience, recipient=recipient, msg_type="template_card" if card else "text",
                 payload=payload, ticket_id=ticket_id, status="pending", attempts=0,
-                next_attempt_at=now, created_at=now)
+                next_attempt_at=due or now, created_at=now)
 
 
 def push(db: Session, *, key: str, audience: str, recipient: str, text: str, now: datetime,
-         ticket_id: int | None = None, card: dict | None = None, extra: dict | None = None) -> bool:
+         ticket_id: int | None = None, card: dict | None = None, extra: dict | None = None,
+         due: datetime | None = None) -> bool:
     """Queue one message; False if a message with this key was already queued."""
     values = row(key=key, audience=audience, recipient=recipient, text=text, now=now, ticket_id=ticket_id,
-                 card=card, extra=extra)
+                 card=card, extra=extra, due=due)
     return insert_ignore(db, Outbox, values, ["idem_key"])
 
 
