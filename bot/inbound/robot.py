@@ -89,15 +89,17 @@ async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
         content, finish = await asyncio.to_thread(robot_stream.progress, ctx.engine, refresh, ctx.clock.now())
         return _sealed(keys, q, robot_stream.reply(refresh, content, finish))
     data = parse_message(plaintext)
-    data = replace(data, stream_id=robot_stream.stream_id(data.msg_key))
+    sid = robot_stream.stream_id(data.msg_key)
+    if data.msg_type != "event":  # WeCom takes a stream only in answer to a message
+        data = replace(data, stream_id=sid)
     reply = await receive(ctx, data)
     if reply:
-        return _sealed(keys, q, robot_stream.reply(data.stream_id, reply, True))
-    row = await asyncio.to_thread(inbox.load_by_key, ctx.engine, data.msg_key)
+        return _sealed(keys, q, robot_stream.reply(sid, reply, True))
+    row = None if data.stream_id is None else await asyncio.to_thread(inbox.load_by_key, ctx.engine, data.msg_key)
     if row is None or row.status in ("done", "failed"):
-        return web.Response(text="")  # nothing to say (group chatter): an empty answer
+        return web.Response(text="")  # nothing to say (group chatter, an event): an empty answer
     # still being processed, or left to the inbox worker: open the stream, and the refreshes will carry it
-    return _sealed(keys, q, robot_stream.reply(data.stream_id, texts.STREAM_WAIT, False))
+    return _sealed(keys, q, robot_stream.reply(sid, texts.STREAM_WAIT, False))
 
 
 def _sealed(keys: RobotKeys, q, plaintext: str) -> web.Response:
