@@ -124,3 +124,12 @@ def test_escalation_delivery_keys_are_checked(tmp_path):
 def test_quiet_hours_may_be_switched_off(tmp_path):
     path = broken(tmp_path, 'quiet_hours: {start: "22:00", end: "07:00"}', "quiet_hours: null")
     assert load_settings(path, env={}).escalation.quiet_hours is None
+
+
+def test_it_names_a_notice_template_that_cannot_be_filled(tmp_path):
+    path = broken(tmp_path, "    templates: {}", "    templates:\n      accepted: {id: T1, data: {thing1: \"{ticket}\"}}\n"
+                                                  "      finished: {id: T2, data: {thing1: \"{text}\"}}")
+    problems = problems_of(path)
+    assert any(p.startswith("wechat.mp.templates.accepted.data") and "thing1: unknown ['ticket']" in p
+               for p in problems), problems
+    assert any(p.startswith("wechat.mp.templates.finished") for p in problems), problems

@@ -9,6 +9,14 @@ MAX_BODY = 64 * 1024
 MAX_SKEW_S = 300
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
 MAX_MSG_ID = 2**63 - 1
+# <xml><SelectedItems><SelectedItem><OptionIds><OptionId> is the deepest documented shape (5 levels).
+MAX_DEPTH = 8
+# Every field bot/ reads from a callback (incoming.py, routes.py, kf/callback.py, the crypto envelope):
+# these must be plain text. Any other element is ignored, flat or nested.
+READ_FIELDS = frozenset({
+    "ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId", "Content", "Event", "EventKey", "TaskId",
+    "ResponseCode", "CardType", "AgentID", "Recognition", "Location_X", "Location_Y", "Label", "PicUrl", "MediaId",
+    "ChatId", "Latitude", "Longitude", "Encrypt", "MsgSignature", "TimeStamp", "Nonce", "OpenKfId", "Token"})
 
 
 class Rejected(Exception):
@@ -32,20 +40,44 @@ async def read_body(request: web.Request) -> bytes:
 
 
 def parse_xml(body: bytes | str) -> dict:
-    """The <xml> element as a dict; DTDs and entities are refused (400), never expanded."""
+    """The <xml> element's fields as a dict of strings; DTDs and entities are refused (400), never expanded.
+
+    WeChat's documents show nested elements (a card click's SelectedItems, a menu's SendPicsInfo,
+    OA's CopyrightCheckResult...) and add fields over time: an element nothing here reads is dropped,
+    whatever its shape. A field that is read must be plain text: nested or repeated, it is refused
+    (400) rather than guessed at. Nothing deeper than MAX_DEPTH levels is accepted at all.
+    """
     raw = body.encode("utf-8") if isinstance(body, str) else body
     if _DTD.search(raw):
         raise Rejected(400, "DTD or entity declaration")
     try:
-        data = xmltodict.parse(raw, disable_entities=True)
+        data = xmltodict.parse(raw, disable_entities=True, postprocessor=_within_depth)
+    except _TooDeep:
+        raise Rejected(400, f"elements nested deeper than {MAX_DEPTH} levels") from None
     except Exception as exc:  # expat errors and anything odd in the document
         raise Rejected(400, f"malformed XML: {exc.__class__.__name__}") from None
     root = data.get("xml") if isinstance(data, dict) else None
     if not isinstance(root, dict):
         raise Rejected(400, "no <xml> root")
-    if any(not isinstance(v, (str, type(None))) for k, v in root.items() if k != "SendLocationInfo"):
-        raise Rejected(400, "nested or repeated fields")
-    return root
+    fields = {}
+    for key, value in root.items():
+        text = isinstance(value, (str, type(None)))
+        if key in READ_FIELDS and not text:
+            raise Rejected(400, f"{key} nested or repeated")
+        if text:
+            fields[key] = value
+    return fields
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _within_depth(path, key, value):
+    """xmltodict's hook, called as each element closes: refuse documents nested deeper than WeChat's."""
+    if len(path) > MAX_DEPTH:
+        raise _TooDeep
+    return key, value
 
 
 def check_timestamp(timestamp: str | None, now: datetime) -> None:

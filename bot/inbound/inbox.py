@@ -86,6 +86,12 @@ def load(engine, inbox_id: int) -> InboxMessage | None:
         return db.get(InboxMessage, inbox_id)
 
 
+def load_by_key(engine, msg_key: str) -> InboxMessage | None:
+    """Read one message by its key (msg_key is UNIQUE)."""
+    with session(engine) as db:
+        return db.exec(select(InboxMessage).where(InboxMessage.msg_key == msg_key)).first()
+
+
 def _claimable(now: datetime):
     return or_(InboxMessage.status == "new",
                and_(InboxMessage.status == "processing", InboxMessage.lease_until < now))
@@ -97,7 +103,7 @@ def _claim_values(claimer: str, now: datetime) -> dict:
 
 
 def _payload(incoming: Incoming) -> dict:
-    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url")
+    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url", "stream_id")
     return {k: getattr(incoming, k) for k in keys if getattr(incoming, k) is not None}
 
 
@@ -107,4 +113,4 @@ def incoming_of(row: InboxMessage) -> Incoming:
     return Incoming(channel=row.channel, sender=row.sender, msg_key=row.msg_key, msg_type=row.msg_type,
                     text=row.content, chat_id=row.chat_id, event=p.get("event"), event_key=p.get("event_key"),
                     pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"),
-                    response_url=p.get("response_url"))
+                    response_url=p.get("response_url"), stream_id=p.get("stream_id"))

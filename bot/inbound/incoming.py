@@ -19,6 +19,7 @@ class Incoming:
     lat: float | None = None
     lng: float | None = None
     response_url: str | None = None  # the WeCom robot's one-time URL for a later answer (1 h)
+    stream_id: str | None = None  # the robot callback's stream, which WeCom refreshes until a late answer ends it
     raw: dict = field(default_factory=dict)
 
     @property

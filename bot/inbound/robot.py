@@ -4,18 +4,22 @@ WeCom's documented API mode (developer.work.weixin.qq.com, 智能机器人 · �
 the callback body is JSON {"encrypt": ...}, signed like the app callback (sha1 of the sorted
 token, timestamp, nonce and ciphertext) and encrypted with the same AES scheme, with an empty
 ReceiveId. The plaintext carries msgid, chatid, chattype (group|single), from.userid, msgtype
-and text.content. A reply to a user message is a stream message, encrypted back as JSON.
+and text.content. A reply to a user message is a stream message, encrypted back as JSON; an answer
+not ready within the callback's budget follows on the stream's refresh callbacks (robot_stream.py).
 """
+import asyncio
 import base64
 import hashlib
 import json
 import re
-import uuid
+from dataclasses import replace
 
 from aiohttp import web
 from wechatpy.enterprise.crypto import PrpCrypto
 
 from bot.context import BotContext
+from bot.conversation import texts
+from bot.inbound import inbox, robot_stream
 from bot.inbound.guard import Rejected, check_timestamp, read_body
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
@@ -55,8 +59,9 @@ class RobotKeys:
     def seal(self, plaintext: str, nonce: str, timestamp: str) -> str:
         encrypt = PrpCrypto(self.key).encrypt(plaintext, "")
         encrypt = encrypt.decode() if isinstance(encrypt, bytes) else encrypt
+        # the timestamp as a string, as WeCom's own demo (WXBizJsonMsgCrypt) writes it
         return json.dumps({"encrypt": encrypt, "msgsignature": self.sign(timestamp, nonce, encrypt),
-                           "timestamp": int(timestamp), "nonce": nonce})
+                           "timestamp": timestamp, "nonce": nonce})
 
 
 async def _verify(request: web.Request, keys: RobotKeys) -> web.Response:
@@ -78,13 +83,27 @@ async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
             raise TypeError
     except (ValueError, KeyError, TypeError):
         raise Rejected(400, "not a robot callback body") from None
-    data = parse_message(keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), encrypt))
+    plaintext = keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), encrypt)
+    refresh = robot_stream.refresh_of(plaintext)
+    if refresh:  # 流式消息刷新: how far the answer to an earlier message has got
+        content, finish = await asyncio.to_thread(robot_stream.progress, ctx.engine, refresh, ctx.clock.now())
+        return _sealed(keys, q, robot_stream.reply(refresh, content, finish))
+    data = parse_message(plaintext)
+    sid = robot_stream.stream_id(data.msg_key)
+    if data.msg_type != "event":  # WeCom takes a stream only in answer to a message
+        data = replace(data, stream_id=sid)
     reply = await receive(ctx, data)
-    if not reply:
-        return web.Response(text="")
-    stream = {"msgtype": "stream", "stream": {"id": uuid.uuid4().hex, "finish": True, "content": reply}}
-    return web.Response(text=keys.seal(json.dumps(stream, ensure_ascii=False), q.get("nonce", ""), q["timestamp"]),
-                        content_type="application/json")
+    if reply:
+        return _sealed(keys, q, robot_stream.reply(sid, reply, True))
+    row = None if data.stream_id is None else await asyncio.to_thread(inbox.load_by_key, ctx.engine, data.msg_key)
+    if row is None or row.status in ("done", "failed"):
+        return web.Response(text="")  # nothing to say (group chatter, an event): an empty answer
+    # still being processed, or left to the inbox worker: open the stream, and the refreshes will carry it
+    return _sealed(keys, q, robot_stream.reply(sid, texts.STREAM_WAIT, False))
+
+
+def _sealed(keys: RobotKeys, q, plaintext: str) -> web.Response:
+    return web.Response(text=keys.seal(plaintext, q.get("nonce", ""), q["timestamp"]), content_type="application/json")
 
 
 def parse_message(plaintext: str) -> Incoming:
