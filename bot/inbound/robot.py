@@ -16,17 +16,21 @@ from aiohttp import web
 from wechatpy.enterprise.crypto import PrpCrypto
 
 from bot.context import BotContext
-from bot.inbound.guard import Rejected, check_timestamp, read_body
+from bot.inbound import nonces
+from bot.inbound.channels import off_reasons
+from bot.inbound.guard import Rejected, SignedQuery, check_query, read_body
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
-from bot.inbound.routes import BOT, guarded
+from bot.inbound.routes import BOT, body_timeout, guarded
 
 # WeCom writes the mention first ("@网格哨 满意"): without it, "满意" and "查询" read as the commands they are.
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@\S+)+\s+")
 
 
 def setup(app: web.Application, ctx: BotContext) -> None:
-    """Add the robot callback (the bot context is set by bot.inbound.routes.setup)."""
+    """Add the robot callback when it is on (the bot context is set by bot.inbound.routes.setup)."""
+    if "robot" in off_reasons(ctx.settings):
+        return
     keys = RobotKeys(ctx.settings.wechat.robot.token, ctx.settings.wechat.robot.encoding_aes_key)
     app.router.add_get("/wechat/robot", guarded("robot", lambda r: _verify(r, keys)))
     app.router.add_post("/wechat/robot", guarded("robot", lambda r: _message(r, keys)))
@@ -42,10 +46,10 @@ class RobotKeys:
     def sign(self, timestamp: str, nonce: str, encrypt: str) -> str:
         return hashlib.sha1("".join(sorted([self.token, timestamp, nonce, encrypt])).encode()).hexdigest()
 
-    def open(self, signature: str, timestamp: str, nonce: str, encrypt: str) -> str:
+    def open(self, q: SignedQuery, encrypt: str) -> str:
         if self.key is None:
             raise Rejected(403, "robot callback not configured")
-        if self.sign(timestamp, nonce, encrypt) != signature:
+        if self.sign(q.timestamp, q.nonce, encrypt) != q.signature:
             raise Rejected(403, "bad msg_signature")
         try:
             return PrpCrypto(self.key).decrypt(encrypt, "")
@@ -60,17 +64,14 @@ class RobotKeys:
 
 
 async def _verify(request: web.Request, keys: RobotKeys) -> web.Response:
-    q = request.query
-    check_timestamp(q.get("timestamp"), request.app[BOT].clock.now())
-    return web.Response(text=keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""),
-                                       q.get("echostr", "")))
+    signed = check_query(request.query, request.app[BOT].clock.now(), "msg_signature")
+    return web.Response(text=keys.open(signed, request.query.get("echostr", "")))
 
 
 async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
     ctx = request.app[BOT]
-    body = await read_body(request)
-    q = request.query
-    check_timestamp(q.get("timestamp"), ctx.clock.now())
+    signed = check_query(request.query, ctx.clock.now(), "msg_signature")
+    body = await read_body(request, body_timeout(request))
     try:
         outer = json.loads(body)
         encrypt = outer["encrypt"]
@@ -78,12 +79,12 @@ async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
             raise TypeError
     except (ValueError, KeyError, TypeError):
         raise Rejected(400, "not a robot callback body") from None
-    data = parse_message(keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), encrypt))
-    reply = await receive(ctx, data)
+    data = parse_message(keys.open(signed, encrypt))
+    reply = await receive(ctx, data, nonces.seen("robot", signed, body))
     if not reply:
         return web.Response(text="")
     stream = {"msgtype": "stream", "stream": {"id": uuid.uuid4().hex, "finish": True, "content": reply}}
-    return web.Response(text=keys.seal(json.dumps(stream, ensure_ascii=False), q.get("nonce", ""), q["timestamp"]),
+    return web.Response(text=keys.seal(json.dumps(stream, ensure_ascii=False), signed.nonce, signed.timestamp),
                         content_type="application/json")
 
 
@@ -98,7 +99,8 @@ def parse_message(plaintext: str) -> Incoming:
         raise Rejected(400, "robot message without msgid or sender, or with a field of the wrong type") from None
     group = data.get("chattype") == "group"
     response_url = data.get("response_url")
-    return Incoming(channel="robot", sender=sender, msg_key=f"robot:{msg_id}", msg_type=msg_type,
+    # the sender is part of the key: another user's message under the same msgid is not a retry of this one
+    return Incoming(channel="robot", sender=sender, msg_key=f"robot:{sender}:{msg_id}", msg_type=msg_type,
                     text=_LEADING_MENTIONS.sub("", text.strip()), chat_id=chat_id if group else None,
                     pic_url=pic_url, response_url=response_url if isinstance(response_url, str) else None,
                     raw={"aibotid": data.get("aibotid")})
