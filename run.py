@@ -240,7 +240,7 @@ def serve(settings) -> int:
     log.info("serving", extra={"host": settings.server.host, "port": settings.server.port,
                                "database": services.engine.url.render_as_string(hide_password=True)})
     # SIGTERM/SIGINT: stop accepting, finish requests, cleanup; connections bounded (server.max_connections...)
-    serve_app(app, settings.server, shutdown_timeout=10)
+    serve_app(app, settings.server, services.metrics, shutdown_timeout=10)
     if lock:
         lock.close()
     return 0

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from core.logs import limited
+from core.metrics import Metrics
 
 log = limited(logging.getLogger(__name__))  # under a flood: a line a minute, with the count
 _TEXT = "服务繁忙，请稍后再试".encode()
@@ -21,20 +22,26 @@ _BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset
 class ConnectionGate:
     """Counts open connections, in all and by client address."""
 
-    def __init__(self, total: int, per_address: int):
-        self.total, self.per_address = total, per_address
+    def __init__(self, total: int, per_address: int, metrics: Metrics | None = None):
+        self.total, self.per_address, self.metrics = total, per_address, metrics
         self.open = 0
         self.by_address: Counter[str] = Counter()
 
     def admit(self, address: str) -> str | None:
         """Count the connection in and return None, or name the bound it would cross (and count nothing)."""
+        bound = None
         if self.open >= self.total:
-            return "server.max_connections"
-        if self.by_address[address] >= self.per_address:
-            return "server.max_connections_per_address"
-        self.open += 1
-        self.by_address[address] += 1
-        return None
+            bound = "server.max_connections"
+        elif self.by_address[address] >= self.per_address:
+            bound = "server.max_connections_per_address"
+        else:
+            self.open += 1
+            self.by_address[address] += 1
+        if self.metrics:
+            self.metrics.connections_open.set(self.open)
+            if bound:
+                self.metrics.connections_refused.labels(bound).inc()
+        return bound
 
     def release(self, address: str) -> None:
         """Count an admitted connection out."""
@@ -42,6 +49,8 @@ class ConnectionGate:
         self.by_address[address] -= 1
         if self.by_address[address] <= 0:
             del self.by_address[address]
+        if self.metrics:
+            self.metrics.connections_open.set(self.open)
 
 
 class GatedProtocol(asyncio.Protocol):

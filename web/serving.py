@@ -12,6 +12,7 @@ from contextlib import suppress
 from aiohttp import web
 
 from core.config import Server
+from core.metrics import Metrics
 from web.gate import ConnectionGate, GatedProtocol
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def raise_open_files_limit() -> int:
     return soft
 
 
-def gate_for(server: Server, open_files: int) -> ConnectionGate:
+def gate_for(server: Server, open_files: int, metrics: Metrics | None = None) -> ConnectionGate:
     """The configured bounds, lowered (and said so) when the open-file limit leaves less room."""
     total = server.max_connections
     room = total if open_files == resource.RLIM_INFINITY else max(MIN_CONNECTIONS, open_files - RESERVED_FILES)
@@ -39,12 +40,13 @@ def gate_for(server: Server, open_files: int) -> ConnectionGate:
         log.warning("server.max_connections lowered to fit the open-file limit",
                     extra={"configured": total, "open_files": open_files, "now": room})
         total = room
-    return ConnectionGate(total, min(server.max_connections_per_address, total))
+    return ConnectionGate(total, min(server.max_connections_per_address, total), metrics)
 
 
-def serve_app(app: web.Application, server: Server, shutdown_timeout: float = 10.0) -> None:
+def serve_app(app: web.Application, server: Server, metrics: Metrics | None = None,
+              shutdown_timeout: float = 10.0) -> None:
     """Serve until a signal: then stop accepting, finish requests (up to shutdown_timeout) and clean up."""
-    gate = gate_for(server, raise_open_files_limit())
+    gate = gate_for(server, raise_open_files_limit(), metrics)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     main = loop.create_task(_serve(app, server, gate, shutdown_timeout))
@@ -66,17 +68,26 @@ def serve_app(app: web.Application, server: Server, shutdown_timeout: float = 10
 
 
 async def _serve(app: web.Application, server: Server, gate: ConnectionGate, shutdown_timeout: float) -> None:
+    runner, listener = await open_gated(app, server, gate, shutdown_timeout)
+    try:
+        await asyncio.Future()  # until SIGTERM/SIGINT (GracefulExit) cancels this task
+    finally:
+        listener.close()
+        await runner.cleanup()
+
+
+async def open_gated(app: web.Application, server: Server, gate: ConnectionGate,
+                     shutdown_timeout: float = 10.0) -> tuple[web.AppRunner, asyncio.Server]:
+    """Start the app's runner and listen on server.host:port through the gate; the caller closes both."""
     runner = web.AppRunner(app, handle_signals=True, access_log=None, shutdown_timeout=shutdown_timeout,
                            keepalive_timeout=server.keepalive_timeout.total_seconds())
     await runner.setup()
-    listener = None
+    http = runner.server
+    assert http is not None
     try:
-        http = runner.server
-        assert http is not None
         listener = await asyncio.get_running_loop().create_server(lambda: GatedProtocol(gate, http),
                                                                   server.host, server.port)
-        await asyncio.Future()  # until SIGTERM/SIGINT (GracefulExit) cancels this task
-    finally:
-        if listener is not None:
-            listener.close()
+    except BaseException:
         await runner.cleanup()
+        raise
+    return runner, listener
