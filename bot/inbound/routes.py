@@ -6,6 +6,7 @@ mode the signature itself, which covers only the query), the body must arrive wi
 """
 import logging
 import time
+from contextlib import suppress
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,8 +73,9 @@ async def _answer_and_close(request: web.Request, response: web.Response) -> Non
     """Send the answer now and drop the connection: waiting for the rest of a trickled body (as aiohttp
     does before closing) would give the client what it came for, a connection held open."""
     response.force_close()
-    await response.prepare(request)
-    await response.write_eof()
+    with suppress(ConnectionError):  # the client may have gone already
+        await response.prepare(request)
+        await response.write_eof()
     request.protocol.force_close()
 
 
