@@ -45,3 +45,21 @@ def test_it_does_not_grow_without_end_under_ever_new_kinds():
     for n in range(5000):
         assert limiter.filter(record(reason=f"reason {n}"))
     assert len(limiter._kinds) <= 1000
+
+
+def test_accept_errors_reported_by_the_event_loop_are_limited_too(caplog):
+    import asyncio
+    import socket
+
+    from core.logs import limited
+    limited(logging.getLogger("asyncio"))  # as setup_logging does
+    loop, listening = asyncio.new_event_loop(), socket.socket()
+    try:
+        with caplog.at_level(logging.ERROR, logger="asyncio"):
+            for _ in range(200):  # what asyncio reports each time accept() fails with EMFILE
+                loop.call_exception_handler({"message": "socket.accept() out of system resource",
+                                             "exception": OSError(24, "Too many open files"), "socket": listening})
+    finally:
+        listening.close()
+        loop.close()
+    assert len([r for r in caplog.records if r.name == "asyncio"]) == 1
