@@ -114,6 +114,7 @@ def wire_parts(services):
     from bot.context import BotContext
     from bot.conversation.residents import give_up_on_place
     from bot.inbound.handle import sweep
+    from bot.inbound.nonces import Forgetting
     from dispatch.service import Dispatcher
     from duties.linking import register_link
     from duties.runner import Duties
@@ -129,6 +130,7 @@ def wire_parts(services):
     dispatcher.on_submitted(register_link(dispatcher, s.engine, s.clock))
     s.ticker.add_step("deadlines", dispatcher.tick)
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
+    s.ticker.add_step("callback_nonces", Forgetting(s.engine).step)  # replay guard's rows, once their window closed
     s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
 
 
@@ -196,14 +198,13 @@ def serve(settings) -> int:
     """Serve HTTP and tick until SIGTERM/SIGINT."""
     import asyncio
 
-    from aiohttp import web
-
     from demo.seed import prepare_demo
     from duties.register import sync_register
     from models.recovery import release_orphaned_claims
     from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
     from models.sync import sync_directory
     from web.app import build_app
+    from web.serving import serve_app
 
     services = build_services(settings)
     try:
@@ -238,9 +239,8 @@ def serve(settings) -> int:
     app.on_cleanup.append(stop_ticker)
     log.info("serving", extra={"host": settings.server.host, "port": settings.server.port,
                                "database": services.engine.url.render_as_string(hide_password=True)})
-    # run_app turns SIGTERM/SIGINT into a graceful shutdown: stop accepting, finish requests, cleanup.
-    web.run_app(app, host=settings.server.host, port=settings.server.port, shutdown_timeout=10,
-                print=None, access_log=None)
+    # SIGTERM/SIGINT: stop accepting, finish requests, cleanup; connections bounded (server.max_connections...)
+    serve_app(app, settings.server, services.metrics, shutdown_timeout=10)
     if lock:
         lock.close()
     return 0

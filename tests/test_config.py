@@ -100,6 +100,13 @@ def test_the_public_address_must_be_a_url(tmp_path):
                                  "'gw.example.gov.cn'"]
 
 
+def test_the_connection_bounds_are_checked(tmp_path):
+    path = broken(tmp_path, "max_connections_per_address: 256", "max_connections_per_address: 2000")
+    assert problems_of(path) == ["server: max_connections_per_address (2000) is more than max_connections (1024)"]
+    path = broken(tmp_path, "callback_body_timeout: 5s", "callback_body_timeout: 0s")
+    assert problems_of(path) == ["server.callback_body_timeout: Input should be greater than or equal to 1 second"]
+
+
 def test_a_bad_time_of_day_is_named_the_same_way_wherever_it_is(tmp_path):
     hours = broken(tmp_path, '["08:30", "12:00"]', '["8:3", "12:00"]')
     assert "working_hours.periods.0.0: bad time of day '8:3': write it like 08:30" in problems_of(hours)

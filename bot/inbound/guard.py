@@ -1,5 +1,7 @@
-"""Checks a callback must pass before anything is parsed or stored."""
+"""Checks a callback must pass before anything is parsed or stored: the query first, then the body."""
+import asyncio
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 import xmltodict
@@ -17,6 +19,8 @@ READ_FIELDS = frozenset({
     "ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId", "Content", "Event", "EventKey", "TaskId",
     "ResponseCode", "CardType", "AgentID", "Recognition", "Location_X", "Location_Y", "Label", "PicUrl", "MediaId",
     "ChatId", "Latitude", "Longitude", "Encrypt", "MsgSignature", "TimeStamp", "Nonce", "OpenKfId", "Token"})
+_SIGNATURE = re.compile(r"^[0-9a-f]{40}$")  # sha1 in hex, as WeChat writes it
+_NONCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class Rejected(Exception):
@@ -27,15 +31,42 @@ class Rejected(Exception):
         self.status, self.reason = status, reason
 
 
-async def read_body(request: web.Request) -> bytes:
-    """The body, refusing more than 64 KB before reading it all (413)."""
+@dataclass(frozen=True)
+class SignedQuery:
+    """What a callback's query says about who sent it: checked for shape and age before the body is read."""
+
+    timestamp: str
+    nonce: str
+    signature: str
+
+
+def check_query(query, now: datetime, signature_key: str) -> SignedQuery:
+    """Timestamp within the window, a nonce and a signature of WeChat's shape (403); the signature itself is
+    verified by whoever knows what it covers (the query alone in plain mode, the ciphertext in safe mode)."""
+    timestamp = query.get("timestamp")
+    check_timestamp(timestamp, now)
+    nonce, signature = query.get("nonce", ""), query.get(signature_key, "")
+    if not _NONCE.match(nonce):
+        raise Rejected(403, "missing or odd nonce")
+    if not _SIGNATURE.match(signature):
+        raise Rejected(403, f"missing or odd {signature_key}")
+    return SignedQuery(timestamp, nonce, signature)
+
+
+async def read_body(request: web.Request, timeout_s: float) -> bytes:
+    """The body, refusing more than 64 KB before reading it all (413), and one that does not arrive
+    within `timeout_s` (408): a client trickling bytes must not hold a connection for long."""
     if request.content_length is not None and request.content_length > MAX_BODY:
-        raise Rejected(413, f"body of {request.content_length} bytes")
+        raise Rejected(413, "body over 64 KB")
     body = bytearray()
-    async for chunk in request.content.iter_chunked(8192):
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Rejected(413, "body over 64 KB")
+    try:
+        async with asyncio.timeout(timeout_s):
+            async for chunk in request.content.iter_chunked(8192):
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise Rejected(413, "body over 64 KB")
+    except TimeoutError:
+        raise Rejected(408, "body not received in time") from None
     return bytes(body)
 
 

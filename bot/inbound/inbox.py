@@ -4,7 +4,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, select
 
+from bot.inbound import nonces
 from bot.inbound.incoming import Incoming
+from bot.inbound.nonces import Seen
 from models import InboxMessage
 from models.rows import claim_rows, insert_ignore
 from models.store import session
@@ -18,14 +20,24 @@ def store(engine, incoming: Incoming, now: datetime, claimer: str | None = None)
     With a claimer the new row is inserted already claimed by it (one transaction fewer than
     insert-then-claim); without one it waits, unclaimed, for the inbox worker.
     """
-    return store_many(engine, [(incoming, now, claimer)])[0]
+    row, created = store_many(engine, [(incoming, now, claimer, None)])[0]
+    assert row is not None  # only a callback's query (Seen) can be refused
+    return row, created
 
 
-def store_many(engine, items: list[tuple[Incoming, datetime, str | None]]) -> list[tuple[InboxMessage, bool]]:
-    """store() for several messages in one transaction (bot/inbound/storing.py groups them under load)."""
-    out = []
+def store_many(engine, items: list[tuple[Incoming, datetime, str | None, Seen | None]]
+               ) -> list[tuple[InboxMessage | None, bool]]:
+    """store() for several messages in one transaction (bot/inbound/storing.py groups them under load).
+
+    A callback's signed query (Seen) is remembered in the same transaction; a query that came before with
+    another body stores nothing and gives (None, False): a replay, refused by the caller.
+    """
+    out: list[tuple[InboxMessage | None, bool]] = []
     with session(engine) as db:
-        for incoming, now, claimer in items:
+        for incoming, now, claimer, query in items:
+            if query is not None and not nonces.admit(db, query):
+                out.append((None, False))
+                continue
             values = _values(incoming, now, claimer)
             created = insert_ignore(db, InboxMessage, values, ["msg_key"])
             out.append((db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one(), created))

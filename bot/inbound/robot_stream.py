@@ -4,7 +4,7 @@ WeCom's 智能机器人 document (接收消息 · 流式消息刷新, 被动回�
 `stream` whose `finish` is false is followed by 流式消息刷新 callbacks — `{"msgtype": "stream", "stream":
 {"id"}}`, signed and encrypted like any other — for up to 6 minutes from the user's message, until an
 answer with `finish: true`; each answer's content replaces the last. The stream id is ours to choose: it is
-the hex of the message's msgid, so any instance can tell which stored message a refresh asks about.
+the hex of the message's key (sender and msgid), so any instance can tell which stored message a refresh asks about.
 
 The answer itself is the late reply bot/inbound/handle.py queues in the outbox (held STREAM_WAIT for the
 stream). The refresh that carries it marks that row sent, as a stream; if WeCom stops refreshing first,
@@ -25,7 +25,7 @@ from models.store import session
 
 
 def stream_id(msg_key: str) -> str:
-    """Our stream id for a robot message (msg_key "robot:<msgid>")."""
+    """Our stream id for a robot message (msg_key "robot:<sender>:<msgid>")."""
     return msg_key.removeprefix("robot:").encode("utf-8").hex()
 
 

@@ -3,6 +3,7 @@ import json
 
 from sqlmodel import select
 
+from bot.inbound.guard import SignedQuery
 from bot.inbound.handle import sweep
 from bot.inbound.inbox import store
 from bot.inbound.robot import RobotKeys, parse_message
@@ -26,7 +27,8 @@ def robot_callback(clock, msg_id: str, content: str, chattype: str = "group", me
 
 def open_reply(clock, text: str) -> dict:
     body = json.loads(text)
-    return json.loads(KEYS.open(body["msgsignature"], str(body["timestamp"]), body["nonce"], body["encrypt"]))
+    signed = SignedQuery(str(body["timestamp"]), body["nonce"], body["msgsignature"])
+    return json.loads(KEYS.open(signed, body["encrypt"]))
 
 
 async def test_an_at_mention_in_a_group_becomes_a_report_with_a_stream_reply(client, clock, engine):
@@ -81,7 +83,7 @@ def test_an_answer_too_late_for_the_callback_keeps_the_response_url(bot_ctx, eng
     store(engine, parse_message(json.dumps(data, ensure_ascii=False)), clock.now())  # stored under load, not answered
     assert sweep(bot_ctx, clock.now()) == 1
     with session(engine) as db:
-        queued = db.exec(select(Outbox).where(Outbox.idem_key == "reply:robot:CAIQ16HM5")).one()
+        queued = db.exec(select(Outbox).where(Outbox.idem_key == "reply:robot:wangayi:CAIQ16HM5")).one()
     assert queued.payload["response_url"].endswith("response_code=RC9") and queued.payload["chat_id"] == "wrGroupGuihua"
 
 
@@ -105,7 +107,7 @@ async def refresh(client, clock, sid: str) -> dict:
 
 def late_reply(engine, msgid: str) -> Outbox | None:
     with session(engine) as db:
-        return db.exec(select(Outbox).where(Outbox.idem_key == f"reply:robot:{msgid}")).first()
+        return db.exec(select(Outbox).where(Outbox.idem_key.like(f"reply:robot:%:{msgid}"))).first()  # sender:msgid
 
 
 async def test_an_answer_left_to_the_worker_opens_a_stream_that_a_refresh_completes(client, bot_ctx, clock, engine,
