@@ -1,5 +1,6 @@
 """The schema of config.yaml: every key, its type and the checks across keys."""
 from datetime import timedelta
+from ipaddress import ip_network
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -30,6 +31,18 @@ class Server(Strict):
     port: int = Field(8080, ge=1, le=65535)
     # Where phones reach us (cards' 详情 links, WeCom sign-in, the 随手拍 posters); "" = unknown.
     public_url: str = ""
+    # Reverse proxies (IPs or CIDRs) whose X-Forwarded-Proto / X-Forwarded-For are believed; empty: none.
+    trusted_proxies: list[str] = []
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            try:
+                ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or CIDR: {entry!r}") from None
+        return [entry.strip() for entry in entries]
 
     @field_validator("public_url")
     @classmethod

@@ -2,7 +2,7 @@
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from core.config import Duration, Strict
 
@@ -69,3 +69,14 @@ class WechatConfig(Strict):
     robot: RobotConfig = RobotConfig()
     kf: KfConfig = KfConfig()
     send_rate_per_minute: int = Field(25, ge=1, le=30)
+    # Hosts whose picture addresses (a resident's PicUrl) the console and /m show as images; others as text.
+    media_hosts: list[str] = ["mmbiz.qpic.cn", "mmbiz.qlogo.cn", "wx.qlogo.cn", "wework.qpic.cn", "p.qpic.cn",
+                              "qyapi.weixin.qq.com", "api.weixin.qq.com"]
+
+    @field_validator("media_hosts")
+    @classmethod
+    def _bare_hosts(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if not host or "/" in host or ":" in host or any(c.isspace() for c in host):
+                raise ValueError(f"a host name like mmbiz.qpic.cn, got {host!r}")
+        return [host.lower() for host in hosts]
