@@ -6,12 +6,15 @@ from sqlmodel import select
 
 from core.config_access import Login
 from core.pools import BoundedPool
-from models import AuditLog, LoginFailure
+from models import AuditLog, Escalation, LoginFailure
 from models.store import session
-from tests.web.conftest import login
+from tests.web.conftest import hazard, login
 from web import console
 from web.app import build_app
 from web.console import sessions
+
+
+FLOOD = 12  # logins at once, more than the hashing pool's one thread can take
 
 
 async def client_for(aiohttp_client, services, **changes):
@@ -102,6 +105,31 @@ async def test_logins_past_the_hashing_pools_line_are_asked_to_retry(client, ser
         release.set()
         await blocker
     assert (await login(client, "sz_chen")).status == 302
+    services.hashing.shutdown()
+
+
+async def test_deadlines_fire_while_a_login_flood_waits_for_the_hashing_threads(aiohttp_client, services, world, engine, clock):
+    client = await client_for(aiohttp_client, services, login={"per_address": 1000, "max_failures": 1000})
+    services.hashing = BoundedPool("argon2-test", threads=1, waiting=100)
+    services.ticker.add_step("deadlines", world.dispatcher.tick)
+    receipt = hazard(world, urgency="urgent")  # its 网格长 is alerted 15 minutes after dispatch without 签收
+    release = threading.Event()
+    stuck = asyncio.ensure_future(services.hashing.run(release.wait, 30))  # the one hashing thread, taken
+    flood = [asyncio.ensure_future(login(client, "sz_chen", f"guess {n}")) for n in range(FLOOD)]
+    try:
+        for _ in range(200):  # until every login waits for the hashing thread
+            await asyncio.sleep(0.05)
+            if services.hashing.admitted == FLOOD + 1:
+                break
+        clock.advance("16m")
+        await services.ticker.cycle()  # the ticker's own thread: the flood does not hold it up
+        assert services.ticker.alive() and not any(f.done() for f in flood)
+        with session(engine) as db:
+            assert db.exec(select(Escalation).where(Escalation.ticket_id == receipt.ticket_id)).all()
+    finally:
+        release.set()
+        await stuck
+    assert [(await f).status for f in flood] == [401] * FLOOD
     services.hashing.shutdown()
 
 
