@@ -13,7 +13,6 @@ from web import console
 from web.app import build_app
 from web.console import sessions
 
-
 FLOOD = 12  # logins at once, more than the hashing pool's one thread can take
 
 
