@@ -83,6 +83,7 @@ def build_services(settings, clock=None, engine=None):
     from core.clock import SystemClock
     from core.metrics import Metrics
     from core.offset_clock import OffsetClock
+    from core.pools import BoundedPool
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
@@ -100,6 +101,7 @@ def build_services(settings, clock=None, engine=None):
         calendar=WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar, settings.timezone),
         metrics=metrics,
         ticker=Ticker(clock, settings.ticker.interval, metrics),
+        hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
     )
     services.classifier = build_classifier(settings)
     wire_parts(services)
@@ -161,9 +163,11 @@ async def start_sender(services):
     from bot.outbound.transports import Transports
 
     http = aiohttp.ClientSession()
-    transports = Transports(services.settings, http, TokenCache(services.engine, services.clock))
-    sender = Sender(services.bot, transports)
-    services.ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
+    ticker = services.ticker
+    ticker.add_lane("outbox", threads=4)  # its own threads for the sends' database work (core/ticker.py)
+    transports = Transports(services.settings, http, TokenCache(services.engine, services.clock, ticker.executor("outbox")))
+    sender = Sender(services.bot, transports, executor=ticker.executor("outbox"))
+    ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
     return http, start_channels(services, transports)
 
 
@@ -234,6 +238,8 @@ def serve(settings) -> int:
         if http is not None:
             await http.close()
         await asyncio.to_thread(services.bot.workers.shutdown)  # messages being processed finish first
+        await asyncio.to_thread(services.ticker.close)
+        await asyncio.to_thread(services.hashing.shutdown)
 
     app.on_startup.append(start_ticker)
     app.on_cleanup.append(stop_ticker)

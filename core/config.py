@@ -1,5 +1,6 @@
 """The schema of config.yaml: every key, its type and the checks across keys."""
 from datetime import timedelta
+from ipaddress import ip_network
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -42,6 +43,18 @@ class Server(Strict):
             raise ValueError(f"max_connections_per_address ({self.max_connections_per_address}) is more than "
                              f"max_connections ({self.max_connections})")
         return self
+    # Reverse proxies (IPs or CIDRs) whose X-Forwarded-Proto / X-Forwarded-For are believed; empty: none.
+    trusted_proxies: list[str] = []
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            try:
+                ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or CIDR: {entry!r}") from None
+        return [entry.strip() for entry in entries]
 
     @field_validator("public_url")
     @classmethod

@@ -103,3 +103,14 @@ class WechatConfig(Strict):
     # WeCom drops app messages to one member past 30 a minute and past 1,000 an hour, without an error
     send_rate_per_minute: int = Field(25, ge=1, le=30)
     send_rate_per_hour: int = Field(1000, ge=1, le=1000)
+    # Hosts whose picture addresses (a resident's PicUrl) the console and /m show as images; others as text.
+    media_hosts: list[str] = ["mmbiz.qpic.cn", "mmbiz.qlogo.cn", "wx.qlogo.cn", "wework.qpic.cn", "p.qpic.cn",
+                              "qyapi.weixin.qq.com", "api.weixin.qq.com"]
+
+    @field_validator("media_hosts")
+    @classmethod
+    def _bare_hosts(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if not host or "/" in host or ":" in host or any(c.isspace() for c in host):
+                raise ValueError(f"a host name like mmbiz.qpic.cn, got {host!r}")
+        return [host.lower() for host in hosts]

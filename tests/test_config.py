@@ -107,6 +107,17 @@ def test_the_connection_bounds_are_checked(tmp_path):
     assert problems_of(path) == ["server.callback_body_timeout: Input should be greater than or equal to 1 second"]
 
 
+def test_trusted_proxies_media_hosts_and_login_limits_are_checked(tmp_path):
+    proxies = broken(tmp_path, "trusted_proxies: []", "trusted_proxies: [10.0.0.0/24, proxy.local]")
+    assert problems_of(proxies) == ["server.trusted_proxies: not an IP address or CIDR: 'proxy.local'"]
+    hosts = broken(tmp_path, "media_hosts: [mmbiz.qpic.cn,", "media_hosts: [https://mmbiz.qpic.cn/,")
+    assert problems_of(hosts) == ["wechat.media_hosts: a host name like mmbiz.qpic.cn, got 'https://mmbiz.qpic.cn/'"]
+    login = broken(tmp_path, "  max_failures: 5\n", "  max_failures: 0\n")
+    assert [p.split(":")[0] for p in problems_of(login)] == ["login.max_failures"]
+    trusted = load_settings(broken(tmp_path, "trusted_proxies: []", "trusted_proxies: [127.0.0.1, 10.0.0.0/24]"), env={})
+    assert trusted.server.trusted_proxies == ["127.0.0.1", "10.0.0.0/24"]
+
+
 def test_a_bad_time_of_day_is_named_the_same_way_wherever_it_is(tmp_path):
     hours = broken(tmp_path, '["08:30", "12:00"]', '["8:3", "12:00"]')
     assert "working_hours.periods.0.0: bad time of day '8:3': write it like 08:30" in problems_of(hours)

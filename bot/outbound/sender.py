@@ -3,6 +3,7 @@ import asyncio
 import logging
 import random
 import time
+from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
@@ -13,6 +14,7 @@ from bot.outbound.recipients import address_of
 from bot.outbound.transports import Address, Transports
 from bot.outbound.wechat_api import UNREACHABLE_ERRORS, ApiError
 from core.faults import crash_point
+from core.pools import in_thread
 from models import Outbox, outbox
 from models.rows import claim_rows
 from models.store import session
@@ -30,22 +32,24 @@ DOUBTFUL = "发送两次中断，可能已送达，不再重发 / cut off mid-se
 class Sender:
     """One ticker step: deliver what is due in the outbox."""
 
-    def __init__(self, ctx, transports: Transports, batch: int = 50, rng: random.Random | None = None):
+    def __init__(self, ctx, transports: Transports, batch: int = 50, rng: random.Random | None = None,
+                 executor: Executor | None = None):
         self.ctx, self.transports, self.batch = ctx, transports, batch
         self.rng = rng or random.Random()
+        self.executor = executor  # the outbox lane's threads (core/ticker.py), so page traffic cannot hold it up
 
     async def step(self, now: datetime) -> int:
         """Deliver up to `batch` due messages; return how many were sent."""
         engine = self.ctx.engine
         due = or_(and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),
                   and_(Outbox.status == "sending", Outbox.lease_until < now))
-        ids = await asyncio.to_thread(claim_rows, engine, Outbox, due,
+        ids = await in_thread(self.executor, claim_rows, engine, Outbox, due,
                                       dict(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1),
                                       Outbox.next_attempt_at, self.batch)
         if not ids:
             return 0
         crash_point("outbox.claimed")
-        queues = await asyncio.to_thread(self._by_recipient, ids)
+        queues = await in_thread(self.executor, self._by_recipient, ids)
         gate, give_back_at = asyncio.Semaphore(PARALLEL), time.monotonic() + LEASE.total_seconds() / 2
 
         async def drain(queue: list[int]) -> int:
@@ -53,7 +57,7 @@ class Sender:
                 sent = 0
                 for row_id in queue:
                     if time.monotonic() > give_back_at:  # a slow API: hand the rest back before the lease ends
-                        await asyncio.to_thread(self._give_back, row_id)
+                        await in_thread(self.executor, self._give_back, row_id)
                     else:
                         sent += await self._deliver(row_id, now)
                 return sent
@@ -76,21 +80,21 @@ class Sender:
             db.commit()
 
     async def _deliver(self, row_id: int, now: datetime) -> int:
-        row, address, verdict = await asyncio.to_thread(self._prepare, row_id, now)
+        row, address, verdict = await in_thread(self.executor, self._prepare, row_id, now)
         if isinstance(verdict, timedelta):  # the recipient has had all WeChat allows for now
-            await asyncio.to_thread(self._finish, row_id, "pending", now + verdict, "rate limited")
+            await in_thread(self.executor, self._finish, row_id, "pending", now + verdict, "rate limited")
             return 0
         if verdict == "doubtful":
-            await asyncio.to_thread(self._finish, row_id, "failed", None, DOUBTFUL)
+            await in_thread(self.executor, self._finish, row_id, "failed", None, DOUBTFUL)
             self._count(address.transport, "doubtful")
             return 0
         try:
             via = await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
         except ApiError as error:
-            await asyncio.to_thread(self._failed, row, error, now)
+            await in_thread(self.executor, self._failed, row, error, now)
             return 0
         crash_point("outbox.sent")
-        await asyncio.to_thread(self._finish, row_id, "sent", None, None, now, via)
+        await in_thread(self.executor, self._finish, row_id, "sent", None, None, now, via)
         self._count(address.transport, "sent")
         return 1
 

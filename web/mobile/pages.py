@@ -5,6 +5,7 @@ from urllib.parse import quote, unquote
 from aiohttp import web
 
 from models.store import session
+from web.ids import parse_id
 from web.mobile import detail, tasks, visits
 from web.mobile.context import MOBILE
 from web.mobile.identity import current
@@ -44,13 +45,13 @@ async def task(request: web.Request) -> web.Response:
     """One task (the card's 详情 opens it); 404 for tickets the member may not read."""
     person = await current(request)
     services = request.app[MOBILE].services
-    raw = request.match_info["id"]
+    ticket_id = parse_id(request.match_info["id"])
     directory = request.app[MOBILE].directory
 
     def load():
         with session(services.engine) as db:
-            return detail.load(db, person, int(raw), directory, services.clock.now())
-    found = await asyncio.to_thread(load) if raw.isdigit() and len(raw) < 12 else None
+            return detail.load(db, person, ticket_id, directory, services.clock.now())
+    found = await asyncio.to_thread(load) if ticket_id else None
     if found is None:
         return _page(request, "error.html", status=404, person=person, message="没有这个任务，或它不归您处理。")
     return _page(request, "task.html", person=person, tab="", **found)
