@@ -11,6 +11,7 @@ from bot.inbound.crypto import ChannelKeys
 from bot.inbound.guard import Rejected, check_fields, check_timestamp, parse_xml, read_body
 from bot.inbound.incoming import from_wechat_xml
 from bot.inbound.receive import receive
+from bot.inbound.replies import card_reply
 from bot.kf.callback import kf_signal
 
 log = logging.getLogger(__name__)
@@ -91,8 +92,11 @@ async def _message(request: web.Request, keys: ChannelKeys, channel: str) -> web
     reply = await receive(ctx, incoming)
     if not reply:
         return web.Response(text="success")
-    xml = TextReply(source=data.get("ToUserName", ""), target=incoming.sender, content=reply,
-                    time=int(now.timestamp())).render()
+    if incoming.card_tap:
+        xml = card_reply(data.get("ToUserName", ""), incoming.sender, reply, int(now.timestamp()))
+    else:
+        xml = TextReply(source=data.get("ToUserName", ""), target=incoming.sender, content=reply,
+                        time=int(now.timestamp())).render()
     if encrypted:
         xml = keys.encrypt(xml, q.get("nonce", ""), q["timestamp"])
     return web.Response(text=xml, content_type="application/xml")

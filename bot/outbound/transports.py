@@ -1,5 +1,4 @@
 """Where each outbox audience goes: WeCom app, OA customer service, the group robot, or the demo."""
-import re
 from dataclasses import dataclass
 
 import aiohttp
@@ -7,6 +6,7 @@ import aiohttp
 from bot.outbound.tokens import TokenCache
 from bot.outbound.wechat_api import TIMEOUT, TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
 from core.settings import Settings
+from models import outbox
 
 
 @dataclass(frozen=True)
@@ -35,27 +35,39 @@ class Transports:
         # 随手拍 page), by the resident's channel: `address(row, resident, now)` and `send(...)`.
         self.channels: dict = {}
 
-    async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str) -> None:
-        """Deliver, or raise ApiError."""
+    async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str,
+                   task_id: str | None = None) -> dict:
+        """Deliver, or raise ApiError; WeChat's answer (a button card's carries its response_code).
+
+        `task_id` names a button card's send (a new one for every send: WeCom refuses one it has seen).
+        """
         if address.transport == "demo":
-            return  # the demo page shows the outbox itself
+            return {}  # the demo page shows the outbox itself
         if address.transport in self.channels:
             await self.channels[address.transport].send(address, msg_type, payload, idem_key)
-            return
+            return {}
         if address.transport == "webhook":
             url = f"{self.work.base_url.rstrip('/')}/cgi-bin/webhook/send"
-            await call(self.http, "POST", url, self.timeout, params={"key": self.webhook_key},
-                       json=_plain(msg_type, payload))
-            return
+            return await call(self.http, "POST", url, self.timeout, params={"key": self.webhook_key},
+                              json=_plain(msg_type, payload))
         if address.transport == "robot_reply":  # the one-time response_url of a robot callback
-            await call(self.http, "POST", address.to, self.timeout,
-                       json={"msgtype": "markdown", "markdown": {"content": payload["text"]}})
-            return
+            return await call(self.http, "POST", address.to, self.timeout,
+                              json={"msgtype": "markdown", "markdown": {"content": payload["text"]}})
         endpoint = self.work if address.transport == "work" else self.mp
         path = "/cgi-bin/message/send" if address.transport == "work" else "/cgi-bin/message/custom/send"
-        body = self._work_body(address.to, msg_type, payload, idem_key) if address.transport == "work" else {
+        task = task_id or outbox.task_id(idem_key, 1)
+        body = self._work_body(address.to, msg_type, payload, task) if address.transport == "work" else {
             "touser": address.to, "msgtype": "text", "text": {"content": payload["text"]}}
-        await self.with_token(endpoint, path, body)
+        return await self.with_token(endpoint, path, body)
+
+    async def update_card(self, address: Address, response_code: str, label: str) -> None:
+        """Replace the buttons of one member's button card by `label` (message/update_template_card);
+        the code is WeCom's for that card, good for one call within 72 hours."""
+        if address.transport != "work":
+            return  # the demo page reads the update from the outbox
+        await self.with_token(self.work, "/cgi-bin/message/update_template_card", {
+            "userids": [address.to], "agentid": self.settings.wechat.work.agent_id, "response_code": response_code,
+            "button": {"replace_name": label}})
 
     async def with_token(self, endpoint: Endpoint, path: str, body: dict) -> dict:
         """POST to an API of `endpoint` with its shared access_token, refreshed once if refused; WeChat's answer."""
@@ -74,7 +86,7 @@ class Transports:
         base = self.work.base_url.rstrip("/") + "/"
         return bool(url) and url.startswith(base)
 
-    def _work_body(self, userid: str, msg_type: str, payload: dict, idem_key: str) -> dict:
+    def _work_body(self, userid: str, msg_type: str, payload: dict, task_id: str) -> dict:
         base = {"touser": userid, "agentid": self.settings.wechat.work.agent_id,
                 # WeCom drops an identical message repeated within the interval: a second guard.
                 "enable_duplicate_check": 1, "duplicate_check_interval": 1800}
@@ -85,7 +97,7 @@ class Transports:
             "card_type": "button_interaction",
             "main_title": {"title": card["title"][:36], "desc": card.get("number", "")},
             "sub_title_text": card.get("description", "")[:200],
-            "task_id": re.sub(r"[^A-Za-z0-9_\-@]", "_", idem_key)[:128],
+            "task_id": task_id,
             "button_list": [{"text": b["text"], "style": 1, "key": b["key"]} for b in card.get("buttons", [])],
         }
         return base | {"msgtype": "template_card", "template_card": _with_detail(body, self.settings, card)}
