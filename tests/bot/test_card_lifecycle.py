@@ -1,5 +1,7 @@
 """A card's life over real sockets: sent with a task_id and a response_code, tapped (signed callback in,
 update_button out), and every other holder's card updated at the fake WeCom with its own code."""
+from types import SimpleNamespace
+
 from sqlmodel import select
 
 from bot.inbound.handle import sweep
@@ -10,6 +12,7 @@ from models.store import session
 from tests.bot.test_card_buttons import tap
 from tests.bot.test_conversation import say, tickets
 from tests.bot.test_end_to_end import deliver, phones  # noqa: F401 - fixture
+from tests.reliability.invariants import check_cards
 
 HAZARD = "桂花苑3栋楼道里有人给电瓶车充电 线拉得到处都是 电线都发烫了 今天必须处理"  # urgent: a 15-minute rung
 
@@ -55,6 +58,9 @@ async def test_a_tap_updates_the_clickers_card_in_the_reply_and_the_others_throu
     assert alerts == []
     assert {m: r.card_state for m, r in card_rows(bot_ctx.engine, ticket.id).items()} == {
         "wg_li": "已接单", "wz_zhang": "已由李明接单"}
+    with session(bot_ctx.engine) as db:
+        everything = SimpleNamespace(outbox=list(db.exec(select(Outbox)).all()))
+    assert check_cards(everything, phones.sent, phones.card_updates) == []
 
 
 async def test_a_leader_taking_over_from_the_alert_retires_the_workers_card(client, clock, bot_ctx, phones):

@@ -47,7 +47,7 @@ async def crash_and_recover(folder, fake: FakeWeChat, crash_at: str, seed: int) 
         await wait_settled(url)
     await asyncio.to_thread(service.stop)
     store = read_store(url)
-    problems = check(store, t, [identity(s) for s in fake.sent]) + check_cards(store, fake.sent)
+    problems = check(store, t, [identity(s) for s in fake.sent]) + check_cards(store, fake.sent, fake.card_updates)
     numbers = {m.key: m for m in t.messages}
     for key, row in store.inbox.items():  # every reporter learns their ticket number, now or later
         ticket = next((x for x in store.tickets if x.id == row.ticket_id), None)

@@ -52,7 +52,7 @@ async def test_it_keeps_answering_and_delivers_everything_through_a_bad_api(tmp_
     alerts = [r for r in store.outbox if r.idem_key.startswith(f"alert:{refused[0].idem_key}")]
     assert alerts and {a.status for a in alerts} == {"sent"}  # a supervisor hears of it
     assert check(store, t, [identity(s) for s in fake.sent], may_fail=lambda r: "81013" in (r.last_error or "")) == []
-    assert check_cards(store, fake.sent) == []  # a resent card went with a task_id of its own
+    assert check_cards(store, fake.sent, fake.card_updates) == []  # a resent card went with a task_id of its own
     # Which request got which fault depends on timing (a row may meet -1 and then 81013); what must
     # hold is that every fault was served and every message met by a transient one was asked again.
     assert tuple(outcome for outcome, _ in fake.faulted) == FAULTS

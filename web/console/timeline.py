@@ -10,6 +10,9 @@ from models import AuditLog, Escalation, EscalationNotice, Member, Outbox, Resid
 from web.console.labels import ACTION_NAMES, STATUS_NAMES
 
 AUDIENCES = {"member": "", "resident": "居民", "supervisors_group": "所领导群"}
+DELIVERIES = {"sent": "已送达", "pending": "待发送", "sending": "发送中", "failed": "发送失败"}
+# a card's buttons replaced (bot/outbound/card_updates.py): not updating one is no failed message
+CARD_UPDATES = {"sent": "卡片已更新", "pending": "卡片待更新", "sending": "卡片更新中", "failed": "卡片未更新"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ def timeline(db: Session, ticket_id: int) -> list[Step]:
         to = members.get(o.recipient, o.recipient) if o.channel == "member" else AUDIENCES.get(o.channel, o.channel)
         if o.channel == "resident":
             to = "居民" + (residents.get(int(o.recipient), "") if o.recipient.isdigit() else "")
-        state = {"sent": "已送达", "pending": "待发送", "sending": "发送中", "failed": "发送失败"}.get(o.status, o.status)
+        states = CARD_UPDATES if o.msg_type == "card_update" else DELIVERIES
+        state = states.get(o.status, o.status)
         # one line per message, however many people got it
         pushes.setdefault((utc(o.created_at), o.payload.get("text", ""), state), []).append(to)
     steps += [Step(at, "push", "推送给" + "、".join(people), "系统", note=text, detail=state)
