@@ -131,7 +131,8 @@ class Sender:
         return int(status == "sent")
 
     def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, str]:
-        """Where it goes, and whether to send now ("send"), later ("busy") or never again ("doubtful")."""
+        """Where it goes, and whether to send now ("send"), later ("busy") or never again ("doubtful");
+        a card update ("update") is decided by bot/outbound/card_updates.py."""
         rate = self.ctx.settings.wechat.send_rate_per_minute
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
