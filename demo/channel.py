@@ -47,7 +47,11 @@ async def say(request: web.Request) -> web.Response:
 
 
 async def staff(request: web.Request) -> web.Response:
-    """A worker answers from their phone: {"member", "text"} or {"member", "button": "accept:12"}."""
+    """A worker answers from their phone: {"member", "text"} or {"member", "button": "accept:12", "card": <push id>}.
+
+    A tap comes with its card, as WeCom's click comes with the card's task_id: the reply is what
+    the tapped card shows now ("已接单"), and what happened comes as a message on the phone.
+    """
     ctx = request.app[DEMO]
     body = await _json(request)
     member = await asyncio.to_thread(_member, ctx, _text(body.get("member", "")))
@@ -55,8 +59,9 @@ async def staff(request: web.Request) -> web.Response:
         return web.json_response({"error": "没有这个成员"}, status=400)
     key = f"work:demo:{uuid.uuid4().hex}"
     if body.get("button"):
+        task = await asyncio.to_thread(_task_of, ctx, member.id, body.get("card"))
         incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="event",
-                            event="template_card_event", event_key=_text(body["button"]))
+                            event="template_card_event", event_key=_text(body["button"]), task_id=task)
     else:
         text = _text(body.get("text", ""))
         if not text.strip():
@@ -83,7 +88,8 @@ def _feed(ctx: BotContext) -> dict:
     phones: dict[str, list] = {m.id: [] for m in members}
     updates = []
     for row in sent:
-        item = {"text": row.payload.get("text", ""), "status": row.status, "card": row.payload.get("card")}
+        item = {"id": row.id, "text": row.payload.get("text", ""), "status": row.status,
+                "card": row.payload.get("card"), "state": row.card_state}
         if row.channel == "member" and row.recipient in phones:
             phones[row.recipient].append(item)
         elif row.channel == "resident":
@@ -99,6 +105,15 @@ def _feed(ctx: BotContext) -> dict:
 def _too_long(text: str) -> web.Response:
     return web.json_response({"error": f"消息太长（{len(text)} 字），没有发出。请分几条发送，每条不超过 {MAX_TEXT} 字。"},
                              status=400)
+
+
+def _task_of(ctx: BotContext, member_id: str, card) -> str | None:
+    """The task_id of the member's card shown as push `card` (another's card is no card of theirs)."""
+    if not isinstance(card, int) or isinstance(card, bool):
+        return None
+    with session(ctx.engine) as db:
+        row = db.get(Outbox, card)
+    return row.task_id if row and row.recipient == member_id and row.msg_type == "template_card" else None
 
 
 def _member(ctx: BotContext, member_id: str) -> Member | None:

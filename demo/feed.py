@@ -57,8 +57,13 @@ def _push(o: Outbox, residents: dict) -> dict:
     to = {"member": o.recipient, "supervisors_group": "所领导群"}.get(o.channel)
     if o.channel == "resident":
         to = residents.get(int(o.recipient), "居民") if o.recipient.isdigit() else "居民"
-    return {"id": o.id, "channel": o.channel, "to": to, "text": o.payload.get("text", ""),
-            "card": o.payload.get("card"), "at": o.created_at.isoformat() if o.created_at else ""}
+    shown = {"id": o.id, "channel": o.channel, "to": to, "text": o.payload.get("text", ""),
+             "card": o.payload.get("card"), "at": o.created_at.isoformat() if o.created_at else ""}
+    if o.msg_type == "template_card":
+        shown["state"] = o.card_state  # what replaced its buttons, once the ticket moved on
+    if o.msg_type == "card_update":  # not a message: an earlier card (push `retire`) loses its buttons
+        shown |= {"retire": o.payload.get("card_row"), "label": o.payload.get("replace", "")}
+    return shown
 
 
 def _shown(c: InboxMessage) -> str:

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from core.vocabulary import STATUS_NAMES
 from core.vocabulary import WORKER_ACTIONS as ACTIONS
-from dispatch import deadlines, texts, transfers
+from dispatch import cards, deadlines, texts, transfers
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders, start_close_ladder
 from dispatch.context import Deps
@@ -21,8 +21,9 @@ from models.store import session
 log = logging.getLogger(__name__)
 
 
-def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
-    """Apply a worker's action if they may; answer in one line either way."""
+def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "", card: str | None = None) -> Outcome:
+    """Apply a worker's action if they may; answer in one line either way (and, for a tap on `card`,
+    with what that card shows now)."""
     if action not in ACTIONS:
         return Outcome(False, f"不支持的操作：{action}")
     now = deps.clock.now()
@@ -37,6 +38,7 @@ def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "")
                                                  "reason": refused})
             return Outcome(False, refused, ticket_id)
         try:
+            shown = cards.tap(db, ticket.id, card, action) if card else None
             reply = HANDLERS[action](deps, db, ticket, member_id, note, now)
         except IllegalMove:
             return Outcome(False, f"{ticket.number} 当前状态（{STATUS_NAMES[ticket.status]}）不能{ACTIONS[action]}。",
@@ -44,7 +46,7 @@ def act(deps: Deps, member_id: str, action: str, ticket_id: int, note: str = "")
         except Refused as why:
             return Outcome(False, str(why), ticket_id)
         db.commit()
-    return Outcome(True, reply, ticket_id)
+    return Outcome(True, reply, ticket_id, card=shown)
 
 
 def _accept(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, now: datetime) -> str:
@@ -54,6 +56,7 @@ def _accept(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, 
     for a in mine:
         a.accepted_at = now
         db.add(a)
+    cards.accepted(db, ticket.id, member_id, deps.member_name(member_id), now)
     deadlines.void(db, ticket.id, ("accept",))
     start_close_ladder(db, ticket, now)
     schedule_reminder(db, ticket, now)
@@ -92,6 +95,7 @@ def _resolve(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str,
         raise Refused(f"请写明处理情况再办结：回复“办结 {ticket.id} 已劝离，双方和解”这样的一句，之后可再发现场照片。")
     ticket.resolution = note.strip()
     move(db, ticket, "resolved", member_id, now, note=note)
+    cards.ended(db, ticket.id, "已办结", now)
     deadlines.void(db, ticket.id)
     deadlines.schedule(db, kind="followup", ticket_id=ticket.id, cycle=ticket.cycle,
                        due_at=now + deps.settings.intake.followup_after)

@@ -46,6 +46,7 @@ class Outcome:
     ok: bool
     message: str
     ticket_id: int | None = None
+    card: str | None = None  # a card tap that did something: what the tapped card shows now ("已接单")
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,10 @@ class DispatchPort(Protocol):
     def member_text(self, member_id: str, text: str) -> Outcome | None:
         """A worker's text command (接单 12, 办结 12 已处理 ...); None if it is not a command."""
 
-    def act(self, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
+    def act(self, member_id: str, action: str, ticket_id: int, note: str = "", card: str | None = None) -> Outcome:
         """A worker's action from a card button or a parsed command: accept|arrive|resolve|return|
-        transfer_police|transfer_grid|confirm_transfer|reject_transfer, checked against the current assignment."""
+        transfer_police|transfer_grid|confirm_transfer|reject_transfer, checked against the current assignment.
+        `card` is the tapped card's task_id: that card is answered by the tap, the others by updates."""
 
     def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None) -> Outcome | None:
         """A photo from a worker: attach to `ticket_id` (the /m page knows it) or the ticket they are closing."""

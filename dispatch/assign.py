@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.clock import utc
-from dispatch import deadlines, handover, texts
+from dispatch import cards, deadlines, handover, texts
 from dispatch.context import Deps
 from dispatch.lifecycle import move
 from dispatch.policy import Policy
@@ -52,6 +52,9 @@ def dispatch(deps: Deps, db: Session, ticket: Ticket, plan: Plan, now: datetime,
     move(db, ticket, "dispatched", actor, now, note=reason, route=plan.route,
          assignees=plan.primary, cc=plan.cc, page=plan.page)
     _start_deadlines(deps, db, ticket, plan, now)
+    if before != "new":  # before the new cards are written: only the old ones are retired
+        cards.handed_over(db, ticket.id, plan.primary + plan.cc,
+                          "、".join(deps.member_name(m) for m in plan.primary[:2]) or "值班室", now)
     _push(db, ticket, plan, now, told_story)
     if before != "new":
         handover.tell_left(deps, db, ticket, [a for a in previous if a.member_id not in told], plan.primary + plan.cc,

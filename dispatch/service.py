@@ -13,7 +13,7 @@ from core.directory import Directory
 from core.settings import Settings
 from core.vocabulary import OPEN_STATUSES, STATUS_NAMES
 from core.workcal import WorkCalendar
-from dispatch import actions, deadlines, fire_deadlines, followup, grid_lead, intake, photos, supervision, tasks, texts
+from dispatch import actions, cards, deadlines, fire_deadlines, followup, grid_lead, intake, photos, supervision, tasks, texts
 from dispatch.api import AlsoInTransaction, Outcome, Receipt, Report, TicketView
 from dispatch.assign import holders
 from dispatch.commands import parse_command
@@ -45,9 +45,9 @@ class Dispatcher:
         """Let another package react to a new or merged report (the watch register links to it)."""
         self._after_submit.append(listener)
 
-    def act(self, member_id: str, action: str, ticket_id: int, note: str = "") -> Outcome:
-        """A worker's action from a card button or a parsed command."""
-        return actions.act(self.deps, member_id, action, ticket_id, note)
+    def act(self, member_id: str, action: str, ticket_id: int, note: str = "", card: str | None = None) -> Outcome:
+        """A worker's action from a card button (`card`: the tapped card's task_id) or a parsed command."""
+        return actions.act(self.deps, member_id, action, ticket_id, note, card)
 
     def supervise(self, actor: str, action: str, ticket_id: int, *, member: str = "", note: str = "") -> Outcome:
         """A supervisor's action: reassign|transfer_police|press|arbitrate|close (see dispatch/supervision.py)."""
@@ -127,6 +127,7 @@ class Dispatcher:
             if len(reporters) > 1:
                 return self._withdraw(db, ticket, resident_id, reporters, now)
             move(db, ticket, "cancelled", f"resident:{resident_id}", now, note="居民撤销")
+            cards.ended(db, ticket.id, "居民已撤销", now)
             deadlines.void(db, ticket.id)
             people = [a.member_id for a in holders(db, ticket.id)]
             outbox.to_members(db, people, key=f"t{ticket.id}:cancelled", text=f"【已撤销】{texts.headline(ticket)}"

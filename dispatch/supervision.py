@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from core.vocabulary import OPEN_STATUSES
-from dispatch import deadlines, texts
+from dispatch import cards, deadlines, texts
 from dispatch.actions import Refused, transfer_to_police
 from dispatch.api import Outcome
 from dispatch.assign import dispatch, holders
@@ -83,6 +83,7 @@ def _close(deps: Deps, db: Session, ticket: Ticket, actor: str, member: str, not
     if not note.strip():
         raise Refused("关闭工单请写明原因。")
     move(db, ticket, "closed", actor, now, action="closed_by_supervisor", note=note)
+    cards.ended(db, ticket.id, "已关闭", now)
     deadlines.void(db, ticket.id)
     why = f"{deps.member_name(actor)}关闭：{note.strip()}"
     outbox.to_members(db, [a.member_id for a in holders(db, ticket.id)], key=f"t{ticket.id}:c{ticket.cycle}:closed",

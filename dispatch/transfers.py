@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from core.directory import Area
 from core.durations import format_duration
-from dispatch import deadlines, texts
+from dispatch import cards, deadlines, texts
 from dispatch.assign import dispatch
 from dispatch.context import Deps
 from dispatch.lifecycle import Refused, audit, move
@@ -75,6 +75,7 @@ def reject(deps: Deps, db: Session, ticket: Ticket, member_id: str, note: str, n
         raise Refused(f"请写明不同意的原因，例如“拒绝转派 {ticket.id} 事发地属原网格”。")
     asked = _asked(deps, db, ticket, member_id)
     audit(db, ticket.id, member_id, "transfer_rejected", now, note=note, cycle=ticket.cycle)
+    cards.retire(db, ticket.id, lambda _m: "已拒绝转派", now, only=("reject_transfer",))
     deadlines.void(db, ticket.id, (KIND,))
     outbox.to_members(db, [asked.actor], key=f"t{ticket.id}:c{ticket.cycle}:transfer_no", now=now, ticket_id=ticket.id,
                       text=f"【转派未同意】{texts.headline(ticket)}\n{deps.member_name(member_id)}：{note.strip()}\n"

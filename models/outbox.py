@@ -1,5 +1,6 @@
 """Messages waiting to go out (and how to queue one: exactly once per key, in the caller's transaction),
 and values shared by instances (the access_token cache)."""
+import re
 from datetime import datetime
 
 from sqlalchemy import Index
@@ -36,6 +37,13 @@ class Outbox(SQLModel, table=True):
     # how a sent message went when not the usual way: template | subscribe (a notice the Official Account's
     # customer-service window could not carry), stream (a robot's late answer, carried by its stream)
     delivered_as: str | None = None
+    # Button cards (models/cards.py): the task_id of the last send (a new one for each), the
+    # response_code WeCom returned for it (updates that card once, within 72 h) and when it came,
+    # and the text that replaced the card's buttons once the ticket moved on (None: still live).
+    task_id: str | None = None
+    response_code: str | None = None
+    code_at: datetime | None = timestamp()
+    card_state: str | None = None
 
 
 class SharedValue(SQLModel, table=True):
@@ -52,9 +60,24 @@ def row(*, key: str, audience: str, recipient: str, text: str, now: datetime, ti
     """The values of one outbox row (see dispatch/api.py for audiences and the payload); it goes at `due`
     (now unless said)."""
     payload = {"text": text} | ({"card": card} if card else {}) | (extra or {})
-    return dict(idem_key=key, channel=audience, recipient=recipient, msg_type="template_card" if card else "text",
-                payload=payload, ticket_id=ticket_id, status="pending", attempts=0,
-                next_attempt_at=due or now, created_at=now)
+    values = dict(idem_key=key, channel=audience, recipient=recipient, msg_type="template_card" if card else "text",
+                  payload=payload, ticket_id=ticket_id, status="pending", attempts=0,
+                  next_attempt_at=due or now, created_at=now)
+    return values | ({"task_id": task_id(key, 1)} if card else {})
+
+
+TASK_ID_MAX = 128  # WeCom: letters, digits and _-@, at most 128, never the same twice for one app
+
+
+def task_id(idem_key: str, attempt: int) -> str:
+    """The task_id of a card's `attempt`-th send: its key made safe, then the attempt, since WeCom refuses
+    a task_id it has seen (42014) and a resend after a doubtful send must still be shown."""
+    return re.sub(r"[^A-Za-z0-9_\-@]", "_", idem_key)[:TASK_ID_MAX - 8] + f"@{attempt}"
+
+
+def card_of(task: str) -> str:
+    """The card a task_id was sent for, whichever send it came with."""
+    return task.rsplit("@", 1)[0]
 
 
 def push(db: Session, *, key: str, audience: str, recipient: str, text: str, now: datetime,

@@ -8,3 +8,8 @@ class Answer:
 
     text: str | None
     ticket_id: int | None = None
+    card: str | None = None  # a card tap that did something: the tapped card's new button text
+
+    def kept(self, tap: bool) -> str | None:
+        """What a retry of the same callback is answered with: for a tap, the card's new text."""
+        return self.card if tap else self.text

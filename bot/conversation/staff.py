@@ -11,12 +11,12 @@ BUTTONS = {"accept": "accept", "resolve": "resolve", "arrive": "arrive", "confir
 
 def answer_member(ctx: BotContext, member_id: str, msg: Incoming) -> Answer:
     """Act on a worker's message and say what happened."""
-    if msg.msg_type == "event" and msg.event == "template_card_event" and msg.event_key:
+    if msg.card_tap and msg.event_key:
         action, _, ticket = msg.event_key.partition(":")
         if action in BUTTONS and ticket.isdigit():
             # 办结 needs what was done: the button closes nothing, dispatch's answer asks for the text
-            outcome = ctx.dispatcher.act(member_id, BUTTONS[action], int(ticket))
-            return Answer(outcome.message, outcome.ticket_id)
+            outcome = ctx.dispatcher.act(member_id, BUTTONS[action], int(ticket), card=msg.task_id)
+            return Answer(outcome.message, outcome.ticket_id, card=outcome.card)
         return Answer(None)
     if msg.msg_type == "event":
         return Answer(None)

@@ -12,7 +12,7 @@ from bot.inbound import inbox
 from bot.inbound.incoming import Incoming
 from bot.inbound.people import member_by_wechat_id, resident_for
 from core.faults import crash_point
-from models import outbox
+from models import cards, outbox
 from models.store import session
 from nlp.privacy import mask
 
@@ -27,6 +27,12 @@ def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
     """Decide and act; staff (by WeCom userid) and residents take different paths."""
     member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
     answer = answer_member(ctx, member.id, msg) if member is not None else answer_resident(ctx, msg, inbox_id)
+    if msg.card_tap:
+        # WeCom documents no text answer to a tap: the reply changes the tapped card's button, and
+        # what happened (or why not) goes to the worker as a message
+        if answer.text:
+            queue_reply(ctx, msg, answer.text)
+        return replace(answer, text=None)
     if msg.in_group and answer.text:
         # everyone in the group reads the reply: no full phone or ID numbers there
         return replace(answer, text=mask(answer.text))
@@ -46,9 +52,10 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
         hand_to_duty_desk(ctx, msg, row.id, exc)
         return None
     crash_point("inbox.processed")  # acted on (ticket written), answer not yet recorded
-    inbox.finish(ctx.engine, row.id, answer.text, answer.ticket_id)
+    reply = answer.kept(msg.card_tap)
+    inbox.finish(ctx.engine, row.id, reply, answer.ticket_id)
     _count(ctx, "done")
-    return answer.text
+    return reply
 
 
 def sweep(ctx: BotContext, now) -> int:
@@ -63,9 +70,10 @@ def sweep(ctx: BotContext, now) -> int:
             hand_to_duty_desk(ctx, msg, inbox_id, exc)
             continue
         crash_point("inbox.processed")
-        inbox.finish(ctx.engine, inbox_id, answer.text, answer.ticket_id)
-        if answer.text:
-            queue_reply(ctx, msg, answer.text)
+        reply = answer.kept(msg.card_tap)
+        inbox.finish(ctx.engine, inbox_id, reply, answer.ticket_id)
+        if reply:
+            answer_late(ctx, msg, reply)
         done += 1
     return done
 
@@ -84,6 +92,21 @@ def hand_to_duty_desk(ctx: BotContext, msg: Incoming, inbox_id: int, exc: Except
 def reply_key(msg_key: str) -> str:
     """The outbox key of the late answer to a message: one answer, whichever way it goes."""
     return f"reply:{msg_key}"
+
+
+def answer_late(ctx: BotContext, msg: Incoming, reply: str) -> None:
+    """An answer WeChat no longer waits for: a text goes out as a message; a tapped card is updated
+    through WeCom with the code the tap brought (or, without one, the card's own)."""
+    if not msg.card_tap:
+        queue_reply(ctx, msg, reply)
+        return
+    member = member_by_wechat_id(ctx.engine, msg.sender)
+    ticket = (msg.event_key or "").partition(":")[2]
+    with session(ctx.engine) as db:
+        card = cards.tapped(db, member.id, int(ticket), msg.task_id) if member and ticket.isdigit() else None
+        if card is not None:
+            cards.queue_update(db, card, reply, ctx.clock.now(), code=msg.response_code)
+            db.commit()
 
 
 def queue_reply(ctx: BotContext, msg: Incoming, text: str) -> None:

@@ -115,7 +115,7 @@ def _claim_values(claimer: str, now: datetime) -> dict:
 
 
 def _payload(incoming: Incoming) -> dict:
-    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url", "stream_id")
+    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url", "stream_id", "task_id", "response_code")
     return {k: getattr(incoming, k) for k in keys if getattr(incoming, k) is not None}
 
 
@@ -125,4 +125,5 @@ def incoming_of(row: InboxMessage) -> Incoming:
     return Incoming(channel=row.channel, sender=row.sender, msg_key=row.msg_key, msg_type=row.msg_type,
                     text=row.content, chat_id=row.chat_id, event=p.get("event"), event_key=p.get("event_key"),
                     pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"),
-                    response_url=p.get("response_url"), stream_id=p.get("stream_id"))
+                    response_url=p.get("response_url"), stream_id=p.get("stream_id"), task_id=p.get("task_id"),
+                    response_code=p.get("response_code"))

@@ -20,12 +20,19 @@ class Incoming:
     lng: float | None = None
     response_url: str | None = None  # the WeCom robot's one-time URL for a later answer (1 h)
     stream_id: str | None = None  # the robot callback's stream, which WeCom refreshes until a late answer ends it
+    task_id: str | None = None  # a card tap: the tapped card's task_id
+    response_code: str | None = None  # a card tap: WeCom's code to update that card once later (72 h)
     raw: dict = field(default_factory=dict)
 
     @property
     def in_group(self) -> bool:
         """Posted in a group chat rather than one to one."""
         return self.chat_id is not None
+
+    @property
+    def card_tap(self) -> bool:
+        """A tap on a card's button: answered by changing that card, not with a text."""
+        return self.msg_type == "event" and self.event == "template_card_event"
 
 
 def from_wechat_xml(channel: str, data: dict) -> Incoming:
@@ -45,11 +52,18 @@ def from_wechat_xml(channel: str, data: dict) -> Incoming:
         text = data.get("Label") or ""
     event = (data.get("Event") or "").lower() or None
     event_key = data.get("EventKey") or None
+    task_id = response_code = None
     if event == "template_card_event":
         event_key = data.get("EventKey") or (data.get("TaskId") and f"task:{data.get('TaskId')}")
+        task_id, response_code = _string(data.get("TaskId")), _string(data.get("ResponseCode"))
     return Incoming(channel=channel, sender=sender, msg_key=f"{channel}:{key}", msg_type=msg_type, text=text.strip(),
                     chat_id=data.get("ChatId") or None, event=event, event_key=event_key,
-                    pic_url=data.get("PicUrl") or None, lat=lat, lng=lng, raw=dict(data))
+                    pic_url=data.get("PicUrl") or None, lat=lat, lng=lng, task_id=task_id,
+                    response_code=response_code, raw=dict(data))
+
+
+def _string(value) -> str | None:
+    return value[:200] if isinstance(value, str) and value else None
 
 
 def _float(value) -> float | None:

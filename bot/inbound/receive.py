@@ -5,7 +5,7 @@ import time
 from bot.context import BotContext
 from bot.inbound import inbox
 from bot.inbound.guard import Rejected
-from bot.inbound.handle import BUSY, answer_stored, queue_reply
+from bot.inbound.handle import BUSY, answer_late, answer_stored
 from bot.inbound.incoming import Incoming
 from bot.inbound.nonces import Seen
 from bot.inbound.storing import GroupStore
@@ -68,14 +68,14 @@ async def _holder_reply(ctx: BotContext, inbox_id: int, deadline: float) -> str 
 
 
 def _send_late(ctx: BotContext, msg: Incoming, task) -> None:
-    """The answer came after WeChat stopped waiting: send it through the outbox instead."""
+    """The answer came after WeChat stopped waiting: send it (or update the tapped card) through the outbox."""
     if task.cancelled() or task.exception():
         return
     reply = task.result()
     if reply and reply is not BUSY:
         # a done-callback runs on the event loop: the database write goes to a thread, or every
         # callback would wait behind it (on SQLite up to the busy timeout, exactly when load peaks)
-        asyncio.get_running_loop().run_in_executor(ctx.workers.store, queue_reply, ctx, msg, reply)
+        asyncio.get_running_loop().run_in_executor(ctx.workers.store, answer_late, ctx, msg, reply)
 
 
 def _count_deferred(ctx: BotContext) -> None:

@@ -1,4 +1,5 @@
-"""The passive text reply to a WeChat or WeCom callback, as XML WeChat can read whatever the text holds."""
+"""Passive replies to WeChat and WeCom callbacks, as XML WeChat can read whatever the text holds: a text
+reply, and the update_button that greys out a tapped card's buttons."""
 import re
 
 from wechatpy.replies import TextReply
@@ -13,7 +14,18 @@ def text_reply(source: str, target: str, content: str, time: int) -> str:
                      time=time).render()
 
 
+def card_reply(corp_id: str, member: str, label: str, created: int) -> str:
+    """WeCom's 模板卡片更新消息 that replaces the clicker's buttons by `label` (greyed, not clickable)."""
+    return (f"<xml><ToUserName>{_cdata(member)}</ToUserName><FromUserName>{_cdata(corp_id)}</FromUserName>"
+            f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[update_button]]></MsgType>"
+            f"<Button><ReplaceName>{_cdata(label)}</ReplaceName></Button></xml>")
+
+
 def cdata_safe(text: str) -> str:
     """`text` for the inside of <![CDATA[...]]>: a "]]>" would end the section early, so it is split across two
     sections (]] then >), which any XML reader joins back; characters XML forbids are dropped."""
     return _NOT_XML.sub("", text).replace("]]>", "]]]]><![CDATA[>")
+
+
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + cdata_safe(text) + "]]>"

@@ -18,7 +18,7 @@ from bot.inbound.crypto import ChannelKeys
 from bot.inbound.guard import Rejected, SignedQuery, check_fields, check_query, parse_xml, read_body
 from bot.inbound.incoming import from_wechat_xml
 from bot.inbound.receive import receive
-from bot.inbound.replies import text_reply
+from bot.inbound.replies import card_reply, text_reply
 from bot.kf.callback import kf_signal
 from core.logs import limited
 
@@ -116,10 +116,14 @@ async def _message(request: web.Request, keys: ChannelKeys, channel: str) -> web
     reply = await receive(ctx, incoming, query)
     if not reply:
         return web.Response(text="success")
-    return web.Response(text=_reply_xml(keys, signed, data, incoming.sender, reply, now, encrypted),
+    return web.Response(text=_reply_xml(keys, signed, data, incoming, reply, now, encrypted),
                         content_type="application/xml")
 
 
-def _reply_xml(keys: ChannelKeys, signed: SignedQuery, data: dict, to: str, text: str, now, encrypted: bool) -> str:
-    xml = text_reply(data.get("ToUserName", ""), to, text, int(now.timestamp()))
+def _reply_xml(keys: ChannelKeys, signed: SignedQuery, data: dict, incoming, text: str, now, encrypted: bool) -> str:
+    """A card tap greys out the tapped card's buttons (update_button); anything else gets the text."""
+    if incoming.card_tap:
+        xml = card_reply(data.get("ToUserName", ""), incoming.sender, text, int(now.timestamp()))
+    else:
+        xml = text_reply(data.get("ToUserName", ""), incoming.sender, text, int(now.timestamp()))
     return keys.encrypt(xml, signed.nonce, signed.timestamp) if encrypted else xml

@@ -17,9 +17,10 @@ MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
 
 
 def recent_sends(recipient: str, channel: str, since: datetime):
-    """How many messages went to this recipient since then."""
+    """How many messages went to this recipient since then (updating a card shows the person no new message)."""
     return select(func.count()).select_from(Outbox).where(
-        Outbox.recipient == recipient, Outbox.channel == channel, Outbox.status == "sent", Outbox.sent_at >= since)
+        Outbox.recipient == recipient, Outbox.channel == channel, Outbox.status == "sent", Outbox.sent_at >= since,
+        Outbox.msg_type != "card_update")
 
 
 def limits(transport: str, settings: Settings) -> list[tuple[timedelta, int]]:

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
+from bot.outbound import card_updates
 from bot.outbound.limits import wait_for
 from bot.outbound.recipients import address_of
 from bot.outbound.transports import Address, Transports
-from bot.outbound.wechat_api import UNREACHABLE_ERRORS, ApiError
+from bot.outbound.wechat_api import NO_ANSWER, UNREACHABLE_ERRORS, ApiError
 from core.faults import crash_point
 from core.pools import in_thread
 from models import Outbox, outbox
@@ -81,6 +82,8 @@ class Sender:
 
     async def _deliver(self, row_id: int, now: datetime) -> int:
         row, address, verdict = await in_thread(self.executor, self._prepare, row_id, now)
+        if verdict == "update":
+            return await self._update_card(row, address, now)
         if isinstance(verdict, timedelta):  # the recipient has had all WeChat allows for now
             await in_thread(self.executor, self._finish, row_id, "pending", now + verdict, "rate limited")
             return 0
@@ -89,21 +92,48 @@ class Sender:
             self._count(address.transport, "doubtful")
             return 0
         try:
-            via = await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
+            answer, via = await self.transports.send(address, row.msg_type, row.payload, row.idem_key, row.task_id)
         except ApiError as error:
             await in_thread(self.executor, self._failed, row, error, now)
             return 0
         crash_point("outbox.sent")
-        await in_thread(self.executor, self._finish, row_id, "sent", None, None, now, via)
+        await in_thread(self.executor, self._finish, row_id, "sent", None, None, now, answer.get("response_code"), via)
         self._count(address.transport, "sent")
         return 1
 
+    async def _update_card(self, row: Outbox, address: Address, now: datetime) -> int:
+        """Retire a card's buttons (bot/outbound/card_updates.py); a refusal is final and alarms nobody."""
+        engine = self.ctx.engine
+        plan = await in_thread(self.executor, card_updates.plan, engine, row, address.transport == "demo", now)
+        if plan.verdict == "wait":
+            await in_thread(self.executor, card_updates.wait, engine, row.id, now)
+            return 0
+        code = plan.code
+        try:
+            if code:
+                await self.transports.update_card(address, code, row.payload["replace"])
+        except ApiError as error:
+            if error.transient and row.attempts < MAX_ATTEMPTS:
+                await in_thread(self.executor, self._failed, row, error, now)
+                return 0
+            plan = card_updates.Plan("give_up", why=f"企业微信拒绝更新卡片：{error}")
+        if code:  # used or refused: WeCom takes a code once
+            await in_thread(self.executor, card_updates.spend, engine, row)
+        status = "sent" if plan.verdict == "send" else "failed"
+        await in_thread(self.executor, self._finish, row.id, status, None, plan.why or None, now if status == "sent" else None)
+        self._count(address.transport, "card_updated" if status == "sent" else "card_not_updated")
+        return int(status == "sent")
+
     def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, str | timedelta]:
         """Where it goes, and whether to send now ("send"), after a wait (the recipient's limit) or never
-        again ("doubtful")."""
+        again ("doubtful"); a card update ("update") is decided by bot/outbound/card_updates.py."""
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             address = address_of(db, row, self.transports, now)
+            if row.msg_type == "card_update":
+                return row, address, "update"  # no message to rate-limit, and a repeat is harmless
+            if row.msg_type == "template_card":  # each send its own task_id: WeCom refuses one it has seen
+                row.task_id = outbox.task_id(row.idem_key, row.attempts)
             if row.send_started_at is not None:  # the last attempt died between the API call and its outcome
                 if row.ambiguous:
                     return row, address, "doubtful"  # and so did the one resend it gets
@@ -121,7 +151,10 @@ class Sender:
         if error.transient and row.attempts < MAX_ATTEMPTS:
             # exponential backoff with jitter, so many failed rows don't all return at once
             delay = min(600, 5 * 2 ** (row.attempts - 1)) * self.rng.uniform(0.8, 1.2)
-            self._finish(row.id, "pending", now + timedelta(seconds=delay), str(error))
+            # A card sent without an answer may be on the phone: its resend has a new task_id, so
+            # WeCom's duplicate check cannot hide it, and it may show twice.
+            doubtful = row.msg_type == "template_card" and error.errcode == NO_ANSWER
+            self._finish(row.id, "pending", now + timedelta(seconds=delay), str(error), ambiguous=doubtful)
             self._count(row.channel, "retry")
             return
         self._finish(row.id, "failed", None, str(error))
@@ -130,22 +163,26 @@ class Sender:
             log.info("resident cannot be written to now", extra={"outbox_id": row.id, "error": str(error)})
             return
         log.error("delivery failed for good", extra={"outbox_id": row.id, "error": str(error)})
-        if not row.idem_key.startswith("alert:"):
+        if not row.idem_key.startswith("alert:") and row.msg_type != "card_update":
             with session(self.ctx.engine) as db:
                 outbox.to_members(db, list(self.ctx.settings.station.supervisors), key=f"alert:{row.idem_key}",
                                   text=f"【消息发送失败】发给 {row.recipient} 的消息未能送达（{error}），请电话联系。\n"
                                        f"{row.payload.get('text', '')[:100]}", now=now, ticket_id=row.ticket_id)
                 db.commit()
 
-    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None, delivered_as=None) -> None:
+    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None, response_code=None,
+                delivered_as=None, ambiguous=False) -> None:
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
+            row.ambiguous = row.ambiguous or ambiguous
             row.delivered_as = delivered_as
             if retry_at:
                 row.next_attempt_at = retry_at
             if sent_at:
                 row.sent_at = sent_at
+            if response_code:  # a button card's: updates it once, within 72 h (bot/outbound/card_updates.py)
+                row.response_code, row.code_at = str(response_code), sent_at
             db.add(row)
             db.commit()
 

@@ -1,5 +1,4 @@
 """Where each outbox audience goes: WeCom app, OA customer service, the group robot, or the demo."""
-import re
 from dataclasses import dataclass
 
 import aiohttp
@@ -8,6 +7,7 @@ from bot.outbound.oa import OaChannel
 from bot.outbound.tokens import TokenCache
 from bot.outbound.wechat_api import TIMEOUT, TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
 from core.settings import Settings
+from models import outbox
 
 
 @dataclass(frozen=True)
@@ -38,28 +38,40 @@ class Transports:
         # the Official Account's customer-service quota is counted in the store the tokens are shared through
         self.oa = OaChannel(self, tokens.engine, tokens.clock)
 
-    async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str) -> str | None:
-        """Deliver, or raise ApiError; how it went when not the usual way (a template message...)."""
+    async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str,
+                   task_id: str | None = None) -> tuple[dict, str | None]:
+        """Deliver, or raise ApiError; WeChat's answer (a button card's carries its response_code) and how it
+        went when not the usual way (a template message, a subscription notice...).
+
+        `task_id` names a button card's send (a new one for every send: WeCom refuses one it has seen).
+        """
         if address.transport == "demo":
-            return None  # the demo page shows the outbox itself
+            return {}, None  # the demo page shows the outbox itself
         if address.transport in self.channels:
             await self.channels[address.transport].send(address, msg_type, payload, idem_key)
-            return None
+            return {}, None
         if address.transport == "mp":
             via = await self.oa.send(int(address.to), payload, idem_key)
-            return None if via == "custom" else via
+            return {}, None if via == "custom" else via
         if address.transport == "webhook":
             url = f"{self.work.base_url.rstrip('/')}/cgi-bin/webhook/send"
-            await call(self.http, "POST", url, self.timeout, params={"key": self.webhook_key},
-                       json=_plain(msg_type, payload))
-            return None
+            return await call(self.http, "POST", url, self.timeout, params={"key": self.webhook_key},
+                              json=_plain(msg_type, payload)), None
         if address.transport == "robot_reply":  # the one-time response_url of a robot callback
-            await call(self.http, "POST", address.to, self.timeout,
-                       json={"msgtype": "markdown", "markdown": {"content": payload["text"]}})
-            return None
-        await self.with_token(self.work, "/cgi-bin/message/send",
-                              self._work_body(address.to, msg_type, payload, idem_key))
-        return None
+            return await call(self.http, "POST", address.to, self.timeout,
+                              json={"msgtype": "markdown", "markdown": {"content": payload["text"]}}), None
+        task = task_id or outbox.task_id(idem_key, 1)
+        return await self.with_token(self.work, "/cgi-bin/message/send",
+                                     self._work_body(address.to, msg_type, payload, task)), None
+
+    async def update_card(self, address: Address, response_code: str, label: str) -> None:
+        """Replace the buttons of one member's button card by `label` (message/update_template_card);
+        the code is WeCom's for that card, good for one call within 72 hours."""
+        if address.transport != "work":
+            return  # the demo page reads the update from the outbox
+        await self.with_token(self.work, "/cgi-bin/message/update_template_card", {
+            "userids": [address.to], "agentid": self.settings.wechat.work.agent_id, "response_code": response_code,
+            "button": {"replace_name": label}})
 
     async def with_token(self, endpoint: Endpoint, path: str, body: dict) -> dict:
         """POST to an API of `endpoint` with its shared access_token, refreshed once if refused; WeChat's answer."""
@@ -78,7 +90,7 @@ class Transports:
         base = self.work.base_url.rstrip("/") + "/"
         return bool(url) and url.startswith(base)
 
-    def _work_body(self, userid: str, msg_type: str, payload: dict, idem_key: str) -> dict:
+    def _work_body(self, userid: str, msg_type: str, payload: dict, task_id: str) -> dict:
         base = {"touser": userid, "agentid": self.settings.wechat.work.agent_id,
                 # WeCom drops an identical message repeated within the interval: a second guard.
                 "enable_duplicate_check": 1, "duplicate_check_interval": 1800}
@@ -89,7 +101,7 @@ class Transports:
             "card_type": "button_interaction",
             "main_title": {"title": card["title"][:36], "desc": card.get("number", "")},
             "sub_title_text": card.get("description", "")[:200],
-            "task_id": re.sub(r"[^A-Za-z0-9_\-@]", "_", idem_key)[:128],
+            "task_id": task_id,
             "button_list": [{"text": b["text"], "style": 1, "key": b["key"]} for b in card.get("buttons", [])],
         }
         return base | {"msgtype": "template_card", "template_card": _with_detail(body, self.settings, card)}

@@ -12,6 +12,7 @@ TRANSIENT_ERRORS = {-1, 45009, 45033}  # busy or rate-limited: back off and retr
 # broken: the ticket page says which notices did not reach the resident and why.
 UNREACHABLE_ERRORS = {45015, 45047, -45015, 43101}
 TIMEOUT = aiohttp.ClientTimeout(total=10)
+NO_ANSWER = -2  # timed out or cut off: WeChat may or may not have taken the message
 
 
 class ApiError(Exception):
@@ -43,7 +44,7 @@ async def call(http: aiohttp.ClientSession, method: str, url: str, timeout: aioh
                 raise ApiError(response.status, await response.text(), transient=False)
             body = await response.json(content_type=None)
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-        raise ApiError(-2, f"{exc.__class__.__name__}: {exc}", transient=True) from None
+        raise ApiError(NO_ANSWER, f"{exc.__class__.__name__}: {exc}", transient=True) from None
     errcode = int(body.get("errcode", 0) or 0)
     if errcode:
         raise ApiError(errcode, str(body.get("errmsg", "")),

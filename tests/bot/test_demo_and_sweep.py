@@ -5,6 +5,7 @@ from bot.inbound.handle import sweep
 from bot.inbound.inbox import store
 from bot.inbound.incoming import Incoming
 from demo import channel as demo
+from demo import feed
 from models import InboxMessage, Outbox, Ticket
 from models.store import session
 from tests.helpers import make_services
@@ -22,13 +23,37 @@ async def test_the_demo_group_reports_and_workers_act_from_their_phones(aiohttp_
     feed = await (await client.get("/demo/api/feed")).json()
     [task] = [n for member, notes in feed["phones"].items() for n in notes if n["card"]]
     holder = next(member for member, notes in feed["phones"].items() if task in notes)
-    clicked = await (await client.post("/demo/api/staff", json={"member": holder,
+    clicked = await (await client.post("/demo/api/staff", json={"member": holder, "card": task["id"],
                                                                 "button": task["card"]["buttons"][0]["key"]})).json()
-    assert "已签收" in clicked["reply"]
+    assert clicked["reply"] == "已接单"  # what the tapped card shows now, as WeCom's update_button
+    feed = await (await client.get("/demo/api/feed")).json()
+    assert any(n["text"].startswith("已签收") for n in feed["phones"][holder])  # what the tap did
+    assert [n["state"] for n in feed["phones"][holder] if n["card"]] == ["已接单"]
     with session(engine) as db:
         assert db.exec(select(Ticket)).one().status == "accepted"
     bad = await client.post("/demo/api/say", data="not json")
     assert bad.status == 400
+
+
+async def test_after_one_tap_every_other_card_in_the_demo_feed_says_who_took_it(aiohttp_client, bot_ctx, engine,
+                                                                               clock):
+    services = make_services(bot_ctx.settings, engine, bot_ctx.clock, bot_ctx.classifier)
+    client = await aiohttp_client(build_app(services, [lambda app, _s: demo.setup(app, bot_ctx)]))
+    await client.post("/demo/api/say", json={"resident": "王阿姨", "text": "桂花苑3栋楼道有人给电瓶车充电 线拉得到处都是"})
+    clock.advance("1h")
+    bot_ctx.dispatcher.tick(clock.now())  # nobody accepted: 张强's alert with a 接手 button
+    first = feed.updates(engine, 0)
+    cards = {p["id"]: p for p in first["pushes"] if p["card"]}
+    [mine] = [p for p in cards.values() if p["to"] == "wg_li"]
+    assert {p["to"] for p in cards.values()} >= {"wg_li", "wz_zhang"} and not any(p["state"] for p in cards.values())
+    tapped = await (await client.post("/demo/api/staff", json={"member": "wg_li", "card": mine["id"],
+                                                               "button": mine["card"]["buttons"][0]["key"]})).json()
+    assert tapped["reply"] == "已接单"
+    later = feed.updates(engine, first["last"])
+    retired = {p["retire"]: p["label"] for p in later["pushes"] if p.get("retire")}
+    assert retired == {i: "已由李明接单" for i, p in cards.items() if p["to"] != "wg_li"}
+    again = {p["id"]: p["state"] for p in feed.updates(engine, 0)["pushes"] if p["card"]}  # a reload shows the same
+    assert again == {i: "已接单" if i == mine["id"] else "已由李明接单" for i in cards}
 
 
 def test_a_message_stored_before_a_crash_is_processed_by_the_sweep(bot_ctx, engine, clock):

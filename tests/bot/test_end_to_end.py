@@ -52,7 +52,7 @@ async def test_report_task_card_ladder_acceptance_resolution_and_followup(client
              f"<EventKey>accept:{ticket_id}</EventKey><TaskId>t{ticket_id}</TaskId><AgentID>1000002</AgentID></xml>")
     query, body = wechat.work_encrypted(click, ts)
     answer = await (await client.post("/wechat/work", params=query, data=body)).text()
-    assert "已签收" in xmltodict.parse(wechat.decrypt_reply(answer, work=True))["xml"]["Content"]
+    assert xmltodict.parse(wechat.decrypt_reply(answer, work=True))["xml"]["Button"]["ReplaceName"] == "已接单"
 
     query, body = wechat.work_encrypted(wechat.text_xml("LiMing", f"办结 {ticket_id} 已劝离 电瓶车已移走", 9002, ts,
                                                         to=wechat.CORP_ID), ts)
@@ -60,6 +60,7 @@ async def test_report_task_card_ladder_acceptance_resolution_and_followup(client
     clock.advance("1h")
     bot_ctx.dispatcher.tick(clock.now())
     await deliver(phones, clock)
+    assert any(t.startswith("已签收") for t in phones.to("LiMing"))  # what the tap did, as a message
     heard = phones.to("oWangAyi")
     assert any("已由李明签收" in t for t in heard) and any("已办结：已劝离 电瓶车已移走" in t for t in heard)
     assert any("满意吗" in t for t in heard)

@@ -63,10 +63,13 @@ async def test_wecoms_card_click_sample_with_selected_items_accepts_the_ticket(c
     click = with_values(sample("wecom_template_card_event.xml"), FromUserName="LiMing", CreateTime=str(ts),
                         EventKey=f"accept:{ticket.id}", TaskId=f"t{ticket.id}x{ts}", CardType="button_interaction")
     assert "<SelectedItems>" in click
-    status, reply = await post_xml(client, "work", click, ts)
-    assert status == 200 and "已签收" in reply
+    query, body = wechat.work_encrypted(click, ts)
+    response = await client.post("/wechat/work", params=query, data=body)
+    reply = xmltodict.parse(wechat.decrypt_reply(await response.text(), work=True))["xml"]
+    assert response.status == 200 and (reply["MsgType"], reply["Button"]["ReplaceName"]) == ("update_button", "已接单")
     assert tickets(engine)[0].status == "accepted"
-    assert (await post_xml(client, "work", click, ts))[0] == 200  # WeCom's retry: the same answer, nothing twice
+    again = await client.post("/wechat/work", params=query, data=body)  # WeCom's retry: the same answer, once
+    assert again.status == 200 and xmltodict.parse(wechat.decrypt_reply(await again.text(), work=True))["xml"] == reply
     assert tickets(engine)[0].status == "accepted"
 
 

@@ -1,5 +1,6 @@
 """The demo in a browser at 390x844: tabs, a report, card taps and commands on a worker's phone,
-errors on screen, a photo, and the demo clock firing an escalation and a 回访."""
+errors on screen, a photo, the demo clock firing an escalation and a 回访, and the cards of everyone
+else losing their buttons once one worker took the ticket."""
 import os
 from pathlib import Path
 
@@ -67,7 +68,20 @@ async def test_the_demo_on_a_phone_with_its_clock(tmp_path):
         phone = page.locator(".phone.on")
         await phone.locator(".card button:text('接单')").first.click()
         await phone.locator("text=点了「接单」").wait_for()
-        await phone.locator(".bot:has-text('已签收')").wait_for()
+        await phone.locator(".card .done:text('已接单')").wait_for()  # the tapped card, as WeCom's update_button
+        assert await phone.locator(".card button").count() == 0
+        await phone.locator(".bubble:has-text('已签收')").wait_for()  # what the tap did, as a message
+
+        await page.click("#chips button:has-text('张强')")  # the leader's 接手 card says who took it
+        alert = page.locator(".phone.on .card", has_text=ticket.number)
+        await alert.locator(f".done:text('已由{name}接单')").wait_for()
+        assert await alert.locator("button").count() == 0
+        await page.reload()  # and still does on a fresh page
+        await page.click("nav.tabs button[data-tab=phones]")
+        await page.click("#chips button:has-text('张强')")
+        await page.locator(".phone.on .card", has_text=ticket.number).locator(f".done:text('已由{name}接单')").wait_for()
+
+        await page.click(f"#chips button:has-text('{name}')")
         await phone.locator("input[type=text]").fill(f"办结 {ticket.id} 已劝离，电瓶车已推出楼道")
         await phone.locator("button:text('回复')").click()
         await phone.locator(".bot:has-text('已办结')").wait_for()

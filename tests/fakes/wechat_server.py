@@ -1,8 +1,10 @@
 """A fake WeChat/WeCom API on loopback: tokens, app messages, customer service, template messages and
-subscription notices, group robot, 微信客服.
+subscription notices, group robot, 微信客服, and the updates of button cards.
 
 It records every message, and can be told to answer the next calls with an errcode, an
 HTTP error or a delay, so retries, token refresh and give-ups are tested over a real socket.
+Like WeCom, it refuses a button card whose task_id it has seen (42014), answers each button card
+with a response_code, and lets each code update its card once (message/update_template_card).
 """
 import asyncio
 import itertools
@@ -40,6 +42,27 @@ class Sent:
         return (b.get("text") or b.get("markdown") or {}).get("content", "")
 
 
+# WeCom's documents say a response_code works once and for 72 hours, but name no errcode of its own
+# for a spent or unknown one; the fake answers it as an invalid parameter, and the service treats
+# any answer to an update that is not worth retrying as final.
+CODE_REFUSED = 40058
+TASK_ID_TAKEN = 42014  # "taskid has existed or empty or exceed max len"
+
+
+@dataclass
+class CardUpdate:
+    """One message/update_template_card call the fake answered."""
+
+    to: str
+    response_code: str
+    label: str
+    errcode: int  # 0 when the card was updated
+
+    @property
+    def ok(self) -> bool:
+        return self.errcode == 0
+
+
 @dataclass
 class FakeWeChat:
     """State and knobs of the fake server."""
@@ -71,6 +94,11 @@ class FakeWeChat:
     # not in `subscribed` get 43101 (the resident did not subscribe).
     mp_refuse: dict[str, int] = field(default_factory=dict)
     subscribed: set = field(default_factory=set)
+    # Button cards: each task_id seen, the card each unspent response_code updates (code → (userid,
+    # task_id)), and every update call with its outcome.
+    task_ids: set = field(default_factory=set)
+    codes: dict = field(default_factory=dict)
+    card_updates: list[CardUpdate] = field(default_factory=list)
 
     def fail_next(self, *outcomes) -> None:
         """The next send calls answer these, in order: an errcode, "http500", or ("delay", seconds)."""
@@ -102,6 +130,14 @@ class FakeWeChat:
         """Texts received by a userid/openid (or "webhook")."""
         return [s.text for s in self.sent if s.to == who]
 
+    def cards_to(self, who: str) -> list[dict]:
+        """The button cards a userid received (template_card bodies), oldest first."""
+        return [s.body["template_card"] for s in self.sent if s.to == who and s.body.get("msgtype") == "template_card"]
+
+    def updated(self, who: str) -> list[str]:
+        """The new button texts of the userid's cards updated so far."""
+        return [u.label for u in self.card_updates if u.to == who and u.ok]
+
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/cgi-bin/gettoken", self._token)
@@ -110,6 +146,7 @@ class FakeWeChat:
                           ("/cgi-bin/message/template/send", "mp_template"),
                           ("/cgi-bin/message/subscribe/bizsend", "mp_subscribe"), ("/cgi-bin/webhook/send", "webhook")):
             app.router.add_post(path, self._sender(api))
+        app.router.add_post("/cgi-bin/message/update_template_card", self._update_card)
         app.router.add_post("/cgi-bin/aibot/response", self._sender("robot_reply"))
         app.router.add_post("/cgi-bin/kf/send_msg", self._sender("kf"))
         app.router.add_post("/cgi-bin/kf/send_msg_on_event", self._sender("kf_welcome"))
@@ -187,6 +224,16 @@ class FakeWeChat:
                 self.deduplicated.append(Sent(api, to, body))
                 return web.json_response({"errcode": 0, "errmsg": "ok"})
             self._seen[content] = now
+        card = body.get("template_card") if api == "work" else None
+        if card is not None and card.get("card_type") == "button_interaction":
+            if card.get("task_id") in self.task_ids or not card.get("task_id"):
+                return web.json_response({"errcode": TASK_ID_TAKEN, "errmsg": "taskid has existed or empty"})
+            self.task_ids.add(card["task_id"])
+            code = f"RC{len(self.codes) + len(self.card_updates) + 1:05d}{card['task_id'][:8]}"
+            self.codes[code] = (to, card["task_id"])
+            self.sent.append(Sent(api, to, body))
+            return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": f"m{len(self.sent)}",
+                                      "response_code": code})
         self.sent.append(Sent(api, to, body))
         return web.json_response({"errcode": 0, "errmsg": "ok"} | ({"msgid": len(self.sent)} if api == "mp_template" else {}))
 
@@ -198,3 +245,29 @@ class FakeWeChat:
         if api == "mp_subscribe" and body.get("touser") not in self.subscribed:
             return 43101
         return 0
+
+    def tap_code(self, who: str, task_id: str) -> str:
+        """The response_code a tap on this card brings (a new one, good once, like the send's)."""
+        code = f"TAP{len(self.codes) + 1:05d}"
+        self.codes[code] = (who, task_id)
+        return code
+
+    async def _update_card(self, request: web.Request) -> web.Response:
+        """Replace the buttons of the cards the code was issued for; a code works once."""
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        body = await request.json()
+        to = "|".join(body.get("userids", []))
+        code, label = str(body.get("response_code", "")), str((body.get("button") or {}).get("replace_name", ""))
+        if self.failures:
+            outcome = self.failures.pop(0)
+            self.faulted.append((outcome, Sent("update_card", to, body)))
+            self.card_updates.append(CardUpdate(to, code, label, outcome if isinstance(outcome, int) else -2))
+            return web.json_response({"errcode": outcome, "errmsg": "injected"}) if isinstance(outcome, int) \
+                else web.Response(status=500, text="oops")
+        issued = self.codes.pop(code, None)
+        errcode = 0 if issued and issued[0] in body.get("userids", []) else CODE_REFUSED
+        self.card_updates.append(CardUpdate(to, code, label, errcode))
+        if errcode:
+            return web.json_response({"errcode": errcode, "errmsg": "invalid response_code"})
+        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": []})

@@ -87,13 +87,14 @@ async def test_updates_bring_only_new_pushes_and_card_taps_as_actions(demo_clien
     [task] = [p for p in first["pushes"] if p["card"]]
     again = await (await demo_client.get(f"/demo/api/updates?after={first['last']}")).json()
     assert again["pushes"] == [] and "members" not in again
-    clicked = await (await demo_client.post("/demo/api/staff", json={"member": task["to"],
+    clicked = await (await demo_client.post("/demo/api/staff", json={"member": task["to"], "card": task["id"],
                                                                      "button": task["card"]["buttons"][0]["key"]})).json()
-    assert "已签收" in clicked["reply"]
+    assert clicked["reply"] == "已接单"  # the tapped card's new button text
     later = await (await demo_client.get(f"/demo/api/updates?after={first['last']}")).json()
     [tap] = [s for s in later["staff"] if s["member"] == task["to"]]
-    assert tap["text"] == f"点了「接单」（工单 {task['card']['ticket_id']}）" and "已签收" in tap["reply"]
+    assert tap["text"] == f"点了「接单」（工单 {task['card']['ticket_id']}）" and tap["reply"] == "已接单"
     assert all(p["id"] > first["last"] for p in later["pushes"])
+    assert any(p["text"].startswith("已签收") and p["to"] == task["to"] for p in later["pushes"])  # what it did
     assert [c["text"] for c in later["chat"]] == ["桂花苑3栋楼道有人给电瓶车充电"]  # staff taps stay off the group
 
 

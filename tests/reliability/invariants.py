@@ -1,5 +1,4 @@
 """What must hold after any run, read from the store and the fake WeChat's deliveries."""
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -7,6 +6,7 @@ from sqlmodel import select
 
 from dispatch.fire_deadlines import HAND_BACK_NOTE
 from models import AuditLog, Escalation, InboxMessage, Outbox, Ticket, TicketReporter
+from models.outbox import card_of, task_id
 from models.store import make_engine, session
 from tests.reliability.crash_run import REPORTS, Traffic
 
@@ -60,19 +60,43 @@ def check(store: Store, t: Traffic, delivered: list[str], may_fail=lambda row: F
     rungs = Counter((e.ticket_id, e.kind, e.level, e.cycle) for e in store.escalations)
     if doubled := {k: n for k, n in rungs.items() if n > 1}:
         problems.append(f"escalations fired more than once: {doubled}")
-    problems += _check_sends([r for r in store.outbox if not (r.status == "failed" and may_fail(r))], delivered)
+    messages = [r for r in store.outbox if r.msg_type != "card_update"]  # updates are no messages: check_cards
+    problems += _check_sends([r for r in messages if not (r.status == "failed" and may_fail(r))], delivered)
     return problems
 
 
 def identity(sent) -> str:
-    """How a delivery is told apart at the fake WeChat: a card by its task_id, a text by its content."""
+    """How a delivery is told apart at the fake WeChat: a card by the card its task_id was sent for
+    (each send has a task_id of its own), a text by its content."""
     card = sent.body.get("template_card")
-    return "card:" + card["task_id"] if card else sent.text
+    return "card:" + card_of(card["task_id"]) if card else sent.text
+
+
+def check_cards(store: Store, sent: list, updates: list = ()) -> list[str]:
+    """Each send of a card had a task_id of its own (WeCom refuses one it has seen), a card row that
+    was sent keeps the task_id of the send that got through, and each card update was settled: done
+    at the fake WeCom (`updates`), or given up, never left waiting."""
+    delivered = Counter(s.body["template_card"]["task_id"] for s in sent if s.body.get("template_card"))
+    problems = [f"task_id sent twice: {sorted(k for k, n in delivered.items() if n > 1)}"] if max(
+        delivered.values(), default=0) > 1 else []
+    if lost := [r.idem_key for r in store.outbox if r.msg_type == "template_card" and r.status == "sent"
+                and r.channel == "member" and r.task_id not in delivered]:
+        problems.append(f"card rows whose task_id never reached WeChat: {lost}")
+    done = Counter(u.label for u in updates if u.ok)
+    rows = [r for r in store.outbox if r.msg_type == "card_update"]
+    claimed = Counter(r.payload["replace"] for r in rows if r.status == "sent")
+    # a run killed between WeCom's answer and ours leaves a done update whose retry was refused
+    missing, extra = claimed - done, done - Counter(r.payload["replace"] for r in rows)
+    if missing or extra:
+        problems.append(f"card updates recorded as done but not at WeCom {dict(missing)}, or done twice {dict(extra)}")
+    if waiting := [r.idem_key for r in store.outbox if r.msg_type == "card_update" and r.status not in ("sent", "failed")]:
+        problems.append(f"card updates never settled: {waiting}")
+    return problems
 
 
 def _row_identity(row: Outbox) -> str:
     if row.msg_type == "template_card" and row.payload.get("card"):
-        return "card:" + re.sub(r"[^A-Za-z0-9_\-@]", "_", row.idem_key)[:128]
+        return "card:" + card_of(row.task_id or task_id(row.idem_key, 1))
     return row.payload.get("text", "")
 
 

@@ -18,7 +18,7 @@ from core.faults import POINTS
 from tests.fakes.wechat_server import FakeWeChat
 from tests.helpers import free_port
 from tests.reliability.crash_run import Traffic, post, traffic, wait_settled
-from tests.reliability.invariants import Store, check, identity, read_store
+from tests.reliability.invariants import Store, check, check_cards, identity, read_store
 from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 # The n-th pass of each point: late enough that some work was done before it.
@@ -47,7 +47,7 @@ async def crash_and_recover(folder, fake: FakeWeChat, crash_at: str, seed: int) 
         await wait_settled(url)
     await asyncio.to_thread(service.stop)
     store = read_store(url)
-    problems = check(store, t, [identity(s) for s in fake.sent])
+    problems = check(store, t, [identity(s) for s in fake.sent]) + check_cards(store, fake.sent, fake.card_updates)
     numbers = {m.key: m for m in t.messages}
     for key, row in store.inbox.items():  # every reporter learns their ticket number, now or later
         ticket = next((x for x in store.tickets if x.id == row.ticket_id), None)

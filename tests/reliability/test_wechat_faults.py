@@ -15,7 +15,7 @@ import aiohttp
 from core.clock import utc
 from tests.helpers import free_port
 from tests.reliability.crash_run import post, traffic, wait_settled
-from tests.reliability.invariants import check, identity, read_store
+from tests.reliability.invariants import check, check_cards, identity, read_store
 from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
 
 SLOW_S = 12  # longer than the service's 10 s HTTP timeout
@@ -52,6 +52,7 @@ async def test_it_keeps_answering_and_delivers_everything_through_a_bad_api(tmp_
     alerts = [r for r in store.outbox if r.idem_key.startswith(f"alert:{refused[0].idem_key}")]
     assert alerts and {a.status for a in alerts} == {"sent"}  # a supervisor hears of it
     assert check(store, t, [identity(s) for s in fake.sent], may_fail=lambda r: "81013" in (r.last_error or "")) == []
+    assert check_cards(store, fake.sent, fake.card_updates) == []  # a resent card went with a task_id of its own
     # Which request got which fault depends on timing (a row may meet -1 and then 81013); what must
     # hold is that every fault was served and every message met by a transient one was asked again.
     assert tuple(outcome for outcome, _ in fake.faulted) == FAULTS

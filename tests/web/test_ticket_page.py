@@ -20,6 +20,19 @@ async def test_it_shows_messages_triage_and_the_whole_timeline(client, world):
         assert expected in html, expected
 
 
+async def test_a_card_update_reads_as_one_and_not_as_a_failed_message(client, world, engine):
+    receipt = hazard(world)
+    world.dispatcher.act("wg_li", "accept", receipt.ticket_id)
+    with session(engine) as db:  # given up: the card was never sent, say
+        update = db.exec(select(Outbox).where(Outbox.msg_type == "card_update")).one()
+        update.status, update.last_error = "failed", "卡片未送达，无需更新"
+        db.add(update)
+        db.commit()
+    await login(client, "sz_chen")
+    html = await (await client.get(f"/console/tickets/{receipt.ticket_id}")).text()
+    assert "卡片更新：已接单" in html and "卡片未更新" in html and "发送失败" not in html
+
+
 async def test_a_supervisor_reassigns_through_dispatch(client, world, engine):
     receipt = hazard(world)
     await login(client, "sz_chen")

@@ -11,6 +11,8 @@ from web.console.labels import ACTION_NAMES, STATUS_NAMES
 
 AUDIENCES = {"member": "", "resident": "居民", "supervisors_group": "所领导群"}
 SENT_AS = {"template": "模板消息", "subscribe": "订阅通知", "stream": "机器人流式回复"}
+# a card's buttons replaced (bot/outbound/card_updates.py): not updating one is no failed message
+CARD_UPDATES = {"sent": "卡片已更新", "pending": "卡片待更新", "sending": "卡片更新中", "failed": "卡片未更新"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,9 @@ def timeline(db: Session, ticket_id: int) -> list[Step]:
 
 def _delivery_state(o: Outbox) -> str:
     """已送达 (and how, when not the usual way) / 待发送 / 发送中 / 未送达 with the reason (resident's notices)
-    or 发送失败 with the error."""
+    or 发送失败 with the error; a card update says only whether the card was updated."""
+    if o.msg_type == "card_update":
+        return CARD_UPDATES.get(o.status, o.status)
     if o.status == "sent":
         return "已送达" + (f"（{SENT_AS[o.delivered_as]}）" if o.delivered_as in SENT_AS else "")
     if o.status == "failed":
