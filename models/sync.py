@@ -28,8 +28,7 @@ def sync_directory(engine: Engine, settings: Settings) -> None:
             row = existing or Member(id=m.id, name=m.name, wechat_id=m.wechat_id)
             row.name, row.wechat_id, row.phone = m.name, m.wechat_id, m.phone
             row.roles, row.grid_id, row.active = list(m.roles), home.get(m.id), True
-            if m.password_hash:
-                row.password_hash = m.password_hash
+            row.password_hash = m.password_hash  # config.yaml is the only source: a hash left by anything else goes
             db.add(row)
         deactivate_unlisted(db, Member, listed)
         db.commit()

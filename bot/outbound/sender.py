@@ -24,6 +24,8 @@ PARALLEL = 8
 MAX_ATTEMPTS = 8
 # A message whose send was cut off twice is not tried a third time: it may be there twice already.
 DOUBTFUL = "发送两次中断，可能已送达，不再重发 / cut off mid-send twice, may be delivered: not resent"
+# Outside demo mode a row whose audience has no configured transport goes nowhere, and says so.
+NO_CHANNEL = "no channel: 没有能送达的渠道（对应的微信凭据未配置），未发送"
 
 
 def recent_sends(recipient: str, channel: str, since: datetime):
@@ -93,22 +95,27 @@ class Sender:
             await asyncio.to_thread(self._finish, row_id, "failed", None, DOUBTFUL)
             self._count(address.transport, "doubtful")
             return 0
+        if address is None:
+            await asyncio.to_thread(self._failed, row, NO_CHANNEL, now)
+            return 0
         try:
             await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
         except ApiError as error:
             await asyncio.to_thread(self._failed, row, error, now)
             return 0
         crash_point("outbox.sent")
-        await asyncio.to_thread(self._finish, row_id, "sent", None, None, now)
+        await asyncio.to_thread(self._finish, row_id, "sent", None, None, now, address.transport == "demo")
         self._count(address.transport, "sent")
         return 1
 
-    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, str]:
-        """Where it goes, and whether to send now ("send"), later ("busy") or never again ("doubtful")."""
+    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address | None, str]:
+        """Where it goes (None: nowhere), and whether to send now ("send"), later ("busy") or never again ("doubtful")."""
         rate = self.ctx.settings.wechat.send_rate_per_minute
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             address = address_of(db, row, self.transports, now)
+            if address is None:
+                return row, None, "send"
             if row.send_started_at is not None:  # the last attempt died between the API call and its outcome
                 if row.ambiguous:
                     return row, address, "doubtful"  # and so did the one resend it gets
@@ -123,8 +130,8 @@ class Sender:
             db.commit()
         return row, address, "busy" if busy else "send"
 
-    def _failed(self, row: Outbox, error: ApiError, now: datetime) -> None:
-        if error.transient and row.attempts < MAX_ATTEMPTS:
+    def _failed(self, row: Outbox, error: ApiError | str, now: datetime) -> None:
+        if isinstance(error, ApiError) and error.transient and row.attempts < MAX_ATTEMPTS:
             # exponential backoff with jitter, so many failed rows don't all return at once
             delay = min(600, 5 * 2 ** (row.attempts - 1)) * self.rng.uniform(0.8, 1.2)
             self._finish(row.id, "pending", now + timedelta(seconds=delay), str(error))
@@ -140,10 +147,12 @@ class Sender:
                                        f"{row.payload.get('text', '')[:100]}", now=now, ticket_id=row.ticket_id)
                 db.commit()
 
-    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None) -> None:
+    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None, on_demo_page: bool = False) -> None:
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
+            if on_demo_page:  # what the demo's feeds may show (demo/scope.py)
+                row.payload = row.payload | outbox.VIA_DEMO
             if retry_at:
                 row.next_attempt_at = retry_at
             if sent_at:

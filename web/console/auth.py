@@ -34,8 +34,8 @@ def _viewer(console, cookie: str) -> Viewer | None:
     member_id, version = found
     with session(services.reader) as db:
         member = db.get(Member, member_id)
-    if member is None or not member.active or not member.password_hash \
-            or sessions.fingerprint(member.password_hash) != version:
+    stored = passwords.login_hash(member, services.settings.demo.enabled) if member is not None else ""
+    if member is None or not member.active or not stored or sessions.fingerprint(stored) != version:
         return None
     return viewer_for(member, services.settings, sessions.csrf_token(secret, cookie))
 
@@ -64,10 +64,11 @@ async def login(request: web.Request) -> web.Response:
 def _check(console, member_id: str, password: str) -> str | None:
     with session(console.services.reader) as db:
         member = db.get(Member, member_id) if member_id else None
-    stored = member.password_hash if member is not None and member.active else ""
+    demo = console.services.settings.demo.enabled
+    stored = passwords.login_hash(member, demo) if member is not None and member.active else ""
     if not passwords.verify(stored, password):
         return None
-    return sessions.issue(console.secret(), member.id, member.password_hash, console.services.clock.now())
+    return sessions.issue(console.secret(), member.id, stored, console.services.clock.now())
 
 
 async def logout(request: web.Request) -> web.Response:
