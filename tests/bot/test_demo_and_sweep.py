@@ -1,5 +1,6 @@
 """The demo channel uses the same inbox/outbox and shows only its own rows; messages stored but never
 processed are swept."""
+import json
 import re
 from dataclasses import replace
 
@@ -84,7 +85,7 @@ async def test_the_demo_feeds_carry_only_the_demos_rows_with_phones_masked(aioht
     assert (await said.json())["reply"].startswith("已受理")
     await client.post("/demo/api/kf/say", json={"resident": "周大爷", "text": "翠湖苑3栋井盖没了 电话13900002222"})
     await client.post("/demo/api/staff", json={"member": "wg_li", "text": "收到，我是李明13900002102"})
-    bodies = {path: await (await client.get(path)).text()
+    bodies = {path: json.dumps(await (await client.get(path)).json(), ensure_ascii=False)
               for path in ("/demo/api/feed", "/demo/api/updates?after=0", "/demo/api/kf/feed")}
     for path, body in bodies.items():
         assert "【真实】" not in body and not PHONE.findall(body), path
