@@ -208,6 +208,7 @@ def serve(settings) -> int:
     from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
     from models.sync import sync_directory
     from web.app import build_app
+    from web.console.passwords import check_stored
     from web.serving import serve_app
 
     services = build_services(settings)
@@ -220,8 +221,9 @@ def serve(settings) -> int:
         migrate(services.engine)
         release_orphaned_claims(services.engine, services.clock.now())
         sync_directory(services.engine, settings)
+        check_stored(services.engine, settings)  # no demo password outside the demo; who cannot log in
         sync_register(services.engine, settings, services.clock.now())
-        prepare_demo(services)  # demo mode only: passwords for the demo members, a month of history once
+        prepare_demo(services)  # demo mode only: a month of history once
     app = build_app(services, route_setups(services))
 
     http = robot_link = None

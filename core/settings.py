@@ -19,6 +19,7 @@ from core.config import (
     WorkingHours,
 )
 from core.config_access import Api, Demo, Login
+from core.config_demo import exposure_problems
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
 from core.config_geo import Geo
 from core.config_report import ReportPage
@@ -50,7 +51,7 @@ class Settings(Strict):
 
     @model_validator(mode="after")
     def _references_hold(self) -> "Settings":
-        problems = _reference_problems(self)
+        problems = _reference_problems(self) + exposure_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self

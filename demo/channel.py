@@ -9,8 +9,10 @@ from sqlmodel import select
 from bot.context import BotContext
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
+from demo.scope import STAFF_KEY, demo_inbox, demo_outbox, masked_card
 from models import InboxMessage, Member, Outbox, Resident
 from models.store import session
+from nlp.privacy import mask
 
 PAGE = Path(__file__).resolve().parent / "page.html"
 MAX_TEXT = 2000  # longer is refused with a reason, never cut short without a word
@@ -57,7 +59,7 @@ async def staff(request: web.Request) -> web.Response:
     member = await asyncio.to_thread(_member, ctx, _text(body.get("member", "")))
     if member is None:
         return web.json_response({"error": "没有这个成员"}, status=400)
-    key = f"work:demo:{uuid.uuid4().hex}"
+    key = f"{STAFF_KEY}{uuid.uuid4().hex}"
     if body.get("button"):
         task = await asyncio.to_thread(_task_of, ctx, member.id, body.get("card"))
         incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=key, msg_type="event",
@@ -73,30 +75,33 @@ async def staff(request: web.Request) -> web.Response:
 
 
 async def feed(request: web.Request) -> web.Response:
-    """The group's messages with the bot's replies, and what each phone received."""
+    """The group's messages with the bot's replies, and what each phone received: the demo's own rows, masked."""
     return web.json_response(await asyncio.to_thread(_feed, request.app[DEMO]))
 
 
 def _feed(ctx: BotContext) -> dict:
     with session(ctx.engine) as db:
-        chats = db.exec(select(InboxMessage).where(InboxMessage.channel.in_(("demo", "work")))
+        chats = db.exec(select(InboxMessage).where(demo_inbox(), InboxMessage.channel != "kf")
                         .order_by(InboxMessage.id.desc()).limit(60)).all()
         members = db.exec(select(Member).where(Member.active)).all()
-        sent = db.exec(select(Outbox).order_by(Outbox.id.desc()).limit(400)).all()
-        residents = {str(r.id): r.external_id for r in db.exec(select(Resident)).all()}
+        sent = db.exec(select(Outbox).where(demo_outbox()).order_by(Outbox.id.desc()).limit(400)).all()
+        residents = {str(r.id): r.name or r.external_id
+                     for r in db.exec(select(Resident).where(Resident.id.in_({int(o.recipient) for o in sent
+                                                                               if o.channel == "resident"}))).all()}
     by_wechat = {m.wechat_id: m.name for m in members}
     phones: dict[str, list] = {m.id: [] for m in members}
     updates = []
     for row in sent:
-        item = {"id": row.id, "text": row.payload.get("text", ""), "status": row.status,
-                "card": row.payload.get("card"), "state": row.card_state}
+        item = {"id": row.id, "text": mask(row.payload.get("text", "")), "status": row.status,
+                "card": masked_card(row.payload.get("card")), "state": row.card_state}
         if row.channel == "member" and row.recipient in phones:
             phones[row.recipient].append(item)
         elif row.channel == "resident":
-            updates.append(item | {"to": residents.get(row.recipient, row.recipient)})
+            updates.append(item | {"to": residents.get(row.recipient, "居民")})
         elif row.channel == "supervisors_group":
             updates.append(item | {"to": "所领导群"})
-    return {"chat": [{"from": by_wechat.get(c.sender, c.sender), "text": c.content, "reply": c.reply,
+    return {"chat": [{"from": by_wechat.get(c.sender, c.sender), "text": mask(c.content),
+                      "reply": mask(c.reply) if c.reply else c.reply,
                       "group": c.chat_id == GROUP, "staff": c.channel == "work"} for c in reversed(chats)],
             "members": [{"id": m.id, "name": m.name, "roles": m.roles} for m in members],
             "phones": phones, "updates": updates[:50]}

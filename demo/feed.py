@@ -2,13 +2,16 @@
 
 The page keeps what it has and adds only what is new: pushes come after the last id it saw;
 chat and staff messages come as the latest few, by id, so a reply written late still shows.
+Only the demo's own rows (demo/scope.py), with phone and ID numbers masked.
 """
 from sqlmodel import select
 
 from core.vocabulary import WORKER_ACTIONS
 from demo.channel import GROUP
+from demo.scope import STAFF_KEY, demo_outbox, masked_card
 from models import InboxMessage, Member, Outbox, Resident
 from models.store import session
+from nlp.privacy import mask
 from web.console.labels import ROLE_NAMES
 
 RECENT = 80  # chat and staff messages re-sent on each poll
@@ -21,11 +24,12 @@ def updates(engine, after: int) -> dict:
     with session(engine) as db:
         chat = db.exec(select(InboxMessage).where(InboxMessage.channel == "demo")
                        .order_by(InboxMessage.id.desc()).limit(RECENT)).all()
-        staff = db.exec(select(InboxMessage).where(InboxMessage.channel == "work")
+        staff = db.exec(select(InboxMessage).where(InboxMessage.msg_key.startswith(STAFF_KEY))
                         .order_by(InboxMessage.id.desc()).limit(RECENT)).all()
         pushes = _pushes(db, after)
         members = db.exec(select(Member).where(Member.active)).all()
-        residents = dict(db.exec(select(Resident.id, Resident.external_id)).all())
+        told = {int(o.recipient) for o in pushes if o.channel == "resident"}
+        residents = {r.id: r.name or r.external_id for r in db.exec(select(Resident).where(Resident.id.in_(told))).all()}
     by_wechat = {m.wechat_id: m.id for m in members}
     body = {"chat": [_chat(c) for c in reversed(chat)],
             "staff": [_staff(c, by_wechat) for c in reversed(staff) if c.sender in by_wechat],
@@ -39,17 +43,19 @@ def updates(engine, after: int) -> dict:
 
 def _pushes(db, after: int) -> list[Outbox]:
     if after:
-        return list(db.exec(select(Outbox).where(Outbox.id > after).order_by(Outbox.id).limit(MORE_PUSHES)).all())
-    return list(reversed(db.exec(select(Outbox).order_by(Outbox.id.desc()).limit(FIRST_PUSHES)).all()))
+        return list(db.exec(select(Outbox).where(demo_outbox(), Outbox.id > after).order_by(Outbox.id)
+                            .limit(MORE_PUSHES)).all())
+    return list(reversed(db.exec(select(Outbox).where(demo_outbox()).order_by(Outbox.id.desc())
+                                 .limit(FIRST_PUSHES)).all()))
 
 
 def _chat(c: InboxMessage) -> dict:
-    return {"id": c.id, "from": c.sender, "group": c.chat_id == GROUP, "text": _shown(c), "reply": c.reply or "",
+    return {"id": c.id, "from": c.sender, "group": c.chat_id == GROUP, "text": _shown(c), "reply": mask(c.reply or ""),
             "photo": (c.payload or {}).get("pic_url")}
 
 
 def _staff(c: InboxMessage, by_wechat: dict) -> dict:
-    return {"id": c.id, "member": by_wechat[c.sender], "text": _shown(c), "reply": c.reply or "",
+    return {"id": c.id, "member": by_wechat[c.sender], "text": _shown(c), "reply": mask(c.reply or ""),
             "photo": (c.payload or {}).get("pic_url"), "at": c.received_at.isoformat() if c.received_at else ""}
 
 
@@ -57,8 +63,8 @@ def _push(o: Outbox, residents: dict) -> dict:
     to = {"member": o.recipient, "supervisors_group": "所领导群"}.get(o.channel)
     if o.channel == "resident":
         to = residents.get(int(o.recipient), "居民") if o.recipient.isdigit() else "居民"
-    shown = {"id": o.id, "channel": o.channel, "to": to, "text": o.payload.get("text", ""),
-             "card": o.payload.get("card"), "at": o.created_at.isoformat() if o.created_at else ""}
+    shown = {"id": o.id, "channel": o.channel, "to": to, "text": mask(o.payload.get("text", "")),
+             "card": masked_card(o.payload.get("card")), "at": o.created_at.isoformat() if o.created_at else ""}
     if o.msg_type == "template_card":
         shown["state"] = o.card_state  # what replaced its buttons, once the ticket moved on
     if o.msg_type == "card_update":  # not a message: an earlier card (push `retire`) loses its buttons
@@ -74,7 +80,7 @@ def _shown(c: InboxMessage) -> str:
         return f"点了「{WORKER_ACTIONS.get(action, action)}」（工单 {ticket}）"
     if c.msg_type == "image":
         return "［照片］"
-    return c.content
+    return mask(c.content)
 
 
 def _member_order(m: Member) -> tuple:

@@ -12,6 +12,7 @@ from sqlmodel import select
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
 from demo.channel import GROUP
+from demo.scope import STAFF_KEY
 from models import Member
 from models.store import session
 from web.app import SERVICES
@@ -33,12 +34,12 @@ async def send(request: web.Request) -> web.Response:
         return web.json_response({"error": "请填写居民名字，或从某人的手机发送"}, status=400)
     uploader = member.id if member else f"resident:{resident}"
     [url] = await asyncio.to_thread(photos.keep, services.engine, pictures, uploader, None, services.clock.now())
-    key = f"demo:{uuid.uuid4().hex}"
+    key = uuid.uuid4().hex
     if member is not None:
-        incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=f"work:{key}", msg_type="image",
+        incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=STAFF_KEY + key, msg_type="image",
                             pic_url=url)
     else:
-        incoming = Incoming(channel="demo", sender=resident, msg_key=key, msg_type="image", pic_url=url,
+        incoming = Incoming(channel="demo", sender=resident, msg_key=f"demo:{key}", msg_type="image", pic_url=url,
                             chat_id=GROUP if fields.get("group", "1") == "1" else None)
     return web.json_response({"reply": await receive(services.bot, incoming), "url": url})
 

@@ -3,7 +3,8 @@
 Reports arrive day by day on a fake clock; the people they go to accept, arrive and close them
 (some late, a few never), deadlines fire and escalate on the way, residents answer 回访 or
 stay silent, a few tickets are returned, pressed or re-opened. Outbox rows written on the way
-are marked sent: they belong to the past and must not go out when the service starts.
+are marked sent by the demo page: they belong to the past and must not go out when the service starts.
+Demo mode only: a deployment never gets this history, nor the digests and rankings it would feed.
 """
 import heapq
 import itertools
@@ -11,32 +12,29 @@ import logging
 from datetime import datetime, time, timedelta
 from random import Random
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from core.clock import FakeClock
 from core.services import Services
 from core.vocabulary import kind_of
-from demo.seed_people import SeedTriage, choose_place, make_residents, set_demo_passwords
+from demo.seed_people import SeedTriage, choose_place, make_residents
 from demo.seed_plan import Plan
 from dispatch.api import DispatchPort, Report
 from models import Deadline, Outbox, Ticket
+from models.outbox import VIA_DEMO
 from models.store import session
-from web.console.passwords import hash_password
 
 log = logging.getLogger(__name__)
-DEMO_PASSWORD = "demo1234"
 TICK_STEP = timedelta(minutes=2)
 
 
 def prepare_demo(services: Services) -> int:
-    """In demo mode: the demo password for members without one, and the history if config asks for it."""
+    """In demo mode, the history if config asks for it; otherwise nothing (the demo password is checked at login,
+    web/console/passwords.py, and never stored)."""
     demo = services.settings.demo
-    if not demo.enabled:
-        return 0
-    set_demo_passwords(services.engine, hash_password(DEMO_PASSWORD))
-    return seed_demo_history(services) if demo.seed_history else 0
+    return seed_demo_history(services) if demo.enabled and demo.seed_history else 0
 
 
 def seed_demo_history(services: Services, days: int = 30, seed: int = 2026) -> int:
@@ -71,7 +69,9 @@ def seed_demo_history(services: Services, days: int = 30, seed: int = 2026) -> i
             fn()
         _tick_until(dispatcher, engine, clock, end)
     with session(engine) as db:
-        db.exec(update(Outbox).where(Outbox.status == "pending").values(status="sent", sent_at=Outbox.created_at))
+        for row in db.exec(select(Outbox).where(Outbox.status == "pending")).all():
+            row.status, row.sent_at, row.payload = "sent", row.created_at, row.payload | VIA_DEMO
+            db.add(row)
         db.commit()
         made = db.exec(select(func.count()).select_from(Ticket)).one()
     log.info("demo history seeded", extra={"tickets": made, "days": days})

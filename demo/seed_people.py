@@ -1,14 +1,14 @@
-"""The demo's residents, their reports' places, and the demo password for members who have none."""
+"""The demo's residents and their reports' places."""
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 
-from sqlalchemy import update
 from sqlmodel import select
 
 from core.settings import Settings
+from demo.scope import SEEDED_RESIDENT
 from demo.seed_texts import MATTERS, SURNAMES, TITLES
-from models import Member, Resident
+from models import Resident
 from models.store import session
 
 CHANNELS = ["demo", "mp", "group"]
@@ -29,25 +29,18 @@ class SeedTriage:
     reasons: tuple = ()
 
 
-def set_demo_passwords(engine, password_hash: str) -> None:
-    """Members without a password get the demo one (config.yaml's password_hash wins where set)."""
-    with session(engine) as db:
-        db.exec(update(Member).where(Member.password_hash == "").values(password_hash=password_hash))
-        db.commit()
-
-
 def make_residents(engine, rng: Random, now: datetime, count: int = 90) -> list[int]:
     """Residents with names like 王阿姨 and masked phones."""
     with session(engine) as db:
         rows = []
         for i in range(count):
             name = rng.choice(SURNAMES) + rng.choice(TITLES)
-            rows.append(Resident(channel=rng.choice(CHANNELS), external_id=f"seed-{i:03d}", name=name,
+            rows.append(Resident(channel=rng.choice(CHANNELS), external_id=f"{SEEDED_RESIDENT}{i:03d}", name=name,
                                  phone_masked=f"1{rng.choice('3589')}{rng.randrange(10)}****{rng.randrange(10000):04d}",
                                  created_at=now))
         db.add_all(rows)
         db.commit()
-        return list(db.exec(select(Resident.id).where(Resident.external_id.like("seed-%"))).all())
+        return list(db.exec(select(Resident.id).where(Resident.external_id.startswith(SEEDED_RESIDENT))).all())
 
 
 def choose_place(settings: Settings, rng: Random) -> tuple[str, str, str, str, str]:

@@ -12,7 +12,7 @@ from core.settings import Settings
 from core.workcal import WorkCalendar
 from dispatch.api import DispatchPort
 from duties.slots import Slot, due_daily, due_duty_slots, due_monthly, due_weekly
-from models import ScheduleRun, WatchedPerson, outbox
+from models import ScheduleRun, Ticket, WatchedPerson, outbox
 from models.rows import insert_ignore
 from models.store import session
 from reports.assessment import assess, ranking_text
@@ -118,13 +118,21 @@ class Duties:
         """Last month's ranking to the supervisors' group (月度考核)."""
         with session(self.engine) as db:
             self._claim(db, slot, now)
-            text = ranking_text(slot.slot, assess(db, self.settings, slot.slot, self.calendar.tz))
-            outbox.to_supervisors_group(db, key=f"ranking:{slot.slot}", text=text, now=now)
+            if _has_tickets(db):
+                text = ranking_text(slot.slot, assess(db, self.settings, slot.slot, self.calendar.tz))
+                outbox.to_supervisors_group(db, key=f"ranking:{slot.slot}", text=text, now=now)
             db.commit()
 
     def _report(self, slot: Slot, member: str, kind: str, compose, now: datetime) -> None:
         with session(self.engine) as db:
             self._claim(db, slot, now)
-            outbox.to_members(db, [member], key=f"{kind}:{now.date().isoformat()}",
-                              text=compose(db, now, self.calendar.tz), now=now)
+            if _has_tickets(db):
+                outbox.to_members(db, [member], key=f"{kind}:{now.date().isoformat()}",
+                                  text=compose(db, now, self.calendar.tz), now=now)
             db.commit()
+
+
+def _has_tickets(db: Session) -> bool:
+    """A store that never held a ticket has nothing to report: a new deployment's first start pushes no
+    digest or ranking of a time before it (the slot is used up all the same)."""
+    return db.exec(select(Ticket.id).limit(1)).first() is not None

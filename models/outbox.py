@@ -55,6 +55,11 @@ class SharedValue(SQLModel, table=True):
     updated_at: datetime | None = timestamp()
 
 
+# Put in the payload of a row the demo page delivered (it stands in for WeChat in demo mode only):
+# besides rows for the demo's own residents, the only outbox rows the demo's feeds show.
+VIA_DEMO = {"via": "demo"}
+
+
 def row(*, key: str, audience: str, recipient: str, text: str, now: datetime, ticket_id: int | None = None,
         card: dict | None = None, extra: dict | None = None, due: datetime | None = None) -> dict:
     """The values of one outbox row (see dispatch/api.py for audiences and the payload); it goes at `due`

@@ -32,10 +32,9 @@ def sync_directory(engine: Engine, settings: Settings) -> None:
             row = existing or Member(id=m.id, name=m.name, wechat_id=m.wechat_id)
             row.name, row.wechat_id, row.phone = m.name, m.wechat_id, m.phone
             row.roles, row.grid_id, row.active = list(m.roles), home.get(m.id), True
-            if m.password_hash:
-                if existing is not None and existing.password_hash != m.password_hash:
-                    end_member_sessions(db, m.id)
-                row.password_hash = m.password_hash
+            if existing is not None and existing.password_hash != m.password_hash:
+                end_member_sessions(db, m.id)
+            row.password_hash = m.password_hash  # config.yaml is the only source: a hash left by anything else goes
             db.add(row)
         for gone in deactivate_unlisted(db, Member, listed):
             end_member_sessions(db, gone)

@@ -38,3 +38,8 @@ def health_status(base: str, timeout: float = 2) -> int | None:
         return error.code
     except OSError:
         return None
+
+
+def with_demo(settings, enabled: bool = True, **demo):
+    """The settings with demo mode asked for (or refused) explicitly: nothing relies on config.yaml's demo block."""
+    return settings.model_copy(update={"demo": settings.demo.model_copy(update={"enabled": enabled, **demo})})

@@ -1,10 +1,12 @@
 """config.yaml: the demo file is valid; each kind of mistake names its key and exits 2."""
+import os
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from core.config_load import ConfigError, load_settings
 
@@ -21,8 +23,12 @@ def broken(tmp_path, old: str, new: str) -> Path:
 
 
 def problems_of(path) -> list[str]:
+    return problems_of_env(path, {})
+
+
+def problems_of_env(path, env: dict) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        load_settings(path, env={})
+        load_settings(path, env=env)
     return caught.value.problems
 
 
@@ -68,10 +74,69 @@ def test_it_catches_references_to_unknown_members_and_wrong_roles(tmp_path):
     assert problems_of(path) == ["villages.1.officer: member 'wz_jiang' lacks role 'officer'"]
 
 
-def test_secrets_come_from_the_environment():
-    s = load_settings(env={"GRIDWHISTLE_WORK_SECRET": "s3cret", "GRIDWHISTLE_API_TOKENS": "a, b",
-                           "GRIDWHISTLE_PORT": "9090"})
+def deployment(tmp_path, **changes) -> Path:
+    """config.yaml as a deployment writes it: no demo block, the WeCom app's ids set (its secret from the
+    environment), then `changes` as {"section": {key: value}} merged in."""
+    config = yaml.safe_load(DEMO)
+    del config["demo"]
+    config["wechat"]["work"].update(corp_id="wwcorp", agent_id=1000002)
+    config["geo"]["boundaries_file"] = str(ROOT / "grids.geojson")
+    for section, values in changes.items():
+        config.setdefault(section, {}).update(values)
+    path = tmp_path / "deployed.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_secrets_come_from_the_environment(tmp_path):
+    s = load_settings(deployment(tmp_path), env={"GRIDWHISTLE_WORK_SECRET": "s3cret", "GRIDWHISTLE_API_TOKENS": "a, b",
+                                                 "GRIDWHISTLE_PORT": "9090"})
     assert (s.wechat.work.secret, s.api.tokens, s.server.port) == ("s3cret", ["a", "b"], 9090)
+    assert not s.demo.enabled  # the demo is asked for, never assumed
+
+
+def test_the_demo_file_asks_for_the_demo_on_loopback():
+    s = load_settings(env={})
+    assert s.demo.enabled and not s.demo.public and s.server.host == "127.0.0.1"
+
+
+@pytest.mark.parametrize("var", ["GRIDWHISTLE_MP_TOKEN", "GRIDWHISTLE_WORK_SECRET", "GRIDWHISTLE_ROBOT_AES_KEY",
+                                 "GRIDWHISTLE_KF_SECRET"])
+def test_the_demo_refuses_any_wechat_credential(var):
+    [problem] = problems_of_env(None, {var: "x"})
+    assert problem.startswith("demo.enabled: the demo has no login and must not run with WeChat credentials")
+
+
+def test_the_demo_refuses_a_credential_in_the_file_too(tmp_path):
+    path = broken(tmp_path, '    supervisors_webhook_key: ""', '    supervisors_webhook_key: "k"')
+    [problem] = problems_of(path)
+    assert "wechat.work.supervisors_webhook_key" in problem and problem.startswith("demo.enabled:")
+
+
+def test_the_demo_stays_on_loopback_unless_public(tmp_path):
+    path = broken(tmp_path, "  host: 127.0.0.1", "  host: 0.0.0.0")
+    [problem] = problems_of(path)
+    assert problem.startswith("demo.enabled: the demo has no login and listens on loopback only") and "0.0.0.0" in problem
+    public = broken(tmp_path, "  host: 127.0.0.1", "  host: 0.0.0.0").read_text(encoding="utf-8")
+    path.write_text(public.replace("  public: false ", "  public: true  "), encoding="utf-8")
+    assert load_settings(path, env={}).demo.public
+    for host in ("localhost", "::1", "127.0.0.2"):
+        assert load_settings(broken(tmp_path, "  host: 127.0.0.1", f'  host: "{host}"'), env={}).server.host == host
+
+
+def test_without_the_demo_the_wecom_app_must_reach_the_staff(tmp_path):
+    [problem] = problems_of(deployment(tmp_path))
+    assert problem.startswith("wechat.work: with the demo off the service is a deployment, and nobody on staff")
+    assert load_settings(deployment(tmp_path), env={"GRIDWHISTLE_WORK_SECRET": "s"}).wechat.work.secret == "s"
+
+
+@pytest.mark.parametrize("command", ["serve", "check-config"])
+def test_run_py_refuses_the_demo_beside_a_credential_with_exit_2(command):
+    out = subprocess.run([sys.executable, "run.py", command], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "GRIDWHISTLE_MP_APP_SECRET": "from-the-environment"})
+    assert out.returncode == 2
+    assert "demo.enabled: the demo has no login and must not run with WeChat credentials (wechat.mp.app_secret" \
+        in out.stderr
 
 
 def test_run_py_exits_2_and_prints_the_key(tmp_path):

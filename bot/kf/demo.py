@@ -14,12 +14,13 @@ from bot.context import BotContext
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
 from demo.channel import _json, _text
+from demo.scope import KF_KEY, KF_RESIDENT
 from models import InboxMessage, Outbox, Resident
 from models.store import session
 from nlp.privacy import mask
 
 KF_DEMO = web.AppKey("kf_demo_context", BotContext)
-PREFIX = "demo-kf:"  # the demo's 微信客服 residents: no WeChat user is ever called this
+PREFIX = KF_RESIDENT  # the demo's 微信客服 residents: no WeChat user is ever called this
 
 
 def setup(app: web.Application, ctx: BotContext) -> None:
@@ -35,7 +36,7 @@ async def say(request: web.Request) -> web.Response:
     name, text = _text(body.get("resident", "")).strip()[:20], _text(body.get("text", ""))[:2000]
     if not name or not text.strip():
         return web.json_response({"error": "请填写居民名字和内容"}, status=400)
-    incoming = Incoming(channel="kf", sender=PREFIX + name, msg_key=f"demo:kf:{uuid.uuid4().hex}", msg_type="text",
+    incoming = Incoming(channel="kf", sender=PREFIX + name, msg_key=KF_KEY + uuid.uuid4().hex, msg_type="text",
                         text=text.strip())
     return web.json_response({"reply": await receive(request.app[KF_DEMO], incoming)})
 
@@ -47,7 +48,7 @@ async def feed(request: web.Request) -> web.Response:
 
 def _feed(ctx: BotContext) -> dict:
     with session(ctx.engine) as db:
-        said = db.exec(select(InboxMessage).where(InboxMessage.msg_key.startswith("demo:kf:"))
+        said = db.exec(select(InboxMessage).where(InboxMessage.msg_key.startswith(KF_KEY))
                        .order_by(InboxMessage.id.desc()).limit(40)).all()
         residents = select(cast(Resident.id, String)).where(Resident.channel == "kf",
                                                             Resident.external_id.startswith(PREFIX))

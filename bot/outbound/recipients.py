@@ -1,4 +1,8 @@
-"""Where an outbox row goes: WeCom app, Official Account, group robot, the robot's reply URL, or the demo page."""
+"""Where an outbox row goes: WeCom app, Official Account, group robot, the robot's reply URL, or the demo page.
+
+The demo page stands in for whatever is not configured only in demo mode; otherwise a row with no
+way to go has no address (None) and the sender fails it visibly.
+"""
 from datetime import datetime, timedelta
 
 from bot.outbound.transports import Address, Transports
@@ -8,11 +12,12 @@ from models import Member, Outbox, Resident
 RESPONSE_URL_LIFETIME = timedelta(minutes=55)  # WeCom: usable once, for one hour
 
 
-def address_of(db, row: Outbox, t: Transports, now: datetime) -> Address:
-    """The transport and address for the row's audience; the demo page when no credentials are set."""
+def address_of(db, row: Outbox, t: Transports, now: datetime) -> Address | None:
+    """The transport and address for the row's audience; in demo mode the demo page where nothing else is set up."""
+    fallback = Address("demo", row.recipient) if t.demo else None
     if row.channel == "member":
         member = db.get(Member, row.recipient)
-        return Address("work", member.wechat_id) if t.work_ready and member else Address("demo", row.recipient)
+        return Address("work", member.wechat_id) if t.work_ready and member else fallback
     if row.channel == "resident":
         resident = db.get(Resident, int(row.recipient))
         own = t.channels.get(resident.channel) if resident else None
@@ -22,14 +27,14 @@ def address_of(db, row: Outbox, t: Transports, now: datetime) -> Address:
         if resident and resident.channel == "mp" and t.mp_ready:
             return Address("mp", str(resident.id))  # bot/outbound/oa.py keeps its quota by resident
         if resident and resident.channel == "robot":
-            return _robot_address(row, resident, t, now)
+            return _robot_address(row, resident, t, now) or fallback
         if resident and resident.channel == "work" and t.work_ready:
             return Address("work", resident.external_id)
-        return Address("demo", row.recipient)
-    return Address("webhook", "supervisors") if t.webhook_key else Address("demo", row.recipient)
+        return fallback
+    return Address("webhook", "supervisors") if t.webhook_key else fallback
 
 
-def _robot_address(row: Outbox, resident: Resident, t: Transports, now: datetime) -> Address:
+def _robot_address(row: Outbox, resident: Resident, t: Transports, now: datetime) -> Address | None:
     """Into the group through the callback's response_url while it lasts, else the app to the member."""
     url = row.payload.get("response_url")
     fresh = row.created_at is not None and now - utc(row.created_at) < RESPONSE_URL_LIFETIME
@@ -37,4 +42,4 @@ def _robot_address(row: Outbox, resident: Resident, t: Transports, now: datetime
         return Address("robot_reply", url)
     if t.work_ready:  # robot users are members of the corp: the app reaches them 1:1
         return Address("work", resident.external_id)
-    return Address("demo", row.recipient)
+    return None

@@ -28,6 +28,8 @@ PARALLEL = 8
 MAX_ATTEMPTS = 8
 # A message whose send was cut off twice is not tried a third time: it may be there twice already.
 DOUBTFUL = "发送两次中断，可能已送达，不再重发 / cut off mid-send twice, may be delivered: not resent"
+# Outside demo mode a row whose audience has no configured transport goes nowhere, and says so.
+NO_CHANNEL = "no channel: 没有能送达的渠道（对应的微信凭据未配置），未发送"
 
 
 class Sender:
@@ -91,13 +93,17 @@ class Sender:
             await in_thread(self.executor, self._finish, row_id, "failed", None, DOUBTFUL)
             self._count(address.transport, "doubtful")
             return 0
+        if address is None:
+            await in_thread(self.executor, self._failed, row, NO_CHANNEL, now)
+            return 0
         try:
             answer, via = await self.transports.send(address, row.msg_type, row.payload, row.idem_key, row.task_id)
         except ApiError as error:
             await in_thread(self.executor, self._failed, row, error, now)
             return 0
         crash_point("outbox.sent")
-        await in_thread(self.executor, self._finish, row_id, "sent", None, None, now, answer.get("response_code"), via)
+        await in_thread(self.executor, self._finish, row_id, "sent", None, None, now, answer.get("response_code"), via,
+                        False, address.transport == "demo")
         self._count(address.transport, "sent")
         return 1
 
@@ -124,12 +130,14 @@ class Sender:
         self._count(address.transport, "card_updated" if status == "sent" else "card_not_updated")
         return int(status == "sent")
 
-    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, str | timedelta]:
-        """Where it goes, and whether to send now ("send"), after a wait (the recipient's limit) or never
-        again ("doubtful"); a card update ("update") is decided by bot/outbound/card_updates.py."""
+    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address | None, str | timedelta]:
+        """Where it goes (None: nowhere), and whether to send now ("send"), after a wait (the recipient's limit)
+        or never again ("doubtful"); a card update ("update") is decided by bot/outbound/card_updates.py."""
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             address = address_of(db, row, self.transports, now)
+            if address is None:
+                return row, None, "send"
             if row.msg_type == "card_update":
                 return row, address, "update"  # no message to rate-limit, and a repeat is harmless
             if row.msg_type == "template_card":  # each send its own task_id: WeCom refuses one it has seen
@@ -147,8 +155,8 @@ class Sender:
             db.commit()
         return row, address, wait or "send"
 
-    def _failed(self, row: Outbox, error: ApiError, now: datetime) -> None:
-        if error.transient and row.attempts < MAX_ATTEMPTS:
+    def _failed(self, row: Outbox, error: ApiError | str, now: datetime) -> None:
+        if isinstance(error, ApiError) and error.transient and row.attempts < MAX_ATTEMPTS:
             # exponential backoff with jitter, so many failed rows don't all return at once
             delay = min(600, 5 * 2 ** (row.attempts - 1)) * self.rng.uniform(0.8, 1.2)
             # A card sent without an answer may be on the phone: its resend has a new task_id, so
@@ -159,7 +167,7 @@ class Sender:
             return
         self._finish(row.id, "failed", None, str(error))
         self._count(row.channel, "failed")
-        if error.errcode in UNREACHABLE_ERRORS:
+        if isinstance(error, ApiError) and error.errcode in UNREACHABLE_ERRORS:
             log.info("resident cannot be written to now", extra={"outbox_id": row.id, "error": str(error)})
             return
         log.error("delivery failed for good", extra={"outbox_id": row.id, "error": str(error)})
@@ -171,12 +179,14 @@ class Sender:
                 db.commit()
 
     def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None, response_code=None,
-                delivered_as=None, ambiguous=False) -> None:
+                delivered_as=None, ambiguous=False, on_demo_page: bool = False) -> None:
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
             row.ambiguous = row.ambiguous or ambiguous
             row.delivered_as = delivered_as
+            if on_demo_page:  # what the demo's feeds may show (demo/scope.py)
+                row.payload = row.payload | outbox.VIA_DEMO
             if retry_at:
                 row.next_attempt_at = retry_at
             if sent_at:

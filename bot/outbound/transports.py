@@ -32,6 +32,7 @@ class Transports:
         self.work_ready = bool(w.work.corp_id and w.work.secret)
         self.mp_ready = bool(w.mp.app_id and w.mp.app_secret)
         self.webhook_key = w.work.supervisors_webhook_key
+        self.demo = settings.demo.enabled  # the demo page may stand in for what is not configured
         # Resident channels that bring their own transport (微信客服, the robot's long connection, the
         # 随手拍 page), by the resident's channel: `address(row, resident, now)` and `send(...)`.
         self.channels: dict = {}

@@ -7,7 +7,7 @@ from bot.inbound.routes import setup as bot_routes
 from core.workcal import WorkCalendar
 from dispatch.service import Dispatcher
 from tests.bot import wechat
-from tests.helpers import make_services
+from tests.helpers import make_services, with_demo
 from web.app import build_app
 
 
@@ -18,7 +18,8 @@ def wechat_settings(settings):
     work = w.work.model_copy(update={"token": wechat.WORK_TOKEN, "encoding_aes_key": wechat.WORK_AES,
                                      "corp_id": wechat.CORP_ID})
     robot = w.robot.model_copy(update={"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES})
-    return settings.model_copy(update={"wechat": w.model_copy(update={"mp": mp, "work": work, "robot": robot})})
+    keyed = settings.model_copy(update={"wechat": w.model_copy(update={"mp": mp, "work": work, "robot": robot})})
+    return with_demo(keyed, enabled=False)  # credentials set: a deployment (config_demo refuses the demo beside them)
 
 
 @pytest.fixture

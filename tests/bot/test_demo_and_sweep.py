@@ -1,20 +1,39 @@
-"""The demo channel uses the same inbox/outbox; messages stored but never processed are swept."""
+"""The demo channel uses the same inbox/outbox and shows only its own rows; messages stored but never
+processed are swept."""
+import json
+import re
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
+import run
 from bot.inbound.handle import sweep
 from bot.inbound.inbox import store
 from bot.inbound.incoming import Incoming
 from demo import channel as demo
 from demo import feed
-from models import InboxMessage, Outbox, Ticket
+from models import InboxMessage, Outbox, Resident, Ticket, outbox
 from models.store import session
-from tests.helpers import make_services
+from tests.helpers import make_services, with_demo
 from web.app import build_app
 
 
-async def test_the_demo_group_reports_and_workers_act_from_their_phones(aiohttp_client, bot_ctx, engine):
-    services = make_services(bot_ctx.settings, engine, bot_ctx.clock, bot_ctx.classifier)
-    client = await aiohttp_client(build_app(services, [lambda app, _s: demo.setup(app, bot_ctx)]))
+@pytest.fixture
+def demo_ctx(bot_ctx, settings):
+    """The bot in demo mode over the demo community (config.yaml's, without WeChat credentials)."""
+    return replace(bot_ctx, settings=with_demo(settings))
+
+
+async def demo_client(aiohttp_client, ctx):
+    services = make_services(ctx.settings, ctx.engine, ctx.clock, ctx.classifier)
+    services.bot, services.dispatcher = ctx, ctx.dispatcher
+    return await aiohttp_client(build_app(services, run.route_setups(services)))
+
+
+async def test_the_demo_group_reports_and_workers_act_from_their_phones(aiohttp_client, demo_ctx, engine):
+    client = await demo_client(aiohttp_client, demo_ctx)
     assert (await client.get("/demo")).status == 200
     said = await (await client.post("/demo/api/say", json={"resident": "王阿姨", "text": "桂花苑3栋路灯坏了好几天了"})).json()
     assert said["reply"].startswith("已受理")
@@ -54,6 +73,63 @@ async def test_after_one_tap_every_other_card_in_the_demo_feed_says_who_took_it(
     assert retired == {i: "已由李明接单" for i, p in cards.items() if p["to"] != "wg_li"}
     again = {p["id"]: p["state"] for p in feed.updates(engine, 0)["pushes"] if p["card"]}  # a reload shows the same
     assert again == {i: "已接单" if i == mine["id"] else "已由李明接单" for i in cards}
+
+
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+DEMO_ROUTES = [("GET", "/demo"), ("GET", "/demo/api/feed"), ("GET", "/demo/api/updates?after=0"),
+               ("POST", "/demo/api/say"), ("POST", "/demo/api/staff"), ("GET", "/demo/api/clock"),
+               ("POST", "/demo/api/clock"), ("POST", "/demo/api/photo"), ("POST", "/demo/api/kf/say"),
+               ("GET", "/demo/api/kf/feed"), ("POST", "/m/login")]
+
+
+def real_rows(engine, clock) -> None:
+    """What a deployment's store holds: an OA resident's report, a WeCom member's message (the userid "demo"
+    included), and pushes that went out over WeChat (none through the demo page)."""
+    now = clock.now()
+    with session(engine) as db:
+        resident = Resident(channel="mp", external_id="oRealResident", created_at=now)
+        db.add(resident)
+        db.flush()
+        for key, channel, sender in (("mp:9001", "mp", "oRealResident"), ("work:9002", "work", "LiMing"),
+                                     ("work:demo:1764000000:click:accept:1", "work", "demo")):
+            db.add(InboxMessage(msg_key=key, channel=channel, sender=sender, msg_type="text", status="done",
+                                content="【真实】家里被盗，电话13912345678", reply="【真实】已受理", received_at=now))
+        for key, audience, recipient, status in (("r1", "resident", str(resident.id), "sent"),
+                                                 ("m1", "member", "wg_li", "sent"),
+                                                 ("m2", "member", "wg_li", "failed"),
+                                                 ("g1", "supervisors_group", "supervisors", "sent")):
+            outbox.push(db, key=key, audience=audience, recipient=recipient, now=now,
+                        text="【真实】工单 联系人13912345678")
+            db.exec(update(Outbox).where(Outbox.idem_key == key).values(status=status))
+        db.commit()
+
+
+async def test_the_demo_feeds_carry_only_the_demos_rows_with_phones_masked(aiohttp_client, demo_ctx, engine, clock):
+    real_rows(engine, clock)
+    client = await demo_client(aiohttp_client, demo_ctx)
+    said = await client.post("/demo/api/say", json={"resident": "王阿姨", "text": "桂花苑3栋路灯坏了 我电话13900001111"})
+    assert (await said.json())["reply"].startswith("已受理")
+    await client.post("/demo/api/kf/say", json={"resident": "周大爷", "text": "翠湖苑3栋井盖没了 电话13900002222"})
+    await client.post("/demo/api/staff", json={"member": "wg_li", "text": "收到，我是李明13900002102"})
+    bodies = {path: json.dumps(await (await client.get(path)).json(), ensure_ascii=False)
+              for path in ("/demo/api/feed", "/demo/api/updates?after=0", "/demo/api/kf/feed")}
+    for path, body in bodies.items():
+        assert "【真实】" not in body and not PHONE.findall(body), path
+    feed = await (await client.get("/demo/api/feed")).json()
+    assert [c["text"] for c in feed["chat"]] == ["桂花苑3栋路灯坏了 我电话139****1111", "收到，我是李明139****2102"]
+    assert any(n["card"] for notes in feed["phones"].values() for n in notes)  # the demo's own task card is there
+    updates = await (await client.get("/demo/api/updates?after=0")).json()
+    assert [s["member"] for s in updates["staff"]] == ["wg_li"] and updates["pushes"]
+
+
+async def test_with_the_demo_off_no_demo_route_answers(aiohttp_client, bot_ctx):
+    services = make_services(bot_ctx.settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)
+    services.bot, services.dispatcher = bot_ctx, bot_ctx.dispatcher
+    client = await aiohttp_client(build_app(services, run.route_setups(services)))
+    for method, path in DEMO_ROUTES:
+        response = await client.request(method, path, json={"member": "sz_chen", "text": "办结 1 已处理"},
+                                        allow_redirects=False)
+        assert response.status == 404, (method, path, response.status)
 
 
 def test_a_message_stored_before_a_crash_is_processed_by_the_sweep(bot_ctx, engine, clock):

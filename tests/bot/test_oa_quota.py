@@ -35,11 +35,11 @@ TEMPLATES = {
 
 
 @pytest.fixture
-def wechat_settings(wechat_settings, fake):  # the callbacks' keys, plus the Official Account's API at the fake
-    w = wechat_settings.wechat
-    mp = w.mp.model_copy(update={"app_secret": "s", "api_base_url": str(fake.server.make_url("/")),
-                                 "templates": TEMPLATES})
-    return wechat_settings.model_copy(update={"wechat": w.model_copy(update={"mp": mp})})
+def wechat_settings(wechat_settings, fake):  # the callbacks' keys, plus the OA's and WeCom's APIs at the fake
+    w, api = wechat_settings.wechat, str(fake.server.make_url("/"))
+    mp = w.mp.model_copy(update={"app_secret": "s", "api_base_url": api, "templates": TEMPLATES})
+    work = w.work.model_copy(update={"secret": "s", "agent_id": 1000002, "api_base_url": api})
+    return wechat_settings.model_copy(update={"wechat": w.model_copy(update={"mp": mp, "work": work})})
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Outbound delivery against the fake WeChat server: tokens, retries, give-ups, rate limits."""
 import random
+from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
@@ -15,19 +16,32 @@ from core.clock import utc
 from models import Outbox, Resident, outbox
 from models.store import session
 from tests.fakes.wechat_server import fake  # noqa: F401 - fixture
+from tests.helpers import with_demo
+from web.console.timeline import timeline
+
+
+def keyed(settings, base: str, webhook: str = "robotkey", mp: bool = True):
+    """A deployment's settings against the fake: the WeCom app (and the OA unless mp=False), no demo."""
+    w = settings.wechat
+    configured = settings.model_copy(update={"wechat": w.model_copy(update={
+        "work": w.work.model_copy(update={"corp_id": "wwcorp", "secret": "s", "agent_id": 1000002,
+                                          "api_base_url": base, "supervisors_webhook_key": webhook}),
+        "mp": w.mp.model_copy(update={"app_id": "wxapp" if mp else "", "app_secret": "s" if mp else "",
+                                      "api_base_url": base})})})
+    return with_demo(configured, enabled=False)
+
+
+@asynccontextmanager
+async def sender_for(settings, engine, clock):
+    ctx = BotContext(settings, engine, clock, None, None)
+    async with aiohttp.ClientSession() as http:
+        yield Sender(ctx, Transports(settings, http, TokenCache(engine, clock)), rng=random.Random(1))
 
 
 @pytest.fixture
 async def sender(fake, settings, engine, clock):
-    base = str(fake.server.make_url("/"))
-    w = settings.wechat
-    configured = settings.model_copy(update={"wechat": w.model_copy(update={
-        "work": w.work.model_copy(update={"corp_id": "wwcorp", "secret": "s", "agent_id": 1000002,
-                                          "api_base_url": base, "supervisors_webhook_key": "robotkey"}),
-        "mp": w.mp.model_copy(update={"app_id": "wxapp", "app_secret": "s", "api_base_url": base})})})
-    ctx = BotContext(configured, engine, clock, None, None)
-    async with aiohttp.ClientSession() as http:
-        yield Sender(ctx, Transports(configured, http, TokenCache(engine, clock)), rng=random.Random(1))
+    async with sender_for(keyed(settings, str(fake.server.make_url("/"))), engine, clock) as sender:
+        yield sender
 
 
 def queue(engine, clock, key: str, audience: str, recipient: str, text: str, card=None):
@@ -84,6 +98,41 @@ async def test_a_permanent_error_fails_the_row_and_alerts_a_supervisor(sender, f
     assert rows(engine)["d"].status == "failed" and str(errcode) in rows(engine)["d"].last_error
     await sender.step(clock.now())
     assert any("消息发送失败" in t for t in fake.to("ChenSuo"))
+
+
+async def test_outside_demo_mode_a_message_with_no_channel_fails_visibly(fake, settings, engine, clock):
+    """No OA and no supervisors' group robot configured: their rows go nowhere, and say so."""
+    with session(engine) as db:
+        resident = Resident(channel="mp", external_id="oWangAyi", created_at=clock.now())
+        db.add(resident)
+        db.commit()
+    with session(engine) as db:
+        outbox.push(db, key="done:7", audience="resident", recipient=str(resident.id), text="已办结", now=clock.now(),
+                    ticket_id=7)
+        outbox.to_supervisors_group(db, key="press:7", text="【督办】GW-7", now=clock.now(), ticket_id=7)
+        db.commit()
+    async with sender_for(keyed(settings, str(fake.server.make_url("/")), webhook="", mp=False), engine,
+                          clock) as sender:
+        assert await sender.step(clock.now()) == 0
+        for key in ("done:7", "press:7:group"):
+            row = rows(engine)[key]
+            assert row.status == "failed" and row.last_error.startswith("no channel"), key
+        with session(engine) as db:
+            shown = [step.detail for step in timeline(db, 7) if step.kind == "push"]
+        failed = [d for d in shown if d.startswith("发送失败")]
+        assert len(failed) == 2 and "no channel" in failed[0] and "已送达" not in shown  # (the alerts wait to be sent)
+        await sender.step(clock.now())
+    assert fake.to("oWangAyi") == [] and fake.to("webhook") == []
+    assert any("消息发送失败" in t and "no channel" in t for t in fake.to("ChenSuo"))  # the leaders hear of it
+
+
+async def test_in_demo_mode_the_demo_page_stands_in_and_marks_what_it_delivered(fake, settings, engine, clock):
+    queue(engine, clock, "t1:task:wg_li", "member", "wg_li", "【新工单】")
+    async with sender_for(with_demo(settings), engine, clock) as sender:  # config.yaml's: no credentials
+        assert await sender.step(clock.now()) == 1
+    row = rows(engine)["t1:task:wg_li"]
+    assert row.status == "sent" and row.payload == {"text": "【新工单】"} | outbox.VIA_DEMO
+    assert fake.sent == []
 
 
 async def test_residents_get_customer_service_messages(sender, fake, engine, clock):

@@ -1,13 +1,16 @@
 """The demo shows the other channels: a 随手拍 phone frame and a 微信客服 chat, through the same inbox and outbox."""
+from dataclasses import replace
+
 import run
 from tests.channels.conftest import holder, tickets
-from tests.helpers import make_services
+from tests.helpers import make_services, with_demo
 from web.app import build_app
 
 
-async def test_the_demo_page_frames_the_report_page_and_chats_over_kf(aiohttp_client, bot_ctx, engine):
-    services = make_services(bot_ctx.settings, engine, bot_ctx.clock, bot_ctx.classifier)
-    services.bot, services.dispatcher = bot_ctx, bot_ctx.dispatcher
+async def test_the_demo_page_frames_the_report_page_and_chats_over_kf(aiohttp_client, bot_ctx, engine, settings):
+    demo = replace(bot_ctx, settings=with_demo(settings))  # the demo community, no WeChat credentials
+    services = make_services(demo.settings, engine, demo.clock, demo.classifier)
+    services.bot, services.dispatcher = demo, demo.dispatcher
     client = await aiohttp_client(build_app(services, run.route_setups(services)))
     page = await (await client.get("/demo")).text()
     assert '<iframe src="/r?g=gh-2"' in page and "微信客服" in page

@@ -119,7 +119,8 @@ async def test_at_most_five_messages_follow_one_of_the_residents(kf, engine, clo
     await kf.settle()
     assert kf.heard(WANG)[1:] == ["通知0", "通知1", "通知2", "通知3"]  # the receipt was the first of five
     with session(engine) as db:
-        refused = db.exec(select(Outbox).where(Outbox.status == "failed", Outbox.idem_key.like("extra:%"))).all()
+        refused = db.exec(select(Outbox).where(Outbox.status == "failed", Outbox.idem_key.like("extra:%"))
+                          .order_by(Outbox.id)).all()
     assert [r.idem_key for r in refused] == ["extra:4", "extra:5"] and "已发送5条" in refused[0].last_error
 
 

@@ -89,6 +89,21 @@ def test_the_daily_digest_goes_once_per_supervisor_even_with_two_instances(setti
     assert "新增 3 件" in digests[0].payload["text"] and "桂花社区第一网格 1" in digests[0].payload["text"]
 
 
+def test_a_store_that_never_held_a_ticket_pushes_no_report(settings, engine, clock):
+    world, duties = setup_world(settings, engine, clock)
+    clock.set(clock.now().replace(day=1, hour=1))  # 09:00 on 1 November, a Sunday: digest and ranking due
+    duties.step(clock.now())
+    with session(engine) as db:
+        assert db.exec(select(Outbox)).all() == []
+        assert {r.schedule.split(":")[0] for r in db.exec(select(ScheduleRun)).all()} == {"digest", "ranking"}
+    world.report("王阿姨", "桂花苑3栋楼道有人给电瓶车充电", category="safety_hazard", kind="non_police",
+                 urgency="urgent", location="桂花苑3栋楼道", grid_id="gh-1")
+    clock.advance("1d")
+    duties.step(clock.now())
+    with session(engine) as db:
+        assert len(db.exec(select(Outbox).where(Outbox.idem_key.like("digest:%"))).all()) == 2
+
+
 def test_a_residents_report_about_a_watched_person_links_to_the_register(settings, engine, clock):
     from duties.linking import register_link
     from models import AuditLog

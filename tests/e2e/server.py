@@ -6,15 +6,14 @@ from aiohttp import web
 
 from core.clock import FakeClock
 from core.config_load import load_settings
-from demo.seed import DEMO_PASSWORD, seed_demo_history
-from demo.seed_people import set_demo_passwords
+from demo.seed import seed_demo_history
 from dispatch.service import Dispatcher
 from models.store import make_engine, migrate
 from models.sync import sync_directory
-from tests.helpers import make_services
+from tests.helpers import make_services, with_demo
 from web import console, mobile
 from web.app import build_app
-from web.console.passwords import hash_password
+from web.console.passwords import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,15 +24,15 @@ NOW_DEMO = "2026-11-24T10:00:00+08:00"  # a working Tuesday: reports go to the g
 
 @asynccontextmanager
 async def seeded_console(folder: Path, days: int = 30):
-    """Yield (base URL, services) for a console over a fresh SQLite file with `days` of history."""
-    settings = load_settings()
+    """Yield (base URL, services) for a console over a fresh SQLite file with `days` of history, in demo mode
+    (members log in with the demo password)."""
+    settings = with_demo(load_settings())
     engine = make_engine(f"sqlite:///{folder / 'console.db'}")
     migrate(engine)
     sync_directory(engine, settings)
     clock = FakeClock(NOW)
     services = make_services(settings, engine, clock)
     services.dispatcher = Dispatcher(settings, engine, clock, services.calendar, instance="e2e")
-    set_demo_passwords(engine, hash_password(DEMO_PASSWORD))
     seed_demo_history(services, days=days)
     runner = web.AppRunner(build_app(services, [console.setup, mobile.setup]), access_log=None)
     await runner.setup()
@@ -52,7 +51,7 @@ async def launch(playwright):
     return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-async def log_in(page, base: str, member: str = "sz_chen", password: str = "demo1234") -> None:
+async def log_in(page, base: str, member: str = "sz_chen", password: str = DEMO_PASSWORD) -> None:
     """Open the board, get sent to the login, log in, land on the board."""
     await page.goto(f"{base}/console/board")
     await page.fill("input[name=member]", member)
@@ -70,7 +69,7 @@ async def demo_service(folder: Path):
     from core.offset_clock import OffsetClock
     from duties.register import sync_register
 
-    settings = load_settings()
+    settings = with_demo(load_settings())
     engine = make_engine(f"sqlite:///{folder / 'demo.db'}")
     migrate(engine)
     sync_directory(engine, settings)

@@ -5,7 +5,7 @@ import pytest
 
 from duties.visits import visit_command
 from tests.dispatch.conftest import World
-from tests.helpers import make_services
+from tests.helpers import make_services, with_demo
 from web import mobile
 from web.app import build_app
 from web.mobile.session import PRE_COOKIE
@@ -29,7 +29,8 @@ def app_for(settings, engine, clock, world):
 
 @pytest.fixture
 async def client(aiohttp_client, settings, engine, clock, world):
-    return await aiohttp_client(app_for(settings, engine, clock, world))
+    """/m in demo mode: the member picker signs people in (tests/mobile/test_sign_in.py: WeCom's sign-in)."""
+    return await aiohttp_client(app_for(with_demo(settings), engine, clock, world))
 
 
 async def pick(client, member: str):

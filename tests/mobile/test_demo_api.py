@@ -16,7 +16,7 @@ from demo.seed import seed_demo_history
 from dispatch.service import Dispatcher
 from models import Escalation, Photo, Ticket
 from models.store import session
-from tests.helpers import make_services
+from tests.helpers import make_services, with_demo
 from tests.mobile.conftest import PNG
 from web.app import build_app
 
@@ -37,6 +37,7 @@ def test_the_offset_clock_only_goes_forward():
 
 
 def test_the_demo_history_is_seeded_on_the_demo_clock_which_keeps_its_offset(settings, engine, clock):
+    settings = with_demo(settings)
     demo_time = OffsetClock(clock)
     demo_time.advance("1h")
     services = make_services(settings, engine, demo_time)
@@ -55,6 +56,7 @@ def demo_clock(clock):
 
 @pytest.fixture
 async def demo_client(aiohttp_client, settings, engine, demo_clock, classifier):
+    settings = with_demo(settings)
     services = make_services(settings, engine, demo_clock, classifier)
     dispatcher = Dispatcher(settings, engine, demo_clock, services.calendar, instance="test")
     ctx = BotContext(settings, engine, demo_clock, classifier, dispatcher, instance="test")

@@ -21,12 +21,13 @@ FAST_LADDER = {"accept": [{"after": "2s", "notify": ["grid_leader"]}, {"after": 
                "close": [{"after": "1h", "notify": ["grid_leader"]}], "repeat": "1h"}
 
 
-def write_config(folder: Path, database_url: str, wechat_base: str) -> Path:
-    """config.yaml with WeChat keys of the test helpers, a fake API, short ladders and no demo."""
+def write_config(folder: Path, database_url: str, wechat_base: str, **sections) -> Path:
+    """config.yaml as a deployment has it: WeChat keys of the test helpers, a fake API, short ladders and no
+    demo block; `sections` are merged into the top-level keys (a list or a value replaces)."""
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     config["database"]["url"] = database_url
     config["logging"] = {"level": "WARNING", "format": "json"}
-    config["demo"] = {"enabled": False, "seed_history": False}
+    del config["demo"]  # off unless asked for
     config["geo"]["boundaries_file"] = str(ROOT / config["geo"]["boundaries_file"])  # the copy lives elsewhere
     config["wechat"]["mp"].update(app_id=wechat.APP_ID, app_secret="s", token=wechat.TOKEN,
                                   encoding_aes_key=wechat.MP_AES, api_base_url=wechat_base)
@@ -37,7 +38,22 @@ def write_config(folder: Path, database_url: str, wechat_base: str) -> Path:
         config["escalation"][urgency] = FAST_LADDER
     # the runs check what was pushed at whatever hour they run: nothing held for quiet hours or batching
     config["escalation"] |= {"quiet_hours": None, "batch_window": "0s"}
-    path = folder / "config.yaml"
+    return _written(folder / "config.yaml", config, sections)
+
+
+def write_demo_config(folder: Path, database_url: str, **sections) -> Path:
+    """config.yaml as `make run` serves it (the demo, no credentials), on this store, without a seeded month."""
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    config["database"]["url"] = database_url
+    config["logging"] = {"level": "WARNING", "format": "json"}
+    config["demo"] |= {"seed_history": False}
+    config["geo"]["boundaries_file"] = str(ROOT / config["geo"]["boundaries_file"])
+    return _written(folder / "demo.yaml", config, sections)
+
+
+def _written(path: Path, config: dict, sections: dict) -> Path:
+    for key, values in sections.items():
+        config[key] = config[key] | values if isinstance(config.get(key), dict) else values
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 

@@ -37,7 +37,8 @@ PATIENCE_S = 30.0  # generous: the machine is shared
 
 
 def start(folder: Path, name: str, **wechat_changes) -> Service:
-    """A service whose config is write_config's, without secrets, with the given WeChat keys changed."""
+    """A service whose config is write_config's, sending nowhere (its API address answers nothing; a deployment
+    needs the WeCom app, so its secret stays), with the given WeChat keys changed."""
     folder = folder / name
     folder.mkdir()
     path = write_config(folder, f"sqlite:///{folder / 'gw.db'}", "http://127.0.0.1:9")
@@ -45,7 +46,7 @@ def start(folder: Path, name: str, **wechat_changes) -> Service:
     config["server"] |= {"max_connections": TOTAL, "max_connections_per_address": PER_ADDRESS,
                          "keepalive_timeout": "3s", "callback_body_timeout": "2s"}
     w = config["wechat"]
-    w["mp"]["app_secret"] = w["work"]["secret"] = w["work"]["supervisors_webhook_key"] = ""
+    w["mp"]["app_secret"] = w["work"]["supervisors_webhook_key"] = ""
     for channel, keys in wechat_changes.items():
         w[channel] |= keys
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")

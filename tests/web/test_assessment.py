@@ -99,6 +99,7 @@ def test_the_ranking_goes_to_the_supervisors_group_once_on_the_first(world, sett
 
 
 def test_a_first_missed_while_down_is_made_up_on_the_second(world, settings, engine, clock):
+    _month_of_work(world)
     step = ranking_step(world, engine)
     shanghai = world.dispatcher.deps.calendar.tz
     assert step(datetime(2026, 12, 2, 7, 0, tzinfo=shanghai)) == 1

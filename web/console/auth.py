@@ -46,8 +46,8 @@ def _viewer(console: Console, session_id: str) -> Viewer | None:
         return None
     with session(services.reader) as db:
         member = db.get(Member, found.member_id)
-    if member is None or not member.active or not member.password_hash \
-            or sessions.fingerprint(member.password_hash) != found.password_fp:
+    stored = passwords.login_hash(member, services.settings.demo.enabled) if member is not None else ""
+    if member is None or not member.active or not stored or sessions.fingerprint(stored) != found.password_fp:
         return None
     return viewer_for(member, services.settings, form_token("csrf", session_id))
 
@@ -93,7 +93,8 @@ def _stored_hash(console: Console, member_id: str) -> str:
     """The member's hash, or "" (which never matches) for no such member or one no longer active."""
     with session(console.services.reader) as db:
         member = db.get(Member, member_id) if member_id else None
-    return member.password_hash if member is not None and member.active else ""
+    demo = console.services.settings.demo.enabled
+    return passwords.login_hash(member, demo) if member is not None and member.active else ""
 
 
 def _open(console: Console, member_id: str, password_hash: str, address: str) -> str:
