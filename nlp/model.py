@@ -8,15 +8,15 @@ the same with any version, and stays small enough to live in the repository.
 """
 import json
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 
+from nlp.ngrams import Alphabet
 from nlp.place_tagger import PlaceTagger
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "model" / "triage.npz"
@@ -56,18 +56,50 @@ class Vocabulary:
     index: dict[str, int]
     idf: np.ndarray
 
-    def weigh(self, items: Iterable[str], shift: int, indices: list[int], data: list[float]) -> None:
-        """Append the l2-normalised sublinear TF-IDF of `items` (columns offset by `shift`)."""
-        counts = Counter(j for j in map(self.index.get, items) if j is not None)
-        if counts and not len(self.idf):  # a binary block: present or not, whatever the length
-            indices.extend(sorted(j + shift for j in counts))
-            data.extend([1.0] * len(counts))
-        elif counts:
-            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            vals = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[cols]
-            vals /= np.sqrt(np.dot(vals, vals))
-            indices.extend((cols + shift).tolist())
-            data.extend(vals.tolist())
+    def matrix(self, items: list[list[str]]) -> csr_matrix:
+        """One row per list of items: l2-normalised sublinear TF-IDF, or present-or-not for a binary block."""
+        lengths = [len(row) for row in items]
+        found = np.fromiter(map(self.index.get, chain.from_iterable(items), repeat(-1)), dtype=np.int64,
+                            count=sum(lengths))
+        rows = np.repeat(np.arange(len(items)), lengths)
+        keep = found >= 0
+        return weighted(rows[keep], found[keep], self.idf, len(items), len(self.index))
+
+
+def weighted(rows: np.ndarray, cols: np.ndarray, idf: np.ndarray, n_rows: int, width: int) -> csr_matrix:
+    """Occurrences (row, column) as a matrix of TF-IDF rows (binary when `idf` is empty), what sklearn computes."""
+    key, counts = np.unique(rows * width + cols, return_counts=True)
+    rows, cols = key // width, key % width
+    if len(idf):  # sublinear TF times IDF, each row scaled to unit length
+        values = (1 + np.log(counts.astype(np.float32))) * idf[cols]
+        values /= np.sqrt(np.bincount(rows, weights=values * values, minlength=n_rows))[rows].astype(np.float32)
+    else:  # a binary block: present or not, whatever the length
+        values = np.ones(len(key), dtype=np.float32)
+    return csr_matrix((values, (rows, cols)), shape=(n_rows, width), dtype=np.float32)
+
+
+class CharGrams:
+    """A text's character n-grams found in a Vocabulary of them, by integer keys (see nlp/ngrams.py)."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self.alphabet = Alphabet(vocabulary.index)
+        self.tables = self.alphabet.index(vocabulary.index)
+
+    def matrix(self, texts: list[str]) -> csr_matrix:
+        """One TF-IDF row per text, all texts in one pass (a 0 id between them: no n-gram spans two)."""
+        lengths = np.array([len(t) + 1 for t in texts], dtype=np.int64)
+        ids = self.alphabet.of("".join(t + "\0" for t in texts))
+        ids[np.cumsum(lengths) - 1] = 0
+        row_at = np.repeat(np.arange(len(texts)), lengths)
+        rows, cols = [], []
+        for n, table in self.tables.items():
+            found = table.find(self.alphabet.keys(ids, n))
+            keep = found >= 0
+            rows.append(row_at[:len(found)][keep])
+            cols.append(found[keep])
+        return weighted(np.concatenate(rows), np.concatenate(cols), self.vocabulary.idf, len(texts),
+                        len(self.vocabulary.index))
 
 
 @dataclass
@@ -81,23 +113,14 @@ class TriageModel:
     places: PlaceTagger | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
     trained_ids: list[str] = field(default_factory=list)
+    _grams: CharGrams | None = field(default=None, repr=False, compare=False)
 
     def features(self, texts: list[str], tokens: list[list[str]], cues: list[list[str]]) -> csr_matrix:
-        """The sparse feature matrix: character 1-3-grams of each clean text, its tokens, its cues."""
-        data: list[float] = []
-        indices: list[int] = []
-        indptr = [0]
-        offset = len(self.chars.index)
-        cue_offset = offset + len(self.tokens.index)
-        for text, toks, marks in zip(texts, tokens, cues):
-            text = _SPACES.sub(" ", text.lower())
-            self.chars.weigh([*text, *(text[i:i + 2] for i in range(len(text) - 1)),
-                              *(text[i:i + 3] for i in range(len(text) - 2))], 0, indices, data)
-            self.tokens.weigh(toks, offset, indices, data)
-            self.cues.weigh(marks, cue_offset, indices, data)
-            indptr.append(len(indices))
-        return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
-                          shape=(len(texts), cue_offset + len(self.cues.index)))
+        """The sparse feature matrix: character n-grams of each clean text, its tokens, its cues."""
+        if self._grams is None:
+            self._grams = CharGrams(self.chars)
+        clean = [_SPACES.sub(" ", text.lower()) for text in texts]
+        return hstack([self._grams.matrix(clean), self.tokens.matrix(tokens), self.cues.matrix(cues)], format="csr")
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
         """Write everything to one compressed .npz of plain arrays."""

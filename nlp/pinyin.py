@@ -29,10 +29,10 @@ def syllables(text: str) -> list[str | None]:
     return [get(ch) for ch in text]
 
 
-def sound_line(text: str) -> str:
-    """The text as ` mei qi wei | hen da ` : syllables between spaces, `|` where a non-Han run breaks it."""
+def sound_line(sounds: list[str | None]) -> str:
+    """Syllables as ` mei qi wei | hen da `: between spaces, `|` where a non-Han run breaks them."""
     out = []
-    for syllable in syllables(text):
+    for syllable in sounds:
         if syllable:
             out.append(syllable)
         elif not out or out[-1] != "|":
@@ -40,9 +40,8 @@ def sound_line(text: str) -> str:
     return " " + " ".join(out) + " "
 
 
-def bigram_tokens(text: str) -> list[str]:
-    """`py:mei_qi`-style features for each pair of neighbouring Han characters."""
-    sounds = syllables(text)
+def bigram_tokens(sounds: list[str | None]) -> list[str]:
+    """`py:mei_qi`-style features for each pair of neighbouring Han characters' syllables."""
     return [f"py:{a}_{b}" for a, b in zip(sounds, sounds[1:]) if a and b]
 
 

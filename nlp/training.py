@@ -1,7 +1,7 @@
 """From labelled rows to a saved model: prepare each message the way classify will, then fit."""
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -14,9 +14,6 @@ from nlp.place_tagger import by_character, char_features
 from nlp.place_training import char_labels, fit_tagger
 from nlp.privacy import mask
 from nlp.script import make_t2s
-
-if TYPE_CHECKING:  # scipy is imported where a model is trained, not where one is loaded
-    from scipy.sparse import csr_matrix
 
 URGENCY_WEIGHTS = {"emergency": 3.0, "urgent": 1.0, "normal": 1.0}  # per-class cost in the urgency head's loss
 
@@ -77,7 +74,7 @@ def train_model(rows: list[dict[str, Any]], progress: bool = True, preparer: Pre
     cues = Vocabulary({c: i for i, c in enumerate(sorted({c for p in prepared for c in p.cues}))},
                       np.zeros(0, dtype=np.float32))
     x = hstack([chars.fit_transform([p.masked for p in prepared]), tokens.fit_transform([p.tokens for p in prepared]),
-                _binary(cues, [p.cues for p in prepared])]).tocsr()
+                cues.matrix([p.cues for p in prepared])]).tocsr()
     reports = np.array([r["is_report"] for r in rows], dtype=bool)
     weight = np.array([VOICE_WEIGHT if r.get("voice") else TEMPLATED_WEIGHT if r.get("group") else 1.0 for r in rows])
     urgencies = np.array([r["urgency"] for r in rows], dtype=object)[reports]
@@ -97,19 +94,6 @@ def train_model(rows: list[dict[str, Any]], progress: bool = True, preparer: Pre
     model.places = fit_tagger([p.place_features for p in placed], [p.place_labels for p in placed], c=10.0)
     model.places.threshold = 0.35
     return model
-
-
-def _binary(vocabulary: Vocabulary, marks: list[list[str]]) -> "csr_matrix":
-    from scipy.sparse import csr_matrix
-
-    data: list[float] = []
-    indices: list[int] = []
-    indptr = [0]
-    for row in marks:
-        vocabulary.weigh(row, 0, indices, data)
-        indptr.append(len(indices))
-    return csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
-                      shape=(len(marks), len(vocabulary.index)))
 
 
 def _vocabulary(vectorizer: Any) -> Vocabulary:
