@@ -1,10 +1,14 @@
 """The learned part: character n-grams and feature tokens into linear heads, stored as plain arrays.
 
-Three heads: is it a report, which of 18 categories, which urgency. Tokens are jieba words,
-category-lexicon marks, pinyin bigrams and the live-or-talked-about cues (nlp/features.py).
-The file holds only vocabularies, IDF weights, coefficients, decision thresholds and the ids
-of the labelled rows it learnt from (numpy .npz, no pickle): it loads without scikit-learn,
-the same with any version, and stays small enough to live in the repository.
+One sparse matrix per batch: character n-grams of the masked text (TF-IDF), tokens (category-lexicon
+marks and toneless pinyin bigrams, TF-IDF; no word segmentation) and a binary block of
+live-or-talked-about cues (nlp/cues.py). Five linear heads read it: report or not; police matter or
+not and emergency or not, both fitted against every message (chat included, so an alarm word in a
+joke is a negative); category (18, among reports, fitted on the text alone: its cue columns are
+zero); urgency (3, among reports). The file holds only vocabularies, IDF weights, coefficients,
+decision thresholds, the place tagger's weights and the ids of the labelled rows it learnt from
+(numpy .npz, no pickle): it loads without scikit-learn, the same with any version, and stays small
+enough to live in the repository. N-grams are looked up by integer keys (nlp/ngrams.py).
 """
 import json
 import re
