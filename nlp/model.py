@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix
 
 from nlp.ngrams import Alphabet
 from nlp.place_tagger import PlaceTagger
@@ -35,10 +35,15 @@ class LinearHead:
     classes: np.ndarray
     coef: np.ndarray
     intercept: np.ndarray
+    # coef.T laid out by row: a sparse matrix times a transposed view copied the whole matrix on every call
+    by_feature: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.by_feature = np.ascontiguousarray(self.coef.T)
 
     def proba(self, x: csr_matrix) -> np.ndarray:
         """Class probabilities for each row of the feature matrix."""
-        scores = np.asarray(x @ self.coef.T) + self.intercept
+        scores = np.asarray(x @ self.by_feature) + self.intercept
         if len(self.classes) == 2 and scores.shape[1] == 1:
             p = 1 / (1 + np.exp(-scores[:, 0]))
             return np.column_stack([1 - p, p])
@@ -53,6 +58,9 @@ class LinearHead:
         return [dict(zip(names, row)) for row in self.proba(x).tolist()]
 
 
+Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns, values of a sparse block, by row then column
+
+
 @dataclass
 class Vocabulary:
     """Feature → column, and each column's IDF weight (what TfidfVectorizer learnt, without it)."""
@@ -62,6 +70,10 @@ class Vocabulary:
 
     def matrix(self, items: list[list[str]]) -> csr_matrix:
         """One row per list of items: l2-normalised sublinear TF-IDF, or present-or-not for a binary block."""
+        return stacked([self.entries(items)], [len(self.index)], len(items))
+
+    def entries(self, items: list[list[str]]) -> Entries:
+        """The same as (row, column, value) arrays."""
         lengths = [len(row) for row in items]
         found = np.fromiter(map(self.index.get, chain.from_iterable(items), repeat(-1)), dtype=np.int64,
                             count=sum(lengths))
@@ -70,8 +82,8 @@ class Vocabulary:
         return weighted(rows[keep], found[keep], self.idf, len(items), len(self.index))
 
 
-def weighted(rows: np.ndarray, cols: np.ndarray, idf: np.ndarray, n_rows: int, width: int) -> csr_matrix:
-    """Occurrences (row, column) as a matrix of TF-IDF rows (binary when `idf` is empty), what sklearn computes."""
+def weighted(rows: np.ndarray, cols: np.ndarray, idf: np.ndarray, n_rows: int, width: int) -> Entries:
+    """Occurrences (row, column) as TF-IDF rows (binary when `idf` is empty), what sklearn computes."""
     key, counts = np.unique(rows * width + cols, return_counts=True)
     rows, cols = key // width, key % width
     if len(idf):  # sublinear TF times IDF, each row scaled to unit length
@@ -79,7 +91,18 @@ def weighted(rows: np.ndarray, cols: np.ndarray, idf: np.ndarray, n_rows: int, w
         values /= np.sqrt(np.bincount(rows, weights=values * values, minlength=n_rows))[rows].astype(np.float32)
     else:  # a binary block: present or not, whatever the length
         values = np.ones(len(key), dtype=np.float32)
-    return csr_matrix((values, (rows, cols)), shape=(n_rows, width), dtype=np.float32)
+    return rows, cols, values
+
+
+def stacked(blocks: list[Entries], widths: list[int], n_rows: int) -> csr_matrix:
+    """Blocks side by side as one CSR matrix, built directly (scipy's hstack cost more than the rest for one message)."""
+    offsets = np.cumsum([0, *widths[:-1]])
+    rows = np.concatenate([b[0] for b in blocks])
+    cols = np.concatenate([b[1] + offset for b, offset in zip(blocks, offsets)])
+    values = np.concatenate([b[2] for b in blocks]).astype(np.float32)
+    order = np.argsort(rows, kind="stable")  # each block is sorted by row then column, and the blocks go left to right
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))])
+    return csr_matrix((values[order], cols[order], indptr), shape=(n_rows, sum(widths)))
 
 
 class CharGrams:
@@ -90,8 +113,8 @@ class CharGrams:
         self.alphabet = Alphabet(vocabulary.index)
         self.tables = self.alphabet.index(vocabulary.index)
 
-    def matrix(self, texts: list[str]) -> csr_matrix:
-        """One TF-IDF row per text, all texts in one pass (a 0 id between them: no n-gram spans two)."""
+    def entries(self, texts: list[str]) -> Entries:
+        """The TF-IDF of each text's n-grams, all texts in one pass (a 0 id between them: no n-gram spans two)."""
         lengths = np.array([len(t) + 1 for t in texts], dtype=np.int64)
         ids = self.alphabet.of("".join(t + "\0" for t in texts))
         ids[np.cumsum(lengths) - 1] = 0
@@ -104,6 +127,10 @@ class CharGrams:
             cols.append(found[keep])
         return weighted(np.concatenate(rows), np.concatenate(cols), self.vocabulary.idf, len(texts),
                         len(self.vocabulary.index))
+
+    def matrix(self, texts: list[str]) -> csr_matrix:
+        """One TF-IDF row per text."""
+        return stacked([self.entries(texts)], [len(self.vocabulary.index)], len(texts))
 
 
 @dataclass
@@ -124,7 +151,8 @@ class TriageModel:
         if self._grams is None:
             self._grams = CharGrams(self.chars)
         clean = [_SPACES.sub(" ", text.lower()) for text in texts]
-        return hstack([self._grams.matrix(clean), self.tokens.matrix(tokens), self.cues.matrix(cues)], format="csr")
+        return stacked([self._grams.entries(clean), self.tokens.entries(tokens), self.cues.entries(cues)],
+                       [len(self.chars.index), len(self.tokens.index), len(self.cues.index)], len(texts))
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
         """Write everything to one compressed .npz of plain arrays."""

@@ -108,8 +108,8 @@ def _vocabulary(vectorizer: Any) -> Vocabulary:
 
 def _without_cues(head: LinearHead, cue_columns: int) -> LinearHead:
     """A head fitted without the cue block, widened with zero weights so it reads the same matrix as the others."""
-    head.coef = np.hstack([head.coef, np.zeros((head.coef.shape[0], cue_columns), dtype=np.float32)])
-    return head
+    return LinearHead(head.classes, np.hstack([head.coef, np.zeros((head.coef.shape[0], cue_columns), dtype=np.float32)]),
+                      head.intercept)
 
 
 def _fit(x: Any, y: np.ndarray, c: float, sample_weight: np.ndarray,
