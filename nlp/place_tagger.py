@@ -4,7 +4,7 @@ Place names are open-ended (星际网咖, 二道街, 靠山屯北边), so a list
 most of them. Each character gets a linear score from its neighbourhood (characters, bigrams
 and trigrams around it, with digits and letters folded), how far it is from the end (residents
 often add the place last), and whether a place regex covers it or its neighbours. The weights
-are a plain {feature: weight} table, cheap to apply.
+are a plain {feature: weight} table; scoring reads them by n-gram (integer keys, `_Compiled`).
 """
 from dataclasses import dataclass, field
 from typing import Any
