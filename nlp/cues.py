@@ -7,7 +7,7 @@ hypothetical, forwarded or joking frame takes away, and how much a "right now" a
 """
 import re
 
-from nlp.pinyin import sound_line, sound_pattern
+from nlp.pinyin import sound_line, sound_pattern, syllables
 from nlp.rule_terms import EMERGENCY_TERMS
 from nlp.rules import RuleHits
 
@@ -50,8 +50,9 @@ _PAIRS = (("missing", "stranger"), ("vulnerable", "despair"), ("despair", "live"
 _SOUND = {category: sound_pattern(terms) for category, terms in EMERGENCY_TERMS.items()}
 
 
-def cue_tokens(text: str, hits: RuleHits) -> list[str]:
-    """Feature tokens: the cues present, alarm terms by spelling and by sound, and their pairings."""
+def cue_tokens(text: str, hits: RuleHits, sounds: list[str | None] | None = None) -> list[str]:
+    """Feature tokens: the cues present, alarm terms by spelling and by sound (`sounds`: syllables(text),
+    when the caller has them), and their pairings."""
     found = [name for name, pattern in _COMPILED.items() if pattern.search(text)]
     tokens = [f"@ctx:{name}" for name in found]
     present = set(found)
@@ -59,7 +60,7 @@ def cue_tokens(text: str, hits: RuleHits) -> list[str]:
     alarm = []
     if hits.emergency:
         alarm.append(f"@emg:{hits.emergency_category or 'any'}")
-    line = sound_line(text)
+    line = sound_line(syllables(text) if sounds is None else sounds)
     for category, pattern in _SOUND.items():
         if pattern.search(line):
             alarm.append(f"@emgpy:{category or 'any'}")

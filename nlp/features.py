@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nlp.cues import cue_tokens
 from nlp.lexicon import lexicon_features
-from nlp.pinyin import bigram_tokens
+from nlp.pinyin import bigram_tokens, syllables
 from nlp.rules import RuleHits, apply_rules
 
 
@@ -23,4 +23,5 @@ class Read:
 def read_message(masked: str) -> Read:
     """Everything the model reads of a normalised, masked message besides its characters."""
     hits = apply_rules(masked)
-    return Read(lexicon_features(masked) + bigram_tokens(masked), cue_tokens(masked, hits), hits)
+    sounds = syllables(masked)
+    return Read(lexicon_features(masked) + bigram_tokens(sounds), cue_tokens(masked, hits, sounds), hits)

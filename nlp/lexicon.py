@@ -40,12 +40,13 @@ CATEGORY_TERMS = {
 }
 
 
+_BY_FIRST: dict[str, list[tuple[str, str]]] = {}  # first character → (category, word): a message is read once
+for _category, _terms in CATEGORY_TERMS.items():
+    for _term in _terms:
+        _BY_FIRST.setdefault(_term[0], []).append((_category, _term))
+
+
 def lexicon_features(text: str) -> list[str]:
     """One feature token per category whose words occur in the text (and one per word)."""
-    found = []
-    for category, terms in CATEGORY_TERMS.items():
-        hits = [t for t in terms if t in text]
-        if hits:
-            found.append(f"@cat:{category}")
-            found += [f"@kw:{t}" for t in hits]
-    return found
+    hits = sorted({(c, t) for ch in set(text) for c, t in _BY_FIRST.get(ch, ()) if t in text})
+    return sorted({f"@cat:{c}" for c, _ in hits}) + [f"@kw:{t}" for _, t in hits]

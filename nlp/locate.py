@@ -1,7 +1,7 @@
 """Where did it happen: the place span in the clean text, from the tagger, the gazetteer and the regexes."""
 from collections.abc import Sequence
 
-from nlp.place_tagger import PlaceTagger, char_features
+from nlp.place_tagger import PlaceTagger
 from nlp.places import Span, find_spans, shape_spans
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
@@ -22,17 +22,28 @@ def window(clean: str) -> tuple[str, int]:
     return clean[:MAX_TAGGED], 0
 
 
-def locate(clean: str, tagger: PlaceTagger | None,
-           known: Sequence[tuple[int, int]] = ()) -> tuple[Span | None, float]:
-    """The place span and how sure we are: a configured name wins, else the tagger's strongest run."""
-    text, _ = window(clean)
+def locate_many(cleans: list[str], tagger: PlaceTagger | None,
+                known: Sequence[Sequence[tuple[int, int]]]) -> list[tuple[Span | None, float]]:
+    """Per clean text, the place span and how sure we are: a configured name (`known`) wins, else the
+    tagger's strongest run. The tagger scores the whole batch's characters in one pass."""
+    texts = [window(clean)[0] for clean in cleans]
     if tagger is None:
-        spans = find_spans(text, [k for k in known if k[1] <= len(text)])
-        best = max(spans, key=lambda s: (s.how == "gazetteer", s.end - s.start), default=None)
-        return best, 0.5 if best else 0.0
-    raw = shape_spans(text)  # the regexes run once: flags for the tagger, its fallback, the tails
-    shapes = find_spans(text, shapes=raw)
-    probs = tagger.probabilities(char_features(text, regex_flags(text, shapes)))
+        return [_without_tagger(text, names) for text, names in zip(texts, known)]
+    raw = [shape_spans(text) for text in texts]  # the regexes run once: flags, the fallback, the tails
+    shapes = [find_spans(text, shapes=r) for text, r in zip(texts, raw)]
+    probs = tagger.probabilities(texts, [regex_flags(text, s) for text, s in zip(texts, shapes)])
+    return [_choose(*args, tagger) for args in zip(texts, probs, raw, shapes, known)]
+
+
+def _without_tagger(text: str, known: Sequence[tuple[int, int]]) -> tuple[Span | None, float]:
+    spans = find_spans(text, [k for k in known if k[1] <= len(text)])
+    best = max(spans, key=lambda s: (s.how == "gazetteer", s.end - s.start), default=None)
+    return best, 0.5 if best else 0.0
+
+
+def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], known: Sequence[tuple[int, int]],
+            tagger: PlaceTagger) -> tuple[Span | None, float]:
+    """The tagger's strongest run, widened to a configured name and a trailing building or gate."""
     run = tagger.best_run(probs, text)
     for start, end in known:
         if run and end <= len(text) and run[0] < end and start < run[1]:

@@ -20,6 +20,7 @@ _REMOVE = re.compile(
     r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u2B00-\u2BFF\U000E0000-\U000E007F]"  # emoji and symbols
 )
 
+_ODD_SPACE = re.compile(r"[^\S ]| {2}")  # whitespace that is not one plain space: folded by the slow path
 _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]")
 _FIXES = {"著火": "着火", "着火": "着火"}
 
@@ -44,6 +45,24 @@ def normalize(text: str, to_simplified: Callable[[str], str] | None = None) -> N
     """Normalise `text`; `to_simplified` is a str -> str converter (OpenCC t2s) or None."""
     original = _as_str(text)
     text = _safe(original)  # same length, so spans map back onto the original as written
+    if not _REMOVE.search(text) and not _ODD_SPACE.search(text) and unicodedata.is_normalized("NFKC", text):
+        clean, origin, had_emoji = text, list(range(len(text))), False  # most messages: nothing to take out
+    else:
+        clean, origin, had_emoji = _cleaned(text)
+    if to_simplified is not None:
+        converted = to_simplified(clean)
+        if len(converted) == len(clean):  # t2s is character for character on this path
+            clean = converted
+    for wrong, right in _FIXES.items():
+        clean = clean.replace(wrong, right)
+    # trim leading/trailing spaces while keeping the map aligned
+    start = len(clean) - len(clean.lstrip())
+    end = len(clean.rstrip())
+    return Normalized(clean[start:end], tuple(origin[start:end]), original, had_emoji)
+
+
+def _cleaned(text: str) -> tuple[str, list[int], bool]:
+    """Placeholders, mentions, controls and emoji taken out, each character NFKC'd, whitespace runs one space."""
     removed = [False] * len(text)
     had_emoji = False
     for match in _REMOVE.finditer(text):
@@ -62,17 +81,7 @@ def normalize(text: str, to_simplified: Callable[[str], str] | None = None) -> N
                 out = " "
             chars.append(out)
             origin.append(i)
-    clean = "".join(chars)
-    if to_simplified is not None:
-        converted = to_simplified(clean)
-        if len(converted) == len(clean):  # t2s is character for character on this path
-            clean = converted
-    for wrong, right in _FIXES.items():
-        clean = clean.replace(wrong, right)
-    # trim leading/trailing spaces while keeping the map aligned
-    start = len(clean) - len(clean.lstrip())
-    end = len(clean.rstrip())
-    return Normalized(clean[start:end], tuple(origin[start:end]), original, had_emoji)
+    return "".join(chars), origin, had_emoji
 
 
 def _as_str(text: object) -> str:

@@ -5,22 +5,34 @@ beside the characters, and the emergency terms are also looked for by sound. One
 character (pypinyin's first), looked up in a table built once: no segmentation, no per-call cost
 beyond a dict lookup per character.
 """
+import importlib.util
+import json
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
     """Han character → toneless pinyin of its first reading (ü folded to v)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
     table = {}
-    for code, readings in pinyin_dict.items():
+    for code, readings in _readings().items():
         first = readings.split(",", 1)[0].replace("ü", "v")
         plain = "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
         table[chr(code)] = plain
     return table
+
+
+def _readings() -> dict[int, str]:
+    """pypinyin's table of character readings, read from its data file: importing the package also
+    loads its phrase dictionary, 50 MB of a classify process for words this module never looks up."""
+    spec = importlib.util.find_spec("pypinyin")
+    data = Path(spec.origin).parent / "pinyin_dict.json" if spec and spec.origin else None
+    if data is None or not data.exists():  # another layout: the package's own loader
+        from pypinyin.pinyin_dict import pinyin_dict
+        return dict(pinyin_dict)
+    return {int(code): readings for code, readings in json.loads(data.read_text(encoding="utf-8")).items()}
 
 
 def syllables(text: str) -> list[str | None]:
@@ -29,10 +41,10 @@ def syllables(text: str) -> list[str | None]:
     return [get(ch) for ch in text]
 
 
-def sound_line(text: str) -> str:
-    """The text as ` mei qi wei | hen da ` : syllables between spaces, `|` where a non-Han run breaks it."""
+def sound_line(sounds: list[str | None]) -> str:
+    """Syllables as ` mei qi wei | hen da `: between spaces, `|` where a non-Han run breaks them."""
     out = []
-    for syllable in syllables(text):
+    for syllable in sounds:
         if syllable:
             out.append(syllable)
         elif not out or out[-1] != "|":
@@ -40,9 +52,8 @@ def sound_line(text: str) -> str:
     return " " + " ".join(out) + " "
 
 
-def bigram_tokens(text: str) -> list[str]:
-    """`py:mei_qi`-style features for each pair of neighbouring Han characters."""
-    sounds = syllables(text)
+def bigram_tokens(sounds: list[str | None]) -> list[str]:
+    """`py:mei_qi`-style features for each pair of neighbouring Han characters' syllables."""
     return [f"py:{a}_{b}" for a, b in zip(sounds, sounds[1:]) if a and b]
 
 

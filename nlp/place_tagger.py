@@ -4,13 +4,14 @@ Place names are open-ended (星际网咖, 二道街, 靠山屯北边), so a list
 most of them. Each character gets a linear score from its neighbourhood (characters, bigrams
 and trigrams around it, with digits and letters folded), how far it is from the end (residents
 often add the place last), and whether a place regex covers it or its neighbours. The weights
-are a plain {feature: weight} table, cheap to apply.
+are a plain {feature: weight} table; scoring reads them by n-gram (integer keys, `_Compiled`).
 """
-from dataclasses import dataclass
-from itertools import repeat
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from nlp.ngrams import Alphabet, GramIndex
 
 _PAD = "^^"
 _END = "$$"
@@ -64,17 +65,19 @@ class PlaceTagger:
     weights: dict[str, float]
     bias: float
     threshold: float = 0.5
+    _fast: "_Compiled | None" = field(default=None, repr=False, compare=False)
 
-    def probabilities(self, features: list[list[str]]) -> list[float]:
-        """P(character is part of the place) for each character (features as char_features gives them)."""
-        if not features or not features[0]:
-            return []
-        n = len(features[0])
-        flat = [f for template in features for f in template]  # one C-level map over every feature
-        z = np.fromiter(map(self.weights.get, flat, repeat(0.0)), dtype=np.float64, count=len(flat))
-        z = z.reshape(len(features), n).sum(axis=0) + self.bias
-        probs: list[float] = (1 / (1 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
-        return probs
+    def probabilities(self, texts: list[str], flags: list[list[str]]) -> list[list[float]]:
+        """P(character is part of the place) for each character of each text (the sum char_features' names give)."""
+        if self._fast is None:
+            self._fast = _Compiled(self.weights)
+        z = self._fast.scores(texts, flags) + self.bias
+        probs = (1 / (1 + np.exp(-np.clip(z, -30.0, 30.0)))).tolist()
+        out, at = [], 0
+        for text in texts:
+            out.append(probs[at:at + len(text)])
+            at += len(text)
+        return out
 
     def best_run(self, probs: list[float], text: str) -> tuple[int, int, float] | None:
         """The strongest run of place characters: (start, end, mean probability) or None."""
@@ -111,3 +114,74 @@ class PlaceTagger:
         bias, threshold = (float(v) for v in data[prefix + "bias"])
         names = [str(n) for n in data[prefix + "features"]]
         return cls(dict(zip(names, data[prefix + "weights"].tolist())), bias, threshold)
+
+
+# Where each n-gram template reads, as the offset of its n-gram's start in the padded text
+# ("^^" + text + "$$") from the character scored: char_features' slices, in the same order.
+_OFFSETS: dict[int, tuple[tuple[str, int], ...]] = {
+    1: (("u0", 2), ("u-1", 1), ("u1", 3), ("u-2", 0), ("u2", 4)), 2: (("b-1", 1), ("b1", 2), ("b-2", 0), ("b2", 3)),
+    3: (("t0", 1), ("t-1", 0), ("t1", 2))}
+_BUCKETS = ("0", "1", "2", "s", "m", "l")
+_MARKS = {"": 0, "r": 1, "^": 2, "$": 3}  # the flag templates' values, as indices
+_NEAR_END = np.array([0, 1, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4])  # _bucket(d) as an index into _BUCKETS, d < 12
+
+
+class _Compiled:
+    """The weights by n-gram: one row per known n-gram, one column per template that reads it."""
+
+    def __init__(self, weights: dict[str, float]):
+        size = {name: n for n, spec in _OFFSETS.items() for name, _ in spec}
+        grams: dict[int, dict[str, dict[str, float]]] = {n: {} for n in _OFFSETS}
+        for feature, weight in weights.items():
+            name = feature[:3] if feature[1:2] == "-" else feature[:2]  # "u-1" + gram, "t0" + gram
+            n = size.get(name)
+            if n is not None and len(feature) == len(name) + n:
+                grams[n].setdefault(feature[len(name):], {})[name] = weight
+        self.alphabet = Alphabet(g for by_n in grams.values() for g in by_n)
+        self.tables: dict[int, tuple[GramIndex, np.ndarray, list[int]]] = {}
+        for n, spec in _OFFSETS.items():
+            rows = {g: i for i, g in enumerate(sorted(grams[n]))}
+            matrix = np.zeros((len(rows) + 1, len(spec)))  # the last row: an unknown n-gram weighs nothing
+            for g, i in rows.items():
+                matrix[i] = [grams[n][g].get(name, 0.0) for name, _ in spec]
+            self.tables[n] = (self.alphabet.index(rows).get(n, GramIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))),
+                              matrix, [start for _, start in spec])
+        self.ends = np.array([weights.get("e" + b, 0.0) for b in _BUCKETS])
+        self.flag = {name: np.array([weights.get(name + v, 0.0) for v in _MARKS]) for name in ("f", "fl", "fr")}
+        self.shapes: dict[str, int] = {}
+
+    def _ids(self, text: str) -> np.ndarray:
+        """Ids of the shape-folded text."""
+        known = self.shapes.get
+        out = [known(ch, -1) for ch in text]
+        for i, v in enumerate(out):
+            if v < 0:
+                out[i] = self.alphabet.ids.get(shape(text[i]), 0)
+                if len(self.shapes) < 100_000:  # any character may come; the memo stays bounded
+                    self.shapes[text[i]] = out[i]
+        return np.array(out, dtype=np.int64)
+
+    def scores(self, texts: list[str], flags: list[list[str]]) -> np.ndarray:
+        """Each character's summed template weights (bias not included), the texts' characters one after another.
+
+        The texts are read as one sequence, each padded as char_features pads it ("^^" text "$$"), so
+        that every template is one slice of one array; no template reads past its own text's padding.
+        """
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        ids = self._ids("".join(f"{_PAD}{t}{_END}" for t in texts))
+        first = np.cumsum(lengths + 4) - lengths - 2  # where each text's first character sits
+        at = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        z = np.zeros(len(at))
+        for size, (index, matrix, offsets) in self.tables.items():
+            rows = index.find(self.alphabet.keys(ids, size))
+            picked = matrix[np.where(rows < 0, len(matrix) - 1, rows)]
+            for column, start in enumerate(offsets):
+                z += picked[at + start - 2, column]
+        to_end = np.repeat(first + lengths - 1, lengths) - at
+        z += self.ends[np.where(to_end < len(_NEAR_END), _NEAR_END[np.minimum(to_end, len(_NEAR_END) - 1)],
+                                len(_BUCKETS) - 1)]
+        marks = np.fromiter((_MARKS[m] for t in flags for m in ("^", *t, "$")), dtype=np.int64)
+        own = at - 2 * np.repeat(np.arange(len(texts)), lengths) - 1  # the character's place among the marks
+        for name, shift in (("f", 0), ("fl", -1), ("fr", 1)):
+            z += self.flag[name][marks[own + shift]]
+        return z

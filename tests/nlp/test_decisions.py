@@ -17,3 +17,15 @@ def test_an_emergency_is_called_from_a_low_bar_then_urgent_then_normal():
 def test_a_place_is_never_a_lone_character_or_a_bare_number():
     assert not _is_place("8") and not _is_place("楼") and not _is_place("12") and not _is_place("B2")
     assert _is_place("3栋") and _is_place("村口")
+
+
+def test_the_police_head_puts_a_report_on_the_police_side_only_when_sure(classifier):
+    from nlp.classifier import Heads
+    from nlp.features import read_message
+
+    text = "楼上漏水到我家了 说了好几次都不管"
+    category = {"neighbor_dispute": 0.85, "public_order": 0.1, "facility_repair": 0.05}
+    unsure = classifier._decide(text, read_message(text), Heads(0.9, 0.6, category, {"normal": 1.0}))
+    sure = classifier._decide(text, read_message(text), Heads(0.9, 0.95, category, {"normal": 1.0}))
+    assert (unsure.kind, unsure.category) == ("non_police", "neighbor_dispute")
+    assert (sure.kind, sure.category) == ("police", "public_order")

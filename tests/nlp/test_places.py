@@ -68,3 +68,21 @@ def test_a_gazetteer_is_built_from_plain_entries():
 def test_the_tagger_s_span_grows_to_the_whole_configured_place(classifier, text, place, grid):
     t = classifier.classify(text)
     assert (t.location, t.grid_id) == (place, grid)
+
+
+def test_the_tagger_scores_a_batch_as_the_sum_of_its_named_features(classifier):
+    """The integer-keyed scoring reads the same weights as the feature names char_features gives."""
+    import math
+
+    from nlp.locate import regex_flags
+    from nlp.place_tagger import char_features
+
+    tagger = classifier.model.places
+    texts = ["锦绣花园3栋2单元楼道有人充电", "", "a", "柳溪村五组 村口小卖部旁边", "ＡＢ12号楼 ^^$$", "𠀀🙂 路口"]
+    flags = [regex_flags(t) for t in texts]
+    for text, mark, probs in zip(texts, flags, tagger.probabilities(texts, flags)):
+        named = char_features(text, mark)
+        expected = [1 / (1 + math.exp(-max(-30.0, min(30.0, tagger.bias + sum(tagger.weights.get(t[i], 0.0)
+                                                                             for t in named)))))
+                    for i in range(len(text))]
+        assert probs == pytest.approx(expected, abs=1e-9)

@@ -3,7 +3,7 @@ import numpy as np
 
 from nlp.cues import cue_tokens
 from nlp.model import Vocabulary
-from nlp.pinyin import bigram_tokens, sound_line, sound_pattern
+from nlp.pinyin import bigram_tokens, sound_line, sound_pattern, syllables
 from nlp.rules import apply_rules
 
 
@@ -12,11 +12,11 @@ def cues(text: str) -> set[str]:
 
 
 def test_a_homophone_typo_reads_like_the_word_meant():
-    assert " mei qi wei " in sound_line("楼道里煤起味好大")
+    assert " mei qi wei " in sound_line(syllables("楼道里煤起味好大"))
     pattern = sound_pattern(["煤气味", "着火"])
-    assert pattern.search(sound_line("煤起味")) and pattern.search(sound_line("着伙了"))
-    assert not pattern.search(sound_line("没事了")) and not pattern.search(sound_line("煤 气味"))
-    assert "py:mei_qi" in bigram_tokens("煤起味") and bigram_tokens("abc 12") == []
+    assert pattern.search(sound_line(syllables("煤起味"))) and pattern.search(sound_line(syllables("着伙了")))
+    assert not pattern.search(sound_line(syllables("没事了"))) and not pattern.search(sound_line(syllables("煤 气味")))
+    assert "py:mei_qi" in bigram_tokens(syllables("煤起味")) and bigram_tokens(syllables("abc 12")) == []
 
 
 def test_an_alarm_term_spelt_wrong_is_still_an_alarm_feature():
@@ -40,6 +40,14 @@ def test_danger_without_alarm_words_pairs_its_cues():
 
 def test_a_binary_block_weighs_a_cue_the_same_in_any_message():
     vocab = Vocabulary({"@emg": 0, "@ctx:live": 1}, idf=np.zeros(0))
-    indices, data = [], []
-    vocab.weigh(["@ctx:live", "@emg", "@emg", "@other"], 10, indices, data)
-    assert (indices, data) == ([10, 11], [1.0, 1.0])
+    x = vocab.matrix([["@ctx:live", "@emg", "@emg", "@other"], ["@emg"], []])
+    assert x.toarray().tolist() == [[1.0, 1.0], [1.0, 0.0], [0.0, 0.0]]
+
+
+def test_a_weighted_block_is_what_sklearn_computes():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [["a", "b", "b"], ["b", "c"], ["a", "a", "a", "c", "zz"], []]
+    fitted = TfidfVectorizer(analyzer=lambda items: items, sublinear_tf=True).fit(docs[:3])
+    vocab = Vocabulary({k: int(v) for k, v in fitted.vocabulary_.items()}, fitted.idf_.astype(np.float32))
+    assert np.allclose(vocab.matrix(docs).toarray(), fitted.transform(docs).toarray(), atol=1e-6)
