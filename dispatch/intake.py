@@ -37,7 +37,7 @@ def submit(deps: Deps, report: Report, also: AlsoInTransaction | None = None) ->
         if duplicate:
             return _merge(deps, db, duplicate, report, now, also)
         ticket = Ticket(number=f"pending-{uuid.uuid4().hex}", status="new", kind=kind, category=category,
-                        urgency=urgency, text=report.text, place=place,
+                        urgency=urgency, text=report.text, text_sealed=report.sealed, place=place,
                         grid_id=area.area_id if area else None, village_id=area.village_id if area else None,
                         triage=_triage_record(triage), created_at=now, updated_at=now)
         plan = plan_for(deps, db, ticket, now, needs_human=unsure)

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel
 
-from models.columns import json_field, timestamp
+from core.privacy import Privacy
+from models.columns import SEALED_KEY, masked_json_field, masked_text, timestamp
 from models.rows import insert_ignore
 
 
@@ -20,13 +21,13 @@ class Outbox(SQLModel, table=True):
     channel: str  # member | resident | supervisors_group (the audience, see dispatch/api.py)
     recipient: str  # member id, resident id or "supervisors"
     msg_type: str = "text"  # text | markdown | template_card
-    payload: dict = json_field()
+    payload: dict = masked_json_field()  # text masked; "sealed": the text as it is to be delivered
     ticket_id: int | None = Field(default=None, index=True)
     status: str = "pending"  # pending | sending | sent | failed
     attempts: int = 0
     next_attempt_at: datetime | None = timestamp()
     lease_until: datetime | None = timestamp()
-    last_error: str | None = None
+    last_error: str | None = masked_text(None)
     created_at: datetime | None = timestamp()
     sent_at: datetime | None = timestamp()
     # Set just before the API call, cleared with its outcome: still set on a claimed row means
@@ -45,19 +46,24 @@ class SharedValue(SQLModel, table=True):
 
 
 def row(*, key: str, audience: str, recipient: str, text: str, now: datetime, ticket_id: int | None = None,
-        card: dict | None = None, extra: dict | None = None) -> dict:
-    """The values of one outbox row (see dispatch/api.py for audiences and the payload)."""
-    payload = {"text": text} | ({"card": card} if card else {}) | (extra or {})
+        card: dict | None = None, extra: dict | None = None, sealed: str | None = None) -> dict:
+    """The values of one outbox row (see dispatch/api.py for audiences and the payload).
+
+    The text is stored masked; `sealed` (core.privacy) is the text to deliver when the recipient is to
+    get a full number (a resident told who will call them), opened by the sender just before sending.
+    """
+    payload = {"text": text} | ({"card": card} if card else {}) | (extra or {}) | ({SEALED_KEY: sealed} if sealed else {})
     return dict(idem_key=key, channel=audience, recipient=recipient, msg_type="template_card" if card else "text",
                 payload=payload, ticket_id=ticket_id, status="pending", attempts=0,
                 next_attempt_at=now, created_at=now)
 
 
 def push(db: Session, *, key: str, audience: str, recipient: str, text: str, now: datetime,
-         ticket_id: int | None = None, card: dict | None = None, extra: dict | None = None) -> bool:
+         ticket_id: int | None = None, card: dict | None = None, extra: dict | None = None,
+         sealed: str | None = None) -> bool:
     """Queue one message; False if a message with this key was already queued."""
     values = row(key=key, audience=audience, recipient=recipient, text=text, now=now, ticket_id=ticket_id,
-                 card=card, extra=extra)
+                 card=card, extra=extra, sealed=sealed)
     return insert_ignore(db, Outbox, values, ["idem_key"])
 
 
@@ -72,3 +78,10 @@ def to_supervisors_group(db: Session, *, key: str, text: str, now: datetime, tic
     """Queue a message for the supervisors' group robot."""
     return push(db, key=f"{key}:group", audience="supervisors_group", recipient="supervisors", text=text,
                 now=now, ticket_id=ticket_id)
+
+
+def as_delivered(privacy: Privacy, payload: dict) -> dict:
+    """The payload as the recipient is to get it: the sealed text, if any, opened in place of the masked one."""
+    if SEALED_KEY not in payload:
+        return payload
+    return {k: v for k, v in payload.items() if k != SEALED_KEY} | {"text": privacy.text_of(payload)}

@@ -11,6 +11,7 @@ from concurrent.futures import Executor
 
 from bot.inbound import inbox
 from bot.inbound.incoming import Incoming
+from core.privacy import Privacy
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 100
@@ -19,8 +20,8 @@ MAX_GROUP = 100
 class GroupStore:
     """`await store(msg, now, claimer)` -> (row, created), as inbox.store, for one event loop."""
 
-    def __init__(self, engine, pool: Executor, loop: asyncio.AbstractEventLoop):
-        self.engine, self.pool, self.loop = engine, pool, loop
+    def __init__(self, engine, privacy: Privacy, pool: Executor, loop: asyncio.AbstractEventLoop):
+        self.engine, self.privacy, self.pool, self.loop = engine, privacy, pool, loop
         self._waiting: list[tuple[tuple, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
 
@@ -36,7 +37,7 @@ class GroupStore:
         while self._waiting:
             group, self._waiting = self._waiting[:MAX_GROUP], self._waiting[MAX_GROUP:]
             try:
-                results = await self.loop.run_in_executor(self.pool, inbox.store_many, self.engine,
+                results = await self.loop.run_in_executor(self.pool, inbox.store_many, self.engine, self.privacy,
                                                           [item for item, _ in group])
             except Exception as exc:  # noqa: BLE001 - each message then gets its own try and its own error
                 if len(group) == 1:
@@ -46,7 +47,7 @@ class GroupStore:
                 for item, future in group:
                     try:
                         _settle(future, (await self.loop.run_in_executor(
-                            self.pool, inbox.store_many, self.engine, [item]))[0])
+                            self.pool, inbox.store_many, self.engine, self.privacy, [item]))[0])
                     except Exception as one:  # noqa: BLE001 - answered 503 by the caller
                         _settle(future, error=one)
                 continue

@@ -94,7 +94,8 @@ class Sender:
             self._count(address.transport, "doubtful")
             return 0
         try:
-            await self.transports.send(address, row.msg_type, row.payload, row.idem_key)
+            await self.transports.send(address, row.msg_type, outbox.as_delivered(self.ctx.privacy, row.payload),
+                                       row.idem_key)
         except ApiError as error:
             await asyncio.to_thread(self._failed, row, error, now)
             return 0
