@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.privacy import mask
 from core.vocabulary import kind_of
 from dispatch.api import AlsoInTransaction, Receipt, Report
 from dispatch.assign import dispatch, holders, plan_for
@@ -107,4 +108,6 @@ def _triage_record(triage: Any) -> dict[str, Any]:
     fields = ("is_report", "kind", "category", "urgency", "location", "confidence", "needs_human", "grid_id")
     record = {f: getattr(triage, f, None) for f in fields}
     record["reasons"] = list(getattr(triage, "reasons", ()) or ())
+    if isinstance(record["location"], str):  # read from the text as written: kept free of full numbers like it
+        record["location"] = mask(record["location"])
     return record

@@ -4,10 +4,14 @@ import urllib.error
 import urllib.request
 
 from core.metrics import Metrics
+from core.privacy import Privacy
 from core.services import Services
 from core.ticker import Ticker
 from core.workcal import WorkCalendar
 from models.store import make_reader
+
+# One throwaway key for the whole test run: services, bot contexts and pages built apart open each other's seals.
+TEST_PRIVACY = Privacy.ephemeral()
 
 
 def make_services(settings, engine, clock, classifier=None) -> Services:
@@ -17,7 +21,7 @@ def make_services(settings, engine, clock, classifier=None) -> Services:
                     calendar=WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar,
                                           settings.timezone),
                     metrics=metrics, ticker=Ticker(clock, settings.ticker.interval, metrics),
-                    classifier=classifier)
+                    classifier=classifier, privacy=TEST_PRIVACY)
 
 
 def free_port() -> int:

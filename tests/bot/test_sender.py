@@ -13,6 +13,7 @@ from core.clock import utc
 from models import Outbox, Resident, outbox
 from models.store import session
 from tests.fakes.wechat_server import FakeWeChat
+from tests.helpers import TEST_PRIVACY
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ async def sender(fake, settings, engine, clock):
         "work": w.work.model_copy(update={"corp_id": "wwcorp", "secret": "s", "agent_id": 1000002,
                                           "api_base_url": base, "supervisors_webhook_key": "robotkey"}),
         "mp": w.mp.model_copy(update={"app_id": "wxapp", "app_secret": "s", "api_base_url": base})})})
-    ctx = BotContext(configured, engine, clock, None, None)
+    ctx = BotContext(configured, engine, clock, None, None, privacy=TEST_PRIVACY)
     async with aiohttp.ClientSession() as http:
         yield Sender(ctx, Transports(configured, http, TokenCache(engine, clock)), rng=random.Random(1))
 
