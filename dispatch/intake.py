@@ -107,7 +107,7 @@ def ticket_number(ticket_id: int, local_date: str) -> str:
 def _triage_record(triage: Any) -> dict[str, Any]:
     fields = ("is_report", "kind", "category", "urgency", "location", "confidence", "needs_human", "grid_id")
     record = {f: getattr(triage, f, None) for f in fields}
-    record["reasons"] = list(getattr(triage, "reasons", ()) or ())
+    record["reasons"] = [mask(str(r)) for r in getattr(triage, "reasons", ()) or ()]
     if isinstance(record["location"], str):  # read from the text as written: kept free of full numbers like it
         record["location"] = mask(record["location"])
     return record

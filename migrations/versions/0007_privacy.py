@@ -3,7 +3,7 @@
 Adds a `*_sealed` column beside each text a resident writes numbers into (inbox content and reply,
 ticket text, resident phone, 随手拍 text and phone, 疑似报事 text). Sealing needs the key, and the key
 never enters the store, so the rows already there are sealed by the service itself: this migration
-leaves the note `privacy.unsealed`, and the next `python run.py serve` (or `python run.py seal`) masks
+leaves the note `privacy.unsealed` (on a store with rows), and the next `python run.py serve` (or `python run.py seal`) masks
 and seals every clear-text row under the key in `privacy.key_file` / GRIDWHISTLE_PRIVACY_KEY, in
 batches, and removes the note. Until then nothing is lost: the clear text stays where it was.
 
@@ -24,14 +24,19 @@ SEALED = [('inboxmessage', 'content_sealed'), ('inboxmessage', 'reply_sealed'), 
           ('resident', 'phone_sealed'), ('webreport', 'text_sealed'), ('webreport', 'phone_sealed'),
           ('suspectreport', 'text_sealed')]
 NOTE = 'privacy.unsealed'
+# Tables whose text people write numbers into (members' phones are rewritten from config.yaml at every start).
+WRITTEN = ['inboxmessage', 'conversation', 'ticket', 'feedback', 'auditlog', 'resident', 'webreport', 'suspectreport',
+           'triagecorrection', 'outbox', 'visit', 'deadline']
 
 
 def upgrade() -> None:
     for table, column in SEALED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column(column, sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-    shared = sa.table('sharedvalue', sa.column('key', sa.String()), sa.column('value', sa.String()))
-    op.bulk_insert(shared, [{'key': NOTE, 'value': 'rows written before 0007_privacy are sealed at the next start'}])
+    connection = op.get_bind()
+    if any(connection.execute(sa.text(f'SELECT 1 FROM {table} LIMIT 1')).first() for table in WRITTEN):
+        shared = sa.table('sharedvalue', sa.column('key', sa.String()), sa.column('value', sa.String()))
+        op.bulk_insert(shared, [{'key': NOTE, 'value': 'rows written before 0007_privacy are sealed at the next start'}])
 
 
 def downgrade() -> None:
