@@ -38,7 +38,7 @@ class Resident(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str  # mp | work | robot | kf | web | demo
     external_id: str  # OpenID, WeCom userid, or demo name
-    name: str = ""
+    name: str = masked_text()
     phone_masked: str = masked_text()
     phone_sealed: str | None = None  # the full number the resident gave, sealed (core.privacy)
     home_grid_id: str | None = None

@@ -59,7 +59,7 @@ class Assignment(SQLModel, table=True):
     assigned_at: datetime | None = timestamp()
     accepted_at: datetime | None = timestamp()
     ended_at: datetime | None = timestamp()
-    end_reason: str | None = None
+    end_reason: str | None = masked_text(None)  # may quote a resident (a 回访 complaint) or a note
 
 
 class Feedback(SQLModel, table=True):

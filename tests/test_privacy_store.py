@@ -157,3 +157,18 @@ def test_the_check_value_is_sealed_not_clear(engine, tmp_path):
     open_store_key(engine, Privacy(), tmp_path / "privacy.key", {})
     with session(engine) as db:
         assert db.get(SharedValue, CHECK).value.startswith("gAAAAA")  # a Fernet token
+
+
+def test_the_scan_finds_a_number_left_in_clear(engine):
+    from tests.privacy_scan import numbers_at_rest
+
+    _write_clear(engine)
+    assert sorted(numbers_at_rest(engine)) == ["auditlog.note: 13912345678", "inboxmessage.content: 13812345678",
+                                               "outbox.payload: 13900002102", "ticket.text: 13812345678"]
+    assert numbers_at_rest(engine, sent=["13912345678"]).count("auditlog.note: 13912345678") == 2  # both ways
+    seal_clear_rows(engine, Privacy.ephemeral())
+    assert numbers_at_rest(engine, sent=["13812345678", "13900002102", "13912345678"]) == []
+
+
+def test_a_fresh_store_has_nothing_waiting_to_be_sealed(engine):
+    assert not legacy_rows_waiting(engine)
