@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from core.privacy import mask
 from models import AuditLog, Escalation, InboxMessage, Outbox, Ticket, TicketReporter
 from models.store import make_engine, session
 from tests.reliability.crash_run import REPORTS, Traffic
@@ -62,9 +63,10 @@ def check(store: Store, t: Traffic, delivered: list[str], may_fail=lambda row: F
 
 
 def identity(sent) -> str:
-    """How a delivery is told apart at the fake WeChat: a card by its task_id, a text by its content."""
+    """How a delivery is told apart at the fake WeChat: a card by its task_id, a text by its content, masked
+    as the outbox keeps it (a resident's receipt is delivered with the worker's full phone, stored masked)."""
     card = sent.body.get("template_card")
-    return "card:" + card["task_id"] if card else sent.text
+    return "card:" + card["task_id"] if card else mask(sent.text)
 
 
 def _row_identity(row: Outbox) -> str:
