@@ -4,6 +4,7 @@ The key never goes into the database: a copy of the store (a dump, a stolen disk
 key shows masked numbers only. Lose the key and the full numbers are gone for good (the masked
 text stays), which is why a new key is announced with a warning to back it up.
 """
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+log = logging.getLogger(__name__)
 ENV = "GRIDWHISTLE_PRIVACY_KEY"
 
 
@@ -39,6 +41,9 @@ def read_key(key_file: Path, env: Mapping[str, str]) -> KeySource:
         return KeySource(where, None, key_file)
     except OSError as exc:
         raise KeyProblem(f"{where}: cannot be read: {exc.strerror}") from None
+    if key_file.stat().st_mode & 0o077:
+        log.warning("the privacy key file can be read by other users than its owner: chmod 600 it",
+                    extra={"key_file": str(key_file)})
     return KeySource(where, _checked(raw.strip(), where), key_file)
 
 

@@ -34,6 +34,15 @@ def test_the_first_start_makes_a_key_only_its_owner_reads_and_says_to_back_it_up
     assert again.unseal(privacy.seal("x")) == "x"
 
 
+def test_a_key_file_others_can_read_is_used_with_a_warning(engine, tmp_path, caplog):
+    key_file = tmp_path / "privacy.key"
+    key_file.write_bytes(Fernet.generate_key())
+    key_file.chmod(0o644)
+    with caplog.at_level(logging.WARNING):
+        assert open_store_key(engine, Privacy(), key_file, {}) is False
+    assert [r for r in caplog.records if "chmod 600" in r.message]
+
+
 def test_a_store_with_sealed_numbers_and_no_key_refuses_to_start(engine, tmp_path):
     open_store_key(engine, Privacy(), tmp_path / "privacy.key", {})
     (tmp_path / "privacy.key").unlink()  # lost, or not copied to this machine
