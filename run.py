@@ -85,6 +85,7 @@ def build_services(settings, clock=None, engine=None, privacy=None):
     from core.clock import SystemClock
     from core.metrics import Metrics
     from core.offset_clock import OffsetClock
+    from core.pools import BoundedPool
     from core.privacy import Privacy
     from core.services import Services
     from core.ticker import Ticker
@@ -103,6 +104,7 @@ def build_services(settings, clock=None, engine=None, privacy=None):
         calendar=WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar, settings.timezone),
         metrics=metrics,
         ticker=Ticker(clock, settings.ticker.interval, metrics),
+        hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
         privacy=privacy or Privacy(),  # no key until serve() opens the store's: sealing before that fails loudly
     )
     services.classifier = build_classifier(settings)
@@ -118,6 +120,7 @@ def wire_parts(services):
     from bot.context import BotContext
     from bot.conversation.residents import give_up_on_place
     from bot.inbound.handle import sweep
+    from bot.inbound.nonces import Forgetting
     from dispatch.service import Dispatcher
     from duties.linking import register_link
     from duties.runner import Duties
@@ -133,6 +136,7 @@ def wire_parts(services):
     dispatcher.on_submitted(register_link(dispatcher, s.engine, s.clock))
     s.ticker.add_step("deadlines", dispatcher.tick)
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
+    s.ticker.add_step("callback_nonces", Forgetting(s.engine).step)  # replay guard's rows, once their window closed
     s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
 
 
@@ -163,9 +167,11 @@ async def start_sender(services):
     from bot.outbound.transports import Transports
 
     http = aiohttp.ClientSession()
-    transports = Transports(services.settings, http, TokenCache(services.engine, services.clock))
-    sender = Sender(services.bot, transports)
-    services.ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
+    ticker = services.ticker
+    ticker.add_lane("outbox", threads=4)  # its own threads for the sends' database work (core/ticker.py)
+    transports = Transports(services.settings, http, TokenCache(services.engine, services.clock, ticker.executor("outbox")))
+    sender = Sender(services.bot, transports, executor=ticker.executor("outbox"))
+    ticker.add_step("outbox", sender.step, lane="outbox")  # WeChat's pace must not hold up deadlines
     return http, start_channels(services, transports)
 
 
@@ -238,14 +244,13 @@ def serve(settings) -> int:
     """Serve HTTP and tick until SIGTERM/SIGINT."""
     import asyncio
 
-    from aiohttp import web
-
     from demo.seed import prepare_demo
     from duties.register import sync_register
     from models.recovery import release_orphaned_claims
     from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
     from models.sync import sync_directory
     from web.app import build_app
+    from web.serving import serve_app
 
     services = build_services(settings)
     try:
@@ -277,14 +282,15 @@ def serve(settings) -> int:
         if http is not None:
             await http.close()
         await asyncio.to_thread(services.bot.workers.shutdown)  # messages being processed finish first
+        await asyncio.to_thread(services.ticker.close)
+        await asyncio.to_thread(services.hashing.shutdown)
 
     app.on_startup.append(start_ticker)
     app.on_cleanup.append(stop_ticker)
     log.info("serving", extra={"host": settings.server.host, "port": settings.server.port,
                                "database": services.engine.url.render_as_string(hide_password=True)})
-    # run_app turns SIGTERM/SIGINT into a graceful shutdown: stop accepting, finish requests, cleanup.
-    web.run_app(app, host=settings.server.host, port=settings.server.port, shutdown_timeout=10,
-                print=None, access_log=None)
+    # SIGTERM/SIGINT: stop accepting, finish requests, cleanup; connections bounded (server.max_connections...)
+    serve_app(app, settings.server, services.metrics, shutdown_timeout=10)
     if lock:
         lock.close()
     return 0

@@ -9,7 +9,7 @@ from aiohttp import web
 from wechatpy.replies import TextReply
 
 from bot.inbound.crypto import ChannelKeys
-from bot.inbound.guard import parse_xml
+from bot.inbound.guard import SignedQuery, parse_xml
 from tests.bot import wechat
 
 
@@ -17,7 +17,8 @@ def bare_app(keys: ChannelKeys) -> web.Application:
     """An OA callback route that only verifies, decrypts and echoes a fixed reply."""
     async def handle(request: web.Request) -> web.Response:
         q = request.query
-        data = parse_xml(keys.decrypt(parse_xml(await request.read()), q["msg_signature"], q["timestamp"], q["nonce"]))
+        signed = SignedQuery(q["timestamp"], q["nonce"], q["msg_signature"])
+        data = parse_xml(keys.decrypt(parse_xml(await request.read()), signed))
         xml = TextReply(source=data["ToUserName"], target=data["FromUserName"], content="已收到").render()
         return web.Response(text=keys.encrypt(xml, q["nonce"], q["timestamp"]))
 

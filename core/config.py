@@ -1,5 +1,6 @@
 """The schema of config.yaml: every key, its type and the checks across keys."""
 from datetime import timedelta
+from ipaddress import ip_network
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -30,6 +31,30 @@ class Server(Strict):
     port: int = Field(8080, ge=1, le=65535)
     # Where phones reach us (cards' 详情 links, WeCom sign-in, the 随手拍 posters); "" = unknown.
     public_url: str = ""
+    # Bounds that keep the service answering under a flood of slow or idle connections.
+    max_connections: int = Field(1024, ge=8, le=65536)  # open at once; above it a new one gets 503
+    max_connections_per_address: int = Field(256, ge=1, le=65536)  # from one client address
+    keepalive_timeout: Duration = Field(timedelta(seconds=15), ge=timedelta(seconds=1), le=timedelta(minutes=5))
+    callback_body_timeout: Duration = Field(timedelta(seconds=5), ge=timedelta(seconds=1), le=timedelta(seconds=60))
+
+    @model_validator(mode="after")
+    def _per_address_within_total(self) -> "Server":
+        if self.max_connections_per_address > self.max_connections:
+            raise ValueError(f"max_connections_per_address ({self.max_connections_per_address}) is more than "
+                             f"max_connections ({self.max_connections})")
+        return self
+    # Reverse proxies (IPs or CIDRs) whose X-Forwarded-Proto / X-Forwarded-For are believed; empty: none.
+    trusted_proxies: list[str] = []
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            try:
+                ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or CIDR: {entry!r}") from None
+        return [entry.strip() for entry in entries]
 
     @field_validator("public_url")
     @classmethod

@@ -1,10 +1,40 @@
 """WeChat keys of config.yaml (credentials may come from the environment)."""
+import string
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from core.config import Duration, Strict
+
+NOTICE_FIELDS = ("number", "status", "text", "time")  # what a template field may be filled with
+
+
+class NoticeTemplate(Strict):
+    """A 模板消息 (`template`, message/template/send) or 订阅通知 (`subscribe`, message/subscribe/bizsend) chosen
+    in the Official Account's back office, for a notice its customer-service window can no longer carry.
+
+    `data` fills each of the template's fields with some of {number} (the ticket's), {status} (已签收, 已办结,
+    待评价), {text} (the notice as written) and {time}; a value longer than its field allows (thing 20,
+    character_string 32, phrase 5...) is cut.
+    """
+
+    id: str = Field(min_length=1)
+    kind: Literal["template", "subscribe"] = "template"
+    data: dict[str, str] = Field(min_length=1)
+
+    @field_validator("data")
+    @classmethod
+    def _known_fields(cls, data: dict[str, str]) -> dict[str, str]:
+        for key, value in data.items():
+            try:
+                names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+            unknown = names - set(NOTICE_FIELDS)
+            if unknown:
+                raise ValueError(f"{key}: unknown {sorted(unknown)}; use {{number}}, {{status}}, {{text}} or {{time}}")
+        return data
 
 
 class MpConfig(Strict):
@@ -13,6 +43,8 @@ class MpConfig(Strict):
     token: str = ""
     encoding_aes_key: str = ""
     api_base_url: str = "https://api.weixin.qq.com"
+    # 签收, 办结 (and 关闭) and 回访 notices that cannot go as customer-service messages (48 h / 5 messages)
+    templates: dict[Literal["accepted", "closed", "followup"], NoticeTemplate] = {}
 
 
 class WorkConfig(Strict):
@@ -68,4 +100,17 @@ class WechatConfig(Strict):
     work: WorkConfig = WorkConfig()
     robot: RobotConfig = RobotConfig()
     kf: KfConfig = KfConfig()
+    # WeCom drops app messages to one member past 30 a minute and past 1,000 an hour, without an error
     send_rate_per_minute: int = Field(25, ge=1, le=30)
+    send_rate_per_hour: int = Field(1000, ge=1, le=1000)
+    # Hosts whose picture addresses (a resident's PicUrl) the console and /m show as images; others as text.
+    media_hosts: list[str] = ["mmbiz.qpic.cn", "mmbiz.qlogo.cn", "wx.qlogo.cn", "wework.qpic.cn", "p.qpic.cn",
+                              "qyapi.weixin.qq.com", "api.weixin.qq.com"]
+
+    @field_validator("media_hosts")
+    @classmethod
+    def _bare_hosts(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if not host or "/" in host or ":" in host or any(c.isspace() for c in host):
+                raise ValueError(f"a host name like mmbiz.qpic.cn, got {host!r}")
+        return [host.lower() for host in hosts]

@@ -1,5 +1,5 @@
 """Prometheus metrics, on a registry owned by the running service (not the global one)."""
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class Metrics:
@@ -17,3 +17,6 @@ class Metrics:
         self.outbox = Counter("gw_outbox_total", "Outbound deliveries", ["channel", "outcome"], registry=r)
         self.tick_seconds = Histogram("gw_tick_seconds", "Duration of one ticker cycle", registry=r)
         self.tick_errors = Counter("gw_tick_errors_total", "Ticker steps that raised", ["step"], registry=r)
+        self.connections_open = Gauge("gw_connections_open", "HTTP connections open (web/gate.py)", registry=r)
+        self.connections_refused = Counter("gw_connections_refused_total", "HTTP connections refused over a bound",
+                                           ["bound"], registry=r)

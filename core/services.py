@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from core.clock import Clock
 from core.metrics import Metrics
+from core.pools import BoundedPool
 from core.privacy import Privacy
 from core.settings import Settings
 from core.ticker import Ticker
@@ -18,7 +19,8 @@ if TYPE_CHECKING:  # the kernel names the parts' types; it does not import the p
 
 @dataclass
 class Services:
-    """Configuration, store, clock, calendar, metrics, ticker, the triage classifier, and once wired, dispatch and bot."""
+    """Configuration, store, clock, calendar, metrics, ticker, the hashing pool, the triage classifier, and once wired,
+    dispatch and bot."""
 
     settings: Settings
     engine: Engine  # writes, and reads that decide a write
@@ -27,6 +29,7 @@ class Services:
     calendar: WorkCalendar
     metrics: Metrics
     ticker: Ticker
+    hashing: BoundedPool  # password hashing's own threads (argon2 must not starve the pages or the ticker)
     classifier: Any = None  # nlp.Classifier once warmed up
     dispatcher: "DispatchPort | None" = None  # dispatch's one door (dispatch/api.py)
     bot: "BotContext | None" = None  # what the WeChat channels and the demo page share

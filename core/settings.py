@@ -18,7 +18,7 @@ from core.config import (
     Village,
     WorkingHours,
 )
-from core.config_access import Api, Demo
+from core.config_access import Api, Demo, Login
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
 from core.config_geo import Geo
 from core.config_privacy import PrivacySettings
@@ -40,6 +40,7 @@ class Settings(Strict):
     intake: Intake
     wechat: WechatConfig = WechatConfig()
     api: Api = Api()
+    login: Login = Login()
     demo: Demo = Demo()
     watch: Watch = Watch()
     duties: list[Duty] = []

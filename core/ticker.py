@@ -6,11 +6,15 @@ a missed tick or a second instance changes nothing about what happens, only when
 Steps run in lanes, one job each: a lane waits only for itself. Outbound delivery has its own
 lane because it waits on WeChat's servers (up to the HTTP timeout per call); deadlines and the
 inbox must keep firing while WeChat is slow. Liveness (/healthz) follows the main lane.
+
+Each lane also has threads of its own for its blocking work: the event loop's default threads
+serve the HTTP handlers, and a flood of requests queued there must not hold up a deadline.
 """
 import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,6 +35,8 @@ class Ticker:
     def __init__(self, clock: Clock, interval: timedelta, metrics: Metrics | None = None):
         self.clock, self.interval, self.metrics = clock, interval, metrics
         self.lanes: dict[str, list[tuple[str, Step]]] = {MAIN: []}
+        self._threads: dict[str, int] = {}
+        self._executors: dict[str, ThreadPoolExecutor] = {}
         self.last_cycle_at: float | None = None  # monotonic seconds of the main lane, for liveness only
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -43,6 +49,18 @@ class Ticker:
         """Register a step; steps of one lane run in the order added."""
         self.lanes.setdefault(lane, []).append((name, step))
 
+    def add_lane(self, lane: str, threads: int) -> None:
+        """Give a lane more than the one thread it has by default (its async steps may use them too)."""
+        self.lanes.setdefault(lane, [])
+        self._threads[lane] = threads
+
+    def executor(self, lane: str = MAIN) -> ThreadPoolExecutor:
+        """The lane's own threads: its blocking steps run there, never on the loop's default threads."""
+        if lane not in self._executors:
+            self._executors[lane] = ThreadPoolExecutor(max_workers=self._threads.get(lane, 1),
+                                                       thread_name_prefix=f"tick-{lane}")
+        return self._executors[lane]
+
     async def cycle(self, lane: str = MAIN) -> int:
         """Run every step of the lane once; a failing step is logged and does not stop the others."""
         started, done = time.perf_counter(), 0
@@ -50,8 +68,9 @@ class Ticker:
             try:
                 if asyncio.iscoroutinefunction(step):
                     result = await step(self.clock.now())
-                else:  # blocking database work stays off the event loop
-                    result = await asyncio.to_thread(step, self.clock.now())
+                else:  # blocking database work stays off the event loop, on the lane's own threads
+                    result = await asyncio.get_running_loop().run_in_executor(self.executor(lane), step,
+                                                                              self.clock.now())
                 done += int(result or 0)
             except Exception:
                 log.exception("ticker step failed", extra={"step": name})
@@ -76,6 +95,11 @@ class Ticker:
         """Stop scheduling new cycles."""
         if self._scheduler and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    def close(self) -> None:
+        """After stop(): let the running steps finish and end the lanes' threads."""
+        for executor in self._executors.values():
+            executor.shutdown(wait=True)
 
     def alive(self) -> bool:
         """True if a cycle completed recently (within 10 intervals, at least 10 s)."""

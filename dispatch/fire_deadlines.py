@@ -119,9 +119,12 @@ def _fire(deps: Deps, db: Session, deadline: Deadline, ticket: Ticket, now: date
     return False
 
 
+HAND_BACK_NOTE = "工作时间开始，移交网格办理"
+
+
 def _hand_back(deps: Deps, db: Session, ticket: Ticket, now: datetime) -> bool:
     """Start of the working day: a non-police matter nobody took overnight goes to its grid."""
     if ticket.status != "dispatched":
         return False
-    route_and_dispatch(deps, db, ticket, now, reason="工作时间开始，移交网格办理")
+    route_and_dispatch(deps, db, ticket, now, reason=HAND_BACK_NOTE)
     return True

@@ -10,7 +10,7 @@ class InboxMessage(SQLModel, table=True):
     """One inbound message, stored before the callback is answered."""
 
     id: int | None = Field(default=None, primary_key=True)
-    msg_key: str = Field(unique=True)  # MsgId, or FromUserName+CreateTime for events
+    msg_key: str = Field(unique=True)  # channel:sender:MsgId (bot/inbound/incoming.py), or a channel's own
     channel: str
     sender: str = Field(index=True)
     chat_id: str | None = None  # the group, when it came from a group
@@ -26,6 +26,14 @@ class InboxMessage(SQLModel, table=True):
     error: str | None = masked_text(None)
     ticket_id: int | None = Field(default=None, index=True)
     received_at: datetime | None = timestamp(index=True)
+
+
+class CallbackNonce(SQLModel, table=True):
+    """A WeChat callback query once accepted (bot/inbound/nonces.py): good again only with the same body."""
+
+    key: str = Field(primary_key=True)  # channel:timestamp:nonce:signature
+    body_sha256: str
+    expires_at: datetime | None = timestamp(index=True, nullable=False)
 
 
 class Conversation(SQLModel, table=True):

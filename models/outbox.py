@@ -34,6 +34,9 @@ class Outbox(SQLModel, table=True):
     # the process died mid-send and WeChat may or may not have delivered it.
     send_started_at: datetime | None = timestamp()
     ambiguous: bool = False  # resent after such a crash: the recipient may have it twice
+    # how a sent message went when not the usual way: template | subscribe (a notice the Official Account's
+    # customer-service window could not carry), stream (a robot's late answer, carried by its stream)
+    delivered_as: str | None = None
 
 
 class SharedValue(SQLModel, table=True):
@@ -46,8 +49,10 @@ class SharedValue(SQLModel, table=True):
 
 
 def row(*, key: str, audience: str, recipient: str, text: str, now: datetime, ticket_id: int | None = None,
-        card: dict | None = None, extra: dict | None = None, sealed: str | None = None) -> dict:
-    """The values of one outbox row (see dispatch/api.py for audiences and the payload).
+        card: dict | None = None, extra: dict | None = None, due: datetime | None = None,
+        sealed: str | None = None) -> dict:
+    """The values of one outbox row (see dispatch/api.py for audiences and the payload); it goes at `due`
+    (now unless said).
 
     The text is stored masked; `sealed` (core.privacy) is the text to deliver when the recipient is to
     get a full number (a resident told who will call them), opened by the sender just before sending.
@@ -55,15 +60,15 @@ def row(*, key: str, audience: str, recipient: str, text: str, now: datetime, ti
     payload = {"text": text} | ({"card": card} if card else {}) | (extra or {}) | ({SEALED_KEY: sealed} if sealed else {})
     return dict(idem_key=key, channel=audience, recipient=recipient, msg_type="template_card" if card else "text",
                 payload=payload, ticket_id=ticket_id, status="pending", attempts=0,
-                next_attempt_at=now, created_at=now)
+                next_attempt_at=due or now, created_at=now)
 
 
 def push(db: Session, *, key: str, audience: str, recipient: str, text: str, now: datetime,
          ticket_id: int | None = None, card: dict | None = None, extra: dict | None = None,
-         sealed: str | None = None) -> bool:
+         due: datetime | None = None, sealed: str | None = None) -> bool:
     """Queue one message; False if a message with this key was already queued."""
     values = row(key=key, audience=audience, recipient=recipient, text=text, now=now, ticket_id=ticket_id,
-                 card=card, extra=extra, sealed=sealed)
+                 card=card, extra=extra, due=due, sealed=sealed)
     return insert_ignore(db, Outbox, values, ["idem_key"])
 
 

@@ -44,3 +44,7 @@ class Resident(SQLModel, table=True):
     home_grid_id: str | None = None
     last_help_at: datetime | None = timestamp()
     created_at: datetime | None = timestamp()
+    # Official Account customer-service messages (bot/outbound/oa_quota.py): the inbox row of the resident's
+    # message that opened the current 48-hour window, and how many were sent in it (WeChat allows 5).
+    cs_window_msg: int | None = None
+    cs_sent: int = 0

@@ -4,11 +4,15 @@ from sqlmodel import select
 
 from core.settings import Settings
 from models.people import Grid, Member
+from models.sessions import end_member_sessions
 from models.store import session
 
 
 def sync_directory(engine: Engine, settings: Settings) -> None:
-    """Upsert villages, grids, micro-grids and members; members no longer listed become inactive."""
+    """Upsert villages, grids, micro-grids and members; members no longer listed become inactive.
+
+    A member whose password changed, or who is no longer listed, is signed out everywhere.
+    """
     with session(engine) as db:
         for village in settings.villages:
             db.merge(Grid(id=village.id, name=village.name, level="village", village_id=village.id))
@@ -29,15 +33,21 @@ def sync_directory(engine: Engine, settings: Settings) -> None:
             row.name, row.wechat_id, row.phone = m.name, m.wechat_id, m.phone
             row.roles, row.grid_id, row.active = list(m.roles), home.get(m.id), True
             if m.password_hash:
+                if existing is not None and existing.password_hash != m.password_hash:
+                    end_member_sessions(db, m.id)
                 row.password_hash = m.password_hash
             db.add(row)
-        deactivate_unlisted(db, Member, listed)
+        for gone in deactivate_unlisted(db, Member, listed):
+            end_member_sessions(db, gone)
         db.commit()
 
 
-def deactivate_unlisted(db, model, listed: set[str]) -> None:
-    """Rows config.yaml no longer lists stay (history refers to them) but become inactive."""
+def deactivate_unlisted(db, model, listed: set[str]) -> list[str]:
+    """Rows config.yaml no longer lists stay (history refers to them) but become inactive; returns their ids."""
+    gone = []
     for row in db.exec(select(model).where(model.active)).all():
         if row.id not in listed:
             row.active = False
             db.add(row)
+            gone.append(row.id)
+    return gone

@@ -4,6 +4,7 @@ import urllib.error
 import urllib.request
 
 from core.metrics import Metrics
+from core.pools import BoundedPool
 from core.privacy import Privacy
 from core.services import Services
 from core.ticker import Ticker
@@ -21,6 +22,7 @@ def make_services(settings, engine, clock, classifier=None) -> Services:
                     calendar=WorkCalendar(settings.working_hours.periods, settings.working_hours.calendar,
                                           settings.timezone),
                     metrics=metrics, ticker=Ticker(clock, settings.ticker.interval, metrics),
+                    hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
                     classifier=classifier, privacy=TEST_PRIVACY)
 
 

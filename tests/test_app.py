@@ -1,5 +1,6 @@
 """The HTTP shell: /healthz follows the store and the ticker; /metrics speaks Prometheus."""
 import asyncio
+import threading
 
 from models.store import make_engine
 from tests.helpers import make_services
@@ -62,3 +63,17 @@ async def test_a_step_stuck_in_its_own_lane_does_not_hold_up_the_main_lane(setti
     released.set()
     assert await stuck == 1
     assert [name for name, _ in ticker.steps] == ["deadlines", "outbox"]
+
+
+async def test_the_ticker_runs_on_its_own_threads_while_the_default_ones_are_all_taken(settings, engine, clock):
+    services = make_services(settings, engine, clock)
+    loop, release, ran_on = asyncio.get_running_loop(), threading.Event(), []
+    services.ticker.add_step("deadlines", lambda now: ran_on.append(threading.current_thread().name) or 1)
+    taken = [loop.run_in_executor(None, release.wait, 30) for _ in range(64)]  # more than the default pool has
+    try:
+        assert await asyncio.wait_for(services.ticker.cycle(), 20) == 1 and services.ticker.alive()
+    finally:
+        release.set()
+        await asyncio.gather(*taken)
+    assert ran_on[0].startswith("tick-main")
+    services.ticker.close()

@@ -100,6 +100,24 @@ def test_the_public_address_must_be_a_url(tmp_path):
                                  "'gw.example.gov.cn'"]
 
 
+def test_the_connection_bounds_are_checked(tmp_path):
+    path = broken(tmp_path, "max_connections_per_address: 256", "max_connections_per_address: 2000")
+    assert problems_of(path) == ["server: max_connections_per_address (2000) is more than max_connections (1024)"]
+    path = broken(tmp_path, "callback_body_timeout: 5s", "callback_body_timeout: 0s")
+    assert problems_of(path) == ["server.callback_body_timeout: Input should be greater than or equal to 1 second"]
+
+
+def test_trusted_proxies_media_hosts_and_login_limits_are_checked(tmp_path):
+    proxies = broken(tmp_path, "trusted_proxies: []", "trusted_proxies: [10.0.0.0/24, proxy.local]")
+    assert problems_of(proxies) == ["server.trusted_proxies: not an IP address or CIDR: 'proxy.local'"]
+    hosts = broken(tmp_path, "media_hosts: [mmbiz.qpic.cn,", "media_hosts: [https://mmbiz.qpic.cn/,")
+    assert problems_of(hosts) == ["wechat.media_hosts: a host name like mmbiz.qpic.cn, got 'https://mmbiz.qpic.cn/'"]
+    login = broken(tmp_path, "  max_failures: 5\n", "  max_failures: 0\n")
+    assert [p.split(":")[0] for p in problems_of(login)] == ["login.max_failures"]
+    trusted = load_settings(broken(tmp_path, "trusted_proxies: []", "trusted_proxies: [127.0.0.1, 10.0.0.0/24]"), env={})
+    assert trusted.server.trusted_proxies == ["127.0.0.1", "10.0.0.0/24"]
+
+
 def test_a_bad_time_of_day_is_named_the_same_way_wherever_it_is(tmp_path):
     hours = broken(tmp_path, '["08:30", "12:00"]', '["8:3", "12:00"]')
     assert "working_hours.periods.0.0: bad time of day '8:3': write it like 08:30" in problems_of(hours)
@@ -124,3 +142,12 @@ def test_escalation_delivery_keys_are_checked(tmp_path):
 def test_quiet_hours_may_be_switched_off(tmp_path):
     path = broken(tmp_path, 'quiet_hours: {start: "22:00", end: "07:00"}', "quiet_hours: null")
     assert load_settings(path, env={}).escalation.quiet_hours is None
+
+
+def test_it_names_a_notice_template_that_cannot_be_filled(tmp_path):
+    path = broken(tmp_path, "    templates: {}", "    templates:\n      accepted: {id: T1, data: {thing1: \"{ticket}\"}}\n"
+                                                  "      finished: {id: T2, data: {thing1: \"{text}\"}}")
+    problems = problems_of(path)
+    assert any(p.startswith("wechat.mp.templates.accepted.data") and "thing1: unknown ['ticket']" in p
+               for p in problems), problems
+    assert any(p.startswith("wechat.mp.templates.finished") for p in problems), problems

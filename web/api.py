@@ -10,6 +10,7 @@ from core.clock import utc
 from models import AuditLog, Ticket, TicketReporter
 from models.store import session
 from web.app import SERVICES
+from web.ids import parse_id
 
 MAX_LIMIT = 500
 
@@ -50,9 +51,8 @@ async def list_tickets(request: web.Request) -> web.Response:
 async def one_ticket(request: web.Request) -> web.Response:
     """One ticket with its reporters count and full timeline."""
     _authorised(request)
-    if not request.match_info["id"].isdigit():
-        raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
-    found = await asyncio.to_thread(_detail, request.app[SERVICES].reader, int(request.match_info["id"]))
+    ticket_id = parse_id(request.match_info["id"])
+    found = await asyncio.to_thread(_detail, request.app[SERVICES].reader, ticket_id) if ticket_id else None
     if found is None:
         raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
     return web.json_response(found, dumps=_dumps)

@@ -7,6 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from core.services import Services
 from models.store import ping
+from web.forwarded import PROXIES, Proxies
 
 log = logging.getLogger(__name__)
 SERVICES = web.AppKey("services", Services)
@@ -16,6 +17,7 @@ def build_app(services: Services, route_setups=()) -> web.Application:
     """The application: /healthz, /metrics, then each package's routes (`setup(app, services)`)."""
     app = web.Application(client_max_size=64 * 1024)
     app[SERVICES] = services
+    app[PROXIES] = Proxies(services.settings.server.trusted_proxies)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     for setup in route_setups:

@@ -11,6 +11,10 @@ EMERGENCY = "情况紧急请立即拨打110/119/120！"
 NO_TICKETS = "您目前没有在办的事项。"
 VOICE_UNREADABLE = "抱歉，这条语音没能识别成文字，请用文字说明在哪、发生了什么。"
 PHOTO_ATTACHED = "照片已收到，已附到编号 {number}。"
+# the robot's stream, while an answer takes longer than WeCom's callback waits (bot/inbound/robot_stream.py)
+STREAM_WAIT = "收到，正在处理，请稍候……"
+STREAM_NOTHING = "已收到。"
+STREAM_HANDED_ON = "已收到，已转交值班人员处理。"
 
 CHANNEL_WORDS = {"mp": "公众号", "work": "企业微信", "robot": "企业微信群机器人", "demo": "演示页"}
 ROLE_WORDS = {"grid": "网格员", "police": "社区民警", "duty_offhours": "值班民警", "triage": "值班室"}

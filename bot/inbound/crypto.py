@@ -6,7 +6,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto as WorkCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from bot.inbound.guard import Rejected
+from bot.inbound.guard import Rejected, SignedQuery
 
 
 @dataclass
@@ -25,29 +25,29 @@ class ChannelKeys:
             return None
         return (WorkCrypto if self.work else MpCrypto)(self.token, self.aes_key, self.receive_id)
 
-    def verify_plain(self, signature: str, timestamp: str, nonce: str) -> None:
-        """sha1 of sorted (token, timestamp, nonce) must equal `signature` (403)."""
+    def verify_plain(self, q: SignedQuery) -> None:
+        """sha1 of sorted (token, timestamp, nonce) must equal the query's signature (403)."""
         try:
-            check_signature(self.token, signature or "", timestamp or "", nonce or "")
+            check_signature(self.token, q.signature, q.timestamp, q.nonce)
         except InvalidSignatureException:
             raise Rejected(403, "bad signature") from None
 
-    def decrypt(self, body: dict, msg_signature: str, timestamp: str, nonce: str) -> str:
+    def decrypt(self, body: dict, q: SignedQuery) -> str:
         """The plaintext XML of an encrypted body (403 on a bad signature, 400 on bad ciphertext)."""
         crypto = self.crypto
         if crypto is None or "Encrypt" not in body:
             raise Rejected(400, "encrypted message without a key or an Encrypt field")
         try:
-            return crypto.decrypt_message(body, msg_signature or "", timestamp, nonce or "")
+            return crypto.decrypt_message(body, q.signature, q.timestamp, q.nonce)
         except InvalidSignatureException:
             raise Rejected(403, "bad msg_signature") from None
         except Exception as exc:  # padding, base64, wrong receive id
             raise Rejected(400, f"cannot decrypt: {exc.__class__.__name__}") from None
 
-    def echo(self, msg_signature: str, timestamp: str, nonce: str, echostr: str) -> str:
+    def echo(self, q: SignedQuery, echostr: str) -> str:
         """WeCom URL verification: check and decrypt the echo string."""
         try:
-            return self.crypto.check_signature(msg_signature or "", timestamp, nonce or "", echostr or "")
+            return self.crypto.check_signature(q.signature, q.timestamp, q.nonce, echostr or "")
         except InvalidSignatureException:
             raise Rejected(403, "bad msg_signature") from None
         except Exception as exc:

@@ -1,5 +1,7 @@
-"""Checks a callback must pass before anything is parsed or stored."""
+"""Checks a callback must pass before anything is parsed or stored: the query first, then the body."""
+import asyncio
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 import xmltodict
@@ -9,6 +11,16 @@ MAX_BODY = 64 * 1024
 MAX_SKEW_S = 300
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
 MAX_MSG_ID = 2**63 - 1
+# <xml><SelectedItems><SelectedItem><OptionIds><OptionId> is the deepest documented shape (5 levels).
+MAX_DEPTH = 8
+# Every field bot/ reads from a callback (incoming.py, routes.py, kf/callback.py, the crypto envelope):
+# these must be plain text. Any other element is ignored, flat or nested.
+READ_FIELDS = frozenset({
+    "ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId", "Content", "Event", "EventKey", "TaskId",
+    "ResponseCode", "CardType", "AgentID", "Recognition", "Location_X", "Location_Y", "Label", "PicUrl", "MediaId",
+    "ChatId", "Latitude", "Longitude", "Encrypt", "MsgSignature", "TimeStamp", "Nonce", "OpenKfId", "Token"})
+_SIGNATURE = re.compile(r"^[0-9a-f]{40}$")  # sha1 in hex, as WeChat writes it
+_NONCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class Rejected(Exception):
@@ -19,33 +31,84 @@ class Rejected(Exception):
         self.status, self.reason = status, reason
 
 
-async def read_body(request: web.Request) -> bytes:
-    """The body, refusing more than 64 KB before reading it all (413)."""
+@dataclass(frozen=True)
+class SignedQuery:
+    """What a callback's query says about who sent it: checked for shape and age before the body is read."""
+
+    timestamp: str
+    nonce: str
+    signature: str
+
+
+def check_query(query, now: datetime, signature_key: str) -> SignedQuery:
+    """Timestamp within the window, a nonce and a signature of WeChat's shape (403); the signature itself is
+    verified by whoever knows what it covers (the query alone in plain mode, the ciphertext in safe mode)."""
+    timestamp = query.get("timestamp")
+    check_timestamp(timestamp, now)
+    nonce, signature = query.get("nonce", ""), query.get(signature_key, "")
+    if not _NONCE.match(nonce):
+        raise Rejected(403, "missing or odd nonce")
+    if not _SIGNATURE.match(signature):
+        raise Rejected(403, f"missing or odd {signature_key}")
+    return SignedQuery(timestamp, nonce, signature)
+
+
+async def read_body(request: web.Request, timeout_s: float) -> bytes:
+    """The body, refusing more than 64 KB before reading it all (413), and one that does not arrive
+    within `timeout_s` (408): a client trickling bytes must not hold a connection for long."""
     if request.content_length is not None and request.content_length > MAX_BODY:
-        raise Rejected(413, f"body of {request.content_length} bytes")
+        raise Rejected(413, "body over 64 KB")
     body = bytearray()
-    async for chunk in request.content.iter_chunked(8192):
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Rejected(413, "body over 64 KB")
+    try:
+        async with asyncio.timeout(timeout_s):
+            async for chunk in request.content.iter_chunked(8192):
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise Rejected(413, "body over 64 KB")
+    except TimeoutError:
+        raise Rejected(408, "body not received in time") from None
     return bytes(body)
 
 
 def parse_xml(body: bytes | str) -> dict:
-    """The <xml> element as a dict; DTDs and entities are refused (400), never expanded."""
+    """The <xml> element's fields as a dict of strings; DTDs and entities are refused (400), never expanded.
+
+    WeChat's documents show nested elements (a card click's SelectedItems, a menu's SendPicsInfo,
+    OA's CopyrightCheckResult...) and add fields over time: an element nothing here reads is dropped,
+    whatever its shape. A field that is read must be plain text: nested or repeated, it is refused
+    (400) rather than guessed at. Nothing deeper than MAX_DEPTH levels is accepted at all.
+    """
     raw = body.encode("utf-8") if isinstance(body, str) else body
     if _DTD.search(raw):
         raise Rejected(400, "DTD or entity declaration")
     try:
-        data = xmltodict.parse(raw, disable_entities=True)
+        data = xmltodict.parse(raw, disable_entities=True, postprocessor=_within_depth)
+    except _TooDeep:
+        raise Rejected(400, f"elements nested deeper than {MAX_DEPTH} levels") from None
     except Exception as exc:  # expat errors and anything odd in the document
         raise Rejected(400, f"malformed XML: {exc.__class__.__name__}") from None
     root = data.get("xml") if isinstance(data, dict) else None
     if not isinstance(root, dict):
         raise Rejected(400, "no <xml> root")
-    if any(not isinstance(v, (str, type(None))) for k, v in root.items() if k != "SendLocationInfo"):
-        raise Rejected(400, "nested or repeated fields")
-    return root
+    fields = {}
+    for key, value in root.items():
+        text = isinstance(value, (str, type(None)))
+        if key in READ_FIELDS and not text:
+            raise Rejected(400, f"{key} nested or repeated")
+        if text:
+            fields[key] = value
+    return fields
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _within_depth(path, key, value):
+    """xmltodict's hook, called as each element closes: refuse documents nested deeper than WeChat's."""
+    if len(path) > MAX_DEPTH:
+        raise _TooDeep
+    return key, value
 
 
 def check_timestamp(timestamp: str | None, now: datetime) -> None:

@@ -1,6 +1,7 @@
 """One stored inbound message, processed once: the answer is kept so a retry gets it again."""
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.context import BotContext
 from bot.conversation import texts
@@ -17,6 +18,9 @@ from models.store import session
 
 log = logging.getLogger(__name__)
 BUSY = object()  # another request or the worker holds the message right now
+# WeCom refreshes a robot's stream for up to 6 minutes from the user's message: a late answer is left that
+# long for the stream to carry (bot/inbound/robot_stream.py) before it goes through the response_url.
+STREAM_WAIT = timedelta(minutes=6)
 
 
 def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
@@ -77,6 +81,11 @@ def hand_to_duty_desk(ctx: BotContext, msg: Incoming, inbox_id: int, exc: Except
     _count(ctx, "failed")
 
 
+def reply_key(msg_key: str) -> str:
+    """The outbox key of the late answer to a message: one answer, whichever way it goes."""
+    return f"reply:{msg_key}"
+
+
 def queue_reply(ctx: BotContext, msg: Incoming, text: str) -> None:
     """Send an answer the callback could not carry, to the member or resident who wrote."""
     now = ctx.clock.now()
@@ -84,13 +93,13 @@ def queue_reply(ctx: BotContext, msg: Incoming, text: str) -> None:
     shown, sealed = ctx.privacy.split(text)  # delivered as answered, stored masked
     with session(ctx.engine) as db:
         if member:
-            outbox.push(db, key=f"reply:{msg.msg_key}", audience="member", recipient=member.id, text=shown, now=now,
+            outbox.push(db, key=reply_key(msg.msg_key), audience="member", recipient=member.id, text=shown, now=now,
                         sealed=sealed)
         else:
             resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
             where = {k: v for k, v in (("chat_id", msg.chat_id), ("response_url", msg.response_url)) if v}
-            outbox.push(db, key=f"reply:{msg.msg_key}", audience="resident", recipient=str(resident.id), text=shown,
-                        now=now, extra=where or None, sealed=sealed)
+            outbox.push(db, key=reply_key(msg.msg_key), audience="resident", recipient=str(resident.id), text=shown,
+                        now=now, extra=where or None, due=now + STREAM_WAIT if msg.stream_id else None, sealed=sealed)
         db.commit()
 
 

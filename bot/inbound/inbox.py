@@ -4,7 +4,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, select
 
+from bot.inbound import nonces
 from bot.inbound.incoming import Incoming
+from bot.inbound.nonces import Seen
 from core.privacy import Privacy
 from models import InboxMessage
 from models.rows import claim_rows, insert_ignore
@@ -21,15 +23,24 @@ def store(engine, privacy: Privacy, incoming: Incoming, now: datetime,
     insert-then-claim); without one it waits, unclaimed, for the inbox worker. Full numbers in the
     text are stored masked, the text as written sealed beside it.
     """
-    return store_many(engine, privacy, [(incoming, now, claimer)])[0]
+    row, created = store_many(engine, privacy, [(incoming, now, claimer, None)])[0]
+    assert row is not None  # only a callback's query (Seen) can be refused
+    return row, created
 
 
-def store_many(engine, privacy: Privacy,
-               items: list[tuple[Incoming, datetime, str | None]]) -> list[tuple[InboxMessage, bool]]:
-    """store() for several messages in one transaction (bot/inbound/storing.py groups them under load)."""
-    out = []
+def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, str | None, Seen | None]]
+               ) -> list[tuple[InboxMessage | None, bool]]:
+    """store() for several messages in one transaction (bot/inbound/storing.py groups them under load).
+
+    A callback's signed query (Seen) is remembered in the same transaction; a query that came before with
+    another body stores nothing and gives (None, False): a replay, refused by the caller.
+    """
+    out: list[tuple[InboxMessage | None, bool]] = []
     with session(engine) as db:
-        for incoming, now, claimer in items:
+        for incoming, now, claimer, query in items:
+            if query is not None and not nonces.admit(db, query):
+                out.append((None, False))
+                continue
             values = _values(privacy, incoming, now, claimer)
             created = insert_ignore(db, InboxMessage, values, ["msg_key"])
             out.append((db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one(), created))
@@ -98,6 +109,12 @@ def load(engine, inbox_id: int) -> InboxMessage | None:
         return db.get(InboxMessage, inbox_id)
 
 
+def load_by_key(engine, msg_key: str) -> InboxMessage | None:
+    """Read one message by its key (msg_key is UNIQUE)."""
+    with session(engine) as db:
+        return db.exec(select(InboxMessage).where(InboxMessage.msg_key == msg_key)).first()
+
+
 def _claimable(now: datetime):
     return or_(InboxMessage.status == "new",
                and_(InboxMessage.status == "processing", InboxMessage.lease_until < now))
@@ -109,7 +126,7 @@ def _claim_values(claimer: str, now: datetime) -> dict:
 
 
 def _payload(incoming: Incoming) -> dict:
-    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url")
+    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url", "stream_id")
     return {k: getattr(incoming, k) for k in keys if getattr(incoming, k) is not None}
 
 
@@ -120,4 +137,4 @@ def incoming_of(privacy: Privacy, row: InboxMessage) -> Incoming:
                     text=privacy.original(row.content, row.content_sealed), chat_id=row.chat_id,
                     event=p.get("event"), event_key=p.get("event_key"),
                     pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"),
-                    response_url=p.get("response_url"))
+                    response_url=p.get("response_url"), stream_id=p.get("stream_id"))

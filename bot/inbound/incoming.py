@@ -9,7 +9,7 @@ class Incoming:
 
     channel: str  # mp | work | robot | kf (微信客服) | web (随手拍 page) | demo
     sender: str  # OpenID, WeCom userid, or demo name
-    msg_key: str  # MsgId, or sender+CreateTime for events
+    msg_key: str  # channel:sender:MsgId, or channel:sender:CreateTime:event for events
     msg_type: str  # text | voice | image | location | event | ...
     text: str = ""
     chat_id: str | None = None  # the group, when posted in a group
@@ -19,6 +19,7 @@ class Incoming:
     lat: float | None = None
     lng: float | None = None
     response_url: str | None = None  # the WeCom robot's one-time URL for a later answer (1 h)
+    stream_id: str | None = None  # the robot callback's stream, which WeCom refreshes until a late answer ends it
     raw: dict = field(default_factory=dict)
 
     @property
@@ -31,7 +32,10 @@ def from_wechat_xml(channel: str, data: dict) -> Incoming:
     """Build from a parsed WeChat/WeCom message dict (xmltodict's 'xml' element)."""
     msg_type = (data.get("MsgType") or "").lower()
     sender = data.get("FromUserName") or ""
-    key = data.get("MsgId") or f"{sender}:{data.get('CreateTime')}:{data.get('Event', '')}:{data.get('EventKey', '')}"
+    # The sender is part of the key: a MsgId sent again by someone else is not a retry, and must not get
+    # the first sender's stored answer (their ticket number, the worker's phone).
+    key = (f"{sender}:{data['MsgId']}" if data.get("MsgId")
+           else f"{sender}:{data.get('CreateTime')}:{data.get('Event', '')}:{data.get('EventKey', '')}")
     text = data.get("Content") or ""
     if msg_type == "voice":
         text = data.get("Recognition") or ""  # speech recognition must be switched on in the account

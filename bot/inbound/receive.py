@@ -4,8 +4,10 @@ import time
 
 from bot.context import BotContext
 from bot.inbound import inbox
+from bot.inbound.guard import Rejected
 from bot.inbound.handle import BUSY, answer_stored, queue_reply
 from bot.inbound.incoming import Incoming
+from bot.inbound.nonces import Seen
 from bot.inbound.storing import GroupStore
 from core.faults import crash_point
 
@@ -13,8 +15,11 @@ REPLY_BUDGET_S = 3.0  # WeChat waits 5 s; leave room for the network
 BACKLOG = 4  # with this many messages already being processed, store and answer "success" at once
 POLL_S = 0.05
 
-async def receive(ctx: BotContext, msg: Incoming) -> str | None:
+async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> str | None:
     """Store the message (always, before answering), then process it within the reply budget.
+
+    A callback passes its signed query: one that came before with another body is refused (403),
+    with the same body it is a retry and gets the first copy's answer.
 
     If processing takes longer than WeChat waits, or a backlog has built up, the callback
     answers "success" and the answer goes out later through the outbox; the stored row is
@@ -28,7 +33,9 @@ async def receive(ctx: BotContext, msg: Incoming) -> str | None:
     backlog = workers.in_flight >= BACKLOG
     if ctx.storer is None or ctx.storer.loop is not loop:
         ctx.storer = GroupStore(ctx.engine, ctx.privacy, workers.store, loop)
-    row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance)
+    row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance, query)
+    if row is None:
+        raise Rejected(403, "query replayed with another body")
     crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
     if backlog and created:
         _count_deferred(ctx)

@@ -4,29 +4,36 @@ WeCom's documented API mode (developer.work.weixin.qq.com, 智能机器人 · �
 the callback body is JSON {"encrypt": ...}, signed like the app callback (sha1 of the sorted
 token, timestamp, nonce and ciphertext) and encrypted with the same AES scheme, with an empty
 ReceiveId. The plaintext carries msgid, chatid, chattype (group|single), from.userid, msgtype
-and text.content. A reply to a user message is a stream message, encrypted back as JSON.
+and text.content. A reply to a user message is a stream message, encrypted back as JSON; an answer
+not ready within the callback's budget follows on the stream's refresh callbacks (robot_stream.py).
 """
+import asyncio
 import base64
 import hashlib
 import json
 import re
-import uuid
+from dataclasses import replace
 
 from aiohttp import web
 from wechatpy.enterprise.crypto import PrpCrypto
 
 from bot.context import BotContext
-from bot.inbound.guard import Rejected, check_timestamp, read_body
+from bot.conversation import texts
+from bot.inbound import inbox, nonces, robot_stream
+from bot.inbound.channels import off_reasons
+from bot.inbound.guard import Rejected, SignedQuery, check_query, read_body
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
-from bot.inbound.routes import BOT, guarded
+from bot.inbound.routes import BOT, body_timeout, guarded
 
 # WeCom writes the mention first ("@网格哨 满意"): without it, "满意" and "查询" read as the commands they are.
 _LEADING_MENTIONS = re.compile(r"^(?:\s*@\S+)+\s+")
 
 
 def setup(app: web.Application, ctx: BotContext) -> None:
-    """Add the robot callback (the bot context is set by bot.inbound.routes.setup)."""
+    """Add the robot callback when it is on (the bot context is set by bot.inbound.routes.setup)."""
+    if "robot" in off_reasons(ctx.settings):
+        return
     keys = RobotKeys(ctx.settings.wechat.robot.token, ctx.settings.wechat.robot.encoding_aes_key)
     app.router.add_get("/wechat/robot", guarded("robot", lambda r: _verify(r, keys)))
     app.router.add_post("/wechat/robot", guarded("robot", lambda r: _message(r, keys)))
@@ -42,10 +49,10 @@ class RobotKeys:
     def sign(self, timestamp: str, nonce: str, encrypt: str) -> str:
         return hashlib.sha1("".join(sorted([self.token, timestamp, nonce, encrypt])).encode()).hexdigest()
 
-    def open(self, signature: str, timestamp: str, nonce: str, encrypt: str) -> str:
+    def open(self, q: SignedQuery, encrypt: str) -> str:
         if self.key is None:
             raise Rejected(403, "robot callback not configured")
-        if self.sign(timestamp, nonce, encrypt) != signature:
+        if self.sign(q.timestamp, q.nonce, encrypt) != q.signature:
             raise Rejected(403, "bad msg_signature")
         try:
             return PrpCrypto(self.key).decrypt(encrypt, "")
@@ -55,22 +62,20 @@ class RobotKeys:
     def seal(self, plaintext: str, nonce: str, timestamp: str) -> str:
         encrypt = PrpCrypto(self.key).encrypt(plaintext, "")
         encrypt = encrypt.decode() if isinstance(encrypt, bytes) else encrypt
+        # the timestamp as a string, as WeCom's own demo (WXBizJsonMsgCrypt) writes it
         return json.dumps({"encrypt": encrypt, "msgsignature": self.sign(timestamp, nonce, encrypt),
-                           "timestamp": int(timestamp), "nonce": nonce})
+                           "timestamp": timestamp, "nonce": nonce})
 
 
 async def _verify(request: web.Request, keys: RobotKeys) -> web.Response:
-    q = request.query
-    check_timestamp(q.get("timestamp"), request.app[BOT].clock.now())
-    return web.Response(text=keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""),
-                                       q.get("echostr", "")))
+    signed = check_query(request.query, request.app[BOT].clock.now(), "msg_signature")
+    return web.Response(text=keys.open(signed, request.query.get("echostr", "")))
 
 
 async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
     ctx = request.app[BOT]
-    body = await read_body(request)
-    q = request.query
-    check_timestamp(q.get("timestamp"), ctx.clock.now())
+    signed = check_query(request.query, ctx.clock.now(), "msg_signature")
+    body = await read_body(request, body_timeout(request))
     try:
         outer = json.loads(body)
         encrypt = outer["encrypt"]
@@ -78,13 +83,27 @@ async def _message(request: web.Request, keys: RobotKeys) -> web.Response:
             raise TypeError
     except (ValueError, KeyError, TypeError):
         raise Rejected(400, "not a robot callback body") from None
-    data = parse_message(keys.open(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), encrypt))
-    reply = await receive(ctx, data)
-    if not reply:
-        return web.Response(text="")
-    stream = {"msgtype": "stream", "stream": {"id": uuid.uuid4().hex, "finish": True, "content": reply}}
-    return web.Response(text=keys.seal(json.dumps(stream, ensure_ascii=False), q.get("nonce", ""), q["timestamp"]),
-                        content_type="application/json")
+    plaintext = keys.open(signed, encrypt)
+    refresh = robot_stream.refresh_of(plaintext)
+    if refresh:  # 流式消息刷新: how far the answer to an earlier message has got
+        content, finish = await asyncio.to_thread(robot_stream.progress, ctx.engine, refresh, ctx.clock.now())
+        return _sealed(keys, signed, robot_stream.reply(refresh, content, finish))
+    data = parse_message(plaintext)
+    sid = robot_stream.stream_id(data.msg_key)
+    if data.msg_type != "event":  # WeCom takes a stream only in answer to a message
+        data = replace(data, stream_id=sid)
+    reply = await receive(ctx, data, nonces.seen("robot", signed, body))
+    if reply:
+        return _sealed(keys, signed, robot_stream.reply(sid, reply, True))
+    row = None if data.stream_id is None else await asyncio.to_thread(inbox.load_by_key, ctx.engine, data.msg_key)
+    if row is None or row.status in ("done", "failed"):
+        return web.Response(text="")  # nothing to say (group chatter, an event): an empty answer
+    # still being processed, or left to the inbox worker: open the stream, and the refreshes will carry it
+    return _sealed(keys, signed, robot_stream.reply(sid, texts.STREAM_WAIT, False))
+
+
+def _sealed(keys: RobotKeys, signed: SignedQuery, plaintext: str) -> web.Response:
+    return web.Response(text=keys.seal(plaintext, signed.nonce, signed.timestamp), content_type="application/json")
 
 
 def parse_message(plaintext: str) -> Incoming:
@@ -98,7 +117,8 @@ def parse_message(plaintext: str) -> Incoming:
         raise Rejected(400, "robot message without msgid or sender, or with a field of the wrong type") from None
     group = data.get("chattype") == "group"
     response_url = data.get("response_url")
-    return Incoming(channel="robot", sender=sender, msg_key=f"robot:{msg_id}", msg_type=msg_type,
+    # the sender is part of the key: another user's message under the same msgid is not a retry of this one
+    return Incoming(channel="robot", sender=sender, msg_key=f"robot:{sender}:{msg_id}", msg_type=msg_type,
                     text=_LEADING_MENTIONS.sub("", text.strip()), chat_id=chat_id if group else None,
                     pic_url=pic_url, response_url=response_url if isinstance(response_url, str) else None,
                     raw={"aibotid": data.get("aibotid")})

@@ -11,6 +11,7 @@ from concurrent.futures import Executor
 
 from bot.inbound import inbox
 from bot.inbound.incoming import Incoming
+from bot.inbound.nonces import Seen
 from core.privacy import Privacy
 
 log = logging.getLogger(__name__)
@@ -18,17 +19,17 @@ MAX_GROUP = 100
 
 
 class GroupStore:
-    """`await store(msg, now, claimer)` -> (row, created), as inbox.store, for one event loop."""
+    """`await store(msg, now, claimer, query)` -> (row, created), as inbox.store_many, for one event loop."""
 
     def __init__(self, engine, privacy: Privacy, pool: Executor, loop: asyncio.AbstractEventLoop):
         self.engine, self.privacy, self.pool, self.loop = engine, privacy, pool, loop
         self._waiting: list[tuple[tuple, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
 
-    async def store(self, msg: Incoming, now, claimer: str | None):
-        """Queue the message for the next group write and wait for its row."""
+    async def store(self, msg: Incoming, now, claimer: str | None, query: Seen | None = None):
+        """Queue the message (and the callback query it came with) for the next group write; wait for its row."""
         future = self.loop.create_future()
-        self._waiting.append(((msg, now, claimer), future))
+        self._waiting.append(((msg, now, claimer, query), future))
         if self._writer is None or self._writer.done():
             self._writer = self.loop.create_task(self._write_all())
         return await future

@@ -20,7 +20,7 @@ def address_of(db, row: Outbox, t: Transports, now: datetime) -> Address:
         if found:
             return found
         if resident and resident.channel == "mp" and t.mp_ready:
-            return Address("mp", resident.external_id)
+            return Address("mp", str(resident.id))  # bot/outbound/oa.py keeps its quota by resident
         if resident and resident.channel == "robot":
             return _robot_address(row, resident, t, now)
         if resident and resident.channel == "work" and t.work_ready:

@@ -3,15 +3,18 @@ import asyncio
 import logging
 import random
 import time
+from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
+from bot.outbound.limits import wait_for
 from bot.outbound.recipients import address_of
 from bot.outbound.transports import Address, Transports
-from bot.outbound.wechat_api import ApiError
+from bot.outbound.wechat_api import UNREACHABLE_ERRORS, ApiError
 from core.faults import crash_point
+from core.pools import in_thread
 from models import Outbox, outbox
 from models.rows import claim_rows
 from models.store import session
@@ -26,35 +29,27 @@ MAX_ATTEMPTS = 8
 DOUBTFUL = "发送两次中断，可能已送达，不再重发 / cut off mid-send twice, may be delivered: not resent"
 
 
-def recent_sends(recipient: str, channel: str, since: datetime):
-    """How many messages went to this recipient since then (WeChat limits each person's rate).
-
-    Read on every send: the composite index ix_outbox_recipient_sent answers it without the
-    recipient's whole history.
-    """
-    return select(func.count()).select_from(Outbox).where(
-        Outbox.recipient == recipient, Outbox.channel == channel, Outbox.status == "sent", Outbox.sent_at >= since)
-
-
 class Sender:
     """One ticker step: deliver what is due in the outbox."""
 
-    def __init__(self, ctx, transports: Transports, batch: int = 50, rng: random.Random | None = None):
+    def __init__(self, ctx, transports: Transports, batch: int = 50, rng: random.Random | None = None,
+                 executor: Executor | None = None):
         self.ctx, self.transports, self.batch = ctx, transports, batch
         self.rng = rng or random.Random()
+        self.executor = executor  # the outbox lane's threads (core/ticker.py), so page traffic cannot hold it up
 
     async def step(self, now: datetime) -> int:
         """Deliver up to `batch` due messages; return how many were sent."""
         engine = self.ctx.engine
         due = or_(and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),
                   and_(Outbox.status == "sending", Outbox.lease_until < now))
-        ids = await asyncio.to_thread(claim_rows, engine, Outbox, due,
+        ids = await in_thread(self.executor, claim_rows, engine, Outbox, due,
                                       dict(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1),
                                       Outbox.next_attempt_at, self.batch)
         if not ids:
             return 0
         crash_point("outbox.claimed")
-        queues = await asyncio.to_thread(self._by_recipient, ids)
+        queues = await in_thread(self.executor, self._by_recipient, ids)
         gate, give_back_at = asyncio.Semaphore(PARALLEL), time.monotonic() + LEASE.total_seconds() / 2
 
         async def drain(queue: list[int]) -> int:
@@ -62,7 +57,7 @@ class Sender:
                 sent = 0
                 for row_id in queue:
                     if time.monotonic() > give_back_at:  # a slow API: hand the rest back before the lease ends
-                        await asyncio.to_thread(self._give_back, row_id)
+                        await in_thread(self.executor, self._give_back, row_id)
                     else:
                         sent += await self._deliver(row_id, now)
                 return sent
@@ -85,28 +80,28 @@ class Sender:
             db.commit()
 
     async def _deliver(self, row_id: int, now: datetime) -> int:
-        row, address, verdict = await asyncio.to_thread(self._prepare, row_id, now)
-        if verdict == "busy":
-            await asyncio.to_thread(self._finish, row_id, "pending", now + timedelta(seconds=20), "rate limited")
+        row, address, verdict = await in_thread(self.executor, self._prepare, row_id, now)
+        if isinstance(verdict, timedelta):  # the recipient has had all WeChat allows for now
+            await in_thread(self.executor, self._finish, row_id, "pending", now + verdict, "rate limited")
             return 0
         if verdict == "doubtful":
-            await asyncio.to_thread(self._finish, row_id, "failed", None, DOUBTFUL)
+            await in_thread(self.executor, self._finish, row_id, "failed", None, DOUBTFUL)
             self._count(address.transport, "doubtful")
             return 0
         try:
-            await self.transports.send(address, row.msg_type, outbox.as_delivered(self.ctx.privacy, row.payload),
-                                       row.idem_key)
+            via = await self.transports.send(address, row.msg_type, outbox.as_delivered(self.ctx.privacy, row.payload),
+                                             row.idem_key)
         except ApiError as error:
-            await asyncio.to_thread(self._failed, row, error, now)
+            await in_thread(self.executor, self._failed, row, error, now)
             return 0
         crash_point("outbox.sent")
-        await asyncio.to_thread(self._finish, row_id, "sent", None, None, now)
+        await in_thread(self.executor, self._finish, row_id, "sent", None, None, now, via)
         self._count(address.transport, "sent")
         return 1
 
-    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, str]:
-        """Where it goes, and whether to send now ("send"), later ("busy") or never again ("doubtful")."""
-        rate = self.ctx.settings.wechat.send_rate_per_minute
+    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address, str | timedelta]:
+        """Where it goes, and whether to send now ("send"), after a wait (the recipient's limit) or never
+        again ("doubtful")."""
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             address = address_of(db, row, self.transports, now)
@@ -117,12 +112,11 @@ class Sender:
                 log.warning("resending a message that may already have been delivered",
                             extra={"outbox_id": row.id, "idem_key": row.idem_key})
                 self._count(address.transport, "ambiguous")
-            recent = db.exec(recent_sends(row.recipient, row.channel, now - timedelta(minutes=1))).one()
-            busy = address.transport != "demo" and recent >= rate
-            row.send_started_at = None if busy else now
+            wait = wait_for(db, row, address.transport, self.ctx.settings, now)
+            row.send_started_at = None if wait else now
             db.add(row)
             db.commit()
-        return row, address, "busy" if busy else "send"
+        return row, address, wait or "send"
 
     def _failed(self, row: Outbox, error: ApiError, now: datetime) -> None:
         if error.transient and row.attempts < MAX_ATTEMPTS:
@@ -133,6 +127,9 @@ class Sender:
             return
         self._finish(row.id, "failed", None, str(error))
         self._count(row.channel, "failed")
+        if error.errcode in UNREACHABLE_ERRORS:
+            log.info("resident cannot be written to now", extra={"outbox_id": row.id, "error": str(error)})
+            return
         log.error("delivery failed for good", extra={"outbox_id": row.id, "error": str(error)})
         if not row.idem_key.startswith("alert:"):
             with session(self.ctx.engine) as db:
@@ -141,10 +138,11 @@ class Sender:
                                        f"{row.payload.get('text', '')[:100]}", now=now, ticket_id=row.ticket_id)
                 db.commit()
 
-    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None) -> None:
+    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None, delivered_as=None) -> None:
         with session(self.ctx.engine) as db:
             row = db.get(Outbox, row_id)
             row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
+            row.delivered_as = delivered_as
             if retry_at:
                 row.next_attempt_at = retry_at
             if sent_at:

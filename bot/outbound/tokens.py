@@ -1,10 +1,12 @@
 """access_token shared by every instance through the database, so they don't invalidate each other."""
 import asyncio
+from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
 from sqlmodel import select
 
 from core.clock import utc
+from core.pools import in_thread
 from models import SharedValue
 from models.store import session
 
@@ -14,26 +16,26 @@ EARLY = timedelta(minutes=5)  # refresh before expiry; WeChat keeps the old toke
 class TokenCache:
     """Read the shared token; refresh it (once, under a row lock on PostgreSQL) when missing or old."""
 
-    def __init__(self, engine, clock):
-        self.engine, self.clock = engine, clock
+    def __init__(self, engine, clock, executor: Executor | None = None):
+        self.engine, self.clock, self.executor = engine, clock, executor  # executor: the outbox lane's threads
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def get(self, name: str, fetch) -> str:
         """A valid token for `name`; `fetch()` is awaited only if none is stored."""
-        cached = await asyncio.to_thread(self._read, name)
+        cached = await in_thread(self.executor, self._read, name)
         if cached:
             return cached
         async with self._locks.setdefault(name, asyncio.Lock()):
-            cached = await asyncio.to_thread(self._read, name)
+            cached = await in_thread(self.executor, self._read, name)
             if cached:
                 return cached
             token, lifetime = await fetch()
-            await asyncio.to_thread(self._write, name, token, self.clock.now() + timedelta(seconds=lifetime))
+            await in_thread(self.executor, self._write, name, token, self.clock.now() + timedelta(seconds=lifetime))
             return token
 
     async def invalidate(self, name: str, token: str) -> None:
         """Forget the token WeChat just refused (only if it is still the stored one)."""
-        await asyncio.to_thread(self._forget, name, token)
+        await in_thread(self.executor, self._forget, name, token)
 
     def _read(self, name: str) -> str | None:
         with session(self.engine) as db:

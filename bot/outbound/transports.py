@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from bot.outbound.oa import OaChannel
 from bot.outbound.tokens import TokenCache
 from bot.outbound.wechat_api import TIMEOUT, TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
 from core.settings import Settings
@@ -13,8 +14,8 @@ from core.settings import Settings
 class Address:
     """A resolved destination: the transport and the id it understands."""
 
-    transport: str  # work | mp | webhook | robot_reply | demo
-    to: str
+    transport: str  # work | mp | webhook | robot_reply | demo, or a resident channel's own
+    to: str  # the userid, the resident's id (mp), the reply URL...
 
 
 class Transports:
@@ -34,28 +35,31 @@ class Transports:
         # Resident channels that bring their own transport (微信客服, the robot's long connection, the
         # 随手拍 page), by the resident's channel: `address(row, resident, now)` and `send(...)`.
         self.channels: dict = {}
+        # the Official Account's customer-service quota is counted in the store the tokens are shared through
+        self.oa = OaChannel(self, tokens.engine, tokens.clock)
 
-    async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str) -> None:
-        """Deliver, or raise ApiError."""
+    async def send(self, address: Address, msg_type: str, payload: dict, idem_key: str) -> str | None:
+        """Deliver, or raise ApiError; how it went when not the usual way (a template message...)."""
         if address.transport == "demo":
-            return  # the demo page shows the outbox itself
+            return None  # the demo page shows the outbox itself
         if address.transport in self.channels:
             await self.channels[address.transport].send(address, msg_type, payload, idem_key)
-            return
+            return None
+        if address.transport == "mp":
+            via = await self.oa.send(int(address.to), payload, idem_key)
+            return None if via == "custom" else via
         if address.transport == "webhook":
             url = f"{self.work.base_url.rstrip('/')}/cgi-bin/webhook/send"
             await call(self.http, "POST", url, self.timeout, params={"key": self.webhook_key},
                        json=_plain(msg_type, payload))
-            return
+            return None
         if address.transport == "robot_reply":  # the one-time response_url of a robot callback
             await call(self.http, "POST", address.to, self.timeout,
                        json={"msgtype": "markdown", "markdown": {"content": payload["text"]}})
-            return
-        endpoint = self.work if address.transport == "work" else self.mp
-        path = "/cgi-bin/message/send" if address.transport == "work" else "/cgi-bin/message/custom/send"
-        body = self._work_body(address.to, msg_type, payload, idem_key) if address.transport == "work" else {
-            "touser": address.to, "msgtype": "text", "text": {"content": payload["text"]}}
-        await self.with_token(endpoint, path, body)
+            return None
+        await self.with_token(self.work, "/cgi-bin/message/send",
+                              self._work_body(address.to, msg_type, payload, idem_key))
+        return None
 
     async def with_token(self, endpoint: Endpoint, path: str, body: dict) -> dict:
         """POST to an API of `endpoint` with its shared access_token, refreshed once if refused; WeChat's answer."""

@@ -5,7 +5,12 @@ from dataclasses import dataclass
 import aiohttp
 
 TOKEN_ERRORS = {40001, 40014, 42001}  # invalid or expired access_token: refresh, retry once
-TRANSIENT_ERRORS = {-1, 45009, 45033, 45047}  # busy or rate-limited: back off and retry
+TRANSIENT_ERRORS = {-1, 45009, 45033}  # busy or rate-limited: back off and retry
+# The resident cannot be written to now: the Official Account's 48-hour window has passed (45015) or its 5
+# customer-service messages are used (45047), likewise 微信客服's window (-45015, bot/kf/send.py), or no
+# subscription for a subscription notice (43101). Final for the message; nobody to alert, as nothing is
+# broken: the ticket page says which notices did not reach the resident and why.
+UNREACHABLE_ERRORS = {45015, 45047, -45015, 43101}
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 

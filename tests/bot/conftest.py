@@ -28,6 +28,14 @@ def bot_ctx(wechat_settings, engine, clock, classifier):
     return BotContext(wechat_settings, engine, clock, classifier, dispatcher, instance="test", privacy=TEST_PRIVACY)
 
 
+def plain_mp(bot_ctx):
+    """The same context with the Official Account in plain mode (no AES key)."""
+    from dataclasses import replace
+    w = bot_ctx.settings.wechat
+    mp = w.mp.model_copy(update={"encoding_aes_key": ""})
+    return replace(bot_ctx, settings=bot_ctx.settings.model_copy(update={"wechat": w.model_copy(update={"mp": mp})}))
+
+
 async def build_client(aiohttp_client, bot_ctx):
     """A fresh application around the same store: what a restart looks like from outside."""
     services = make_services(bot_ctx.settings, bot_ctx.engine, bot_ctx.clock, bot_ctx.classifier)

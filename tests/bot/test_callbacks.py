@@ -79,7 +79,7 @@ async def test_the_official_account_sample_decrypts_and_gets_an_encrypted_reply(
     assert response.status == 200
     with session(engine) as db:
         row = db.exec(select(InboxMessage)).one()
-    assert (row.msg_key, row.content) == ("mp:6054768590064713728", "abcdteT")
+    assert (row.msg_key, row.content) == ("mp:oyORnuP8q7ou2gfYjqLzSIWZf0rs:6054768590064713728", "abcdteT")
     assert row.sender == "oyORnuP8q7ou2gfYjqLzSIWZf0rs"
     reply = xmltodict.parse(await response.text())["xml"]  # safe mode: the reply is encrypted for WeChat
     plain = WeChatCrypto(OA_SAMPLE["token"], OA_SAMPLE["aes_key"], OA_SAMPLE["app_id"]).decrypt_message(
@@ -100,17 +100,19 @@ async def test_a_report_in_safe_mode_gets_an_encrypted_reply_with_its_number(cli
     assert ticket.grid_id == "gh-2-b"
 
 
-async def test_plain_mode_and_url_verification(client, clock):
+async def test_plain_mode_and_url_verification(aiohttp_client, bot_ctx, clock):
+    from tests.bot.conftest import build_client, plain_mp
+    client = await build_client(aiohttp_client, plain_mp(bot_ctx))  # no AES key: plain mode is the channel's mode
     ts = now_ts(clock)
     response = await client.get("/wechat/mp", params={**wechat.plain_query(ts), "echostr": "hello123"})
     assert await response.text() == "hello123"
-    response = await client.post("/wechat/mp", params=wechat.plain_query(ts),
+    response = await client.post("/wechat/mp", params=wechat.plain_query(ts, nonce="2002"),
                                  data=wechat.text_xml("oLi", "早上好", 2002, ts))
     assert "回复“查询”看办理进度" in xmltodict.parse(await response.text())["xml"]["Content"]  # 1:1 help line
-    response = await client.post("/wechat/mp", params=wechat.plain_query(ts),
+    response = await client.post("/wechat/mp", params=wechat.plain_query(ts, nonce="2003"),
                                  data=wechat.text_xml("oLi", "今天天气真好", 2003, ts))
     assert await response.text() == "success"  # at most once an hour
-    bad = await client.post("/wechat/mp", params={**wechat.plain_query(ts), "signature": "f" * 40},
+    bad = await client.post("/wechat/mp", params={**wechat.plain_query(ts, nonce="2004"), "signature": "f" * 40},
                             data=wechat.text_xml("oLi", "早上好", 2004, ts))
     assert bad.status == 403
 

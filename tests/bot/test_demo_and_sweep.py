@@ -69,4 +69,4 @@ async def test_under_a_backlog_the_callback_stores_answers_success_and_the_worke
         assert db.exec(select(Ticket)).all() == []
     assert sweep(bot_ctx, clock.now()) == 1
     with session(engine) as db:
-        assert db.exec(select(Outbox).where(Outbox.idem_key == "reply:mp:8801")).one().payload["text"].startswith("已受理")
+        assert db.exec(select(Outbox).where(Outbox.idem_key == "reply:mp:oRush:8801")).one().payload["text"].startswith("已受理")

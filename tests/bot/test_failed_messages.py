@@ -27,7 +27,7 @@ async def test_it_hands_a_message_that_failed_in_the_callback_to_the_duty_desk(c
     broken_conversation(monkeypatch)
     assert await say(client, clock, "oBroken", "锦绣花园12栋楼道有人给电瓶车充电", 401) is None  # "success"
     with session(engine) as db:
-        row = db.exec(select(InboxMessage).where(InboxMessage.msg_key == "mp:401")).one()
+        row = db.exec(select(InboxMessage).where(InboxMessage.msg_key == "mp:oBroken:401")).one()
     assert row.status == "failed" and "triage exploded" in row.error
     alerts = desk_alerts(engine)
     assert set(alerts) == {"zb_sun", "zb_he"}  # station.duty_desk

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.inbound.guard import Rejected, check_fields, parse_xml
+from bot.inbound.guard import MAX_DEPTH, READ_FIELDS, Rejected, check_fields, parse_xml
 from bot.inbound.incoming import from_wechat_xml
 
 NOW = datetime(2026, 11, 24, 2, tzinfo=timezone.utc)
@@ -27,7 +27,27 @@ def test_the_parser_refuses_or_returns_a_flat_dict(body):
     except Rejected as rejected:
         assert rejected.status == 400
         return
-    assert all(isinstance(v, (str, type(None))) for k, v in data.items() if k != "SendLocationInfo")
+    assert all(isinstance(v, (str, type(None))) for v in data.values())
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.recursive(st.text("ab", max_size=3), lambda inner: st.lists(inner, min_size=1, max_size=3), max_leaves=12),
+       st.sampled_from(["SelectedItems", "SendPicsInfo", "ScanCodeInfo", "Content"]))
+def test_nested_fields_are_ignored_unless_read_and_too_deep_documents_refused(tree, name):
+    def xml(node) -> str:
+        return node if isinstance(node, str) else "".join(f"<i>{xml(child)}</i>" for child in node)
+
+    def depth(node) -> int:
+        return 0 if isinstance(node, str) else 1 + max(depth(child) for child in node)
+    body = f"<xml><MsgType>text</MsgType><{name}>{xml(tree)}</{name}></xml>"
+    try:
+        data = parse_xml(body)
+    except Rejected as rejected:  # a field we read may not be nested; nothing may be deeper than WeChat's
+        assert rejected.status == 400
+        assert (name in READ_FIELDS and not isinstance(tree, str)) or depth(tree) + 2 > MAX_DEPTH
+        return
+    assert depth(tree) + 2 <= MAX_DEPTH and data["MsgType"] == "text"
+    assert name not in data if not isinstance(tree, str) else data.get(name) == (tree or None)
 
 
 @hypothesis_settings(max_examples=400, deadline=None)

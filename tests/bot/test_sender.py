@@ -6,21 +6,16 @@ import pytest
 from sqlmodel import select
 
 from bot.context import BotContext
+from bot.inbound import inbox
+from bot.inbound.incoming import Incoming
 from bot.outbound.sender import Sender
 from bot.outbound.tokens import TokenCache
 from bot.outbound.transports import Transports
 from core.clock import utc
 from models import Outbox, Resident, outbox
 from models.store import session
-from tests.fakes.wechat_server import FakeWeChat
+from tests.fakes.wechat_server import fake  # noqa: F401 - fixture
 from tests.helpers import TEST_PRIVACY
-
-
-@pytest.fixture
-async def fake(aiohttp_server):
-    fake = FakeWeChat()
-    fake.server = await aiohttp_server(fake.app())
-    return fake
 
 
 @pytest.fixture
@@ -97,6 +92,8 @@ async def test_residents_get_customer_service_messages(sender, fake, engine, clo
         resident = Resident(channel="mp", external_id="oWangAyi", created_at=clock.now())
         db.add(resident)
         db.commit()
+    inbox.store(engine, TEST_PRIVACY, Incoming(channel="mp", sender="oWangAyi", msg_key="mp:1", msg_type="text",
+                                               text="查询"), clock.now())  # within 48 hours of the resident's last message
     queue(engine, clock, "e", "resident", str(resident.id), "已办结")
     await sender.step(clock.now())
     assert [s.api for s in fake.sent] == ["mp"] and fake.to("oWangAyi") == ["已办结"]
@@ -111,6 +108,43 @@ async def test_a_busy_recipient_is_rate_limited(sender, fake, engine, clock, set
     clock.advance("61s")
     await sender.step(clock.now())
     assert len(fake.to("LiMing")) == limit + 5
+
+
+async def test_the_group_robot_gets_at_most_20_a_minute(sender, fake, engine, clock):
+    for i in range(25):
+        queue(engine, clock, f"w{i}", "supervisors_group", "supervisors", f"督办{i}")
+    await sender.step(clock.now())
+    assert len(fake.to("webhook")) == 20  # WeCom's limit for a group robot's webhook
+    clock.advance("61s")
+    await sender.step(clock.now())
+    assert len(fake.to("webhook")) == 25
+
+
+async def test_a_member_gets_at_most_the_hourly_cap_of_app_messages(sender, fake, engine, clock):
+    hourly = sender.ctx.settings.model_copy(update={"wechat": sender.ctx.settings.wechat.model_copy(
+        update={"send_rate_per_minute": 30, "send_rate_per_hour": 40})})
+    sender.ctx = BotContext(hourly, engine, clock, None, None, privacy=TEST_PRIVACY)
+    for minute in range(3):  # 30 a minute would be 90 in three minutes; the hour allows 40
+        for i in range(30):
+            queue(engine, clock, f"h{minute}-{i}", "member", "wg_li", f"m{minute}-{i}")
+        await sender.step(clock.now())
+        clock.advance("61s")
+    assert len(fake.to("LiMing")) == 40
+    pending = [r for r in rows(engine).values() if r.status == "pending"]
+    assert len(pending) == 50 and all(r.last_error == "rate limited" for r in pending)
+    clock.advance("1h")
+    while await sender.step(clock.now()):
+        clock.advance("61s")
+    assert len(fake.to("LiMing")) == 80
+
+
+def test_the_config_refuses_limits_above_wechats():
+    from pydantic import ValidationError
+
+    from core.config_wechat import WechatConfig
+    for key, value in (("send_rate_per_minute", 31), ("send_rate_per_hour", 1001)):
+        with pytest.raises(ValidationError, match=key):
+            WechatConfig(**{key: value})
 
 
 async def test_two_instances_share_one_token(sender, fake, engine, clock, settings):

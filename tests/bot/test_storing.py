@@ -30,7 +30,7 @@ async def test_a_bad_message_does_not_cost_the_others_their_place(engine, clock,
     real = inbox.store_many
 
     def fussy(e, p, items):
-        if any(m.text == "坏" for m, _, _ in items):
+        if any(m.text == "坏" for m, *_ in items):
             raise ValueError("cannot store this one")
         return real(e, p, items)
     monkeypatch.setattr(storing.inbox, "store_many", fussy)

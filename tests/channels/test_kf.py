@@ -5,11 +5,16 @@ from dataclasses import replace
 
 from sqlmodel import select
 
+from bot.inbound import routes as bot_routes
+from bot.kf import routes as kf_routes
 from bot.kf.pull import KfPuller
 from models import InboxMessage, KfCursor, Outbox, Resident, Ticket, outbox
 from models.store import session
+from tests.bot import wechat
 from tests.channels.conftest import JPEG, holder, tickets
-from tests.channels.kf_world import SIGNAL_TOKEN
+from tests.channels.kf_world import SIGNAL_TOKEN, kf_event_xml
+from tests.helpers import make_services
+from web.app import build_app
 
 WANG = "wmWangAyi-external"
 
@@ -141,8 +146,27 @@ async def test_entering_the_chat_gets_the_welcome_once(kf):
 
 
 async def test_its_own_callback_url_and_junk_signals(kf):
-    assert await kf.signal("/wechat/kf") == 403  # 微信客服's own callback needs its own keys
+    assert await kf.signal("/wechat/kf") == 404  # 微信客服's own callback is off without its own token and key
     assert await kf.signal(open_kfid="wk<script>") == 400
     assert await kf.signal(open_kfid="wkKF2") == 200  # a second account is served too
     with session(kf.ctx.engine) as db:
         assert sorted(c.open_kfid for c in db.exec(select(KfCursor)).all()) == ["wkKF2"]
+
+
+async def test_its_own_callback_url_with_its_own_keys_takes_an_event_and_refuses_its_query_with_another_body(
+        aiohttp_client, bot_ctx, engine):
+    w = bot_ctx.settings.wechat
+    kf_keys = w.kf.model_copy(update={"enabled": True, "token": wechat.WORK_TOKEN, "encoding_aes_key": wechat.WORK_AES})
+    ctx = replace(bot_ctx, settings=bot_ctx.settings.model_copy(update={"wechat": w.model_copy(update={"kf": kf_keys})}))
+    services = make_services(ctx.settings, ctx.engine, ctx.clock, ctx.classifier)
+    client = await aiohttp_client(build_app(services, [lambda app, _s: bot_routes.setup(app, ctx),
+                                                       lambda app, _s: kf_routes.setup(app, ctx)]))
+    ts = int(ctx.clock.now().timestamp())
+    query, body = wechat.work_encrypted(kf_event_xml(ts), ts)
+    statuses = [(await client.post("/wechat/kf", params=query, data=body)).status for _ in range(2)]
+    assert statuses == [200, 200]  # the second is WeCom trying again
+    # the signature covers the ciphertext only: an envelope with something added is another body
+    other = body.replace("<xml>", "<xml><AgentID>1</AgentID>", 1)
+    assert (await client.post("/wechat/kf", params=query, data=other)).status == 403
+    with session(engine) as db:
+        assert db.exec(select(KfCursor)).one().wants == 2

@@ -7,6 +7,7 @@ from sqlalchemy import update
 from models import Member
 from models.store import session
 from tests.helpers import make_services
+from tests.web.conftest import login
 from web import console, report
 from web.app import build_app
 from web.console.passwords import hash_password
@@ -25,7 +26,7 @@ async def console_client(aiohttp_client, bot_ctx):
 
 
 async def logged_in(client):
-    await client.post("/console/login", data={"member": "zd_wu", "password": "pw", "next": "/console/board"})
+    await login(client, "zd_wu", "pw")
     return client
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import event, text
 
-from bot.outbound.sender import recent_sends
+from bot.outbound.limits import recent_sends
 from models.store import session
 
 

@@ -1,4 +1,5 @@
-"""A fake WeChat/WeCom API on loopback: tokens, app messages, customer service, group robot, 微信客服.
+"""A fake WeChat/WeCom API on loopback: tokens, app messages, customer service, template messages and
+subscription notices, group robot, 微信客服.
 
 It records every message, and can be told to answer the next calls with an errcode, an
 HTTP error or a delay, so retries, token refresh and give-ups are tested over a real socket.
@@ -8,14 +9,23 @@ import itertools
 import json
 from dataclasses import dataclass, field
 
+import pytest
 from aiohttp import web
+
+
+@pytest.fixture
+async def fake(aiohttp_server):
+    """The fake WeChat, serving on loopback for the test."""
+    fake = FakeWeChat()
+    fake.server = await aiohttp_server(fake.app())
+    return fake
 
 
 @dataclass
 class Sent:
     """One message the fake accepted."""
 
-    api: str  # work | mp | webhook | robot_reply | kf | kf_welcome
+    api: str  # work | mp | mp_template | mp_subscribe | webhook | robot_reply | kf | kf_welcome
     to: str
     body: dict
 
@@ -25,6 +35,8 @@ class Sent:
         if b.get("msgtype") == "template_card":
             card = b["template_card"]
             return card["main_title"]["title"] + " " + card.get("sub_title_text", "")
+        if "template_id" in b:  # a template message or subscription notice: its fields' values
+            return " ".join(field["value"] for field in b.get("data", {}).values())
         return (b.get("text") or b.get("markdown") or {}).get("content", "")
 
 
@@ -54,6 +66,11 @@ class FakeWeChat:
     kf_sync_errors: list[int] = field(default_factory=list)  # errcodes the next sync_msg calls answer
     # WeCom web sign-in: a one-time code → the member's userid (auth/getuserinfo).
     sign_in_codes: dict = field(default_factory=dict)
+    # The Official Account as WeChat keeps it: an OpenID here gets this errcode for every customer-service
+    # message (45015 window passed, 45047 quota used) until removed; subscription notices to an OpenID
+    # not in `subscribed` get 43101 (the resident did not subscribe).
+    mp_refuse: dict[str, int] = field(default_factory=dict)
+    subscribed: set = field(default_factory=set)
 
     def fail_next(self, *outcomes) -> None:
         """The next send calls answer these, in order: an errcode, "http500", or ("delay", seconds)."""
@@ -90,7 +107,8 @@ class FakeWeChat:
         app.router.add_get("/cgi-bin/gettoken", self._token)
         app.router.add_get("/cgi-bin/token", self._token)
         for path, api in (("/cgi-bin/message/send", "work"), ("/cgi-bin/message/custom/send", "mp"),
-                          ("/cgi-bin/webhook/send", "webhook")):
+                          ("/cgi-bin/message/template/send", "mp_template"),
+                          ("/cgi-bin/message/subscribe/bizsend", "mp_subscribe"), ("/cgi-bin/webhook/send", "webhook")):
             app.router.add_post(path, self._sender(api))
         app.router.add_post("/cgi-bin/aibot/response", self._sender("robot_reply"))
         app.router.add_post("/cgi-bin/kf/send_msg", self._sender("kf"))
@@ -144,7 +162,7 @@ class FakeWeChat:
         return handler
 
     async def _send(self, request: web.Request, api: str) -> web.Response:
-        if api in ("work", "mp", "kf", "kf_welcome") and request.query.get("access_token") not in self.valid_tokens:
+        if api not in ("webhook", "robot_reply") and request.query.get("access_token") not in self.valid_tokens:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
         body = await request.json()
         to = {"webhook": "webhook", "robot_reply": f"robot:{request.query.get('response_code')}",
@@ -159,6 +177,9 @@ class FakeWeChat:
                 await asyncio.sleep(outcome[1])
             else:
                 return web.json_response({"errcode": outcome, "errmsg": "injected"})
+        refusal = self._mp_refusal(api, body)
+        if refusal:
+            return web.json_response({"errcode": refusal, "errmsg": "refused"})
         if api == "work" and body.get("enable_duplicate_check"):
             content = json.dumps({k: v for k, v in body.items() if k not in ("agentid",)}, sort_keys=True)
             now = asyncio.get_running_loop().time()
@@ -167,4 +188,13 @@ class FakeWeChat:
                 return web.json_response({"errcode": 0, "errmsg": "ok"})
             self._seen[content] = now
         self.sent.append(Sent(api, to, body))
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
+        return web.json_response({"errcode": 0, "errmsg": "ok"} | ({"msgid": len(self.sent)} if api == "mp_template" else {}))
+
+    def _mp_refusal(self, api: str, body: dict) -> int:
+        if api == "mp":
+            return self.mp_refuse.get(body.get("touser", ""), 0)
+        if api == "mp_template" and not (body.get("template_id") and body.get("data")):
+            return 40037
+        if api == "mp_subscribe" and body.get("touser") not in self.subscribed:
+            return 43101
+        return 0

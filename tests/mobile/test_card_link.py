@@ -1,4 +1,6 @@
 """A task card opens the worker's task page: the card itself and a 详情 button link to /m/t/<id>."""
+from types import SimpleNamespace
+
 import pytest
 from pydantic import ValidationError
 
@@ -11,7 +13,8 @@ CARD = {"title": "【新工单】GW-20261124-0012", "description": "楼道充电
 
 def card_body(settings, public_url: str) -> dict:
     site = settings.model_copy(update={"server": settings.server.model_copy(update={"public_url": public_url})})
-    body = Transports(site, None, None)._work_body("LiMing", "template_card", {"text": "x", "card": CARD}, "t12:task")
+    tokens = SimpleNamespace(engine=None, clock=None)  # the body is built without asking WeChat for anything
+    body = Transports(site, None, tokens)._work_body("LiMing", "template_card", {"text": "x", "card": CARD}, "t12:task")
     return body["template_card"]
 
 

@@ -3,16 +3,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.fakes.wechat_server import FakeWeChat
+from tests.fakes.wechat_server import fake  # noqa: F401 - fixture
 from tests.mobile.conftest import app_for, hazard
 from web.mobile.session import COOKIE, PRE_COOKIE
-
-
-@pytest.fixture
-async def fake(aiohttp_server):
-    fake = FakeWeChat()
-    fake.server = await aiohttp_server(fake.app())
-    return fake
 
 
 @pytest.fixture

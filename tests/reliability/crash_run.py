@@ -34,7 +34,7 @@ class Message:
     @property
     def key(self) -> str:
         """The inbox's UNIQUE key for it."""
-        return f"mp:{self.msg_id}"
+        return f"mp:{self.sender}:{self.msg_id}"
 
     def request(self) -> tuple[dict, str]:
         now = int(time.time())

@@ -10,24 +10,15 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.bot import wechat
-from tests.fakes.wechat_server import FakeWeChat
+from tests.fakes.wechat_server import fake  # noqa: F401 - the fake WeChat on loopback, for the service to reach
 from tests.helpers import health_status
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_LADDER = {"accept": [{"after": "2s", "notify": ["grid_leader"]}, {"after": "4s", "notify": ["officer"]}],
                "close": [{"after": "1h", "notify": ["grid_leader"]}], "repeat": "1h"}
-
-
-@pytest.fixture
-async def fake(aiohttp_server):
-    """A fake WeChat/WeCom API on a loopback port the service's child process can reach."""
-    fake = FakeWeChat()
-    fake.server = await aiohttp_server(fake.app())
-    return fake
 
 
 def write_config(folder: Path, database_url: str, wechat_base: str) -> Path:

@@ -24,8 +24,9 @@ def location_xml(ts: int, x: str, y: str) -> str:
 
 async def test_it_keeps_a_location_whose_coordinates_are_not_numbers(client, clock, engine):
     ts = int(clock.now().timestamp())
-    response = await client.post("/wechat/mp", params=wechat.plain_query(ts), data=location_xml(ts, "nan", "-inf"))
-    assert response.status == 200 and "已收到您的位置" in await response.text()
+    query, body = wechat.mp_safe(location_xml(ts, "nan", "-inf"), ts)
+    response = await client.post("/wechat/mp", params=query, data=body)
+    assert response.status == 200 and "已收到您的位置" in wechat.decrypt_reply(await response.text())
     with session(engine) as db:
         row = db.exec(select(InboxMessage)).one()
     assert (row.msg_type, row.content, row.payload) == ("location", "锦绣花园12栋", {})

@@ -26,13 +26,13 @@ async def site(aiohttp_client, bot_ctx, world):
 
 
 async def say_mp(client, clock, sender: str, text: str, msg_id: int) -> str:
-    """A resident's message over the Official Account (plain mode, signed); the passive reply's text."""
+    """A resident's message over the Official Account (safe mode, as its AES key is set); the passive reply's text."""
     ts = int(clock.now().timestamp())
-    response = await client.post("/wechat/mp", params=wechat.plain_query(ts),
-                                 data=wechat.text_xml(sender, text, msg_id, ts).encode())
+    query, body = wechat.mp_safe(wechat.text_xml(sender, text, msg_id, ts), ts)
+    response = await client.post("/wechat/mp", params=query, data=body.encode())
     assert response.status == 200
-    body = await response.text()
-    return "" if body == "success" else xmltodict.parse(body)["xml"]["Content"]
+    reply = await response.text()
+    return "" if reply == "success" else xmltodict.parse(wechat.decrypt_reply(reply))["xml"]["Content"]
 
 
 async def say_work(client, clock, wechat_id: str, text: str, msg_id: int) -> str:

@@ -36,10 +36,19 @@ async def client(aiohttp_client, services):
     return await aiohttp_client(build_app(services, [console.setup]))
 
 
-async def login(client, member: str, password: str = PASSWORD):
-    """Log in as `member`; returns the login response (not followed)."""
-    return await client.post("/console/login", data={"member": member, "password": password,
-                                                     "next": "/console/board"}, allow_redirects=False)
+async def login(client, member: str, password: str = PASSWORD, **headers):
+    """Open the login form and log in as `member` with its token; returns the login response (not followed).
+    Keyword arguments are headers (X_Forwarded_For=... sends X-Forwarded-For)."""
+    headers = {name.replace("_", "-"): value for name, value in headers.items()}
+    return await client.post("/console/login", data={"member": member, "password": password, "next": "/console/board",
+                                                     "csrf": await login_token(client, **headers)},
+                             allow_redirects=False, headers=headers)
+
+
+async def login_token(client, **headers) -> str:
+    """The login form's token (its twin is the cookie the form's page sets)."""
+    html = await (await client.get("/console/login", headers=headers)).text()
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
 
 
 async def csrf(client, ticket_id: int) -> str:

@@ -5,7 +5,18 @@ run.py adds it with `web.console.setup` in route_setups (it needs services.dispa
 from aiohttp import web
 
 from core.services import Services
-from web.console import actions, assessment_page, auth, board, exports, ledger, stats_page, ticket_page, triage_page
+from web.console import (
+    actions,
+    assessment_page,
+    auth,
+    board,
+    exports,
+    ledger,
+    security_page,
+    stats_page,
+    ticket_page,
+    triage_page,
+)
 from web.console.context import CONSOLE, HERE, build_console
 
 
@@ -25,6 +36,8 @@ def setup(app: web.Application, services: Services) -> None:
     router.add_post("/console/tickets/{id}/correct", triage_page.correct)
     router.add_get("/console/suspects", triage_page.suspects)
     router.add_post("/console/suspects/{id}", triage_page.decide)
+    router.add_get("/console/security", security_page.security)
+    router.add_post("/console/security/unlock", security_page.lift)
     router.add_get("/console/stats", stats_page.stats)
     router.add_get("/console/assessment", assessment_page.assessment)
     router.add_get("/console/ledger.{fmt:(xlsx|csv)}", ledger.download)

@@ -23,7 +23,8 @@ async def board(request: web.Request) -> web.Response:
     return console.render("board.html", viewer=viewer, f=f, refresh=REFRESH_SECONDS, **context,
                           areas=filters.area_choices(settings), categories=CATEGORY_NAMES, kinds=KIND_NAMES,
                           urgencies=URGENCY_NAMES, statuses=filters.STATUS_CHOICES,
-                          workers=[(m.id, m.name) for m in settings.members])
+                          workers=[(m.id, m.name) for m in settings.members],
+                          months=filters.month_presets(console.services.clock.now().astimezone(console.tz).date()))
 
 
 async def board_rows(request: web.Request) -> web.Response:

@@ -4,22 +4,16 @@ Rates are percentages a spreadsheet can sort and average (not text), durations a
 and every sheet says what it covers and when it was made.
 """
 import asyncio
-import io
-from urllib.parse import quote
 
 from aiohttp import web
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from reports.assessment import FORMULA
 from reports.rates import Rates
 from web.console import assessment_page, stats_page
 from web.console.auth import current
 from web.console.context import CONSOLE
+from web.console.workbook import HOURS, PERCENT, new_book, send_book, titled_sheet
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PERCENT, HOURS = "0.0%", "0.0"
 RATE_HEADERS = ["工单数", "及时签收率", "按时办结率", "办结率", "满意率", "默认满意", "签收用时中位数（小时）",
                 "办结用时中位数（小时）"]
 RATE_FORMATS = [None, PERCENT, PERCENT, PERCENT, PERCENT, None, HOURS, HOURS]
@@ -35,15 +29,15 @@ async def rates_xlsx(request: web.Request) -> web.Response:
     found = await asyncio.to_thread(stats_page.compute, console, viewer, f)
     scope = console.templates.globals["area_names"].get(f.area, "全部网格") if f.area else "全部网格"
     subtitle = f"{scope} · 受理日期 {f.date_from} 至 {f.date_to} · 生成于 {_stamp(console, '%Y-%m-%d %H:%M')}"
-    book = _book()
+    book = new_book()
     sheets = [("总体", "范围", {scope: found["overall"]}), ("按网格", "网格", found["by_grid"]),
               ("按类别", "类别", found["by_category"]), ("按承办人", "承办人", found["by_worker"]),
               ("按月", "月份", found["by_month"])]
     for name, first, groups in sheets:
         rows = [[label, *_rate_cells(r)] for label, r in groups.items()]
-        _sheet(book, name, f"{_station(console)} 三率统计（{name}）", subtitle, [first, *RATE_HEADERS],
+        titled_sheet(book, name, f"{_station(console)} 三率统计（{name}）", subtitle, [first, *RATE_HEADERS],
                [None, *RATE_FORMATS], rows)
-    return _download(book, f"三率-{f.date_from}至{f.date_to}.xlsx", "rates")
+    return send_book(book, f"三率-{f.date_from}至{f.date_to}.xlsx", "rates")
 
 
 async def assessment_xlsx(request: web.Request) -> web.Response:
@@ -53,60 +47,19 @@ async def assessment_xlsx(request: web.Request) -> web.Response:
     month = assessment_page.chosen_month(request.query, console)
     ranking = await asyncio.to_thread(assessment_page.ranked, console, month)
     subtitle = f"{month} · 计分办法：{FORMULA} · 生成于 {_stamp(console, '%Y-%m-%d %H:%M')}"
-    book = _book()
+    book = new_book()
     for role, title in (("grid_worker", "网格员"), ("officer", "社区民警")):
         rows = [[s.rank, s.name, s.grid, s.score, s.rates.total, s.rates.accept_rate, s.rates.on_time_close_rate,
                  s.rates.satisfaction_rate, s.rates.reopen_rate, "★" if s.five_star else ""] for s in ranking[role]]
-        _sheet(book, f"{title}排名", f"{_station(console)} {month} {title}月度考核", subtitle, RANK_HEADERS,
+        titled_sheet(book, f"{title}排名", f"{_station(console)} {month} {title}月度考核", subtitle, RANK_HEADERS,
                RANK_FORMATS, rows)
-    return _download(book, f"月度考核-{month}.xlsx", "assessment")
+    return send_book(book, f"月度考核-{month}.xlsx", "assessment")
 
 
 def _rate_cells(r: Rates) -> list:
     hours = [None if s is None else round(s / 3600, 2) for s in (r.median_accept_s, r.median_close_s)]
     return [r.total, r.accept_rate, r.on_time_close_rate, r.done_rate, r.satisfaction_rate, r.default_satisfied,
             *hours]
-
-
-def _book() -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    return book
-
-
-def _sheet(book: Workbook, name: str, title: str, subtitle: str, headers: list[str], formats: list, rows: list) -> None:
-    """Title, subtitle, a bold frozen header with an autofilter, then the rows; widths fit the words."""
-    sheet = book.create_sheet(name)
-    sheet.append([title])
-    sheet.append([subtitle])
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    width = len(headers)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[2].height = 32
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A4"
-    sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{max(3, 3 + len(rows))}"
-    for column, (header, number_format) in enumerate(zip(headers, formats), start=1):
-        letter = get_column_letter(column)
-        longest = max([len(str(header)) * 2, *(len(str(r[column - 1] or "")) * 2 for r in rows)])
-        sheet.column_dimensions[letter].width = min(40, max(10, longest + 2))
-        if number_format:
-            for (cell,) in sheet.iter_rows(min_row=4, min_col=column, max_col=column):
-                cell.number_format = number_format
-
-
-def _download(book: Workbook, name: str, ascii_name: str) -> web.Response:
-    out = io.BytesIO()
-    book.save(out)
-    return web.Response(body=out.getvalue(), content_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}.xlsx\"; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "no-store"})
 
 
 def _station(console) -> str:

@@ -4,12 +4,14 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from aiohttp import web
 from sqlmodel import select
 
 from core.settings import Settings
 from core.vocabulary import CATEGORY_NAMES, KIND_NAMES, OPEN_STATUSES, STATUS_NAMES, URGENCY_NAMES
 from models import Assignment, Ticket
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # anything else is a slip of the keyboard (9999-12-31 has no next day)
 STATUS_CHOICES = {"open": "未办结（全部）", "overdue": "未办结且超时", "all": "全部"} | STATUS_NAMES
 
 
@@ -95,6 +97,16 @@ def area_workers(settings: Settings, area_id: str | None) -> list[str]:
     return []
 
 
+def month_presets(today: date) -> list[tuple[str, str, str]]:
+    """(label, first day, last day) of this month and the last two: the monthly meeting looks back."""
+    presets, first = [], today.replace(day=1)
+    for label in ("本月", "上月", "前月"):
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        presets.append((f"{label}（{first.month}月）", first.isoformat(), last.isoformat()))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return presets
+
+
 def local_midnight(day: str, tz: ZoneInfo) -> datetime:
     """The start of a local calendar day, as an aware time."""
     return datetime.combine(date.fromisoformat(day), time(0), tz)
@@ -108,7 +120,11 @@ def _with_micro(grid_id: str, settings: Settings) -> set[str]:
 
 
 def _date(value) -> str:
+    """A calendar day the service can count with; "" for no date or not a date, 400 for one out of range."""
     try:
-        return date.fromisoformat(str(value or "")).isoformat()
+        day = date.fromisoformat(str(value or ""))
     except ValueError:
         return ""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise web.HTTPBadRequest(text=f"日期超出范围：请选择 {FIRST_DAY} 至 {LAST_DAY} 之间的日期。")
+    return day.isoformat()

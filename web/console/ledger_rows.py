@@ -19,6 +19,7 @@ HEADERS = ["工单编号", "受理时间", "网格", "类别", "性质", "紧急
            "是否及时签收", "办结时间", "办结用时（小时）", "首次办结是否按时", "重办次数", "历次办理", "办结情况",
            "回访结果", "关闭时间"]
 DATES = {"受理时间", "首次派单时间", "首次签收时间", "办结时间", "关闭时间"}  # real dates in the .xlsx
+HOURS_COLUMNS = {"签收用时（小时）", "办结用时（小时）"}  # numbers with one decimal
 
 
 def ledger_rows(db: Session, viewer: Viewer, f: filters.Filters, settings: Settings, tz) -> list[list]:

@@ -10,6 +10,7 @@ from models import AuditLog, Escalation, EscalationNotice, Member, Outbox, Resid
 from web.console.labels import ACTION_NAMES, STATUS_NAMES
 
 AUDIENCES = {"member": "", "resident": "居民", "supervisors_group": "所领导群"}
+SENT_AS = {"template": "模板消息", "subscribe": "订阅通知", "stream": "机器人流式回复"}
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,25 @@ def timeline(db: Session, ticket_id: int) -> list[Step]:
         to = members.get(o.recipient, o.recipient) if o.channel == "member" else AUDIENCES.get(o.channel, o.channel)
         if o.channel == "resident":
             to = "居民" + (residents.get(int(o.recipient), "") if o.recipient.isdigit() else "")
-        state = {"sent": "已送达", "pending": "待发送", "sending": "发送中", "failed": "发送失败"}.get(o.status, o.status)
         # one line per message, however many people got it
-        pushes.setdefault((utc(o.created_at), o.payload.get("text", ""), state), []).append(to)
+        pushes.setdefault((utc(o.created_at), o.payload.get("text", ""), _delivery_state(o)), []).append(to)
     steps += [Step(at, "push", "推送给" + "、".join(people), "系统", note=text, detail=state)
               for (at, text, state), people in pushes.items()]
     return sorted(steps, key=lambda s: (s.at, {"audit": 0, "escalation": 1, "push": 2}[s.kind]))
+
+
+def _delivery_state(o: Outbox) -> str:
+    """已送达 (and how, when not the usual way) / 待发送 / 发送中 / 未送达 with the reason (resident's notices)
+    or 发送失败 with the error."""
+    if o.status == "sent":
+        return "已送达" + (f"（{SENT_AS[o.delivered_as]}）" if o.delivered_as in SENT_AS else "")
+    if o.status == "failed":
+        reason = (o.last_error or "").strip()
+        code, _, words = reason.partition(" ")
+        if o.channel == "resident" and code.lstrip("-").isdigit() and words:  # "45015 居民48小时内没有发来消息…"
+            return f"未送达：{words}（{code}）"
+        return "发送失败" + (f"：{reason}" if reason else "")
+    return {"pending": "待发送", "sending": "发送中"}.get(o.status, o.status)
 
 
 def _delivery(n: EscalationNotice, members: dict[str, str]) -> str:

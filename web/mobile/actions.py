@@ -10,6 +10,7 @@ from aiohttp import web
 from dispatch.api import Outcome
 from models import Photo, WatchedPerson
 from models.store import session
+from web.ids import parse_id
 from web.mobile import photos
 from web.mobile.context import MOBILE
 from web.mobile.identity import check_form, current
@@ -112,10 +113,10 @@ def _note_refusal(action: str, note: str) -> str | None:
 
 
 def _ticket_id(request: web.Request) -> int:
-    raw = request.match_info["id"]
-    if not raw.isdigit() or len(raw) > 11:
+    ticket_id = parse_id(request.match_info["id"])
+    if ticket_id is None:
         raise web.HTTPNotFound(text="没有这个任务")
-    return int(raw)
+    return ticket_id
 
 
 def _back(path: str, outcome: Outcome) -> web.Response:

@@ -1,6 +1,5 @@
-"""What every /m handler needs: the services, the templates, the timezone and the cookie key."""
-import threading
-from dataclasses import dataclass, field
+"""What every /m handler needs: the services, the templates, the timezone and the directory."""
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,11 +8,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from core.directory import Directory
 from core.services import Services
-from models.secrets import shared_key
 from web.console import labels
 
 HERE = Path(__file__).resolve().parent
-SECRET_KEY = "mobile:session_secret"
 # Pages only from here; photos shown may be blob: previews before upload; forms post only here.
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -28,20 +25,11 @@ class Mobile:
     tz: ZoneInfo
     directory: Directory  # who leads, works and may take over each grid (config)
     http: object = None  # aiohttp.ClientSession for WeCom, opened on first use, closed with the app
-    _secret: bytes | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def demo(self) -> bool:
         """Demo mode: a member picker instead of WeCom's sign-in."""
         return self.services.settings.demo.enabled
-
-    def secret(self) -> bytes:
-        """The key that signs /m cookies: one per database, so every instance accepts the others'."""
-        if self._secret is None:
-            with self._lock:
-                self._secret = shared_key(self.services.engine, SECRET_KEY)
-        return self._secret
 
     def render(self, name: str, status: int = 200, **context) -> web.Response:
         """Render a template (HTML autoescaped) into a response that no one caches or frames."""

@@ -9,6 +9,7 @@ from models.holding import alerted_may_take_over
 from web.console.overdue import lateness
 from web.console.queries import can_read
 from web.console.timeline import timeline
+from web.media import split_photos
 from web.mobile.identity import Person
 
 # What an assignee may do in each status (dispatch checks again and has the last word).
@@ -31,11 +32,12 @@ def load(db: Session, person: Person, ticket_id: int, directory, now: datetime) 
     area = directory.area(t.grid_id)
     reporters = db.exec(select(Resident.name).join(TicketReporter, TicketReporter.resident_id == Resident.id)
                         .where(TicketReporter.ticket_id == t.id).order_by(TicketReporter.id)).all()
+    photos, withheld = split_photos(t.photos, directory.settings)
     return {"t": t, "late": lateness(t, now), "area": area, "map_url": map_url(t, area, directory),
             "holders": [(name, a.role, a.accepted_at is not None) for a, name in held],
             "reporters": [name or "居民" for name in reporters],
             "steps": [s for s in timeline(db, t.id) if s.kind != "push"],
-            "photos": [p for p in t.photos if str(p.get("url", "")).startswith(("https://", "http://", "/"))],
+            "photos": photos, "withheld": withheld,
             "offered": offered(db, t, bool(mine), person),
             "reassign_to": reassign_choices(t, person, area, [a.member_id for a, _n in held], db)}
 

@@ -10,10 +10,13 @@ from sqlmodel import select
 from bot.outbound.tokens import TokenCache
 from bot.outbound.wechat_api import ApiError
 from models import Member
+from models.sessions import close_session, find_session, open_session
 from models.store import session
 from web.console import auth
 from web.console.context import CONSOLE
 from web.console.viewer import Viewer, viewer_for
+from web.cookies import form_token, new_token, same_token, set_cookie
+from web.forwarded import client_address, is_https
 from web.mobile import session as cookies
 from web.mobile import wecom
 from web.mobile.context import MOBILE, Mobile
@@ -37,29 +40,29 @@ class Person:
 async def current(request: web.Request) -> Person:
     """The signed-in member; otherwise off to the sign-in, coming back here afterwards."""
     mobile = request.app[MOBILE]
-    value = request.cookies.get(cookies.COOKIE, "")
-    person = await asyncio.to_thread(_person, mobile, value) if value else None
+    session_id = request.cookies.get(cookies.COOKIE, "")
+    person = await asyncio.to_thread(_person, mobile, session_id) if session_id else None
     if person is None:
         target = request.path_qs if request.method == "GET" else "/m"
         raise web.HTTPSeeOther(f"{LOGIN}?{urlencode({'next': target})}")
     return person
 
 
-def _person(mobile: Mobile, value: str) -> Person | None:
+def _person(mobile: Mobile, session_id: str) -> Person | None:
     settings = mobile.services.settings
-    member_id = cookies.member_of(mobile.secret(), value, mobile.services.clock.now())
+    found = find_session(mobile.services.engine, cookies.KIND, session_id, mobile.services.clock.now())
     with session(mobile.services.engine) as db:
-        member = db.get(Member, member_id) if member_id else None
+        member = db.get(Member, found.member_id) if found else None
     if member is None or not member.active:
         return None
     leads = {g.id: tuple(g.workers) for _v, g in settings.grids() if g.leader == member.id}
-    csrf = cookies.form_token(mobile.secret(), value)
+    csrf = form_token("form", session_id)
     return Person(member.id, member.name, tuple(member.roles), csrf, viewer_for(member, settings, csrf), leads)
 
 
 def check_form(person: Person, form) -> None:
     """Refuse a post that does not carry this session's token."""
-    if form.get("csrf") != person.csrf:
+    if not same_token(form.get("csrf"), person.csrf):
         raise web.HTTPForbidden(text="表单已过期，请返回刷新后重试")
 
 
@@ -67,7 +70,7 @@ async def login_page(request: web.Request) -> web.Response:
     """Demo: pick who you are. Otherwise: off to WeCom, which says who you are."""
     mobile = request.app[MOBILE]
     target = safe_next(request.query.get("next", ""))
-    token = request.cookies.get(cookies.PRE_COOKIE) or cookies.new_pre_token()
+    token = request.cookies.get(cookies.PRE_COOKIE) or new_token()
     if mobile.demo:
         members = await asyncio.to_thread(_members, mobile)
         response = mobile.render("login.html", groups=_by_role(members), next=target, csrf=token)
@@ -75,7 +78,7 @@ async def login_page(request: web.Request) -> web.Response:
         return response
     if not wecom.configured(mobile.services.settings):
         return mobile.render("error.html", status=503, message="企业微信应用尚未配置，暂时无法登录。")
-    token = cookies.new_pre_token()  # a fresh OAuth state each time
+    token = new_token()  # a fresh OAuth state each time
     redirect = f"{_origin(request)}/m/auth?{urlencode({'next': target})}"
     found = web.HTTPFound(wecom.authorize_url(mobile.services.settings, redirect, token))
     _set_pre(request, found, token)
@@ -83,8 +86,7 @@ async def login_page(request: web.Request) -> web.Response:
 
 
 def _set_pre(request: web.Request, response: web.StreamResponse, token: str) -> None:
-    response.set_cookie(cookies.PRE_COOKIE, token, max_age=900, httponly=True, samesite="Lax", path="/m",
-                        secure=_secure(request))
+    set_cookie(request, response, cookies.PRE_COOKIE, token, max_age=900, path="/m")
 
 
 async def pick(request: web.Request) -> web.Response:
@@ -93,13 +95,12 @@ async def pick(request: web.Request) -> web.Response:
     if not mobile.demo:
         raise web.HTTPNotFound(text="仅演示模式可选择身份")
     form = await request.post()
-    pre = request.cookies.get(cookies.PRE_COOKIE, "")
-    if not pre or form.get("csrf") != pre:
+    if not same_token(form.get("csrf"), request.cookies.get(cookies.PRE_COOKIE, "")):
         raise web.HTTPForbidden(text="表单已过期，请返回刷新后重试")
     member = await asyncio.to_thread(_member, mobile, Member.id == str(form.get("member", ""))[:64])
     if member is None:
         return mobile.render("error.html", status=400, message="没有这个成员，请重新选择。")
-    return _signed_in(request, mobile, member, str(form.get("next", "")))
+    return await _signed_in(request, mobile, member, str(form.get("next", "")))
 
 
 async def oauth_return(request: web.Request) -> web.Response:
@@ -120,23 +121,25 @@ async def oauth_return(request: web.Request) -> web.Response:
     if member is None:
         log.warning("wecom sign-in by a non-member", extra={"userid": userid})
         return mobile.render("error.html", status=403, message="您的企业微信账号未登记为网格哨成员，请联系所里管理员。")
-    return _signed_in(request, mobile, member, request.query.get("next", ""))
+    return await _signed_in(request, mobile, member, request.query.get("next", ""))
 
 
 async def logout(request: web.Request) -> web.Response:
     """End the session (demo: pick someone else)."""
     person = await current(request)
     check_form(person, await request.post())
+    await asyncio.to_thread(close_session, request.app[MOBILE].services.engine, request.cookies[cookies.COOKIE])
     response = web.HTTPSeeOther(LOGIN)
     response.del_cookie(cookies.COOKIE, path="/m")
     raise response
 
 
-def _signed_in(request: web.Request, mobile: Mobile, member: Member, target: str):
-    value = cookies.issue(mobile.secret(), member.id, mobile.services.clock.now())
+async def _signed_in(request: web.Request, mobile: Mobile, member: Member, target: str):
+    services = mobile.services
+    session_id = await asyncio.to_thread(open_session, services.engine, cookies.KIND, member.id, services.clock.now(),
+                                         cookies.LIFETIME, address=client_address(request))
     response = web.HTTPSeeOther(safe_next(target))
-    response.set_cookie(cookies.COOKIE, value, max_age=int(cookies.LIFETIME.total_seconds()), httponly=True,
-                        samesite="Lax", path="/m", secure=_secure(request))
+    set_cookie(request, response, cookies.COOKIE, session_id, max_age=int(cookies.LIFETIME.total_seconds()), path="/m")
     response.del_cookie(cookies.PRE_COOKIE, path="/m")
     raise response
 
@@ -168,14 +171,10 @@ def _http(app: web.Application):
     return mobile.http
 
 
-def _secure(request: web.Request) -> bool:
-    return request.secure or request.headers.get("X-Forwarded-Proto", "") == "https"
-
-
 def _origin(request: web.Request) -> str:
     """Where WeCom sends the phone back: server.public_url when set, else the address the phone asked."""
     configured = request.app[MOBILE].services.settings.server.public_url.rstrip("/")
-    return configured or f"{'https' if _secure(request) else 'http'}://{request.host}"
+    return configured or f"{'https' if is_https(request) else 'http'}://{request.host}"
 
 
 def safe_next(target: str) -> str:
@@ -188,8 +187,8 @@ def safe_next(target: str) -> str:
 async def signed_in_anywhere(request: web.Request) -> bool:
     """A /m session or a console session (photos show on both)."""
     mobile = request.app[MOBILE]
-    value = request.cookies.get(cookies.COOKIE, "")
-    if value and await asyncio.to_thread(_person, mobile, value) is not None:
+    session_id = request.cookies.get(cookies.COOKIE, "")
+    if session_id and await asyncio.to_thread(_person, mobile, session_id) is not None:
         return True
     if CONSOLE not in request.app:  # the console may not be mounted (tests of /m alone)
         return False

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from models.store import session
 from web.console.reveal import REFUSED, may_reveal, reveal
+from web.ids import parse_id
 from web.mobile import detail, tasks, visits
 from web.mobile.context import MOBILE
 from web.mobile.identity import check_form, current
@@ -47,13 +48,13 @@ async def task(request: web.Request) -> web.Response:
     """One task (the card's 详情 opens it); 404 for tickets the member may not read."""
     person = await current(request)
     services = request.app[MOBILE].services
-    raw = request.match_info["id"]
+    ticket_id = parse_id(request.match_info["id"])
     directory = request.app[MOBILE].directory
 
     def load():
         with session(services.engine) as db:
-            return detail.load(db, person, int(raw), directory, services.clock.now())
-    found = await asyncio.to_thread(load) if raw.isdigit() and len(raw) < 12 else None
+            return detail.load(db, person, ticket_id, directory, services.clock.now())
+    found = await asyncio.to_thread(load) if ticket_id else None
     if found is None:
         return _page(request, "error.html", status=404, person=person, message="没有这个任务，或它不归您处理。")
     return _page(request, "task.html", person=person, tab="", revealed=None, **found)
@@ -63,12 +64,11 @@ async def reveal_numbers(request: web.Request) -> web.Response:
     """POST /m/t/{id}/reveal (csrf): the task with its full numbers, for 民警, 值班 and 所领导; the look audited."""
     person = await current(request)
     if not may_reveal(person.viewer):
-        log.warning("full numbers refused", extra={"member": person.id, "ticket": request.match_info["id"]})
+        log.warning("full numbers refused", extra={"member": person.id, "ticket": request.match_info["id"][:20]})
         raise web.HTTPForbidden(text=REFUSED)
     check_form(person, await request.post())
     services, directory = request.app[MOBILE].services, request.app[MOBILE].directory
-    raw = request.match_info["id"]
-    ticket_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+    ticket_id = parse_id(request.match_info["id"])
 
     def load():
         numbers = reveal(services, person.viewer, ticket_id)

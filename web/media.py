@@ -1,0 +1,36 @@
+"""Which photo addresses a page may show as pictures: our own photo routes, or the configured WeChat media hosts.
+
+A photo's address comes from outside (a resident's PicUrl); shown as <img> from anywhere it would
+let the sender see who opened the ticket, and when. Anything else is listed as text, never loaded.
+"""
+import re
+from urllib.parse import urlsplit
+
+from core.settings import Settings
+
+OWN = re.compile(r"/(m/photos|r/photo)/[A-Za-z0-9_-]{1,64}")
+
+
+def shown_as_picture(url: str, settings: Settings) -> bool:
+    """True for /m/photos/…, /r/photo/…, and http(s) addresses on `wechat.media_hosts`."""
+    if OWN.fullmatch(url):
+        return True
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    return (parts.scheme in ("https", "http") and parts.username is None and port is None and "\\" not in url
+            and (parts.hostname or "").lower() in settings.wechat.media_hosts)
+
+
+def split_photos(photos: list[dict], settings: Settings) -> tuple[list[dict], list[str]]:
+    """(the photos to show as pictures, the other addresses as text)."""
+    shown, withheld = [], []
+    for photo in photos:
+        url = str(photo.get("url", ""))
+        if shown_as_picture(url, settings):
+            shown.append(photo)
+        elif url:
+            withheld.append(url[:300])
+    return shown, withheld
