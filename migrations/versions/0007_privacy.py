@@ -8,7 +8,7 @@ and seals every clear-text row under the key in `privacy.key_file` / GRIDWHISTLE
 batches, and removes the note. Until then nothing is lost: the clear text stays where it was.
 
 Revision ID: 0007_privacy
-Revises: 0006_escalation_notices
+Revises: 0007_sessions
 Create Date: 2026-12-09 09:00:00
 """
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0007_privacy'
-down_revision = '0006_escalation_notices'
+down_revision = '0007_sessions'
 branch_labels = None
 depends_on = None
 
