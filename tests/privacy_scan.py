@@ -6,8 +6,9 @@ from sqlalchemy import MetaData, select
 
 from core.privacy import SEALED_KEY, find_numbers
 
-# Random keys and hashes no one typed: a run of their digits can look like a number by chance.
-SECRETS = {("sharedvalue", "value"), ("member", "password_hash")}
+# Random keys and digests no one typed: a run of their digits can look like a number by chance.
+SECRETS = {("sharedvalue", "value"), ("member", "password_hash"), ("callbacknonce", "key"),
+           ("callbacknonce", "body_sha256"), ("websession", "digest"), ("websession", "password_fp")}
 _WIDE = {chr(0xFF10 + d): str(d) for d in range(10)}
 
 

@@ -26,7 +26,7 @@ SEALED = [('inboxmessage', 'content_sealed'), ('inboxmessage', 'reply_sealed'), 
 NOTE = 'privacy.unsealed'
 # Tables whose text people write numbers into (members' phones are rewritten from config.yaml at every start).
 WRITTEN = ['inboxmessage', 'conversation', 'ticket', 'feedback', 'auditlog', 'resident', 'webreport', 'suspectreport',
-           'triagecorrection', 'outbox', 'visit', 'deadline']
+           'triagecorrection', 'outbox', 'visit', 'deadline', 'assignment', 'loginfailure', 'loginlock']
 
 
 def upgrade() -> None:
@@ -34,7 +34,8 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column(column, sqlmodel.sql.sqltypes.AutoString(), nullable=True))
     connection = op.get_bind()
-    if any(connection.execute(sa.text(f'SELECT 1 FROM {table} LIMIT 1')).first() for table in WRITTEN):
+    present = set(sa.inspect(connection).get_table_names())
+    if any(connection.execute(sa.text(f'SELECT 1 FROM {table} LIMIT 1')).first() for table in WRITTEN if table in present):
         shared = sa.table('sharedvalue', sa.column('key', sa.String()), sa.column('value', sa.String()))
         op.bulk_insert(shared, [{'key': NOTE, 'value': 'rows written before 0007_privacy are sealed at the next start'}])
 

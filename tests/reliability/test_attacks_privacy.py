@@ -1,6 +1,7 @@
 """Personal data at rest, against the real `python run.py serve`: after residents leave phone and ID numbers every
-way they type them (the Official Account, the 随手拍 page, the answer to "where?", a 回访 complaint) and a worker
-closes a ticket with one in the note, a copy of the store holds no full number in any column of any table.
+way they type them (the Official Account, the 随手拍 page, the answer to "where?", a 回访 complaint), a worker
+closes a ticket with one in the note and someone tries a phone number as a console login until it is locked, a
+copy of the store holds no full number in any column of any table.
 """
 import asyncio
 import re
@@ -64,6 +65,18 @@ async def report_on_the_page(http, base: str) -> None:
         assert response.status == 200, await response.text()
 
 
+async def log_in_with_a_phone_number(http, base: str, times: int) -> list[int]:
+    """Someone tries their phone number as the console account, until the account is locked."""
+    statuses = []
+    for _ in range(times):
+        html = await (await http.get(base + "/console/login")).text()
+        token = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+        async with http.post(base + "/console/login", data={"member": "13812345678", "password": "wrong-one",
+                                                            "csrf": token}, allow_redirects=False) as response:
+            statuses.append(response.status)
+    return statuses
+
+
 def holder_of(url: str, words: str) -> tuple[int, str]:
     """The ticket whose text starts with `words`, and its holder's WeCom userid."""
     engine = make_engine(url)
@@ -91,6 +104,7 @@ async def test_a_copy_of_the_store_holds_no_full_phone_or_id_number(tmp_path, fa
             await say_work(http, service.base, worker, f"接单 {ticket_id}", 9119)
             await say_work(http, service.base, worker, f"办结 {ticket_id} 已联系车主13912345678 电瓶车已移走", 9120)
             await say_mp(http, service.base, "oWangAyi", "不满意 车又推回楼道了 打我电话138 1234 5678", 9121)
+            assert (await log_in_with_a_phone_number(http, service.base, 6))[-1] == 429  # failures, then the lock
             assert await wait_settled(url)
         assert await asyncio.to_thread(service.stop) == 0
     finally:
