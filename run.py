@@ -1,4 +1,4 @@
-"""GridWhistle's one composition root: `python run.py [serve|migrate|check-config|train|eval|classify]`."""
+"""GridWhistle's one composition root: `python run.py [serve|migrate|seal|check-config|train|eval|classify]`."""
 import argparse
 import logging
 import sys
@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         from models.store import make_engine, migrate
         migrate(make_engine(settings.database.url))
         return 0
+    if command == "seal":
+        return seal(settings)
     if command == "train":
         from nlp.cli import run_train
         return run_train(args.data or ROOT / "nlp" / "data", args.model, corrections=stored_corrections(settings))
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run.py", description="网格哨 GridWhistle")
-    parser.add_argument("command", nargs="?", choices=["serve", "migrate", "check-config", "train", "eval", "classify"])
+    parser.add_argument("command", nargs="?", choices=["serve", "migrate", "seal", "check-config", "train", "eval", "classify"])
     parser.add_argument("--config", help="config file (default: $GRIDWHISTLE_CONFIG or ./config.yaml)")
     parser.add_argument("--data", type=Path, help="training data folder (train/eval)")
     parser.add_argument("--model", type=Path, help="model file (train/eval/classify)")
@@ -78,12 +80,13 @@ def build_classifier(settings, model_path=None):
     return classifier
 
 
-def build_services(settings, clock=None, engine=None):
-    """Every part of the running service, wired once."""
+def build_services(settings, clock=None, engine=None, privacy=None):
+    """Every part of the running service, wired once; serve() gives `privacy` its key before anything is stored."""
     from core.clock import SystemClock
     from core.metrics import Metrics
     from core.offset_clock import OffsetClock
     from core.pools import BoundedPool
+    from core.privacy import Privacy
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
@@ -102,6 +105,7 @@ def build_services(settings, clock=None, engine=None):
         metrics=metrics,
         ticker=Ticker(clock, settings.ticker.interval, metrics),
         hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
+        privacy=privacy or Privacy(),  # no key until serve() opens the store's: sealing before that fails loudly
     )
     services.classifier = build_classifier(settings)
     wire_parts(services)
@@ -125,7 +129,7 @@ def wire_parts(services):
     s = services
     instance = f"{socket.gethostname()}:{os.getpid()}"  # who holds a claim, in the rows and the logs
     dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics, instance)
-    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance)
+    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance, privacy=s.privacy)
     dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
     s.dispatcher, s.bot = dispatcher, bot
     dispatcher.on_member_text(visit_command(dispatcher, s.engine, s.clock))
@@ -198,6 +202,44 @@ def start_channels(services, transports):
     return link
 
 
+def open_privacy(engine, privacy, settings) -> bool:
+    """Give `privacy` the store's key (made at first start) and seal rows from before 0007_privacy; False if refused."""
+    import os
+
+    from core.privacy_key import KeyProblem
+    from models.sealing import legacy_rows_waiting, open_store_key, seal_clear_rows
+    try:
+        open_store_key(engine, privacy, settings.privacy.key_file, os.environ)
+    except KeyProblem as exc:
+        print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
+        return False
+    if legacy_rows_waiting(engine):
+        seal_clear_rows(engine, privacy)
+    return True
+
+
+def seal(settings) -> int:
+    """`python run.py seal`: migrate, open the key and mask and seal every row still holding a full number."""
+    from core.privacy import Privacy
+    from models.sealing import seal_clear_rows
+    from models.store import StoreLocked, lock_single_instance, make_engine, migrate, startup_lock
+
+    engine, privacy = make_engine(settings.database.url), Privacy()
+    try:
+        lock = lock_single_instance(engine)  # the running service, if any, seals at its own start
+    except StoreLocked as exc:
+        print(f"无法封存 / cannot seal: {exc}", file=sys.stderr)
+        return 3
+    with startup_lock(engine):
+        migrate(engine)
+        if not open_privacy(engine, privacy, settings):
+            return 2
+        print(f"sealed: {seal_clear_rows(engine, privacy)} rows changed")
+    if lock:
+        lock.close()
+    return 0
+
+
 def serve(settings) -> int:
     """Serve HTTP and tick until SIGTERM/SIGINT."""
     import asyncio
@@ -219,6 +261,8 @@ def serve(settings) -> int:
         return 3
     with startup_lock(services.engine):  # several instances may start at once on PostgreSQL
         migrate(services.engine)
+        if not open_privacy(services.engine, services.privacy, settings):
+            return 2
         release_orphaned_claims(services.engine, services.clock.now())
         sync_directory(services.engine, settings)
         check_stored(services.engine, settings)  # no demo password outside the demo; who cannot log in

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.clock import Clock
+from core.privacy import Privacy
 from core.settings import Settings
 from dispatch.api import DispatchPort
 
@@ -40,3 +41,4 @@ class BotContext:
     instance: str = "gw"
     storer: Any = field(default=None, repr=False)  # bot.inbound.storing.GroupStore, made on the running loop
     workers: Workers = field(default_factory=Workers, repr=False)  # run.py shuts them down
+    privacy: Privacy = field(default_factory=Privacy.ephemeral, repr=False)  # run.py passes the service's one

@@ -1,5 +1,5 @@
 """The running service's parts, built once by run.py (the composition root) and handed to whoever needs them."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from core.clock import Clock
 from core.metrics import Metrics
 from core.pools import BoundedPool
+from core.privacy import Privacy
 from core.settings import Settings
 from core.ticker import Ticker
 from core.workcal import WorkCalendar
@@ -32,3 +33,5 @@ class Services:
     classifier: Any = None  # nlp.Classifier once warmed up
     dispatcher: "DispatchPort | None" = None  # dispatch's one door (dispatch/api.py)
     bot: "BotContext | None" = None  # what the WeChat channels and the demo page share
+    # seals and unseals full numbers; run.py's serve() gives it the store's key (a throwaway one elsewhere)
+    privacy: Privacy = field(default_factory=Privacy.ephemeral)

@@ -2,7 +2,7 @@
 from collections import Counter
 from collections.abc import Mapping
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from core.config import (
     Database,
@@ -22,6 +22,7 @@ from core.config_access import Api, Demo, Login
 from core.config_demo import exposure_problems
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
 from core.config_geo import Geo
+from core.config_privacy import PrivacySettings
 from core.config_report import ReportPage
 from core.config_wechat import WechatConfig
 
@@ -48,6 +49,8 @@ class Settings(Strict):
     reports: Reports = Reports()
     geo: Geo = Geo()
     report_page: ReportPage = ReportPage()
+    # validated from {} so that the default key file, too, is found beside the config file
+    privacy: PrivacySettings = Field(default_factory=dict, validate_default=True)
 
     @model_validator(mode="after")
     def _references_hold(self) -> "Settings":

@@ -9,10 +9,10 @@ from sqlmodel import select
 from bot.context import BotContext
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
+from core.privacy import mask
 from demo.scope import STAFF_KEY, demo_inbox, demo_outbox, masked_card
 from models import InboxMessage, Member, Outbox, Resident
 from models.store import session
-from nlp.privacy import mask
 
 PAGE = Path(__file__).resolve().parent / "page.html"
 MAX_TEXT = 2000  # longer is refused with a reason, never cut short without a word

@@ -6,12 +6,12 @@ Only the demo's own rows (demo/scope.py), with phone and ID numbers masked.
 """
 from sqlmodel import select
 
+from core.privacy import mask
 from core.vocabulary import WORKER_ACTIONS
 from demo.channel import GROUP
 from demo.scope import STAFF_KEY, demo_outbox, masked_card
 from models import InboxMessage, Member, Outbox, Resident
 from models.store import session
-from nlp.privacy import mask
 from web.console.labels import ROLE_NAMES
 
 RECENT = 80  # chat and staff messages re-sent on each poll

@@ -9,9 +9,9 @@ them VIA_DEMO; in demo mode a row still waiting can go nowhere else: config_demo
 from sqlalchemy import String, and_, cast, or_
 from sqlmodel import select
 
+from core.privacy import mask
 from models import InboxMessage, Outbox, Resident
 from models.outbox import VIA_DEMO
-from nlp.privacy import mask
 
 # Message keys of what the demo page posts from a member's phone, or as a 微信客服 customer. "/" and ":"
 # are in no WeChat id, so no real message's key begins like these.

@@ -21,6 +21,7 @@ class Report:
     channel: str  # mp | work | group | demo
     text: str  # masked text, possibly several messages joined
     triage: Any  # nlp.Triage
+    sealed: str | None = None  # the text as written, sealed (core.privacy): stored beside it, never opened here
     chat_id: str | None = None  # the group it came from, for replies there
     inbox_id: int | None = None
     place: str | None = None  # overrides triage.location (e.g. the answer to "where?")

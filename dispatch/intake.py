@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.privacy import mask
 from core.vocabulary import kind_of
 from dispatch.api import AlsoInTransaction, Receipt, Report
 from dispatch.assign import dispatch, holders, plan_for
@@ -37,7 +38,7 @@ def submit(deps: Deps, report: Report, also: AlsoInTransaction | None = None) ->
         if duplicate:
             return _merge(deps, db, duplicate, report, now, also)
         ticket = Ticket(number=f"pending-{uuid.uuid4().hex}", status="new", kind=kind, category=category,
-                        urgency=urgency, text=report.text, place=place,
+                        urgency=urgency, text=report.text, text_sealed=report.sealed, place=place,
                         grid_id=area.area_id if area else None, village_id=area.village_id if area else None,
                         triage=_triage_record(triage), created_at=now, updated_at=now)
         plan = plan_for(deps, db, ticket, now, needs_human=unsure)
@@ -106,5 +107,7 @@ def ticket_number(ticket_id: int, local_date: str) -> str:
 def _triage_record(triage: Any) -> dict[str, Any]:
     fields = ("is_report", "kind", "category", "urgency", "location", "confidence", "needs_human", "grid_id")
     record = {f: getattr(triage, f, None) for f in fields}
-    record["reasons"] = list(getattr(triage, "reasons", ()) or ())
+    record["reasons"] = [mask(str(r)) for r in getattr(triage, "reasons", ()) or ()]
+    if isinstance(record["location"], str):  # read from the text as written: kept free of full numbers like it
+        record["location"] = mask(record["location"])
     return record

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from models.columns import json_field, timestamp
+from models.columns import json_field, masked_text, timestamp
 
 
 class WebReport(SQLModel, table=True):
@@ -14,13 +14,15 @@ class WebReport(SQLModel, table=True):
     key: str = Field(unique=True)  # random; the resident's identity on the web channel and the inbox sender
     device: str = Field(index=True)  # a hash of the device cookie, for the per-device limit
     address: str = Field(index=True)  # the client address, for the per-address limit
-    text: str = ""  # as the reporter wrote it
-    place: str = ""  # picked on the page (村/小区/栋), or "" when located by the phone or not given
+    text: str = masked_text()  # as the reporter wrote it, full numbers masked
+    text_sealed: str | None = None  # as written, sealed (core.privacy)
+    place: str = masked_text()  # picked on the page (村/小区/栋), or "" when located by the phone or not given
     grid_id: str | None = None  # the grid the picker or the phone's location resolved to
     preset_grid: str | None = None  # the grid of the poster the page was opened from
     lat: float | None = None
     lng: float | None = None
-    phone: str = ""  # optional, given by the reporter for a call back; never shown on the status page
+    phone: str = masked_text()  # optional, for a call back: masked here, never shown on the status page
+    phone_sealed: str | None = None  # the full number, sealed
     photos: list = json_field(list)  # ReportPhoto keys, in the order uploaded
     inbox_id: int | None = Field(default=None, index=True)
     ticket_id: int | None = Field(default=None, index=True)

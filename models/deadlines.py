@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.columns import json_field, timestamp
+from models.columns import json_field, masked_json_field, timestamp
 
 
 class Deadline(SQLModel, table=True):
@@ -22,7 +22,7 @@ class Deadline(SQLModel, table=True):
     claimed_by: str | None = None
     claimed_until: datetime | None = timestamp()
     fired_at: datetime | None = timestamp()
-    data: dict = json_field()
+    data: dict = masked_json_field()
 
 
 class Escalation(SQLModel, table=True):

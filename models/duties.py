@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.columns import timestamp
+from models.columns import masked_text, timestamp
 
 
 class WatchedPerson(SQLModel, table=True):
@@ -28,7 +28,7 @@ class Visit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="watchedperson.id", index=True)
     member_id: str = Field(foreign_key="member.id")
-    note: str = ""
+    note: str = masked_text()
     photo_url: str | None = None
     ticket_id: int | None = None  # the visit task it closed, if any
     at: datetime | None = timestamp(index=True)

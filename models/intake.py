@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.columns import json_field, timestamp
+from models.columns import masked_json_field, masked_text, timestamp
 
 
 class InboxMessage(SQLModel, table=True):
@@ -15,13 +15,15 @@ class InboxMessage(SQLModel, table=True):
     sender: str = Field(index=True)
     chat_id: str | None = None  # the group, when it came from a group
     msg_type: str
-    content: str = ""
-    payload: dict = json_field()
-    reply: str | None = None  # the passive reply; a retry gets the same answer
+    content: str = masked_text()  # full numbers masked; the original sealed beside it
+    content_sealed: str | None = None
+    payload: dict = masked_json_field()
+    reply: str | None = masked_text(None)  # the passive reply; a retry gets the same answer
+    reply_sealed: str | None = None
     status: str = Field(default="new", index=True)  # new | processing | done | failed
     attempts: int = 0
     lease_until: datetime | None = timestamp()
-    error: str | None = None
+    error: str | None = masked_text(None)
     ticket_id: int | None = Field(default=None, index=True)
     received_at: datetime | None = timestamp(index=True)
 
@@ -40,6 +42,6 @@ class Conversation(SQLModel, table=True):
     resident_id: int = Field(primary_key=True, foreign_key="resident.id")
     state: str = "idle"  # idle | awaiting_place | awaiting_feedback
     ticket_id: int | None = None
-    pending: dict = json_field()  # the report waiting for its place: text, chat, inbox id
+    pending: dict = masked_json_field()  # the report waiting for its place: text (masked), sealed, chat, inbox id
     expires_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()

@@ -14,7 +14,7 @@ from sqlmodel import Field, Session, SQLModel, and_, select
 
 from core.clock import utc
 from core.config_access import Login
-from models.columns import timestamp
+from models.columns import MaskedText, masked_text, timestamp
 from models.rows import insert_ignore
 from models.store import session
 from models.tickets import AuditLog
@@ -26,7 +26,7 @@ class LoginFailure(SQLModel, table=True):
     """One wrong password (or unknown account) for an account name, from an address."""
 
     id: int | None = Field(default=None, primary_key=True)
-    account: str = Field(index=True)
+    account: str = masked_text(index=True)  # as typed: people try their phone number, kept masked like every number
     address: str = Field(index=True)
     at: datetime | None = timestamp(index=True)
 
@@ -35,7 +35,7 @@ class LoginLock(SQLModel, table=True):
     """An account or an address refused until `until` (a row per account or address ever locked)."""
 
     scope: str = Field(primary_key=True)  # account | address
-    key: str = Field(primary_key=True)
+    key: str = Field(primary_key=True, sa_type=MaskedText)  # an account as typed (masked), or an address
     until: datetime | None = timestamp()
 
 

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel
 
-from models.columns import json_field, timestamp
+from core.privacy import Privacy
+from models.columns import SEALED_KEY, masked_json_field, masked_text, timestamp
 from models.rows import insert_ignore
 
 
@@ -21,13 +22,13 @@ class Outbox(SQLModel, table=True):
     channel: str  # member | resident | supervisors_group (the audience, see dispatch/api.py)
     recipient: str  # member id, resident id or "supervisors"
     msg_type: str = "text"  # text | markdown | template_card
-    payload: dict = json_field()
+    payload: dict = masked_json_field()  # text masked; "sealed": the text as it is to be delivered
     ticket_id: int | None = Field(default=None, index=True)
     status: str = "pending"  # pending | sending | sent | failed
     attempts: int = 0
     next_attempt_at: datetime | None = timestamp()
     lease_until: datetime | None = timestamp()
-    last_error: str | None = None
+    last_error: str | None = masked_text(None)
     created_at: datetime | None = timestamp()
     sent_at: datetime | None = timestamp()
     # Set just before the API call, cleared with its outcome: still set on a claimed row means
@@ -61,10 +62,15 @@ VIA_DEMO = {"via": "demo"}
 
 
 def row(*, key: str, audience: str, recipient: str, text: str, now: datetime, ticket_id: int | None = None,
-        card: dict | None = None, extra: dict | None = None, due: datetime | None = None) -> dict:
+        card: dict | None = None, extra: dict | None = None, due: datetime | None = None,
+        sealed: str | None = None) -> dict:
     """The values of one outbox row (see dispatch/api.py for audiences and the payload); it goes at `due`
-    (now unless said)."""
-    payload = {"text": text} | ({"card": card} if card else {}) | (extra or {})
+    (now unless said).
+
+    The text is stored masked; `sealed` (core.privacy) is the text to deliver when the recipient is to
+    get a full number (a resident told who will call them), opened by the sender just before sending.
+    """
+    payload = {"text": text} | ({"card": card} if card else {}) | (extra or {}) | ({SEALED_KEY: sealed} if sealed else {})
     values = dict(idem_key=key, channel=audience, recipient=recipient, msg_type="template_card" if card else "text",
                   payload=payload, ticket_id=ticket_id, status="pending", attempts=0,
                   next_attempt_at=due or now, created_at=now)
@@ -87,10 +93,10 @@ def card_of(task: str) -> str:
 
 def push(db: Session, *, key: str, audience: str, recipient: str, text: str, now: datetime,
          ticket_id: int | None = None, card: dict | None = None, extra: dict | None = None,
-         due: datetime | None = None) -> bool:
+         due: datetime | None = None, sealed: str | None = None) -> bool:
     """Queue one message; False if a message with this key was already queued."""
     values = row(key=key, audience=audience, recipient=recipient, text=text, now=now, ticket_id=ticket_id,
-                 card=card, extra=extra, due=due)
+                 card=card, extra=extra, due=due, sealed=sealed)
     return insert_ignore(db, Outbox, values, ["idem_key"])
 
 
@@ -105,3 +111,10 @@ def to_supervisors_group(db: Session, *, key: str, text: str, now: datetime, tic
     """Queue a message for the supervisors' group robot."""
     return push(db, key=f"{key}:group", audience="supervisors_group", recipient="supervisors", text=text,
                 now=now, ticket_id=ticket_id)
+
+
+def as_delivered(privacy: Privacy, payload: dict) -> dict:
+    """The payload as the recipient is to get it: the sealed text, if any, opened in place of the masked one."""
+    if SEALED_KEY not in payload:
+        return payload
+    return {k: v for k, v in payload.items() if k != SEALED_KEY} | {"text": privacy.text_of(payload)}

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.columns import json_field, timestamp
+from models.columns import json_field, masked_text, timestamp
 
 
 class Grid(SQLModel, table=True):
@@ -24,7 +24,7 @@ class Member(SQLModel, table=True):
     name: str
     roles: list[str] = json_field(list)
     wechat_id: str = Field(index=True)
-    phone: str = ""
+    phone: str = masked_text()  # shown masked; the full number stays in config.yaml
     grid_id: str | None = Field(default=None, index=True)
     password_hash: str = ""
     active: bool = True
@@ -38,8 +38,9 @@ class Resident(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str  # mp | work | robot | kf | web | demo
     external_id: str  # OpenID, WeCom userid, or demo name
-    name: str = ""
-    phone_masked: str = ""
+    name: str = masked_text()
+    phone_masked: str = masked_text()
+    phone_sealed: str | None = None  # the full number the resident gave, sealed (core.privacy)
     home_grid_id: str | None = None
     last_help_at: datetime | None = timestamp()
     created_at: datetime | None = timestamp()

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.columns import json_field, timestamp
+from models.columns import json_field, masked_json_field, masked_text, timestamp
 
 
 class Ticket(SQLModel, table=True):
@@ -16,8 +16,9 @@ class Ticket(SQLModel, table=True):
     kind: str | None = None  # police | non_police
     category: str | None = Field(default=None, index=True)
     urgency: str = "normal"
-    text: str = ""  # masked text of the report(s)
-    place: str | None = None  # as the resident wrote it
+    text: str = masked_text()  # the report, full numbers masked
+    text_sealed: str | None = None  # the report as written, sealed (core.privacy)
+    place: str | None = masked_text(None)  # as the resident wrote it
     grid_id: str | None = Field(default=None, index=True)
     village_id: str | None = None
     triage: dict = json_field()  # labels, confidence and reasons at creation
@@ -25,7 +26,7 @@ class Ticket(SQLModel, table=True):
     route: str = ""  # grid | police | triage | duty_offhours
     cycle: int = 0  # bumped on reopen/redispatch: escalations are unique per cycle
     merged_into_id: int | None = Field(default=None, foreign_key="ticket.id")
-    resolution: str | None = None
+    resolution: str | None = masked_text(None)
     photos: list = json_field(list)
     created_at: datetime | None = timestamp(index=True)
     dispatched_at: datetime | None = timestamp()
@@ -58,7 +59,7 @@ class Assignment(SQLModel, table=True):
     assigned_at: datetime | None = timestamp()
     accepted_at: datetime | None = timestamp()
     ended_at: datetime | None = timestamp()
-    end_reason: str | None = None
+    end_reason: str | None = masked_text(None)  # may quote a resident (a 回访 complaint) or a note
 
 
 class Feedback(SQLModel, table=True):
@@ -69,7 +70,7 @@ class Feedback(SQLModel, table=True):
     resident_id: int | None = Field(default=None, foreign_key="resident.id")
     cycle: int = 0
     satisfied: bool | None = None  # None: no answer in time (默认满意 is counted apart)
-    reason: str = ""
+    reason: str = masked_text()
     created_at: datetime | None = timestamp()
 
 
@@ -82,6 +83,6 @@ class AuditLog(SQLModel, table=True):
     action: str
     from_status: str | None = None
     to_status: str | None = None
-    note: str = ""
-    data: dict = json_field()
+    note: str = masked_text()
+    data: dict = masked_json_field()
     at: datetime | None = timestamp(index=True)

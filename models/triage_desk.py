@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from models.columns import json_field, timestamp
+from models.columns import masked_json_field, masked_text, timestamp
 from models.store import session
 
 
@@ -20,8 +20,9 @@ class SuspectReport(SQLModel, table=True):
     resident_id: int = Field(foreign_key="resident.id")
     channel: str
     chat_id: str | None = None
-    text: str  # masked
-    triage: dict = json_field()  # the model's call and its reasons
+    text: str = masked_text()
+    text_sealed: str | None = None  # as written, sealed (core.privacy): 立案 hands it to the ticket
+    triage: dict = masked_json_field()  # the model's call and its reasons
     status: str = Field(default="open", index=True)  # open | filed | ignored
     decided_by: str | None = None  # member id, or "resident" when the resident answered the bot
     ticket_id: int | None = None
@@ -33,13 +34,13 @@ class TriageCorrection(SQLModel, table=True):
     """A person's labels for one message, where they differ from the machine's: a training example."""
 
     id: int | None = Field(default=None, primary_key=True)
-    text: str  # masked
+    text: str = masked_text()
     is_report: bool
     kind: str | None = None
     category: str | None = None
     urgency: str | None = None
-    location: str | None = None
-    machine: dict = json_field()  # what triage had said
+    location: str | None = masked_text(None)
+    machine: dict = masked_json_field()  # what triage had said
     ticket_id: int | None = Field(default=None, index=True)
     suspect_id: int | None = None
     member_id: str

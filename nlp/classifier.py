@@ -4,12 +4,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from core.privacy import mask
 from nlp.features import Read, read_message
 from nlp.gazetteer import Entry, Gazetteer
 from nlp.locate import locate_many
 from nlp.model import DEFAULT_PATH, TriageModel
 from nlp.normalize import Normalized, normalize
-from nlp.privacy import mask
 from nlp.script import make_t2s
 from nlp.triage import POLICE, Triage, kind_of
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from core.privacy import mask
 from nlp.classifier import DEFAULTS
 from nlp.features import read_message
 from nlp.locate import regex_flags, window
@@ -12,7 +13,6 @@ from nlp.model import LinearHead, TriageModel, Vocabulary
 from nlp.normalize import normalize
 from nlp.place_tagger import by_character, char_features
 from nlp.place_training import char_labels, fit_tagger
-from nlp.privacy import mask
 from nlp.script import make_t2s
 
 URGENCY_WEIGHTS = {"emergency": 3.0, "urgent": 1.0, "normal": 1.0}  # per-class cost in the urgency head's loss

@@ -5,10 +5,14 @@ import urllib.request
 
 from core.metrics import Metrics
 from core.pools import BoundedPool
+from core.privacy import Privacy
 from core.services import Services
 from core.ticker import Ticker
 from core.workcal import WorkCalendar
 from models.store import make_reader
+
+# One throwaway key for the whole test run: services, bot contexts and pages built apart open each other's seals.
+TEST_PRIVACY = Privacy.ephemeral()
 
 
 def make_services(settings, engine, clock, classifier=None) -> Services:
@@ -19,7 +23,7 @@ def make_services(settings, engine, clock, classifier=None) -> Services:
                                           settings.timezone),
                     metrics=metrics, ticker=Ticker(clock, settings.ticker.interval, metrics),
                     hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
-                    classifier=classifier)
+                    classifier=classifier, privacy=TEST_PRIVACY)
 
 
 def free_port() -> int:

@@ -4,6 +4,7 @@ import re
 import pytest
 
 import run
+from tests.helpers import TEST_PRIVACY
 from web.app import build_app
 
 OPEN = {"/healthz", "/metrics", "/console/login"}  # meant to be reachable without a login
@@ -12,7 +13,7 @@ SAMPLE = {"id": "1", "fmt": "csv"}
 
 @pytest.fixture
 async def wired(aiohttp_client, settings, engine, clock):
-    services = run.build_services(settings, clock=clock, engine=engine)
+    services = run.build_services(settings, clock=clock, engine=engine, privacy=TEST_PRIVACY)
     app = build_app(services, run.route_setups(services))
     return services, app, await aiohttp_client(app)
 
@@ -48,3 +49,10 @@ async def test_run_py_adds_the_console_and_the_duties_that_send_the_monthly_rank
     assert "duties" in [name for name, _ in services.ticker.steps]
     page = await client.get("/console/login")
     assert page.status == 200 and "登录" in await page.text()
+
+
+def test_the_bot_seals_with_the_services_key(settings, engine, clock):
+    services = run.build_services(settings, clock=clock, engine=engine)
+    assert services.bot.privacy is services.privacy  # what the bot seals, the console and /m can open
+    with pytest.raises(RuntimeError, match="privacy.key_file"):  # no key until serve() opens the store's
+        services.privacy.seal("13812345678")

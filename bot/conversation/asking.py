@@ -14,14 +14,13 @@ from core.clock import utc
 from core.faults import crash_point
 from models import Resident, outbox
 from models.store import session
-from nlp.privacy import mask
 
 
 def ask_for_place(ctx: BotContext, resident: Resident, msg: Incoming, text: str, inbox_id: int | None) -> Answer:
     """Keep the report and ask once where it is."""
     now = ctx.clock.now()
     until = now + ctx.settings.intake.ask_place_timeout
-    pending = {"text": text, "chat_id": msg.chat_id, "inbox_id": inbox_id, "channel": msg.channel}
+    pending = ctx.privacy.kept(text) | {"chat_id": msg.chat_id, "inbox_id": inbox_id, "channel": msg.channel}
     ctx.dispatcher.schedule("ask_place", str(resident.id), until, {"asked_at": now.isoformat()},
                             also=lambda db: waiting.wait_for_place(db, resident.id, pending, now, until))
     return Answer(texts.ASK_PLACE)
@@ -47,7 +46,8 @@ def place_given(ctx: BotContext, resident: Resident, msg: Incoming, pending: dic
     place_triage = ctx.classifier.classify(f"{answer}有事")
     place = place_triage.location or answer[:60] or None
     grid_id = grid_id or place_triage.grid_id
-    combined = f"{pending['text']}（地点：{place}）" if place else pending["text"]
+    written = ctx.privacy.text_of(pending)
+    combined = f"{written}（地点：{place}）" if place else written
     triage = ctx.classifier.classify(combined)
     now = ctx.clock.now()
     return submit(ctx, resident, pending.get("channel", msg.channel), pending.get("chat_id"), pending.get("inbox_id"),
@@ -63,18 +63,20 @@ def give_up_on_place(ctx: BotContext, deadline, now) -> bool:
         if conv is None or utc(conv.expires_at) > now:
             return False  # answered already, or asked again since
         pending, resident = dict(conv.pending), db.get(Resident, resident_id)
-    triage = ctx.classifier.classify(pending["text"])
+    written = ctx.privacy.text_of(pending)
+    triage = ctx.classifier.classify(written)
     chat_id = pending.get("chat_id")
 
     def tell_and_stop_waiting(db, receipt) -> None:
         waiting.done(db, resident_id, pending, now)
-        text = f"没有收到具体位置，已按现有信息派单。{receipt_answer(db, receipt, triage.urgency == 'emergency').text}"
+        answer = receipt_answer(ctx.settings, receipt, triage.urgency == "emergency").text
+        shown, sealed = ctx.privacy.split(f"没有收到具体位置，已按现有信息派单。{answer}")
         outbox.push(db, key=f"gave_up:{resident_id}:{deadline.id}", audience="resident", recipient=str(resident_id),
-                    text=mask(text) if chat_id else text, now=now, ticket_id=receipt.ticket_id,
+                    text=shown, sealed=None if chat_id else sealed, now=now, ticket_id=receipt.ticket_id,
                     extra={"chat_id": chat_id} if chat_id else None)
     try:
         submit(ctx, resident, pending.get("channel", resident.channel), chat_id, pending.get("inbox_id"),
-               pending["text"], triage, grid_id=resident.home_grid_id, also=tell_and_stop_waiting)
+               written, triage, grid_id=resident.home_grid_id, also=tell_and_stop_waiting)
     except waiting.NoLongerWaiting:
         return False
     return True

@@ -17,7 +17,6 @@ from models import Conversation, Resident, SuspectReport
 from models.rows import insert_ignore
 from models.store import session
 from models.triage_desk import settle
-from nlp.privacy import mask
 
 ASK = "需要帮您登记吗？回复“需要”即登记，值班人员会尽快处理。"
 DECLINED = "好的，不登记。如有需要随时发消息说明在哪、发生了什么。"
@@ -30,8 +29,10 @@ def hold_suspect(ctx: BotContext, resident: Resident, msg: Incoming, text: str, 
     """Keep the message for the duty desk; in 1:1 ask the resident whether to register it."""
     now = ctx.clock.now()
     with session(ctx.engine) as db:
+        shown, sealed = ctx.privacy.split(text)
         row = dict(inbox_id=inbox_id, resident_id=resident.id, channel=msg.channel, chat_id=msg.chat_id,
-                   text=triage.masked_text or mask(text), triage=_record(triage), status="open", created_at=now)
+                   text=triage.masked_text or shown, text_sealed=sealed, triage=_record(triage), status="open",
+                   created_at=now)
         if inbox_id is None:
             suspect = SuspectReport(**row)
             db.add(suspect)
@@ -42,7 +43,8 @@ def hold_suspect(ctx: BotContext, resident: Resident, msg: Incoming, text: str, 
         if not msg.in_group:
             conv = db.get(Conversation, resident.id) or Conversation(resident_id=resident.id)
             conv.state, conv.updated_at = "awaiting_confirm", now
-            conv.pending = {"suspect_id": suspect.id, "text": text, "inbox_id": inbox_id, "channel": msg.channel}
+            conv.pending = {"suspect_id": suspect.id, **ctx.privacy.kept(text), "inbox_id": inbox_id,
+                            "channel": msg.channel}
             conv.expires_at = now + ctx.settings.intake.ask_place_timeout
             db.add(conv)
         db.commit()
@@ -68,10 +70,11 @@ def answer_if_confirming(ctx: BotContext, resident: Resident, msg: Incoming, tex
         return Answer(DECLINED)
     if not yes:
         return None
-    triage = ctx.classifier.classify(pending["text"])
+    written = ctx.privacy.text_of(pending)
+    triage = ctx.classifier.classify(written)
     triage = dataclasses.replace(triage, is_report=True, suspected=False, needs_human=True)
     # the resident's yes files it even if the desk had dismissed it; the suspect learns its ticket with the ticket
-    return submit(ctx, resident, pending.get("channel", msg.channel), None, pending.get("inbox_id"), pending["text"],
+    return submit(ctx, resident, pending.get("channel", msg.channel), None, pending.get("inbox_id"), written,
                   triage, also=lambda db, receipt: settle(db, pending["suspect_id"], "filed", "resident", now,
                                                           receipt.ticket_id, only_open=False))
 

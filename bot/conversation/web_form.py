@@ -16,7 +16,6 @@ from bot.conversation.submitting import submit
 from bot.inbound.incoming import Incoming
 from models import Resident, Ticket, WebReport
 from models.store import session
-from nlp.privacy import mask
 
 NOTHING_TO_ANSWER = "这件事目前不需要评价，谢谢您。"
 
@@ -33,7 +32,8 @@ def answer_web(ctx: BotContext, resident: Resident, msg: Incoming, inbox_id: int
         return Answer(None)
     place = report.place or _located(report)
     located = grid_at(ctx.settings, report.lat, report.lng) if not report.grid_id else None
-    text = f"{report.text}（地点：{place}）" if place else report.text
+    written = ctx.privacy.original(report.text, report.text_sealed)
+    text = f"{written}（地点：{place}）" if place else written
     triage = ctx.classifier.classify(text)
     if not triage.is_report:
         triage = replace(triage, is_report=True, suspected=False, needs_human=True)
@@ -55,13 +55,13 @@ def _located(report: WebReport) -> str:
 
 
 def _file(db, report: WebReport, resident: Resident, ticket_id: int, inbox_id: int | None) -> None:
-    """In the ticket's own transaction: the report learns its ticket, the resident their masked phone."""
+    """In the ticket's own transaction: the report learns its ticket, the resident their phone (masked, and sealed)."""
     row = db.get(WebReport, report.id)
     row.ticket_id, row.inbox_id = ticket_id, inbox_id
     db.add(row)
     if report.phone:
         person = db.get(Resident, resident.id)
-        person.phone_masked = mask(report.phone)
+        person.phone_masked, person.phone_sealed = report.phone, report.phone_sealed
         db.add(person)
 
 

@@ -12,9 +12,9 @@ from bot.inbound import inbox
 from bot.inbound.incoming import Incoming
 from bot.inbound.people import member_by_wechat_id, resident_for
 from core.faults import crash_point
+from core.privacy import mask
 from models import cards, outbox
 from models.store import session
-from nlp.privacy import mask
 
 log = logging.getLogger(__name__)
 BUSY = object()  # another request or the worker holds the message right now
@@ -43,7 +43,7 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
     """The reply to a stored message: its kept answer, a fresh one, or BUSY while someone else has it."""
     if not claimed:
         if row.status in ("done", "failed"):
-            return row.reply
+            return inbox.reply_of(ctx.privacy, row)
         if not inbox.claim_one(ctx.engine, row.id, ctx.instance, ctx.clock.now()):
             return BUSY
     try:
@@ -53,7 +53,7 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
         return None
     crash_point("inbox.processed")  # acted on (ticket written), answer not yet recorded
     reply = answer.kept(msg.card_tap)
-    inbox.finish(ctx.engine, row.id, reply, answer.ticket_id)
+    inbox.finish(ctx.engine, ctx.privacy, row.id, reply, answer.ticket_id)
     _count(ctx, "done")
     return reply
 
@@ -63,7 +63,7 @@ def sweep(ctx: BotContext, now) -> int:
     done = 0
     for inbox_id in inbox.claim_stale(ctx.engine, ctx.instance, now):
         row = inbox.load(ctx.engine, inbox_id)
-        msg = inbox.incoming_of(row)
+        msg = inbox.incoming_of(ctx.privacy, row)
         try:
             answer = process(ctx, msg, inbox_id)
         except Exception as exc:
@@ -71,7 +71,7 @@ def sweep(ctx: BotContext, now) -> int:
             continue
         crash_point("inbox.processed")
         reply = answer.kept(msg.card_tap)
-        inbox.finish(ctx.engine, inbox_id, reply, answer.ticket_id)
+        inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
         if reply:
             answer_late(ctx, msg, reply)
         done += 1
@@ -113,14 +113,16 @@ def queue_reply(ctx: BotContext, msg: Incoming, text: str) -> None:
     """Send an answer the callback could not carry, to the member or resident who wrote."""
     now = ctx.clock.now()
     member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
+    shown, sealed = ctx.privacy.split(text)  # delivered as answered, stored masked
     with session(ctx.engine) as db:
         if member:
-            outbox.push(db, key=reply_key(msg.msg_key), audience="member", recipient=member.id, text=text, now=now)
+            outbox.push(db, key=reply_key(msg.msg_key), audience="member", recipient=member.id, text=shown, now=now,
+                        sealed=sealed)
         else:
             resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
             where = {k: v for k, v in (("chat_id", msg.chat_id), ("response_url", msg.response_url)) if v}
-            outbox.push(db, key=reply_key(msg.msg_key), audience="resident", recipient=str(resident.id), text=text,
-                        now=now, extra=where or None, due=now + STREAM_WAIT if msg.stream_id else None)
+            outbox.push(db, key=reply_key(msg.msg_key), audience="resident", recipient=str(resident.id), text=shown,
+                        now=now, extra=where or None, due=now + STREAM_WAIT if msg.stream_id else None, sealed=sealed)
         db.commit()
 
 

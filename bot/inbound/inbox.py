@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from bot.inbound import nonces
 from bot.inbound.incoming import Incoming
 from bot.inbound.nonces import Seen
+from core.privacy import Privacy
 from models import InboxMessage
 from models.rows import claim_rows, insert_ignore
 from models.store import session
@@ -14,18 +15,20 @@ from models.store import session
 LEASE = timedelta(seconds=30)
 
 
-def store(engine, incoming: Incoming, now: datetime, claimer: str | None = None) -> tuple[InboxMessage, bool]:
+def store(engine, privacy: Privacy, incoming: Incoming, now: datetime,
+          claimer: str | None = None) -> tuple[InboxMessage, bool]:
     """Insert the message under its UNIQUE key; (row, True) if new, (existing row, False) for a retry.
 
     With a claimer the new row is inserted already claimed by it (one transaction fewer than
-    insert-then-claim); without one it waits, unclaimed, for the inbox worker.
+    insert-then-claim); without one it waits, unclaimed, for the inbox worker. Full numbers in the
+    text are stored masked, the text as written sealed beside it.
     """
-    row, created = store_many(engine, [(incoming, now, claimer, None)])[0]
+    row, created = store_many(engine, privacy, [(incoming, now, claimer, None)])[0]
     assert row is not None  # only a callback's query (Seen) can be refused
     return row, created
 
 
-def store_many(engine, items: list[tuple[Incoming, datetime, str | None, Seen | None]]
+def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, str | None, Seen | None]]
                ) -> list[tuple[InboxMessage | None, bool]]:
     """store() for several messages in one transaction (bot/inbound/storing.py groups them under load).
 
@@ -38,7 +41,7 @@ def store_many(engine, items: list[tuple[Incoming, datetime, str | None, Seen | 
             if query is not None and not nonces.admit(db, query):
                 out.append((None, False))
                 continue
-            values = _values(incoming, now, claimer)
+            values = _values(privacy, incoming, now, claimer)
             created = insert_ignore(db, InboxMessage, values, ["msg_key"])
             out.append((db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one(), created))
         db.commit()
@@ -52,11 +55,12 @@ def _storable(text: str | None) -> str | None:
     return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
-def _values(incoming: Incoming, now: datetime, claimer: str | None) -> dict:
+def _values(privacy: Privacy, incoming: Incoming, now: datetime, claimer: str | None) -> dict:
     # every channel's edge filters these already; this is the last line for a channel that does not
+    content, sealed = privacy.split(_storable(incoming.text)[:4000])
     values = dict(msg_key=_storable(incoming.msg_key)[:190], channel=incoming.channel,
                   sender=_storable(incoming.sender), chat_id=_storable(incoming.chat_id), msg_type=incoming.msg_type,
-                  content=_storable(incoming.text)[:4000],
+                  content=content, content_sealed=sealed,
                   payload=_payload(incoming), status="new", attempts=0, received_at=now)
     if claimer:
         values |= dict(status="processing", lease_until=now + LEASE, attempts=1, error=f"claimed by {claimer}"[:200])
@@ -74,11 +78,17 @@ def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[in
     return claim_rows(engine, InboxMessage, _claimable(now), _claim_values(claimer, now), InboxMessage.id, batch)
 
 
-def finish(engine, inbox_id: int, reply: str | None, ticket_id: int | None) -> None:
-    """Record the answer so a retry of the same message gets it again."""
+def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id: int | None) -> None:
+    """Record the answer so a retry of the same message gets it again (masked, the full answer sealed)."""
+    shown, sealed = privacy.split(reply) if reply else (reply, None)
     with session(engine) as db:
-        _record(db, inbox_id, "done", reply=reply, ticket_id=ticket_id)
+        _record(db, inbox_id, "done", reply=shown, ticket_id=ticket_id, reply_sealed=sealed)
         db.commit()
+
+
+def reply_of(privacy: Privacy, row: InboxMessage) -> str | None:
+    """The answer recorded for a message, as it was given."""
+    return privacy.original(row.reply, row.reply_sealed) if row.reply else row.reply
 
 
 def fail(db: Session, inbox_id: int, error: str) -> None:
@@ -87,9 +97,10 @@ def fail(db: Session, inbox_id: int, error: str) -> None:
 
 
 def _record(db: Session, inbox_id: int, status: str, reply: str | None = None, ticket_id: int | None = None,
-            error: str | None = None) -> None:
+            error: str | None = None, reply_sealed: str | None = None) -> None:
     db.exec(update(InboxMessage).where(InboxMessage.id == inbox_id)
-            .values(status=status, reply=reply, ticket_id=ticket_id, error=error, lease_until=None))
+            .values(status=status, reply=reply, reply_sealed=reply_sealed, ticket_id=ticket_id, error=error,
+                    lease_until=None))
 
 
 def load(engine, inbox_id: int) -> InboxMessage | None:
@@ -119,11 +130,12 @@ def _payload(incoming: Incoming) -> dict:
     return {k: getattr(incoming, k) for k in keys if getattr(incoming, k) is not None}
 
 
-def incoming_of(row: InboxMessage) -> Incoming:
-    """Rebuild the Incoming from a stored row (for the background worker)."""
+def incoming_of(privacy: Privacy, row: InboxMessage) -> Incoming:
+    """Rebuild the Incoming from a stored row (for the background worker), with the text as written."""
     p = row.payload or {}
     return Incoming(channel=row.channel, sender=row.sender, msg_key=row.msg_key, msg_type=row.msg_type,
-                    text=row.content, chat_id=row.chat_id, event=p.get("event"), event_key=p.get("event_key"),
+                    text=privacy.original(row.content, row.content_sealed), chat_id=row.chat_id,
+                    event=p.get("event"), event_key=p.get("event_key"),
                     pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"),
                     response_url=p.get("response_url"), stream_id=p.get("stream_id"), task_id=p.get("task_id"),
                     response_code=p.get("response_code"))

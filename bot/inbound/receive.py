@@ -32,7 +32,7 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
     # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
     backlog = workers.in_flight >= BACKLOG
     if ctx.storer is None or ctx.storer.loop is not loop:
-        ctx.storer = GroupStore(ctx.engine, workers.store, loop)
+        ctx.storer = GroupStore(ctx.engine, ctx.privacy, workers.store, loop)
     row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance, query)
     if row is None:
         raise Rejected(403, "query replayed with another body")
@@ -63,7 +63,7 @@ async def _holder_reply(ctx: BotContext, inbox_id: int, deadline: float) -> str 
         await asyncio.sleep(POLL_S)
         row = await asyncio.to_thread(inbox.load, ctx.engine, inbox_id)
         if row is not None and row.status in ("done", "failed"):
-            return row.reply
+            return inbox.reply_of(ctx.privacy, row)
     return None  # the holder answers its own request or queues the reply
 
 

@@ -12,6 +12,7 @@ from concurrent.futures import Executor
 from bot.inbound import inbox
 from bot.inbound.incoming import Incoming
 from bot.inbound.nonces import Seen
+from core.privacy import Privacy
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 100
@@ -20,8 +21,8 @@ MAX_GROUP = 100
 class GroupStore:
     """`await store(msg, now, claimer, query)` -> (row, created), as inbox.store_many, for one event loop."""
 
-    def __init__(self, engine, pool: Executor, loop: asyncio.AbstractEventLoop):
-        self.engine, self.pool, self.loop = engine, pool, loop
+    def __init__(self, engine, privacy: Privacy, pool: Executor, loop: asyncio.AbstractEventLoop):
+        self.engine, self.privacy, self.pool, self.loop = engine, privacy, pool, loop
         self._waiting: list[tuple[tuple, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
 
@@ -37,7 +38,7 @@ class GroupStore:
         while self._waiting:
             group, self._waiting = self._waiting[:MAX_GROUP], self._waiting[MAX_GROUP:]
             try:
-                results = await self.loop.run_in_executor(self.pool, inbox.store_many, self.engine,
+                results = await self.loop.run_in_executor(self.pool, inbox.store_many, self.engine, self.privacy,
                                                           [item for item, _ in group])
             except Exception as exc:  # noqa: BLE001 - each message then gets its own try and its own error
                 if len(group) == 1:
@@ -47,7 +48,7 @@ class GroupStore:
                 for item, future in group:
                     try:
                         _settle(future, (await self.loop.run_in_executor(
-                            self.pool, inbox.store_many, self.engine, [item]))[0])
+                            self.pool, inbox.store_many, self.engine, self.privacy, [item]))[0])
                     except Exception as one:  # noqa: BLE001 - answered 503 by the caller
                         _settle(future, error=one)
                 continue

@@ -13,11 +13,11 @@ from sqlmodel import select
 from bot.context import BotContext
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
+from core.privacy import mask
 from demo.channel import _json, _text
 from demo.scope import KF_KEY, KF_RESIDENT
 from models import InboxMessage, Outbox, Resident
 from models.store import session
-from nlp.privacy import mask
 
 KF_DEMO = web.AppKey("kf_demo_context", BotContext)
 PREFIX = KF_RESIDENT  # the demo's 微信客服 residents: no WeChat user is ever called this

@@ -81,7 +81,7 @@ class KfPuller:
         pulled = [await self._with_photo(p) if p.media_id else p for p in pulled]
         if not pulled:
             return 0
-        results = await asyncio.to_thread(inbox.store_many, self.ctx.engine,
+        results = await asyncio.to_thread(inbox.store_many, self.ctx.engine, self.ctx.privacy,
                                           [(p.incoming, p.sent_at, None, None) for p in pulled])
         await asyncio.to_thread(_note_customers, self.ctx.engine, pulled)
         return sum(created for _, created in results)

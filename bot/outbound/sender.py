@@ -97,7 +97,8 @@ class Sender:
             await in_thread(self.executor, self._failed, row, NO_CHANNEL, now)
             return 0
         try:
-            answer, via = await self.transports.send(address, row.msg_type, row.payload, row.idem_key, row.task_id)
+            answer, via = await self.transports.send(address, row.msg_type, outbox.as_delivered(self.ctx.privacy, row.payload),
+                                                     row.idem_key, row.task_id)
         except ApiError as error:
             await in_thread(self.executor, self._failed, row, error, now)
             return 0

@@ -14,10 +14,10 @@ from sqlmodel import select
 from bot.outbound.transports import Address
 from bot.outbound.wechat_api import ApiError
 from bot.robotws.link import NOT_CONNECTED, SEND, RobotLink
+from core.privacy import mask
 from models import Outbox, Resident, SharedValue
 from models.rows import insert_ignore
 from models.store import session
-from nlp.privacy import mask
 
 LEASE_KEY = "robot_ws:holder"
 LEASE = timedelta(seconds=60)

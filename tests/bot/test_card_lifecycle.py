@@ -81,7 +81,7 @@ async def test_a_tap_answered_late_updates_the_card_with_the_taps_own_code(clien
     code = phones.tap_code("LiMing", task)
     tapped = Incoming(channel="work", sender="LiMing", msg_key="work:LiMing:tap", msg_type="event",
                       event="template_card_event", event_key=f"accept:{ticket.id}", task_id=task, response_code=code)
-    store(bot_ctx.engine, tapped, clock.now())  # answered "success" under load: the worker processes it later
+    store(bot_ctx.engine, bot_ctx.privacy, tapped, clock.now())  # answered "success" under load: the worker processes it later
     assert sweep(bot_ctx, clock.now()) == 1
     await deliver(phones, clock)
     [update] = phones.card_updates

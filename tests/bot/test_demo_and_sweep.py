@@ -134,7 +134,7 @@ async def test_with_the_demo_off_no_demo_route_answers(aiohttp_client, bot_ctx):
 
 def test_a_message_stored_before_a_crash_is_processed_by_the_sweep(bot_ctx, engine, clock):
     incoming = Incoming(channel="mp", sender="oCrash", msg_key="mp:777", msg_type="text", text="桂花苑3栋路灯坏了好几天了")
-    row, created = store(engine, incoming, clock.now(), claimer="gw-1")  # ...and gw-1 dies before answering
+    row, created = store(engine, bot_ctx.privacy, incoming, clock.now(), claimer="gw-1")  # ...and gw-1 dies before answering
     assert created
     assert sweep(bot_ctx, clock.now()) == 0  # gw-1 holds it: it may still answer
     clock.advance("31s")
@@ -149,7 +149,7 @@ def test_a_message_stored_before_a_crash_is_processed_by_the_sweep(bot_ctx, engi
 
 def test_a_message_stored_unclaimed_under_load_is_answered_by_the_worker_at_once(bot_ctx, engine, clock):
     incoming = Incoming(channel="mp", sender="oBusy", msg_key="mp:778", msg_type="text", text="桂花苑3栋路灯坏了好几天了")
-    store(engine, incoming, clock.now())  # the callback answered "success" without processing
+    store(engine, bot_ctx.privacy, incoming, clock.now())  # the callback answered "success" without processing
     assert sweep(bot_ctx, clock.now()) == 1
     with session(engine) as db:
         queued = db.exec(select(Outbox).where(Outbox.idem_key == "reply:mp:778")).one()

@@ -40,7 +40,7 @@ async def test_it_hands_a_message_that_failed_in_the_inbox_worker_to_the_duty_de
                                                                                   monkeypatch):
     broken_conversation(monkeypatch)
     msg = Incoming(channel="demo", sender="王阿姨", msg_key="demo:late-1", msg_type="text", text="桂花苑3栋路灯坏了")
-    inbox.store(engine, msg, clock.now())  # stored unclaimed under a backlog: the worker answers it later
+    inbox.store(engine, bot_ctx.privacy, msg, clock.now())  # stored unclaimed under a backlog: the worker answers it later
     assert handle.sweep(bot_ctx, clock.now()) == 0
     [text] = desk_alerts(engine)["zb_he"]
     assert "王阿姨" in text and "桂花苑3栋路灯坏了" in text and "演示" in text

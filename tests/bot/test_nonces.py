@@ -8,6 +8,7 @@ from bot.inbound.guard import SignedQuery
 from bot.inbound.incoming import Incoming
 from models import CallbackNonce, InboxMessage
 from models.store import make_engine, session
+from tests.helpers import TEST_PRIVACY
 
 
 def message(sender: str, msg_id: int) -> Incoming:
@@ -20,10 +21,11 @@ def query(clock, nonce: str = "1234") -> SignedQuery:
 
 def test_the_same_query_with_the_same_body_is_a_retry_and_with_another_body_is_refused(engine, clock):
     q = query(clock)
-    first = inbox.store_many(engine, [(message("oWang", 1), clock.now(), None, nonces.seen("mp", q, b"<xml>1</xml>"))])
+    first = inbox.store_many(engine, TEST_PRIVACY,
+                             [(message("oWang", 1), clock.now(), None, nonces.seen("mp", q, b"<xml>1</xml>"))])
     other_instance = make_engine(engine.url.render_as_string(hide_password=False))  # another instance, same store
     try:
-        retry, replay = inbox.store_many(other_instance, [
+        retry, replay = inbox.store_many(other_instance, TEST_PRIVACY, [
             (message("oWang", 1), clock.now(), None, nonces.seen("mp", q, b"<xml>1</xml>")),
             (message("oEvil", 2), clock.now(), None, nonces.seen("mp", q, b"<xml>2</xml>"))])
     finally:
@@ -35,12 +37,12 @@ def test_the_same_query_with_the_same_body_is_a_retry_and_with_another_body_is_r
     # another channel, or another nonce, is another query
     other = [(message("oEvil", 3), clock.now(), None, nonces.seen("work", q, b"x")),
              (message("oEvil", 4), clock.now(), None, nonces.seen("mp", query(clock, "99"), b"x"))]
-    assert [created for _, created in inbox.store_many(engine, other)] == [True, True]
+    assert [created for _, created in inbox.store_many(engine, TEST_PRIVACY, other)] == [True, True]
 
 
 def test_queries_are_forgotten_once_their_timestamp_can_no_longer_pass(engine, clock):
     q = query(clock)
-    inbox.store_many(engine, [(message("oWang", 1), clock.now(), None, nonces.seen("mp", q, b"a"))])
+    inbox.store_many(engine, TEST_PRIVACY, [(message("oWang", 1), clock.now(), None, nonces.seen("mp", q, b"a"))])
     forgetting = nonces.Forgetting(engine)
     assert forgetting.step(clock.now()) == 0
     later = clock.now() + timedelta(seconds=nonces.KEEP.total_seconds() + 1)

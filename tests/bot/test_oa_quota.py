@@ -194,7 +194,8 @@ def test_two_senders_cannot_both_take_the_fifth_message(bot_ctx, engine, clock):
         resident = Resident(channel="mp", external_id=WANG, created_at=clock.now())
         db.add(resident)
         db.commit()
-    inbox.store(engine, Incoming(channel="mp", sender=WANG, msg_key="mp:1", msg_type="text", text="你好"), clock.now())
+    inbox.store(engine, bot_ctx.privacy, Incoming(channel="mp", sender=WANG, msg_key="mp:1", msg_type="text", text="你好"),
+                clock.now())
     slots = [oa_quota.reserve(engine, resident.id, clock.now()) for _ in range(7)]
     assert [s.refused for s in slots] == [0] * 5 + [oa_quota.QUOTA_USED] * 2
     clock.advance("48h1m")

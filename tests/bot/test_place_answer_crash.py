@@ -16,7 +16,7 @@ async def crash_on_the_answer(client, clock, engine, bot_ctx, crash_at, sender: 
     """The report is asked "where?", the answer is stored, and the process dies right after reading it."""
     assert "请问具体在哪" in await say(client, clock, sender, "路灯坏了好几天了 晚上黑漆漆的", msg_id)
     answer = Incoming(channel="mp", sender=sender, msg_key=f"mp:{msg_id + 1}", msg_type="text", text="桂花苑5栋门口")
-    row, _ = inbox.store(engine, answer, clock.now(), bot_ctx.instance)
+    row, _ = inbox.store(engine, bot_ctx.privacy, answer, clock.now(), bot_ctx.instance)
     crash_at("place.answered")
     with pytest.raises(SimulatedCrash):
         answer_stored(bot_ctx, answer, row, claimed=True)

@@ -80,7 +80,8 @@ def test_an_answer_too_late_for_the_callback_keeps_the_response_url(bot_ctx, eng
     data = {"msgid": "CAIQ16HM5", "chatid": "wrGroupGuihua", "chattype": "group", "from": {"userid": "wangayi"},
             "response_url": "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RC9",
             "msgtype": "text", "text": {"content": "@网格哨 桂花苑3栋路灯坏了好几天了"}}
-    store(engine, parse_message(json.dumps(data, ensure_ascii=False)), clock.now())  # stored under load, not answered
+    message = parse_message(json.dumps(data, ensure_ascii=False))
+    store(engine, bot_ctx.privacy, message, clock.now())  # stored under load, not answered
     assert sweep(bot_ctx, clock.now()) == 1
     with session(engine) as db:
         queued = db.exec(select(Outbox).where(Outbox.idem_key == "reply:robot:wangayi:CAIQ16HM5")).one()

@@ -16,7 +16,7 @@ from core.clock import utc
 from models import Outbox, Resident, outbox
 from models.store import session
 from tests.fakes.wechat_server import fake  # noqa: F401 - fixture
-from tests.helpers import with_demo
+from tests.helpers import TEST_PRIVACY, with_demo
 from web.console.timeline import timeline
 
 
@@ -33,7 +33,7 @@ def keyed(settings, base: str, webhook: str = "robotkey", mp: bool = True):
 
 @asynccontextmanager
 async def sender_for(settings, engine, clock):
-    ctx = BotContext(settings, engine, clock, None, None)
+    ctx = BotContext(settings, engine, clock, None, None, privacy=TEST_PRIVACY)
     async with aiohttp.ClientSession() as http:
         yield Sender(ctx, Transports(settings, http, TokenCache(engine, clock)), rng=random.Random(1))
 
@@ -140,8 +140,8 @@ async def test_residents_get_customer_service_messages(sender, fake, engine, clo
         resident = Resident(channel="mp", external_id="oWangAyi", created_at=clock.now())
         db.add(resident)
         db.commit()
-    inbox.store(engine, Incoming(channel="mp", sender="oWangAyi", msg_key="mp:1", msg_type="text", text="查询"),
-                clock.now())  # within 48 hours of the resident's last message
+    inbox.store(engine, TEST_PRIVACY, Incoming(channel="mp", sender="oWangAyi", msg_key="mp:1", msg_type="text",
+                                               text="查询"), clock.now())  # within 48 hours of the resident's last message
     queue(engine, clock, "e", "resident", str(resident.id), "已办结")
     await sender.step(clock.now())
     assert [s.api for s in fake.sent] == ["mp"] and fake.to("oWangAyi") == ["已办结"]
@@ -171,7 +171,7 @@ async def test_the_group_robot_gets_at_most_20_a_minute(sender, fake, engine, cl
 async def test_a_member_gets_at_most_the_hourly_cap_of_app_messages(sender, fake, engine, clock):
     hourly = sender.ctx.settings.model_copy(update={"wechat": sender.ctx.settings.wechat.model_copy(
         update={"send_rate_per_minute": 30, "send_rate_per_hour": 40})})
-    sender.ctx = BotContext(hourly, engine, clock, None, None)
+    sender.ctx = BotContext(hourly, engine, clock, None, None, privacy=TEST_PRIVACY)
     for minute in range(3):  # 30 a minute would be 90 in three minutes; the hour allows 40
         for i in range(30):
             queue(engine, clock, f"h{minute}-{i}", "member", "wg_li", f"m{minute}-{i}")

@@ -8,6 +8,7 @@ from sqlmodel import select
 from models import InboxMessage, ReportPhoto, WebReport
 from models.store import session
 from tests.channels.conftest import JPEG, PNG, form_token, pushed_to, tickets
+from tests.helpers import TEST_PRIVACY
 
 
 def form(token: str, text: str = "锦绣花园12栋楼道里有人给电瓶车充电，线拉得到处都是", photos=(), **fields) -> FormData:
@@ -46,7 +47,9 @@ async def test_a_report_with_photos_and_a_picked_building_becomes_a_ticket_in_th
         [stored] = db.exec(select(WebReport)).all()
         photos = db.exec(select(ReportPhoto).order_by(ReportPhoto.id)).all()
     assert (row.channel, row.msg_type, row.status, row.ticket_id) == ("web", "form", "done", ticket.id)
-    assert stored.phone == "13812345678" and stored.ticket_id == ticket.id
+    # the call-back number is kept sealed and shown masked
+    assert stored.phone == "138****5678" and stored.ticket_id == ticket.id
+    assert TEST_PRIVACY.unseal(stored.phone_sealed) == "13812345678"
     assert [(p.content_type, p.data) for p in photos] == [("image/jpeg", JPEG), ("image/png", PNG)]
     assert any(ticket.number in text for text in pushed_to(engine, "wg_huangwei"))  # 微网格二's worker
     first = await page.get(ticket.photos[0]["url"])

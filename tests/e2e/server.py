@@ -10,7 +10,7 @@ from demo.seed import seed_demo_history
 from dispatch.service import Dispatcher
 from models.store import make_engine, migrate
 from models.sync import sync_directory
-from tests.helpers import make_services, with_demo
+from tests.helpers import TEST_PRIVACY, make_services, with_demo
 from web import console, mobile
 from web.app import build_app
 from web.console.passwords import DEMO_PASSWORD
@@ -75,7 +75,7 @@ async def demo_service(folder: Path):
     sync_directory(engine, settings)
     clock = OffsetClock(FakeClock(NOW_DEMO))
     sync_register(engine, settings, clock.now())
-    services = run.build_services(settings, clock=clock, engine=engine)
+    services = run.build_services(settings, clock=clock, engine=engine, privacy=TEST_PRIVACY)
     runner = web.AppRunner(build_app(services, run.route_setups(services)), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

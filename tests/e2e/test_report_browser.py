@@ -51,7 +51,7 @@ async def report_site(folder: Path, classifier):
     clock = FakeClock(NOW)
     services = make_services(settings, engine, clock, classifier)
     dispatcher = Dispatcher(settings, engine, clock, services.calendar, instance="e2e")
-    services.bot = BotContext(settings, engine, clock, classifier, dispatcher, instance="e2e")
+    services.bot = BotContext(settings, engine, clock, classifier, dispatcher, instance="e2e", privacy=services.privacy)
     runner = web.AppRunner(build_app(services, [report.setup]), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()

@@ -59,7 +59,7 @@ async def demo_client(aiohttp_client, settings, engine, demo_clock, classifier):
     settings = with_demo(settings)
     services = make_services(settings, engine, demo_clock, classifier)
     dispatcher = Dispatcher(settings, engine, demo_clock, services.calendar, instance="test")
-    ctx = BotContext(settings, engine, demo_clock, classifier, dispatcher, instance="test")
+    ctx = BotContext(settings, engine, demo_clock, classifier, dispatcher, instance="test", privacy=services.privacy)
     services.dispatcher, services.bot = dispatcher, ctx
     services.ticker.add_step("deadlines", dispatcher.tick)
     return await aiohttp_client(build_app(services, [lambda app, _s: demo.setup(app, ctx), page_api.setup]))

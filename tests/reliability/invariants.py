@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from core.privacy import mask
 from dispatch.fire_deadlines import HAND_BACK_NOTE
 from models import AuditLog, Escalation, InboxMessage, Outbox, Ticket, TicketReporter
 from models.outbox import card_of, task_id
@@ -67,9 +68,10 @@ def check(store: Store, t: Traffic, delivered: list[str], may_fail=lambda row: F
 
 def identity(sent) -> str:
     """How a delivery is told apart at the fake WeChat: a card by the card its task_id was sent for
-    (each send has a task_id of its own), a text by its content."""
+    (each send has a task_id of its own), a text by its content, masked as the outbox keeps it (a resident's
+    receipt is delivered with the worker's full phone, stored masked)."""
     card = sent.body.get("template_card")
-    return "card:" + card_of(card["task_id"]) if card else sent.text
+    return "card:" + card_of(card["task_id"]) if card else mask(sent.text)
 
 
 def check_cards(store: Store, sent: list, updates: list = ()) -> list[str]:

@@ -32,6 +32,7 @@ def setup(app: web.Application, services: Services) -> None:
     router.add_get("/console/board/live", board.board_rows)
     router.add_get("/console/tickets/{id}", ticket_page.ticket)
     router.add_post("/console/tickets/{id}/action", actions.act)
+    router.add_post("/console/tickets/{id}/reveal", ticket_page.reveal_numbers)
     router.add_post("/console/tickets/{id}/correct", triage_page.correct)
     router.add_get("/console/suspects", triage_page.suspects)
     router.add_post("/console/suspects/{id}", triage_page.decide)

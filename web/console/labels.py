@@ -22,7 +22,7 @@ ACTION_NAMES = {
     "closed_by_supervisor": "所领导关闭", "closed_by_default": "回访未回复，默认满意关闭", "followed_up": "回访",
     "closed": "归档", "reopened": "不满意，重新办理", "cancelled": "居民撤销", "unaccepted": "签收后无响应，收回",
     "escalated": "超时升级", "pushed": "推送", "taken_over": "接手", "reporter_withdrew": "居民撤回",
-    "photo": "补充照片", "linked_register": "关联关爱名单",
+    "photo": "补充照片", "linked_register": "关联关爱名单", "numbers_revealed": "查看完整号码",
 }
 __all__ = ["CATEGORY_NAMES", "STATUS_NAMES", "URGENCY_NAMES", "KIND_NAMES", "ROUTE_NAMES", "ROLE_NAMES",
            "CHANNEL_NAMES", "ACTION_NAMES", "filters", "local", "readable"]

@@ -1,9 +1,10 @@
-"""The ledger (台账) as rows with Chinese headers: one row per ticket, phones masked by role."""
+"""The ledger (台账) as rows with Chinese headers: one row per ticket, every phone masked (a file travels)."""
 from datetime import datetime
 
 from sqlmodel import Session, select
 
 from core.clock import utc
+from core.privacy import mask
 from core.settings import Settings
 from core.vocabulary import KIND_NAMES, ROUTE_NAMES, STATUS_NAMES, URGENCY_NAMES, category_name
 from models import Resident, TicketReporter
@@ -11,7 +12,7 @@ from models.holding import current_holders
 from reports.facts import load_facts
 from web.console import filters, queries
 from web.console.ledger_rounds import describe, rounds
-from web.console.viewer import Viewer, mask_phone
+from web.console.viewer import Viewer
 
 HEADERS = ["工单编号", "受理时间", "网格", "类别", "性质", "紧急程度", "当前状态", "地点", "报事内容", "报事人",
            "报事人电话", "派单路径", "当前承办人", "承办人电话", "首次派单时间", "首次签收时间", "签收用时（小时）",
@@ -48,7 +49,7 @@ def ledger_rows(db: Session, viewer: Viewer, f: filters.Filters, settings: Setti
             t.place or "", t.text, "、".join(n for n, _ in who), "、".join(p for _, p in who if p),
             ROUTE_NAMES.get(t.route, t.route), "、".join(names.get(m, m) for m in holders.get(t.id, [])) or
             (handler.name if handler else ""),
-            mask_phone(handler.phone, viewer) if handler else "",
+            mask(handler.phone) if handler else "",
             _local(x.dispatched_at, tz), _local(x.accepted_at, tz), _hours(x.accept_seconds),
             _yes_no(x.accepted_on_time, x.accepted_at),
             _local(current.resolved_at, tz) if done else None,

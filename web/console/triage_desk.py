@@ -52,7 +52,7 @@ def decide(services: Any, suspect_id: int, member_id: str, file_it: bool) -> str
         triage = Triage(True, confidence=1.0, reasons=("值班室从疑似报事立案",), needs_human=True,
                         masked_text=suspect.text)
         report = Report(resident_id=suspect.resident_id, channel=suspect.channel, text=suspect.text, triage=triage,
-                        chat_id=suspect.chat_id, inbox_id=suspect.inbox_id)
+                        sealed=suspect.text_sealed, chat_id=suspect.chat_id, inbox_id=suspect.inbox_id)
 
     def filed(db: Any, receipt: Any) -> None:  # in the ticket's transaction: two clicks make one ticket
         if not settle(db, suspect_id, "filed", member_id, now, receipt.ticket_id):

@@ -21,6 +21,7 @@ def setup(app: web.Application, services: Services) -> None:
     router.add_get("/m/t/{id}", pages.task)
     router.add_post("/m/t/{id}/act", actions.act)
     router.add_post("/m/t/{id}/reassign", actions.reassign)
+    router.add_post("/m/t/{id}/reveal", pages.reveal_numbers)
     router.add_get("/m/login", identity.login_page)
     router.add_post("/m/login", identity.pick)
     router.add_get("/m/auth", identity.oauth_return)

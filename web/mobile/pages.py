@@ -1,15 +1,18 @@
 """The /m pages: 我的任务, 本网格 for a grid leader, one task, and 两天必见面 visits."""
 import asyncio
+import logging
 from urllib.parse import quote, unquote
 
 from aiohttp import web
 
 from models.store import session
+from web.console.reveal import REFUSED, may_reveal, reveal
 from web.ids import parse_id
 from web.mobile import detail, tasks, visits
 from web.mobile.context import MOBILE
-from web.mobile.identity import current
+from web.mobile.identity import check_form, current
 
+log = logging.getLogger(__name__)
 FLASH = "gw_m_flash"
 
 
@@ -51,6 +54,29 @@ async def task(request: web.Request) -> web.Response:
     def load():
         with session(services.engine) as db:
             return detail.load(db, person, ticket_id, directory, services.clock.now())
+    found = await asyncio.to_thread(load) if ticket_id else None
+    if found is None:
+        return _page(request, "error.html", status=404, person=person, message="没有这个任务，或它不归您处理。")
+    return _page(request, "task.html", person=person, tab="", revealed=None, **found)
+
+
+async def reveal_numbers(request: web.Request) -> web.Response:
+    """POST /m/t/{id}/reveal (csrf): the task with its full numbers, for 民警, 值班 and 所领导; the look audited."""
+    person = await current(request)
+    if not may_reveal(person.viewer):
+        log.warning("full numbers refused", extra={"member": person.id, "ticket": request.match_info["id"][:20]})
+        raise web.HTTPForbidden(text=REFUSED)
+    check_form(person, await request.post())
+    services, directory = request.app[MOBILE].services, request.app[MOBILE].directory
+    ticket_id = parse_id(request.match_info["id"])
+
+    def load():
+        numbers = reveal(services, person.viewer, ticket_id)
+        if numbers is None:
+            return None
+        with session(services.engine) as db:
+            found = detail.load(db, person, ticket_id, directory, services.clock.now())
+        return None if found is None else found | {"revealed": numbers}
     found = await asyncio.to_thread(load) if ticket_id else None
     if found is None:
         return _page(request, "error.html", status=404, person=person, message="没有这个任务，或它不归您处理。")

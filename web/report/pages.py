@@ -46,7 +46,8 @@ async def submit(request: web.Request) -> web.Response:
     refused = await asyncio.to_thread(limits.refusal, engine, page, device, address, now)
     if refused:
         return site.message("请稍后再试", f"{refused}紧急情况请直接拨打110。", 429)
-    report = await asyncio.to_thread(records.create, engine, draft, upload.photos, device, address, now)
+    report = await asyncio.to_thread(records.create, engine, site.services.privacy, draft, upload.photos, device,
+                                     address, now)
     reply = await receive(site.bot, Incoming(channel="web", sender=report.key, msg_key=f"web:{report.key}",
                                              msg_type="form", text=draft.text, lat=draft.lat, lng=draft.lng))
     number = await _number_of(site, report.key)

@@ -4,19 +4,26 @@ from datetime import datetime
 
 from sqlmodel import select
 
+from core.privacy import Privacy
 from models import ReportPhoto, Ticket, WebReport
 from models.store import session
 from web.report.draft import Draft
 from web.report.keys import status_key_ok
 
 
-def create(engine, draft: Draft, photos: list[tuple[bytes, str]], device: str, address: str,
+def create(engine, privacy: Privacy, draft: Draft, photos: list[tuple[bytes, str]], device: str, address: str,
            now: datetime) -> WebReport:
-    """Store the report and its photos in one transaction; the report's key is its identity from here on."""
+    """Store the report and its photos in one transaction; the report's key is its identity from here on.
+
+    Full numbers in the text, and the phone given for a call back, are kept sealed and shown masked.
+    """
+    text, text_sealed = privacy.split(draft.text)
+    phone, phone_sealed = privacy.split(draft.phone)
     with session(engine) as db:
-        report = WebReport(key=secrets.token_urlsafe(16), device=device, address=address, text=draft.text,
-                           place=draft.place, grid_id=draft.grid_id, preset_grid=draft.preset_grid, lat=draft.lat,
-                           lng=draft.lng, phone=draft.phone, created_at=now)
+        report = WebReport(key=secrets.token_urlsafe(16), device=device, address=address, text=text,
+                           text_sealed=text_sealed, place=draft.place, grid_id=draft.grid_id,
+                           preset_grid=draft.preset_grid, lat=draft.lat, lng=draft.lng, phone=phone,
+                           phone_sealed=phone_sealed, created_at=now)
         db.add(report)
         db.flush()
         keys = []

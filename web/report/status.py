@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from core.clock import utc
+from core.privacy import mask
 from core.vocabulary import STATUS_NAMES, category_name
 from models import AuditLog, Feedback, Resident, Ticket, WebReport
 from models.store import session
-from nlp.privacy import mask
 
 STEPS = {"dispatched": "已派单给处置人员", "accepted": "处置人员已签收", "in_progress": "处置人员已到场",
          "resolved": "已办结", "reopened": "您不满意，已重新办理", "closed": "已办结归档",
