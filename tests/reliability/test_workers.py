@@ -1,0 +1,91 @@
+"""`run.py serve --workers 2`: two forked processes on one port and one PostgreSQL store.
+
+Residents' callbacks come in at once, each on a connection of its own (WeChat's servers open them
+freely), so the kernel spreads them over both processes; the fast ladder's rungs fall due while both
+tick. Every message must be answered once, every report dispatched once, every rung fired once,
+every push delivered once; a child killed is replaced, and SIGTERM to the parent stops them all.
+"""
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+import run
+from core.config_load import load_settings
+from tests.conftest import pg_admin, private_schema
+from tests.helpers import free_port
+from tests.reliability.crash_run import CHATTER, REPORTS, Message, Traffic, post, wait_settled
+from tests.reliability.invariants import check, check_cards, identity, read_store
+from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
+from web.forking import one_writer_problem
+
+RESIDENTS = 60  # besides the reporters: chatter, answered or left alone, never a ticket
+
+
+def _traffic() -> Traffic:
+    reports = [Message(7000 + i, f"oReporter{i:02d}", text) for i, text in enumerate(REPORTS)]
+    chatter = [Message(7100 + i, f"oChatter{i:02d}", CHATTER[i % 2]) for i in range(RESIDENTS)]
+    return Traffic(reports + chatter)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # clock ticks: only compared with each other
+
+
+async def _wait_for(condition, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await asyncio.to_thread(condition):
+            return True
+        await asyncio.sleep(0.2)
+    return False
+
+
+async def test_two_forked_processes_answer_dispatch_and_escalate_each_message_once(tmp_path, fake):
+    admin = pg_admin()
+    with private_schema(admin) as url:
+        config = write_config(tmp_path, url, str(fake.server.make_url("/")))
+        service = Service(config, free_port(), tmp_path / "serve.log", args=("--workers", "2"))
+        await asyncio.to_thread(service.start)
+        children = service.children()
+        assert len(children) == 2
+        before = {pid: _cpu_seconds(pid) for pid in children}
+        t = _traffic()
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as http:
+            statuses = await asyncio.gather(*(post(http, service.base, t, m) for m in t.messages))
+        used = [_cpu_seconds(pid) - before[pid] for pid in children]
+        assert statuses == [200] * len(t.messages)
+        assert await wait_settled(url, timeout=60)
+
+        killed = children[0]
+        os.kill(killed, signal.SIGKILL)  # a child dies as a crash would kill it; the parent starts another
+        assert await _wait_for(lambda: len(service.children()) == 2 and killed not in service.children())
+        assert await _wait_for(service.healthy)
+        serving = service.children()
+        assert await asyncio.to_thread(service.stop) == 0  # SIGTERM to the parent: every child stops, gracefully
+        assert not any(Path(f"/proc/{pid}").exists() for pid in serving)
+        store = read_store(url)
+    admin.dispose()
+    # the kernel spreads connections by a hash, and either inbox worker may drain what the other left: a
+    # child that received none would show only its ticking (runs gave 23-57 ticks against 33-105)
+    assert min(used) >= 0.1 * max(used), f"callbacks not shared: CPU ticks {used}"
+    problems = check(store, t, [identity(s) for s in fake.sent]) + check_cards(store, fake.sent, fake.card_updates)
+    assert not problems, problems
+    assert {m.msg_id for m in t.messages} == t.acked
+
+
+def test_sqlite_is_refused_more_than_one_process(capsys):
+    config = Path(__file__).resolve().parents[2] / "config.yaml"
+    assert run.main(["serve", "--workers", "2", "--config", str(config)]) == 2  # before anything is loaded
+    assert "server.workers (--workers) = 2" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run.main(["serve", "--workers", "0", "--config", str(config)])
+    assert "--workers: a number of processes from 1 to 64" in capsys.readouterr().err
+    settings = load_settings(config)
+    assert one_writer_problem(settings.database.url, 1) is None
+    assert one_writer_problem("postgresql+psycopg://gw@db/gw", 4) is None
