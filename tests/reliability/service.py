@@ -14,7 +14,7 @@ import yaml
 
 from tests.bot import wechat
 from tests.fakes.wechat_server import fake  # noqa: F401 - the fake WeChat on loopback, for the service to reach
-from tests.helpers import health_status
+from tests.helpers import health_status, listens
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_LADDER = {"accept": [{"after": "2s", "notify": ["grid_leader"]}, {"after": "4s", "notify": ["officer"]}],
@@ -76,7 +76,7 @@ class Service:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"service exited with {self.process.returncode}; see {self.log}")
-            if self.healthy():
+            if self.healthy() and all(listens(pid, self.port) for pid in self.children() or [self.process.pid]):
                 return self
             time.sleep(0.1)
         raise RuntimeError(f"service not healthy after {timeout}s; see {self.log}")
