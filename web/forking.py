@@ -48,9 +48,8 @@ class Supervisor:
 
     def run(self) -> int:
         """Serve until SIGTERM/SIGINT (then 0) or until a child refuses to start (its code)."""
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
-        signal.signal(signal.SIGALRM, self._kill_late)
+        handlers = {signum: signal.signal(signum, handler) for signum, handler in (
+            (signal.SIGTERM, self._stop), (signal.SIGINT, self._stop), (signal.SIGALRM, self._kill_late))}
         for slot in range(self.count):
             self._spawn(slot)
         while self.children:
@@ -62,6 +61,8 @@ class Supervisor:
             if slot_started is not None and not self.stopping:
                 self._replace(pid, os.waitstatus_to_exitcode(status), *slot_started)
         signal.alarm(0)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
         return self.code
 
     def _spawn(self, slot: int) -> None:
@@ -90,8 +91,9 @@ class Supervisor:
             self._stop(signal.SIGTERM, None)
             return
         self.quick_deaths[slot] = self.quick_deaths[slot] + 1 if lived < QUICK_DEATH_S else 0
-        if self.quick_deaths[slot]:
-            time.sleep(min(30, 2 ** self.quick_deaths[slot]))  # a crash at start: do not spin
+        pause_until = time.monotonic() + (min(30, 2 ** self.quick_deaths[slot]) if self.quick_deaths[slot] else 0)
+        while not self.stopping and time.monotonic() < pause_until:  # a crash at start: do not spin, but heed SIGTERM
+            time.sleep(0.2)
         if not self.stopping:
             self._spawn(slot)
 

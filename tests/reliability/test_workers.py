@@ -23,7 +23,7 @@ from tests.helpers import free_port
 from tests.reliability.crash_run import CHATTER, REPORTS, Message, Traffic, post, wait_settled
 from tests.reliability.invariants import check, check_cards, identity, read_store
 from tests.reliability.service import Service, fake, write_config  # noqa: F401 - fixture
-from web.forking import one_writer_problem
+from web.forking import Supervisor, one_writer_problem
 
 RESIDENTS = 60  # besides the reporters: chatter, answered or left alone, never a ticket
 
@@ -98,3 +98,8 @@ def test_sqlite_is_refused_more_than_one_process(capsys):
     settings = load_settings(config)
     assert one_writer_problem(settings.database.url, 1) is None
     assert one_writer_problem("postgresql+psycopg://gw@db/gw", 4) is None
+
+
+def test_a_process_that_refuses_to_start_stops_the_others():
+    """Exit 2 or 3 at start (a config, key or lock problem) would be the same in every restart: all stop."""
+    assert Supervisor(lambda: 2, 2).run() == 2
