@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc.report(), file=sys.stderr)
         return 2
+    if args.workers is not None:  # the command line says what server.workers would
+        settings = settings.model_copy(update={"server": settings.server.model_copy(update={"workers": args.workers})})
     from core.logs import setup_logging
     setup_logging(settings.logging.level, settings.logging.format)
     command = args.command or "serve"
@@ -53,7 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="config file (default: $GRIDWHISTLE_CONFIG or ./config.yaml)")
     parser.add_argument("--data", type=Path, help="training data folder (train/eval)")
     parser.add_argument("--model", type=Path, help="model file (train/eval/classify)")
+    parser.add_argument("--workers", type=_process_count, metavar="N",
+                        help="serving processes on this host, PostgreSQL only (default: server.workers, 1)")
     return parser
+
+
+def _process_count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"--workers: a number of processes from 1 to 64, got {text!r}")
+    return int(text)
 
 
 def stored_corrections(settings, since=None) -> list[dict]:
@@ -80,7 +90,7 @@ def build_classifier(settings, model_path=None):
     return classifier
 
 
-def build_services(settings, clock=None, engine=None, privacy=None):
+def build_services(settings, clock=None, engine=None, privacy=None, classifier=None):
     """Every part of the running service, wired once; serve() gives `privacy` its key before anything is stored."""
     from core.clock import SystemClock
     from core.metrics import Metrics
@@ -107,7 +117,7 @@ def build_services(settings, clock=None, engine=None, privacy=None):
         hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
         privacy=privacy or Privacy(),  # no key until serve() opens the store's: sealing before that fails loudly
     )
-    services.classifier = build_classifier(settings)
+    services.classifier = classifier or build_classifier(settings)
     wire_parts(services)
     return services
 
@@ -117,7 +127,7 @@ def wire_parts(services):
     import os
     import socket
 
-    from bot.context import BotContext
+    from bot.context import BotContext, Workers
     from bot.conversation.residents import give_up_on_place
     from bot.inbound.handle import sweep
     from bot.inbound.nonces import Forgetting
@@ -129,7 +139,8 @@ def wire_parts(services):
     s = services
     instance = f"{socket.gethostname()}:{os.getpid()}"  # who holds a claim, in the rows and the logs
     dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics, instance)
-    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance, privacy=s.privacy)
+    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance, privacy=s.privacy,
+                     workers=Workers(s.settings.ticker.inbox_threads))
     dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
     s.dispatcher, s.bot = dispatcher, bot
     dispatcher.on_member_text(visit_command(dispatcher, s.engine, s.clock))
@@ -241,6 +252,38 @@ def seal(settings) -> int:
 
 
 def serve(settings) -> int:
+    """Serve until SIGTERM/SIGINT: in this process, or in `server.workers` processes forked from it."""
+    count = settings.server.workers
+    if count == 1:
+        return serve_one(settings)
+    from web.forking import Supervisor, before_fork, one_writer_problem
+    problem = one_writer_problem(settings.database.url, count)
+    if problem:
+        print(f"无法启动 / cannot start: {problem}", file=sys.stderr)
+        return 2
+    classifier = build_classifier(settings)  # read only from here on: every child shares these pages
+    preload(settings)
+    before_fork()
+    log.info("forking serving processes", extra={"workers": count, "port": settings.server.port})
+    return Supervisor(lambda: serve_one(settings, classifier), count).run()
+
+
+def preload(settings) -> None:
+    """Import in the parent what each serving process imports, so the children share it copy-on-write."""
+    import importlib
+    from types import SimpleNamespace
+
+    for name in ("web.app", "web.serving", "models.recovery", "models.sync", "models.sealing", "demo.seed",
+                 "duties.register", "web.console.passwords", "bot.outbound.sender", "bot.outbound.transports",
+                 "bot.outbound.tokens", "bot.kf.pull", "bot.kf.send", "bot.outbound.page", "dispatch.service",
+                 "duties.runner", "duties.linking", "duties.visits", "bot.inbound.handle", "bot.inbound.nonces",
+                 "bot.conversation.residents", "core.ticker", "apscheduler.schedulers.asyncio",
+                 "openpyxl", "alembic.command"):  # the console's downloads, the migration at each start
+        importlib.import_module(name)
+    route_setups(SimpleNamespace(settings=settings))  # imports every package's routes
+
+
+def serve_one(settings, classifier=None) -> int:
     """Serve HTTP and tick until SIGTERM/SIGINT."""
     import asyncio
 
@@ -253,7 +296,7 @@ def serve(settings) -> int:
     from web.console.passwords import check_stored
     from web.serving import serve_app
 
-    services = build_services(settings)
+    services = build_services(settings, classifier=classifier)
     try:
         lock = lock_single_instance(services.engine)
     except StoreLocked as exc:

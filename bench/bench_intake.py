@@ -2,8 +2,10 @@
 
 Three processes: the load generator (bench.loadgen, spawned), the server under test
 (`run.py serve` with a temporary config, or bench.bare_server), and this one, which only
-orchestrates and reads the store and /metrics between runs. Each rate gets a fresh server
-and an empty store, so one rate's backlog never spills into the next one's figures.
+orchestrates and reads the store and /metrics between runs; beside them the fake WeChat the
+service sends late replies to (bench/fake_wechat.py). Each rate gets a fresh server and an empty
+store, so one rate's backlog never spills into the next one's figures. "postgresql x2" is
+`run.py serve --workers 2`: two processes forked from one parent, on one port and one store.
 """
 import time
 import urllib.parse
@@ -13,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bench.common import ms, pct, ratio, table
+from bench.fake_wechat import FakeWeChatProcess
 from bench.loadgen import PATIENCE_S, bodies, in_own_process
 from bench.service import Service
 from bench.stores import drop, fresh_url
@@ -20,6 +23,7 @@ from models import InboxMessage
 from models.store import make_engine, session
 
 DRAIN_LIMIT_S = 300.0
+ENGINES = ("sqlite", "postgresql", "postgresql x2")
 
 
 def warm_up(service: Service, count: int = 5) -> None:
@@ -61,15 +65,17 @@ def bare(rate: int, seconds: float) -> dict:
         server.stop()
 
 
-def full(kind: str, rate: int, seconds: float) -> dict:
-    """The service at this rate on this engine: figures, where messages were answered, drain, RSS."""
-    url = fresh_url(kind)
-    service = Service(url).start()
+def full(kind: str, rate: int, seconds: float, wechat_base: str) -> dict:
+    """The service at this rate on this engine ("postgresql x2": two processes): figures, where messages were
+    answered, drain, RSS (of the largest process) and each process's RSS and PSS, idle and after the load."""
+    engine_kind, _, workers = kind.partition(" x")
+    url = fresh_url(engine_kind)
+    service = Service(url, workers=int(workers or 1), wechat_base=wechat_base).start()
     engine = make_engine(url)
     try:
         service.wait_serving(healthy=True)
         warm_up(service)
-        idle_mb = service.rss_mb("VmRSS")
+        idle_mb, idle_each = service.rss_mb("VmRSS"), service.memory()
         done0, deferred0 = (service.counter("gw_inbox_processed_total", outcome=o) for o in ("done", "deferred"))
         result = timed_load(service, rate, seconds)
         drained = drain_seconds(engine, result["ended_at"])
@@ -77,6 +83,7 @@ def full(kind: str, rate: int, seconds: float) -> dict:
         # too slow, sent late through the outbox); "deferred" ones were stored for the worker
         done, deferred = (service.counter("gw_inbox_processed_total", outcome=o) for o in ("done", "deferred"))
         return result | {"idle_mb": idle_mb, "peak_mb": service.rss_mb(), "drain_s": drained,
+                         "memory": list(zip(idle_each, service.memory())),
                          "in_callback": int(done - done0), "deferred": int(deferred - deferred0),
                          "unanswered": open_inbox(engine)}
     finally:
@@ -101,10 +108,19 @@ def _work_row(kind: str, rate: int, f: dict, b: dict) -> tuple:
             f"{f['peak_mb']:.0f}", f"{b['peak_mb']:.0f}", ratio(f["peak_mb"], b["peak_mb"]))
 
 
-def run(rates=(50, 200, 500), engines=("sqlite", "postgresql"), seconds: float = 5.0) -> str:
-    """Both tables: ack latency against the bare server, then where the work went and memory."""
+def _memory_rows(kind: str, rate: int, f: dict) -> list[tuple]:
+    return [(kind, rate, n, f"{idle[0]:.0f}", f"{idle[1]:.0f}", f"{after[0]:.0f}", f"{after[1]:.0f}", f"{after[2]:.0f}")
+            for n, (idle, after) in enumerate(f["memory"], start=1)]
+
+
+def run(rates=(50, 200, 500), engines=ENGINES, seconds: float = 5.0) -> str:
+    """Three tables: ack latency against the bare server, where the work went, memory of each process."""
     baselines = {rate: bare(rate, seconds) for rate in rates}
-    runs = [(kind, rate, full(kind, rate, seconds)) for kind in engines for rate in rates]
+    fake = FakeWeChatProcess().start()
+    try:
+        runs = [(kind, rate, full(kind, rate, seconds, fake.base)) for kind in engines for rate in rates]
+    finally:
+        fake.stop()
     latency = table([_latency_row(k, r, f, baselines[r]) for k, r, f in runs],
                     ("engine", "msg/s", "sent", "acked/s", "p50 ms", "p99 ms", "max ms", "bare p50", "bare p99",
                      "p99 / bare", "non-200", "over 5 s"))
@@ -112,9 +128,13 @@ def run(rates=(50, 200, 500), engines=("sqlite", "postgresql"), seconds: float =
                  ("engine", "msg/s", "passive replies", "done in callback", "left to worker", "worker drain s",
                   "server CPU %", "bare CPU %", "generator CPU %", "server RSS idle MB", "peak MB", "bare peak MB",
                   "peak / bare"))
-    return latency + "\n\n" + work
+    memory = table([row for k, r, f in runs for row in _memory_rows(k, r, f)],
+                   ("engine", "msg/s", "process", "idle RSS MB", "idle PSS MB", "after RSS MB", "after PSS MB",
+                    "peak RSS MB"))
+    return latency + "\n\n" + work + "\n\n" + memory
 
 
 if __name__ == "__main__":
     import sys
-    print(run(tuple(int(r) for r in sys.argv[1:]) or (50, 200, 500)))
+    kinds = tuple(a.replace("-x", " x") for a in sys.argv[1:] if not a.isdigit())  # e.g. postgresql-x2
+    print(run(tuple(int(r) for r in sys.argv[1:] if r.isdigit()) or (50, 200, 500), kinds or ENGINES))

@@ -56,3 +56,19 @@ def table(rows: list[tuple], header: tuple) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows)])
+
+
+def proc_children(pid: int) -> list[int]:
+    """The processes `pid` forked and still has (`run.py serve --workers N`'s serving processes)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
+            return [int(c) for c in children.read().split()]
+    except FileNotFoundError:
+        return []
+
+
+def proc_pss_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of a process in MB: RSS counts every page it maps, PSS divides shared pages among their sharers."""
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+        sizes = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in rollup if line[:4] in ("Rss:", "Pss:")}
+    return sizes["Rss"], sizes["Pss"]

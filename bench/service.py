@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from bench.common import proc_cpu_seconds, proc_rss_mb
+from bench.common import proc_children, proc_cpu_seconds, proc_pss_mb, proc_rss_mb
 from tests.bot import wechat
-from tests.helpers import free_port, health_status
+from tests.helpers import free_port, health_status, listens
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,13 +23,18 @@ ROOT = Path(__file__).resolve().parent.parent
 UNHELD = {"quiet_hours": None, "batch_window": "0s"}
 
 
-def bench_config(folder: str) -> str:
-    """config.yaml with the test OA keys, no demo history and quiet logs; its path."""
+def bench_config(folder: str, wechat_base: str = "http://127.0.0.1:9/") -> str:
+    """config.yaml as a deployment has it (the test OA and WeCom keys, no demo), quiet logs; its path.
+
+    Outbound calls go to `wechat_base`: the fake WeChat (bench/fake_wechat.py) when the figures should
+    include replies sent late through the outbox; nothing leaves the machine either way.
+    """
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    raw["wechat"]["mp"] |= {"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES, "app_id": wechat.APP_ID}
-    # no app secret: replies the callback could not carry go to the outbox's demo transport,
-    # so the figures include writing and "sending" them but no call leaves the machine
-    raw["demo"] = {"enabled": False, "seed_history": False}
+    raw["wechat"]["mp"] |= {"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES, "app_id": wechat.APP_ID,
+                            "app_secret": "s", "api_base_url": wechat_base}
+    raw["wechat"]["work"] |= {"corp_id": wechat.CORP_ID, "agent_id": 1000002, "secret": "s", "token": wechat.WORK_TOKEN,
+                              "encoding_aes_key": wechat.WORK_AES, "api_base_url": wechat_base}
+    del raw["demo"]  # a deployment: the demo is off unless a config asks for it
     raw["logging"] = {"level": "WARNING", "format": "text"}
     raw["escalation"] |= UNHELD
     # the load generator stands for WeChat's many servers from one address: no per-address bound below the total
@@ -41,21 +46,24 @@ def bench_config(folder: str) -> str:
 
 
 class Service:
-    """One serving process on a loopback port (the service, or the bare baseline if `bare`)."""
+    """The service on a loopback port (`workers` processes forked from one parent, or the one process),
+    or the bare baseline if `bare`; its sends go to `wechat_base`."""
 
-    def __init__(self, database_url: str = "", bare: bool = False):
+    def __init__(self, database_url: str = "", bare: bool = False, workers: int = 1,
+                 wechat_base: str = "http://127.0.0.1:9/"):
         self.folder = tempfile.mkdtemp(prefix="gw-serve-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.database_url = database_url
+        self.database_url, self.workers, self.wechat_base = database_url, workers, wechat_base
         self.argv = ([sys.executable, "-m", "bench.bare_server", str(self.port)] if bare
-                     else [sys.executable, "run.py", "serve"])
+                     else [sys.executable, "run.py", "serve", "--workers", str(workers)])
         self.process: subprocess.Popen | None = None
         self.started = 0.0
 
     def start(self) -> "Service":
         """Spawn the process (returns at once; see wait_serving)."""
-        env = os.environ | {"GRIDWHISTLE_CONFIG": bench_config(self.folder), "GRIDWHISTLE_PORT": str(self.port),
+        env = os.environ | {"GRIDWHISTLE_CONFIG": bench_config(self.folder, self.wechat_base),
+                            "GRIDWHISTLE_PORT": str(self.port),
                             "GRIDWHISTLE_DATABASE_URL": self.database_url}
         self.log = open(Path(self.folder) / "serve.log", "w+", encoding="utf-8")
         self.started = time.perf_counter()
@@ -68,26 +76,45 @@ class Service:
             if self.process.poll() is not None:
                 raise RuntimeError(f"service exited with {self.process.returncode}:\n{self.log_tail()}")
             status = health_status(self.url)
-            if status == 200 or (status and not healthy):
+            # forked processes start one after another: wait until each listens, not only the first
+            every = self.workers == 1 or (len(self.serving()) == self.workers and
+                                          all(listens(pid, self.port) for pid in self.serving()))
+            if every and (status == 200 or (status and not healthy)):
                 return time.perf_counter() - self.started
             time.sleep(0.02)
         raise TimeoutError(f"service not serving after {timeout} s:\n{self.log_tail()}")
 
     def counter(self, name: str, **labels) -> float:
-        """One Prometheus counter from /metrics (0 if absent)."""
-        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as response:
-            text = response.read().decode()
+        """One Prometheus counter from /metrics (0 if absent), summed over the serving processes: with several,
+        each scrape (a new connection) reaches one of them, named by gw_process, until each has answered."""
         want = ",".join(f'{k}="{v}"' for k, v in labels.items())
-        match = re.search(rf"^{re.escape(name)}\{{{re.escape(want)}\}} (\S+)$", text, re.M)
-        return float(match.group(1)) if match else 0.0
+        seen: dict[str, float] = {}
+        for _ in range(100 * self.workers):
+            with urllib.request.urlopen(self.url + "/metrics", timeout=10) as response:
+                text = response.read().decode()
+            pid = re.search(r'^gw_process\{pid="(\d+)"\}', text, re.M)
+            match = re.search(rf"^{re.escape(name)}\{{{re.escape(want)}\}} (\S+)$", text, re.M)
+            seen[pid.group(1) if pid else ""] = float(match.group(1)) if match else 0.0
+            if len(seen) >= self.workers:
+                break
+        return sum(seen.values())
+
+    def serving(self) -> list[int]:
+        """The processes that serve: the forked children, or the one process."""
+        return proc_children(self.process.pid) if self.workers > 1 else [self.process.pid]
 
     def rss_mb(self, field: str = "VmHWM") -> float:
-        """The serving process's peak (VmHWM) or current (VmRSS) resident memory in MB."""
-        return proc_rss_mb(self.process.pid, field)
+        """Peak (VmHWM) or current (VmRSS) resident memory in MB of the largest serving process."""
+        return max(proc_rss_mb(pid, field) for pid in self.serving())
+
+    def memory(self) -> list[tuple[float, float, float]]:
+        """(RSS, PSS, peak RSS) in MB of each serving process, now."""
+        return [(*proc_pss_mb(pid), proc_rss_mb(pid)) for pid in self.serving()]
 
     def cpu_seconds(self) -> float:
-        """CPU seconds the serving process has used so far."""
-        return proc_cpu_seconds(self.process.pid)
+        """CPU seconds the service has used so far (the parent and the serving processes, all their threads)."""
+        pids = {self.process.pid, *self.serving()}
+        return sum(proc_cpu_seconds(pid) for pid in pids)
 
     def log_tail(self, lines: int = 20) -> str:
         """The end of the process's output, for error messages."""

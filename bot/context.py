@@ -10,22 +10,27 @@ from dispatch.api import DispatchPort
 
 
 class Workers:
-    """The threads callbacks store and process on, and how many messages are being processed now.
+    """The threads callbacks store and process on, the inbox worker's, and how many messages are being
+    processed now.
 
     Storing has its own threads so it never waits behind processing: the row is written and the
-    callback can be answered even while triage and dispatch are backed up. Owned by whoever builds
-    the BotContext (run.py), which shuts them down.
+    callback can be answered even while triage and dispatch are backed up. The inbox worker drains
+    what was left to it on `drain` threads (`ticker.inbox_threads`), apart from the callbacks' so a
+    backlog being drained does not hold up the callbacks still answered in time. Owned by whoever
+    builds the BotContext (run.py), which shuts them down.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, drain_threads: int = 2) -> None:
         self.store = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")  # groups: bot/inbound/storing.py
         self.process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-process")
+        self.drain = ThreadPoolExecutor(max_workers=drain_threads, thread_name_prefix="inbox-drain")
+        self.drain_threads = drain_threads
         self.in_flight = 0  # changed only on the event loop
 
     def shutdown(self) -> None:
         """Let the running jobs finish; take no more."""
-        self.store.shutdown(wait=True)
-        self.process.shutdown(wait=True)
+        for pool in (self.store, self.process, self.drain):
+            pool.shutdown(wait=True)
 
 
 @dataclass

@@ -36,6 +36,8 @@ class Server(Strict):
     max_connections_per_address: int = Field(256, ge=1, le=65536)  # from one client address
     keepalive_timeout: Duration = Field(timedelta(seconds=15), ge=timedelta(seconds=1), le=timedelta(minutes=5))
     callback_body_timeout: Duration = Field(timedelta(seconds=5), ge=timedelta(seconds=1), le=timedelta(seconds=60))
+    # Serving processes on this host, sharing the port (SO_REUSEPORT) and the store: PostgreSQL only.
+    workers: int = Field(1, ge=1, le=64)
 
     @model_validator(mode="after")
     def _per_address_within_total(self) -> "Server":
@@ -77,6 +79,7 @@ class Logging(Strict):
 class Ticker(Strict):
     interval: Duration = timedelta(seconds=1)
     batch: int = Field(200, ge=1, le=10000)
+    inbox_threads: int = Field(2, ge=1, le=32)  # threads draining the messages left to the inbox worker
 
 
 class Station(Strict):

@@ -1,4 +1,6 @@
 """Prometheus metrics, on a registry owned by the running service (not the global one)."""
+import os
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
@@ -20,3 +22,7 @@ class Metrics:
         self.connections_open = Gauge("gw_connections_open", "HTTP connections open (web/gate.py)", registry=r)
         self.connections_refused = Counter("gw_connections_refused_total", "HTTP connections refused over a bound",
                                            ["bound"], registry=r)
+        # With `serve --workers N` each scrape of the shared port reaches one process, whose counters are its own:
+        # this names which one answered, so its figures can be told apart (and summed).
+        Gauge("gw_process", "The serving process that answered this scrape", ["pid"], registry=r).labels(
+            str(os.getpid())).set(1)

@@ -6,6 +6,7 @@ and trigrams around it, with digits and letters folded), how far it is from the 
 often add the place last), and whether a place regex covers it or its neighbours. The weights
 are a plain {feature: weight} table; scoring reads them by n-gram (integer keys, `_Compiled`).
 """
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +63,7 @@ def by_character(features: list[list[str]]) -> list[tuple[str, ...]]:
 class PlaceTagger:
     """Feature weights and a bias; in-place probability per character."""
 
-    weights: dict[str, float]
+    weights: Mapping[str, float]
     bias: float
     threshold: float = 0.5
     _fast: "_Compiled | None" = field(default=None, repr=False, compare=False)
@@ -112,8 +113,33 @@ class PlaceTagger:
     def from_arrays(cls, data: Any, prefix: str = "place_") -> "PlaceTagger":
         """Read what to_arrays wrote."""
         bias, threshold = (float(v) for v in data[prefix + "bias"])
-        names = [str(n) for n in data[prefix + "features"]]
-        return cls(dict(zip(names, data[prefix + "weights"].tolist())), bias, threshold)
+        return cls(StoredWeights(data[prefix + "features"], data[prefix + "weights"]), bias, threshold)
+
+
+class StoredWeights(Mapping[str, float]):
+    """The weights as the model file holds them (names sorted, float32 beside them), read as a mapping.
+
+    As a dict the 170,000 weights were 22 MB of Python objects in every serving process; scoring reads
+    the compiled tables (_Compiled) and only compiling and the tests walk the names.
+    """
+
+    def __init__(self, names: np.ndarray, values: np.ndarray):
+        self._names, self._values = names, values
+
+    def __getitem__(self, name: str) -> float:
+        at = int(np.searchsorted(self._names, name))
+        if at < len(self._names) and self._names[at] == name:
+            return float(self._values[at])
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names.tolist())
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def items(self) -> Any:  # one pass in C instead of a lookup per name
+        return zip(self._names.tolist(), self._values.tolist())
 
 
 # Where each n-gram template reads, as the offset of its n-gram's start in the padded text
@@ -129,7 +155,7 @@ _NEAR_END = np.array([0, 1, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4])  # _bucket(d) as an i
 class _Compiled:
     """The weights by n-gram: one row per known n-gram, one column per template that reads it."""
 
-    def __init__(self, weights: dict[str, float]):
+    def __init__(self, weights: Mapping[str, float]):
         size = {name: n for n, spec in _OFFSETS.items() for name, _ in spec}
         grams: dict[int, dict[str, dict[str, float]]] = {n: {} for n in _OFFSETS}
         for feature, weight in weights.items():

@@ -1,4 +1,5 @@
 """Small builders shared by tests (and the benchmarks, which drive the same service)."""
+import os
 import socket
 import urllib.error
 import urllib.request
@@ -31,6 +32,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listens(pid: int, port: int) -> bool:
+    """True when process `pid` has a socket listening on this TCP port (each of `serve --workers N`'s processes
+    opens its own: /healthz alone cannot tell whether all of them are serving yet)."""
+    inodes = set()
+    with open("/proc/net/tcp", encoding="ascii") as table:
+        for line in list(table)[1:]:
+            fields = line.split()
+            if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":  # local address, state LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    try:
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}") in inodes for fd in os.listdir(f"/proc/{pid}/fd"))
+    except (FileNotFoundError, PermissionError):
+        return False
 
 
 def health_status(base: str, timeout: float = 2) -> int | None:

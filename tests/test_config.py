@@ -46,6 +46,13 @@ def test_it_names_an_unknown_key(tmp_path):
     assert "ticker.colour: unknown key" in problems_of(path)
 
 
+def test_it_names_a_process_or_thread_count_out_of_range(tmp_path):
+    [problem] = problems_of(broken(tmp_path, "  workers: 1\n", "  workers: 0\n"))
+    assert problem.startswith("server.workers:") and "greater than or equal to 1" in problem
+    [problem] = problems_of(broken(tmp_path, "  inbox_threads: 2 ", "  inbox_threads: 99 "))
+    assert problem.startswith("ticker.inbox_threads:") and "less than or equal to 32" in problem
+
+
 def test_it_names_a_bad_duration(tmp_path):
     path = broken(tmp_path, "remind_before_close: 2h", "remind_before_close: two hours")
     [problem] = problems_of(path)

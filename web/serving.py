@@ -85,8 +85,10 @@ async def open_gated(app: web.Application, server: Server, gate: ConnectionGate,
     http = runner.server
     assert http is not None
     try:
+        # several processes forked by web/forking.py listen on one port, the kernel spreading connections
         listener = await asyncio.get_running_loop().create_server(lambda: GatedProtocol(gate, http),
-                                                                  server.host, server.port)
+                                                                  server.host, server.port,
+                                                                  reuse_port=server.workers > 1 or None)
     except BaseException:
         await runner.cleanup()
         raise

@@ -59,23 +59,31 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
 
 
 def sweep(ctx: BotContext, now) -> int:
-    """Ticker step: process messages stored but never answered; answers go out through the outbox."""
-    done = 0
-    for inbox_id in inbox.claim_stale(ctx.engine, ctx.instance, now):
-        row = inbox.load(ctx.engine, inbox_id)
-        msg = inbox.incoming_of(ctx.privacy, row)
-        try:
-            answer = process(ctx, msg, inbox_id)
-        except Exception as exc:
-            hand_to_duty_desk(ctx, msg, inbox_id, exc)
-            continue
-        crash_point("inbox.processed")
-        reply = answer.kept(msg.card_tap)
-        inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
-        if reply:
-            answer_late(ctx, msg, reply)
-        done += 1
-    return done
+    """Ticker step: process messages stored but never answered, on the worker's drain threads; answers
+    go out through the outbox. Each row is claimed before it is touched (claim_stale), so threads here
+    and in other processes never share one."""
+    batch = max(50, 16 * ctx.workers.drain_threads)  # about a second's work per claim, well inside the lease
+    claimed = inbox.claim_stale(ctx.engine, ctx.instance, now, batch)
+    if len(claimed) < 2 or ctx.workers.drain_threads < 2:
+        return sum(_drain_one(ctx, inbox_id) for inbox_id in claimed)
+    return sum(ctx.workers.drain.map(lambda inbox_id: _drain_one(ctx, inbox_id), claimed))
+
+
+def _drain_one(ctx: BotContext, inbox_id: int) -> int:
+    """Process one claimed message and queue its answer; 1 if processed, 0 if handed to the duty desk."""
+    row = inbox.load(ctx.engine, inbox_id)
+    msg = inbox.incoming_of(ctx.privacy, row)
+    try:
+        answer = process(ctx, msg, inbox_id)
+    except Exception as exc:
+        hand_to_duty_desk(ctx, msg, inbox_id, exc)
+        return 0
+    crash_point("inbox.processed")
+    reply = answer.kept(msg.card_tap)
+    inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
+    if reply:
+        answer_late(ctx, msg, reply)
+    return 1
 
 
 def hand_to_duty_desk(ctx: BotContext, msg: Incoming, inbox_id: int, exc: Exception) -> None:

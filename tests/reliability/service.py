@@ -14,7 +14,7 @@ import yaml
 
 from tests.bot import wechat
 from tests.fakes.wechat_server import fake  # noqa: F401 - the fake WeChat on loopback, for the service to reach
-from tests.helpers import health_status
+from tests.helpers import health_status, listens
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_LADDER = {"accept": [{"after": "2s", "notify": ["grid_leader"]}, {"after": "4s", "notify": ["officer"]}],
@@ -61,8 +61,8 @@ def _written(path: Path, config: dict, sections: dict) -> Path:
 class Service:
     """One instance of the service; start() and kill() as often as a test likes."""
 
-    def __init__(self, config: Path, port: int, log: Path, env: dict | None = None):
-        self.config, self.port, self.log, self.env = config, port, log, env or {}
+    def __init__(self, config: Path, port: int, log: Path, env: dict | None = None, args: tuple[str, ...] = ()):
+        self.config, self.port, self.log, self.env, self.args = config, port, log, env or {}, args
         self.process: subprocess.Popen | None = None
         self.base = f"http://127.0.0.1:{port}"
 
@@ -70,13 +70,13 @@ class Service:
         """Start and wait until /healthz answers 200 (store up, ticker cycling)."""
         env = {**os.environ, **self.env, "GRIDWHISTLE_PORT": str(self.port), "GRIDWHISTLE_CRASH_AT": crash_at}
         with open(self.log, "ab") as out:
-            self.process = subprocess.Popen([sys.executable, "run.py", "serve", "--config", str(self.config)],
+            self.process = subprocess.Popen([sys.executable, "run.py", "serve", "--config", str(self.config), *self.args],
                                             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"service exited with {self.process.returncode}; see {self.log}")
-            if self.healthy():
+            if self.healthy() and all(listens(pid, self.port) for pid in self.children() or [self.process.pid]):
                 return self
             time.sleep(0.1)
         raise RuntimeError(f"service not healthy after {timeout}s; see {self.log}")
@@ -84,6 +84,14 @@ class Service:
     def healthy(self) -> bool:
         """True when /healthz answers 200."""
         return health_status(self.base) == 200
+
+    def children(self) -> list[int]:
+        """The processes this one forked (`--workers N`) and still has."""
+        pid = self.process.pid
+        try:
+            return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except FileNotFoundError:
+            return []
 
     def alive(self) -> bool:
         """The process is still running."""

@@ -6,7 +6,6 @@ from datetime import datetime
 from urllib.parse import quote
 
 from aiohttp import web
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from models.store import session
 from web.console import filters
@@ -64,6 +63,8 @@ def to_csv(rows: list[list]) -> str:
 def to_xlsx(rows: list[list], title: str, subtitle: str) -> bytes:
     """The ledger as a sheet for the monthly meeting: title, what it covers, 序号, a frozen header with an
     autofilter; dates are dates and hours numbers, the rest text, never a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     book = new_book()
     # control characters (a robot message may carry them) are not allowed in a sheet's XML; they go
     # before the formula check, or "\x01=1+1" would become a formula once stripped

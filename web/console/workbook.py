@@ -1,28 +1,38 @@
 """Workbooks for the monthly meeting: a title row, a subtitle that says what the sheet covers and when it
-was made, a bold frozen header with an autofilter, real numbers and dates, widths that fit the words."""
+was made, a bold frozen header with an autofilter, real numbers and dates, widths that fit the words.
+
+openpyxl is imported when a workbook is made, not with the console: it is 5 MB in every serving process
+that would otherwise carry it for the few downloads a month (web/forking.py preloads it for its children).
+"""
 import io
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from aiohttp import web
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT, HOURS, DATETIME = "0.0%", "0.0", "yyyy-mm-dd hh:mm"
 WIDEST = 40  # characters; longer text wraps rather than pushing the other columns off the screen
 
 
-def new_book() -> Workbook:
+def new_book() -> "Workbook":
     """An empty workbook (sheets are added by titled_sheet)."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     return book
 
 
-def titled_sheet(book: Workbook, name: str, title: str, subtitle: str, headers: list[str], formats: list,
+def titled_sheet(book: "Workbook", name: str, title: str, subtitle: str, headers: list[str], formats: list,
                  rows: list) -> None:
     """Title, subtitle, a bold frozen header with an autofilter, then the rows; widths fit the words."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sheet = book.create_sheet(name)
     sheet.append([title])
     sheet.append([subtitle])
@@ -52,7 +62,7 @@ def titled_sheet(book: Workbook, name: str, title: str, subtitle: str, headers: 
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def send_book(book: Workbook, name: str, ascii_name: str) -> web.Response:
+def send_book(book: "Workbook", name: str, ascii_name: str) -> web.Response:
     """The workbook as a download named `name` (Chinese), with an ASCII fallback for old browsers."""
     out = io.BytesIO()
     book.save(out)
