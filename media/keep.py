@@ -8,9 +8,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session
-
 from core.clock import Clock
 from core.config_media import MediaSettings
 from media.store import MediaStore, new_key
@@ -48,11 +45,10 @@ def keep_media(media: Media, data: bytes, content_type: str, kind: str, by: str,
     kept_type = check(media.settings, data, content_type, kind)
     key = new_key()
     media.store.put(key, data, kept_type)  # the bytes first: a crash before the row leaves an orphan, not a hole
-    row = MediaFile(key=key, url=PATH + key, kind=kind, content_type=kept_type, size=len(data), source=source[:20],
-                    sender=by[:80], ticket_id=ticket_id, created_at=media.clock.now())
     try:
         with session(media.engine) as db:
-            db.add(row)
+            db.add(MediaFile(key=key, url=PATH + key, kind=kind, content_type=kept_type, size=len(data),
+                             source=source[:20], sender=by[:80], ticket_id=ticket_id, created_at=media.clock.now()))
             db.commit()
     except Exception:
         media.store.delete(key)
@@ -87,9 +83,3 @@ def forget_media(media: Media, urls: list[str]) -> None:
         db.commit()
     for key in keys:
         media.store.delete(key)
-
-
-def link_ticket(db: Session, url: str, ticket_id: int) -> None:
-    """Note the ticket a kept photo or voice joined (the retention sweep marks it there); in the caller's transaction."""
-    db.exec(update(MediaFile).where(MediaFile.url == url, MediaFile.ticket_id.is_(None))  # type: ignore[union-attr]
-            .values(ticket_id=ticket_id))
