@@ -90,6 +90,7 @@ def build_services(settings, clock=None, engine=None, privacy=None):
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
+    from media.build import build_media
     from models.store import make_engine, make_reader
 
     # Only the demo's clock can be fast-forwarded (its 快进 buttons); a deployment keeps the wall clock.
@@ -107,6 +108,7 @@ def build_services(settings, clock=None, engine=None, privacy=None):
         hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
         privacy=privacy or Privacy(),  # no key until serve() opens the store's: sealing before that fails loudly
     )
+    services.media = build_media(settings.media, engine, clock)
     services.classifier = build_classifier(settings)
     wire_parts(services)
     return services
@@ -125,11 +127,13 @@ def wire_parts(services):
     from duties.linking import register_link
     from duties.runner import Duties
     from duties.visits import visit_command
+    from media.retention import Retention
 
     s = services
     instance = f"{socket.gethostname()}:{os.getpid()}"  # who holds a claim, in the rows and the logs
     dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics, instance)
-    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance, privacy=s.privacy)
+    bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance, privacy=s.privacy,
+                     media=s.media)
     dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
     s.dispatcher, s.bot = dispatcher, bot
     dispatcher.on_member_text(visit_command(dispatcher, s.engine, s.clock))
@@ -138,6 +142,8 @@ def wire_parts(services):
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
     s.ticker.add_step("callback_nonces", Forgetting(s.engine).step)  # replay guard's rows, once their window closed
     s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
+    if s.media is not None:  # photos and voice past media.retention_days: bytes deleted, tickets marked
+        s.ticker.add_step("media_retention", Retention(s.media).step, lane="media")
 
 
 def route_setups(services):

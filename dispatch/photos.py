@@ -5,6 +5,7 @@ from dispatch.api import Outcome
 from dispatch.context import Deps
 from dispatch.lifecycle import audit
 from models import Assignment, Ticket
+from models.media import link_ticket
 from models.store import session
 
 
@@ -21,6 +22,7 @@ def from_member(deps: Deps, member_id: str, url: str, ticket_id: int | None = No
             return None
         ticket.photos = [*ticket.photos, {"url": url, "by": member_id, "at": deps.clock.now().isoformat()}]
         db.add(ticket)
+        link_ticket(db, url, ticket.id)
         db.commit()
     return Outcome(True, f"照片已附到 {ticket.number}。", ticket.id)
 
@@ -32,5 +34,6 @@ def from_resident(deps: Deps, resident_id: int, ticket_id: int, url: str) -> Non
         ticket = db.get(Ticket, ticket_id, with_for_update=True)
         ticket.photos = [*ticket.photos, {"url": url, "by": f"resident:{resident_id}", "at": now.isoformat()}]
         db.add(ticket)
+        link_ticket(db, url, ticket_id)
         audit(db, ticket_id, f"resident:{resident_id}", "photo", now, note=url[:200])
         db.commit()

@@ -6,7 +6,7 @@ import aiohttp
 
 from bot.outbound.transports import Transports
 from bot.outbound.wechat_api import ApiError, Endpoint, fetch_token
-from core.images import photo_type
+from media.types import kind_of, sniff
 
 MAX_CONTENT_BYTES = 2048  # kf/send_msg's text.content limit
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
@@ -51,8 +51,8 @@ class KfApi:
                 data = await response.content.read(MAX_MEDIA_BYTES + 1)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise ApiError(-2, f"{exc.__class__.__name__}: {exc}", transient=True) from None
-        kind = photo_type(data) if len(data) <= MAX_MEDIA_BYTES else None
-        return (data, kind) if kind else None
+        kind = sniff(data) if len(data) <= MAX_MEDIA_BYTES else None
+        return (data, kind) if kind and kind_of(kind) == "photo" else None
 
 
 def message_id(idem_key: str) -> str:
