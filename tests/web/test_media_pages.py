@@ -105,17 +105,3 @@ def test_a_photo_kept_before_the_media_store_expires_from_its_old_table(live, wo
         assert db.exec(select(Photo)).all() == []
         assert db.get(Ticket, receipt.ticket_id).photos[0]["expired"]
 
-
-async def test_a_voice_entry_is_a_link_not_a_broken_picture(live_client, live, world, engine, clock):
-    receipt = hazard(world)
-    url = keep_media(live.media, b"#!AMR\n" + b"\x3c" * 50, "audio/amr", "voice", "resident:1", source="oa")
-    with session(engine) as db:
-        ticket = db.get(Ticket, receipt.ticket_id)
-        ticket.photos = [{"url": url, "by": "resident:1", "at": clock.now().isoformat(), "kind": "voice"}]
-        db.add(ticket)
-        db.commit()
-    await login(live_client, "sz_chen")
-    page = await (await live_client.get(f"/console/tickets/{receipt.ticket_id}")).text()
-    assert f'<a class="voice" href="{url}">语音（点击下载）</a>' in page and f'<img src="{url}"' not in page
-    served = await live_client.get(url)
-    assert served.status == 200 and served.content_type == "audio/amr"
