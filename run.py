@@ -143,7 +143,7 @@ def wire_parts(services):
     s.ticker.add_step("callback_nonces", Forgetting(s.engine).step)  # replay guard's rows, once their window closed
     s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
     if s.media is not None:  # photos and voice past media.retention_days: bytes deleted, tickets marked
-        s.ticker.add_step("media_retention", Retention(s.media).step, lane="media")
+        s.ticker.add_step("media_retention", Retention(s.media).step, lane="retention")
 
 
 def route_setups(services):
