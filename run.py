@@ -182,12 +182,14 @@ def start_channels(services, transports):
     from bot.kf.api import KfApi
     from bot.kf.pull import KfPuller
     from bot.kf.send import KfChannel
+    from bot.media.fetch import MediaFetcher
     from bot.outbound.page import ShownOnPage
 
     bot, kf = services.bot, KfApi(transports)
     transports.channels.update(web=ShownOnPage(), kf=KfChannel(kf, services.engine, services.clock))
     if kf.ready:
         services.ticker.add_step("kf", KfPuller(bot, kf).step, lane="kf")
+    services.ticker.add_step("media", MediaFetcher(bot, transports, kept_in(services.engine, services.clock)).step, lane="media")
     robot = services.settings.wechat.robot
     if robot.mode != "long_connection":
         return None
@@ -200,6 +202,16 @@ def start_channels(services, transports):
     transports.channels["robot"] = RobotPush(link)
     services.ticker.add_step("robot_link", LinkKeeper(link, services.engine, bot.instance).step, lane="robot")
     return link
+
+
+def kept_in(engine, clock):
+    """Where downloaded photos and voice are kept (bot.media.fetch.Keep): for now the photo table, which
+    /m/photos/… serves behind sign-in; the media store's keep_media takes its place when it lands."""
+    from web.mobile.photos import keep
+
+    def kept(data: bytes, content_type: str, kind: str, by: str, ticket_id: int, source: str = "") -> str:
+        return keep(engine, [(content_type, data)], by, ticket_id, clock.now())[0]
+    return kept
 
 
 def open_privacy(engine, privacy, settings) -> bool:

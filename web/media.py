@@ -25,12 +25,19 @@ def shown_as_picture(url: str, settings: Settings) -> bool:
 
 
 def split_photos(photos: list[dict], settings: Settings) -> tuple[list[dict], list[str]]:
-    """(the photos to show as pictures, the other addresses as text)."""
+    """(the photos to show as pictures, the other addresses as text); voice recordings are not photos."""
     shown, withheld = [], []
     for photo in photos:
         url = str(photo.get("url", ""))
+        if photo.get("kind") == "voice":
+            continue
         if shown_as_picture(url, settings):
             shown.append(photo)
         elif url:
             withheld.append(url[:300])
     return shown, withheld
+
+
+def voices(photos: list[dict]) -> list[dict]:
+    """The voice recordings kept in our store (one not downloaded yet has no address and is not listed)."""
+    return [p for p in photos if p.get("kind") == "voice" and OWN.fullmatch(str(p.get("url", "")))]

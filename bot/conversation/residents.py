@@ -77,7 +77,7 @@ def _photo(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
     tickets = ctx.dispatcher.open_tickets(resident.id)
     if not tickets:
         return Answer(None if msg.in_group else texts.HELP)
-    ctx.dispatcher.attach_resident_photo(resident.id, tickets[0].id, msg.pic_url or "")
+    ctx.dispatcher.attach_resident_photo(resident.id, tickets[0].id, msg.pic_url or "", ref=msg.msg_key)
     return Answer(texts.PHOTO_ATTACHED.format(number=tickets[0].number), tickets[0].id)
 
 
