@@ -12,7 +12,7 @@ import aiohttp
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.outbound.wechat_api import NO_ANSWER, TOKEN_ERRORS, TRANSIENT_ERRORS, ApiError, Endpoint, fetch_token
-from core.images import photo_type, voice_type
+from media.types import kind_of, sniff
 
 # WeCom's upload limits (image 10 MB, voice 2 MB AMR); the Official Account's are lower. Anything larger is
 # not what WeChat would deliver: refused unread beyond the limit.
@@ -72,8 +72,9 @@ def decrypt(data: bytes, encoding_aes_key: str) -> bytes:
 
 
 def checked(data: bytes, kind: str) -> tuple[bytes, str]:
-    """(data, its MIME type) if it is an image (kind "image") or a voice recording ("voice") within the
-    limit; WeChat's JSON error answer becomes ApiError with its errcode."""
+    """(data, its MIME type) if it is an image (kind "image", as WeChat names it) or a voice recording ("voice")
+    within the limit, by its first bytes (the media store's `sniff`); WeChat's JSON error answer becomes
+    ApiError with its errcode."""
     if data[:1] == b"{":
         try:
             body = json.loads(data)
@@ -83,8 +84,8 @@ def checked(data: bytes, kind: str) -> tuple[bytes, str]:
         if errcode:
             raise ApiError(errcode, str(body.get("errmsg", ""))[:200],
                            transient=errcode in TRANSIENT_ERRORS or errcode in TOKEN_ERRORS)
-    found = (photo_type if kind == "image" else voice_type)(data) if len(data) <= MAX_BYTES[kind] else None
-    if found is None:
+    found = sniff(data) if len(data) <= MAX_BYTES[kind] else None
+    if found is None or kind_of(found) != ("photo" if kind == "image" else "voice"):
         raise ApiError(NOT_MEDIA, f"not an {kind} we keep ({len(data)} bytes)", transient=False)
     return data, found
 

@@ -7,7 +7,7 @@ from bot.media.download import BAD_CIPHER, MAX_BYTES, NOT_MEDIA, checked, decryp
 from bot.outbound.wechat_api import ApiError
 from tests.bot import wechat
 from tests.fakes.wechat_media import FakeMedia
-from tests.media.conftest import AMR, JPEG
+from tests.media_fetch.conftest import AMR, JPEG
 
 
 def test_it_decrypts_a_robot_file_as_wecom_encrypts_it():

@@ -11,10 +11,15 @@ from tests.bot import wechat
 from tests.bot.published import sample, with_values
 from tests.bot.test_conversation import say
 from tests.bot.test_robot import robot_callback
-from tests.media.conftest import AMR, JPEG
+from tests.media_fetch.conftest import AMR, JPEG
 
 REPORT = "桂花苑3栋楼道里有人给电瓶车充电 线拉得到处都是 电线都发烫了 今天必须处理"
 PIC_URL = "https://mmbiz.qpic.cn/mmbiz_jpg/abc123/0"
+
+
+def ours(url: str) -> bool:
+    """An address on this site that serves a kept file (the photo table's, or the media store's)."""
+    return url.startswith(("/m/photos/", "/media/"))
 
 
 async def reported(media, sender: str = "oWangAyi", msg_id: int = 9001) -> int:
@@ -50,7 +55,7 @@ async def test_it_keeps_a_residents_photo_and_serves_it_only_behind_sign_in(medi
     assert await media.fetch() == 1
     assert media.fake.downloads == ["IMG1"]
     [photo] = media.ticket(ticket_id).photos
-    assert photo["url"].startswith("/m/photos/") and photo["source"] == PIC_URL
+    assert ours(photo["url"]) and photo["source"] == PIC_URL
     assert (await media.client.get(photo["url"])).status == 401
     await media.sign_in()
     served = await media.client.get(photo["url"])
@@ -108,7 +113,7 @@ async def test_a_workers_voice_is_kept_as_audio_on_the_ticket_they_hold(media):
     assert media.ticket(ticket_id).photos[0]["url"] == ""  # listed, not yet downloaded
     assert await media.fetch() == 1
     [voice] = media.ticket(ticket_id).photos
-    assert voice["kind"] == "voice" and voice["by"] == "wg_li" and voice["url"].startswith("/m/photos/")
+    assert voice["kind"] == "voice" and voice["by"] == "wg_li" and ours(voice["url"])
 
 
 async def test_an_unknown_media_id_leaves_wechats_address_and_says_so_in_the_timeline(media):
@@ -136,7 +141,7 @@ async def test_busy_wechat_is_asked_again_later_and_a_refused_token_is_renewed(m
     media.ctx.clock.advance("1m")
     assert await media.fetch() == 1
     assert media.fake.downloads == ["IMG1", "IMG1", "IMG1"]
-    assert media.ticket(ticket_id).photos[0]["url"].startswith("/m/photos/")
+    assert ours(media.ticket(ticket_id).photos[0]["url"])
 
 
 async def test_it_gives_up_after_a_few_tries_and_keeps_the_address(media):
@@ -163,6 +168,44 @@ async def test_the_robots_encrypted_image_is_decrypted_with_the_callback_key(med
     await media.client.post("/wechat/robot", params=query, data=body)
     assert await media.fetch() == 1
     [photo] = media.ticket(ticket.id).photos
-    assert photo["url"].startswith("/m/photos/") and media.fake.downloads == ["BHoPdA3"]
+    assert ours(photo["url"]) and media.fake.downloads == ["BHoPdA3"]
     await media.sign_in()
     assert await (await media.client.get(photo["url"])).read() == JPEG
+
+
+class Blobs:
+    """The media store's port (media/store.py) in memory: the test needs the bytes, not a folder."""
+
+    def __init__(self):
+        self.blobs: dict[str, tuple[bytes, str]] = {}
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.blobs[key] = (data, content_type)
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        return self.blobs.get(key)
+
+    def delete(self, key: str) -> None:
+        self.blobs.pop(key, None)
+
+
+async def test_the_media_stores_one_door_keeps_what_was_downloaded(media):
+    from functools import partial
+
+    from media.keep import Media, keep_media
+    from models.media import MediaFile
+
+    ctx, blobs = media.ctx, Blobs()
+    media.fetcher.keep = partial(keep_media, Media(ctx.engine, blobs, ctx.settings.media, ctx.clock))
+    ticket_id = await reported(media)
+    media.fake.media.update(IMG1=JPEG, WV1=AMR)
+    await oa(media, "oa_image.xml", FromUserName="oWangAyi", MsgId="9002", MediaId="IMG1", PicUrl=PIC_URL)
+    await work(media, "wecom_voice.xml", MsgId="7002", MediaId="WV1")
+    assert await media.fetch() == 2
+    photo, voice = media.ticket(ticket_id).photos
+    with session(ctx.engine) as db:
+        rows = {r.url: r for r in db.exec(select(MediaFile)).all()}
+    assert rows[photo["url"]].kind == "photo" and rows[photo["url"]].source == "mp"
+    assert rows[voice["url"]].kind == "voice" and rows[voice["url"]].sender == "wg_li"
+    assert {rows[u].ticket_id for u in (photo["url"], voice["url"])} == {ticket_id}
+    assert sorted(blobs.blobs.values()) == sorted([(JPEG, "image/jpeg"), (AMR, "audio/amr")])
