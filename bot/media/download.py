@@ -55,10 +55,12 @@ def decrypt(data: bytes, encoding_aes_key: str) -> bytes:
     方案", developer.work.weixin.qq.com/document/path/100719 and /101033, and WeCom's Python demo for robots
     at /101039): the key of the callback messages, AESKey = Base64_Decode(EncodingAESKey + "="), CBC mode,
     IV = AESKey[:16], PKCS#7 to 32 bytes; unlike a message the file has no random prefix nor length field.
-    Open-source robot adapters decrypt the same way (e.g. the OpenClaw WeCom plugins' decryptWecomMedia).
+    Open-source robot adapters decrypt the same way (e.g. the OpenClaw WeCom plugins' decryptWecomMedia). In
+    long-connection mode each image brings its own `aeskey` (document 101463, 多媒体资源解密; WeCom's
+    aibot SDKs decrypt it the same way), used instead of the callback's.
     """
     try:
-        key = base64.b64decode(encoding_aes_key + "=")
+        key = base64.b64decode(encoding_aes_key + "=" * (-len(encoding_aes_key) % 4))  # 43 characters, or padded
     except (binascii.Error, ValueError):
         key = b""
     if len(key) != 32 or not data or len(data) % 16:

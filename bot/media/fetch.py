@@ -84,8 +84,9 @@ class MediaFetcher:
 
     async def _download(self, job: dict) -> tuple[bytes, str]:
         t = self.transports
-        if "url" in job:  # the intelligent robot: a file encrypted with the callback's key
-            return await robot_image(t.http, job["url"], self.ctx.settings.wechat.robot.encoding_aes_key, t.timeout)
+        if "url" in job:  # the intelligent robot: a file encrypted with its own key (long connection) or the callback's
+            key = job.get("aeskey") or self.ctx.settings.wechat.robot.encoding_aes_key
+            return await robot_image(t.http, job["url"], key, t.timeout)
         endpoint = t.work if job["channel"] == "work" else t.mp
         return await media_get(t, endpoint, job["media_id"], job["kind"])
 

@@ -28,7 +28,7 @@ def source(incoming: Incoming) -> dict | None:
     if incoming.channel in ("work", "mp") and incoming.media_id:
         return {"media_id": incoming.media_id}
     if incoming.channel == "robot" and incoming.msg_type == "image" and incoming.pic_url:
-        return {"url": incoming.pic_url}
+        return {"url": incoming.pic_url} | ({"aeskey": incoming.raw["aeskey"]} if incoming.raw.get("aeskey") else {})
     return None
 
 

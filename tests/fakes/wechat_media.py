@@ -29,7 +29,7 @@ class FakeMedia:
     def robot_image(self, name: str, image: bytes, encoding_aes_key: str) -> str:
         """Keep `image` encrypted as WeCom does for a robot (AES-256-CBC, IV = key[:16], PKCS#7 to 32 bytes);
         its path on the fake, to put in a robot message's image.url."""
-        key = base64.b64decode(encoding_aes_key + "=")
+        key = base64.b64decode(encoding_aes_key + "=" * (-len(encoding_aes_key) % 4))
         pad = 32 - len(image) % 32
         encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
         self.robot_files[name] = encryptor.update(image + bytes([pad]) * pad) + encryptor.finalize()

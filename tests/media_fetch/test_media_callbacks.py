@@ -1,5 +1,6 @@
 """Photos and voice from signed callbacks: answered at once, downloaded later from the fake WeChat, kept in our
 store, served behind sign-in, on SQLite and PostgreSQL."""
+import base64
 import json
 
 import xmltodict
@@ -209,3 +210,19 @@ async def test_the_media_stores_one_door_keeps_what_was_downloaded(media):
     assert rows[voice["url"]].kind == "voice" and rows[voice["url"]].sender == "wg_li"
     assert {rows[u].ticket_id for u in (photo["url"], voice["url"])} == {ticket_id}
     assert sorted(blobs.blobs.values()) == sorted([(JPEG, "image/jpeg"), (AMR, "audio/amr")])
+
+
+async def test_a_robot_image_with_its_own_key_is_decrypted_with_that_key(media):
+    """The long connection's frames carry `image.aeskey` (base64 of 32 bytes); the same parser reads them."""
+    clock, own_key = media.ctx.clock, base64.b64encode(bytes(range(32))).decode()
+    query, body = robot_callback(clock, "CAIQrobot1", REPORT, chattype="single")
+    await media.client.post("/wechat/robot", params=query, data=body)
+    path = media.fake.robot_image("own", JPEG, own_key)
+    image = {"url": str(media.fake.server.make_url(path)), "aeskey": own_key}
+    query, body = robot_callback(clock, "CAIQrobot2", "", chattype="single", message={"msgtype": "image", "image": image})
+    await media.client.post("/wechat/robot", params=query, data=body)
+    assert await media.fetch() == 1
+    with session(media.ctx.engine) as db:
+        [photo] = db.exec(select(Ticket)).one().photos
+    await media.sign_in()
+    assert await (await media.client.get(photo["url"])).read() == JPEG
