@@ -19,6 +19,7 @@ from media.types import kind_of, sniff
 MAX_BYTES = {"image": 10 * 1024 * 1024, "voice": 2 * 1024 * 1024}
 NOT_MEDIA = -3  # the bytes are not the image or voice they should be (or too large): permanent
 BAD_CIPHER = -4  # the robot's file does not decrypt with the callback key: permanent
+NOT_CONFIGURED = -5  # no secret for the product's access_token: nothing to download with
 MEDIA_PATH = "/cgi-bin/media/get"  # the same path on qyapi (WeCom) and api.weixin (Official Account)
 
 

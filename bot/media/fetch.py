@@ -14,7 +14,7 @@ from bot.context import BotContext
 from bot.inbound import inbox
 from bot.inbound.people import member_by_wechat_id, resident_for
 from bot.media import jobs
-from bot.media.download import media_get, robot_image
+from bot.media.download import NOT_CONFIGURED, media_get, robot_image
 from bot.outbound.transports import Transports
 from bot.outbound.wechat_api import ApiError
 
@@ -69,7 +69,7 @@ class MediaFetcher:
         except ValueError as refused:  # the store's limits (size, type, retention settings)
             await self._give_up(key, job, row.ticket_id, str(refused))
             return 0
-        await asyncio.to_thread(self.ctx.dispatcher.keep_media, row.ticket_id, job["msg_key"], url, by, voice)
+        await asyncio.to_thread(self.ctx.dispatcher.keep_media, row.ticket_id, jobs.ref(job["msg_key"]), url, by, voice)
         await asyncio.to_thread(jobs.drop, engine, key)
         return 1
 
@@ -87,7 +87,10 @@ class MediaFetcher:
         if "url" in job:  # the intelligent robot: a file encrypted with its own key (long connection) or the callback's
             key = job.get("aeskey") or self.ctx.settings.wechat.robot.encoding_aes_key
             return await robot_image(t.http, job["url"], key, t.timeout)
-        endpoint = t.work if job["channel"] == "work" else t.mp
+        endpoint, ready = (t.work, t.work_ready) if job["channel"] == "work" else (t.mp, t.mp_ready)
+        if not ready:
+            key = "wechat.work.secret" if job["channel"] == "work" else "wechat.mp.app_secret"
+            raise ApiError(NOT_CONFIGURED, f"{key} 未配置，无法调用 media/get", transient=False)
         return await media_get(t, endpoint, job["media_id"], job["kind"])
 
     def _sender(self, channel: str, sender: str, now: datetime) -> str:

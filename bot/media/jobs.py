@@ -5,6 +5,7 @@ and is downloaded once.
 The rows live in the shared key/value table (key `media:<msg_key>`, `expires_at` = when due), which every
 engine and instance already has; claims are conditional UPDATEs, as for the other background work.
 """
+import hashlib
 import json
 from datetime import datetime, timedelta
 
@@ -18,6 +19,12 @@ from models.store import session
 
 PREFIX = "media:"
 LEASE = timedelta(minutes=2)  # a claim not finished by then (a crash) is taken again
+
+
+def ref(msg_key: str) -> str:
+    """The name a ticket's photo entry carries until our copy replaces WeChat's address: from the message key,
+    without the sender's OpenID or userid in it (tickets are read by the API and the console)."""
+    return hashlib.sha256(msg_key.encode()).hexdigest()[:24]
 
 
 def source(incoming: Incoming) -> dict | None:

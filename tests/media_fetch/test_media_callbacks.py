@@ -226,3 +226,12 @@ async def test_a_robot_image_with_its_own_key_is_decrypted_with_that_key(media):
         [photo] = db.exec(select(Ticket)).one().photos
     await media.sign_in()
     assert await (await media.client.get(photo["url"])).read() == JPEG
+
+
+async def test_without_the_accounts_secret_it_says_which_key_is_missing(media):
+    ticket_id = await reported(media)
+    media.fetcher.transports.mp_ready = False  # wechat.mp.app_secret left empty
+    await oa(media, "oa_image.xml", FromUserName="oWangAyi", MsgId="9002", MediaId="IMG1", PicUrl=PIC_URL)
+    await media.fetch()
+    assert media.fake.downloads == [] and media.ticket(ticket_id).photos[0]["url"] == PIC_URL
+    assert any("wechat.mp.app_secret" in a.note for a in media.timeline(ticket_id) if a.action == "media_failed")
