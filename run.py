@@ -189,8 +189,11 @@ def start_channels(services, transports):
     transports.channels.update(web=ShownOnPage(), kf=KfChannel(kf, services.engine, services.clock))
     if kf.ready:
         services.ticker.add_step("kf", KfPuller(bot, kf).step, lane="kf")
-    services.ticker.add_step("media", MediaFetcher(bot, transports, kept_in(services.engine, services.clock)).step, lane="media")
     robot = services.settings.wechat.robot
+    if transports.work_ready or transports.mp_ready or robot.encoding_aes_key or robot.mode == "long_connection":
+        # photos and voice can arrive through WeChat: download them in a lane of their own (WeChat's pace)
+        keep = kept_in(services.engine, services.clock)
+        services.ticker.add_step("media", MediaFetcher(bot, transports, keep).step, lane="media")
     if robot.mode != "long_connection":
         return None
     from bot.robotws.inbound import frame_handler
