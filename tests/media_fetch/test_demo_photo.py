@@ -2,6 +2,7 @@
 forgotten it. The demo page stands in for the worker's phone and keeps the photo in our store before it
 sends the image message, as the media fetcher does for a real WeCom photo (test_media_callbacks)."""
 from aiohttp import FormData
+from sqlalchemy import update
 from sqlmodel import select
 
 from bot.context import BotContext
@@ -9,7 +10,7 @@ from core.offset_clock import OffsetClock
 from demo import channel as demo
 from demo import page_api
 from dispatch.service import Dispatcher
-from models import Assignment, Ticket
+from models import Assignment, Member, Ticket
 from models.store import session
 from tests.helpers import make_services, with_demo
 from tests.web.conftest import login
@@ -41,6 +42,9 @@ async def test_a_workers_photo_from_the_demo_is_on_the_ticket_page_after_three_d
     assert sent["reply"] == f"照片已附到 {ticket.number}。"
     for _ in range(4):  # WeChat keeps a WeCom photo 3 days
         await client.post("/demo/api/clock", json={"step": "1d"})
+    with session(engine) as db:  # the demo password opens only a member without a password of their own
+        db.exec(update(Member).where(Member.id == "sz_chen").values(password_hash=""))  # (PostgreSQL keeps members)
+        db.commit()
     assert (await login(client, "sz_chen", DEMO_PASSWORD)).status == 302
     page = await (await client.get(f"/console/tickets/{ticket.id}")).text()
     assert f'<img src="{sent["url"]}"' in page
