@@ -25,7 +25,7 @@ def shown_as_picture(url: str, settings: Settings) -> bool:
 
 
 def split_photos(photos: list[dict], settings: Settings) -> tuple[list[dict], list[str]]:
-    """(the photos to show as pictures, the other addresses as text).
+    """(the photos to show as pictures, the other addresses as text); voice recordings are not photos.
 
     A photo past `media.retention_days` stays in the first list with `expired` set: the page says
     照片已过保存期 in its place and loads nothing.
@@ -33,8 +33,18 @@ def split_photos(photos: list[dict], settings: Settings) -> tuple[list[dict], li
     shown, withheld = [], []
     for photo in photos:
         url = str(photo.get("url", ""))
+        if photo.get("kind") == "voice":
+            continue
         if photo.get("expired") or shown_as_picture(url, settings):
             shown.append(photo)
         elif url:
             withheld.append(url[:300])
     return shown, withheld
+
+
+def voices(photos: list[dict]) -> list[dict]:
+    """The voice recordings kept in our store (one not downloaded yet has no address and is not listed).
+
+    One past `media.retention_days` is listed with `expired` set: the page says 语音已过保存期 and links nothing.
+    """
+    return [p for p in photos if p.get("kind") == "voice" and OWN.fullmatch(str(p.get("url", "")))]

@@ -125,7 +125,7 @@ async def test_at_most_five_messages_follow_one_of_the_residents(kf, engine, clo
 
 
 async def test_a_photo_and_a_location_from_kf(kf, engine):
-    kf.fake.kf_media["MEDIA1"] = JPEG
+    kf.fake.media["MEDIA1"] = JPEG
     await kf.says(WANG, "有条大狗天天追着小孩咬 太吓人了")
     assert kf.heard(WANG) == ["请问具体在哪个小区/几栋/哪个村组？"]
     await kf.says(WANG, msgtype="location", latitude=30.8460, longitude=104.1870, name="柳溪村五组", address="")

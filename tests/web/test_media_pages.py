@@ -14,6 +14,7 @@ from web import console, mobile
 from web.app import build_app
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+AMR = b"#!AMR\n" + bytes(range(32)) * 20
 
 
 @pytest.fixture
@@ -105,3 +106,30 @@ def test_a_photo_kept_before_the_media_store_expires_from_its_old_table(live, wo
         assert db.exec(select(Photo)).all() == []
         assert db.get(Ticket, receipt.ticket_id).photos[0]["expired"]
 
+
+
+async def test_a_voice_kept_after_download_expires_and_the_ticket_says_so(live_client, live, world, engine, clock):
+    # the media step's path: the voice joins the ticket only when our copy is kept (dispatch/photos.keep)
+    receipt = hazard(world)
+    world.dispatcher.act("wg_li", "accept", receipt.ticket_id)
+    url = keep_media(live.media, AMR, "audio/amr", "voice", "wg_li", receipt.ticket_id, source="work")
+    world.dispatcher.keep_media(receipt.ticket_id, "ref-1", url, "wg_li", True)
+    await login(live_client, "sz_chen")
+    page = await (await live_client.get(f"/console/tickets/{receipt.ticket_id}")).text()
+    assert f'<audio controls preload="none" src="{url}">' in page and "语音已过保存期" not in page
+    clock.advance(timedelta(days=366))
+    assert Retention(live.media).step(clock.now()) == 1
+    with session(engine) as db:
+        entry = db.get(Ticket, receipt.ticket_id).photos[0]
+    assert entry["kind"] == "voice" and entry["expired"] == clock.now().isoformat()
+    await login(live_client, "sz_chen")  # a year on: a new session
+    page = await (await live_client.get(f"/console/tickets/{receipt.ticket_id}")).text()
+    assert "语音已过保存期" in page and f'src="{url}"' not in page and f'href="{url}"' not in page
+
+
+def test_a_voice_kept_later_is_linked_to_its_ticket_for_the_retention_sweep(live, world, engine):
+    receipt = hazard(world)
+    url = keep_media(live.media, AMR, "audio/amr", "voice", "resident:1", source="oa")  # no ticket known yet
+    world.dispatcher.keep_media(receipt.ticket_id, "ref-2", url, "resident:1", True)
+    with session(engine) as db:
+        assert db.get(MediaFile, url.removeprefix("/media/")).ticket_id == receipt.ticket_id
