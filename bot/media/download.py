@@ -10,6 +10,7 @@ import json
 
 import aiohttp
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from yarl import URL
 
 from bot.outbound.wechat_api import NO_ANSWER, TOKEN_ERRORS, TRANSIENT_ERRORS, ApiError, Endpoint, fetch_token
 from media.types import kind_of, sniff
@@ -20,6 +21,7 @@ MAX_BYTES = {"image": 10 * 1024 * 1024, "voice": 2 * 1024 * 1024}
 NOT_MEDIA = -3  # the bytes are not the image or voice they should be (or too large): permanent
 BAD_CIPHER = -4  # the robot's file does not decrypt with the callback key: permanent
 NOT_CONFIGURED = -5  # no secret for the product's access_token: nothing to download with
+NOT_ALLOWED = -6  # a robot image URL on a host not in wechat.robot.media_hosts: not fetched
 MEDIA_PATH = "/cgi-bin/media/get"  # the same path on qyapi (WeCom) and api.weixin (Official Account)
 
 
@@ -41,12 +43,29 @@ async def media_get(transports, endpoint: Endpoint, media_id: str, kind: str) ->
     raise AssertionError("unreachable")
 
 
-async def robot_image(http: aiohttp.ClientSession, url: str, encoding_aes_key: str,
-                      timeout: aiohttp.ClientTimeout) -> tuple[bytes, str]:
-    """The image behind a robot message's URL, decrypted with the robot callback's EncodingAESKey."""
-    if not url.startswith(("https://", "http://")):
+async def robot_image(http: aiohttp.ClientSession, url: str, encoding_aes_key: str, timeout: aiohttp.ClientTimeout,
+                      hosts: list[str]) -> tuple[bytes, str]:
+    """The image behind a robot message's URL, decrypted with the robot callback's EncodingAESKey; fetched
+    only from `hosts` (wechat.robot.media_hosts): the URL comes in a message, and a signed message is not
+    proof that its URL points at WeCom's file store rather than at something only this server can reach."""
+    address = robot_address(url, hosts)
+    return checked(decrypt(await _download(http, address, "image", timeout, slack=32), encoding_aes_key), "image")
+
+
+def robot_address(url: str, hosts: list[str]) -> URL:
+    """The URL, parsed as aiohttp will fetch it, if it is http(s) on one of `hosts` (host, or host:port for a
+    port other than the scheme's) without a user part; ApiError (permanent) otherwise."""
+    try:
+        address = URL(url)
+    except ValueError:
+        address = URL()
+    if address.scheme not in ("https", "http") or not address.raw_host or address.raw_user is not None:
         raise ApiError(NOT_MEDIA, "not a web address", transient=False)
-    return checked(decrypt(await _download(http, url, "image", timeout, slack=32), encoding_aes_key), "image")
+    where = address.raw_host if address.is_default_port() else f"{address.raw_host}:{address.port}"
+    if where not in hosts:
+        raise ApiError(NOT_ALLOWED, f"地址的主机 {where[:80]} 不在 wechat.robot.media_hosts 中，未下载",
+                       transient=False)
+    return address
 
 
 def decrypt(data: bytes, encoding_aes_key: str) -> bytes:
@@ -93,7 +112,7 @@ def checked(data: bytes, kind: str) -> tuple[bytes, str]:
     return data, found
 
 
-async def _download(http: aiohttp.ClientSession, url: str, kind: str, timeout: aiohttp.ClientTimeout,
+async def _download(http: aiohttp.ClientSession, url: str | URL, kind: str, timeout: aiohttp.ClientTimeout,
                     params: dict | None = None, slack: int = 0) -> bytes:
     """The body, read no further than the limit (one byte more tells it was over)."""
     try:

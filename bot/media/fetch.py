@@ -85,8 +85,9 @@ class MediaFetcher:
     async def _download(self, job: dict) -> tuple[bytes, str]:
         t = self.transports
         if "url" in job:  # the intelligent robot: a file encrypted with its own key (long connection) or the callback's
-            key = job.get("aeskey") or self.ctx.settings.wechat.robot.encoding_aes_key
-            return await robot_image(t.http, job["url"], key, t.timeout)
+            robot = self.ctx.settings.wechat.robot
+            return await robot_image(t.http, job["url"], job.get("aeskey") or robot.encoding_aes_key, t.timeout,
+                                     robot.media_hosts)
         endpoint, ready = (t.work, t.work_ready) if job["channel"] == "work" else (t.mp, t.mp_ready)
         if not ready:
             key = "wechat.work.secret" if job["channel"] == "work" else "wechat.mp.app_secret"

@@ -64,7 +64,9 @@ async def media(aiohttp_server, aiohttp_client, bot_ctx):
     w = bot_ctx.settings.wechat
     settings = bot_ctx.settings.model_copy(update={"wechat": w.model_copy(update={
         "work": w.work.model_copy(update={"secret": "s", "agent_id": 1000002, "api_base_url": base}),
-        "mp": w.mp.model_copy(update={"app_secret": "s", "api_base_url": base})})})
+        "mp": w.mp.model_copy(update={"app_secret": "s", "api_base_url": base}),
+        # the robot's files come from the fake (on loopback) instead of WeCom's COS bucket
+        "robot": w.robot.model_copy(update={"media_hosts": [f"{server.host}:{server.port}"]})})})
     ctx = replace(bot_ctx, settings=settings)
     with session(ctx.engine) as db:
         db.exec(update(Member).values(password_hash=hash_password(PASSWORD)))

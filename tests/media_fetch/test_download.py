@@ -3,9 +3,11 @@ import json
 
 import pytest
 
-from bot.media.download import BAD_CIPHER, MAX_BYTES, NOT_MEDIA, checked, decrypt
+from bot.media.download import BAD_CIPHER, MAX_BYTES, NOT_ALLOWED, NOT_MEDIA, checked, decrypt, robot_address
 from bot.outbound.wechat_api import ApiError
+from core.config_wechat import RobotConfig
 from tests.bot import wechat
+from tests.bot.published import sample
 from tests.fakes.wechat_media import FakeMedia
 from tests.media_fetch.conftest import AMR, JPEG
 
@@ -42,3 +44,26 @@ def test_wechats_json_answer_is_its_errcode(errcode, transient):
     with pytest.raises(ApiError) as refused:
         checked(json.dumps({"errcode": errcode, "errmsg": "x"}).encode(), "image")
     assert (refused.value.errcode, refused.value.transient) == (errcode, transient)
+
+
+def test_the_robot_images_of_wecoms_samples_are_on_the_default_hosts():
+    hosts = RobotConfig().media_hosts
+    image = json.loads(sample("robot_image.jsonc"))["image"]["url"]
+    mixed = json.loads(sample("robot_mixed.jsonc"))["mixed"]["msg_item"][1]["image"]["url"]
+    for url in (image, mixed, "https://WW-AIBOT-IMG-1258476243.cos.ap-guangzhou.myqcloud.com:443/x"):
+        assert robot_address(url, hosts).raw_host == "ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com"
+
+
+@pytest.mark.parametrize(("url", "errcode"), [
+    ("https://ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com.evil.example/x", NOT_ALLOWED),
+    ("https://evil-1258476243.cos.ap-guangzhou.myqcloud.com/x", NOT_ALLOWED),  # another tenant's bucket
+    ("https://ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com:8443/x", NOT_ALLOWED),
+    ("http://169.254.169.254/latest/meta-data/", NOT_ALLOWED),
+    ("http://127.0.0.1:5432/", NOT_ALLOWED),
+    ("https://x@ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com/x", NOT_MEDIA),
+    ("https://evil.example\\@ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com/x", NOT_MEDIA),
+    ("file:///etc/passwd", NOT_MEDIA), ("/media/abc", NOT_MEDIA), ("", NOT_MEDIA)])
+def test_a_robot_image_elsewhere_is_refused_for_good(url, errcode):
+    with pytest.raises(ApiError) as refused:
+        robot_address(url, RobotConfig().media_hosts)
+    assert refused.value.errcode == errcode and not refused.value.transient

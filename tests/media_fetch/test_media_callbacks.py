@@ -157,21 +157,44 @@ async def test_it_gives_up_after_a_few_tries_and_keeps_the_address(media):
     assert any(a.action == "media_failed" and "45009" in a.note for a in media.timeline(ticket_id))
 
 
-async def test_the_robots_encrypted_image_is_decrypted_with_the_callback_key(media):
-    clock = media.ctx.clock
-    query, body = robot_callback(clock, "CAIQrobot1", REPORT, chattype="single")
+async def robot_report(media) -> int:
+    """A report to the robot in a 1:1 chat; its ticket's id (the photo that follows joins it)."""
+    query, body = robot_callback(media.ctx.clock, "CAIQrobot1", REPORT, chattype="single")
     await media.client.post("/wechat/robot", params=query, data=body)
     with session(media.ctx.engine) as db:
-        ticket = db.exec(select(Ticket)).one()
-    path = media.fake.robot_image("BHoPdA3", JPEG, wechat.MP_AES)  # the robot's key in these tests
-    image = json.loads(sample("robot_image.jsonc"))["image"] | {"url": str(media.fake.server.make_url(path))}
-    query, body = robot_callback(clock, "CAIQrobot2", "", chattype="single", message={"msgtype": "image", "image": image})
+        return db.exec(select(Ticket.id)).one()
+
+
+async def robot_photo(media, image: dict) -> None:
+    """The robot's image message with `image` (its url, and aeskey in long-connection mode)."""
+    query, body = robot_callback(media.ctx.clock, "CAIQrobot2", "", chattype="single",
+                                 message={"msgtype": "image", "image": image})
     await media.client.post("/wechat/robot", params=query, data=body)
+
+
+async def test_the_robots_encrypted_image_is_decrypted_with_the_callback_key(media):
+    ticket_id = await robot_report(media)
+    path = media.fake.robot_image("BHoPdA3", JPEG, wechat.MP_AES)  # the robot's key in these tests
+    await robot_photo(media, json.loads(sample("robot_image.jsonc"))["image"] | {"url": str(media.fake.server.make_url(path))})
     assert await media.fetch() == 1
-    [photo] = media.ticket(ticket.id).photos
+    [photo] = media.ticket(ticket_id).photos
     assert ours(photo["url"]) and media.fake.downloads == ["BHoPdA3"]
     await media.sign_in()
     assert await (await media.client.get(photo["url"])).read() == JPEG
+
+
+async def test_a_robot_image_on_a_host_not_listed_is_not_fetched_and_the_ticket_says_so(media):
+    """A signed callback's URL names the host the service fetches from: only wechat.robot.media_hosts are."""
+    ticket_id = await robot_report(media)
+    path = media.fake.robot_image("inside", JPEG, wechat.MP_AES)
+    elsewhere = str(media.fake.server.make_url(path)).replace("127.0.0.1", "localhost")  # the same server, unlisted
+    await robot_photo(media, {"url": elsewhere})
+    assert await media.fetch() == 0
+    assert media.fake.downloads == []
+    assert media.ticket(ticket_id).photos[0]["url"] == elsewhere  # listed as text on the page, never loaded
+    [note] = [a.note for a in media.timeline(ticket_id) if a.action == "media_failed"]
+    assert f"localhost:{media.fake.server.port}" in note and "wechat.robot.media_hosts" in note
+    assert await media.fetch() == 0 and media.fake.downloads == []  # given up, not retried
 
 
 class Blobs:
@@ -214,16 +237,12 @@ async def test_the_media_stores_one_door_keeps_what_was_downloaded(media):
 
 async def test_a_robot_image_with_its_own_key_is_decrypted_with_that_key(media):
     """The long connection's frames carry `image.aeskey` (base64 of 32 bytes); the same parser reads them."""
-    clock, own_key = media.ctx.clock, base64.b64encode(bytes(range(32))).decode()
-    query, body = robot_callback(clock, "CAIQrobot1", REPORT, chattype="single")
-    await media.client.post("/wechat/robot", params=query, data=body)
+    own_key = base64.b64encode(bytes(range(32))).decode()
+    ticket_id = await robot_report(media)
     path = media.fake.robot_image("own", JPEG, own_key)
-    image = {"url": str(media.fake.server.make_url(path)), "aeskey": own_key}
-    query, body = robot_callback(clock, "CAIQrobot2", "", chattype="single", message={"msgtype": "image", "image": image})
-    await media.client.post("/wechat/robot", params=query, data=body)
+    await robot_photo(media, {"url": str(media.fake.server.make_url(path)), "aeskey": own_key})
     assert await media.fetch() == 1
-    with session(media.ctx.engine) as db:
-        [photo] = db.exec(select(Ticket)).one().photos
+    [photo] = media.ticket(ticket_id).photos
     await media.sign_in()
     assert await (await media.client.get(photo["url"])).read() == JPEG
 
