@@ -27,7 +27,7 @@ run: $(STAMP)
 test: $(TESTSTAMP) lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-# ruff (pyflakes, pycodestyle errors, isort, bugbear) and mypy (strict on core/, dispatch/, nlp/): pyproject.toml
+# ruff (pyflakes, pycodestyle errors, isort, bugbear) and mypy (strict on core/, dispatch/, nlp/, media/): pyproject.toml
 lint: $(TESTSTAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m mypy

@@ -100,6 +100,7 @@ def build_services(settings, clock=None, engine=None, privacy=None, classifier=N
     from core.services import Services
     from core.ticker import Ticker
     from core.workcal import WorkCalendar
+    from media.build import build_media
     from models.store import make_engine, make_reader
 
     # Only the demo's clock can be fast-forwarded (its 快进 buttons); a deployment keeps the wall clock.
@@ -117,6 +118,7 @@ def build_services(settings, clock=None, engine=None, privacy=None, classifier=N
         hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
         privacy=privacy or Privacy(),  # no key until serve() opens the store's: sealing before that fails loudly
     )
+    services.media = build_media(settings.media, engine, clock)
     services.classifier = classifier or build_classifier(settings)
     wire_parts(services)
     return services
@@ -135,12 +137,13 @@ def wire_parts(services):
     from duties.linking import register_link
     from duties.runner import Duties
     from duties.visits import visit_command
+    from media.retention import Retention
 
     s = services
     instance = f"{socket.gethostname()}:{os.getpid()}"  # who holds a claim, in the rows and the logs
     dispatcher = Dispatcher(s.settings, s.engine, s.clock, s.calendar, s.metrics, instance)
     bot = BotContext(s.settings, s.engine, s.clock, s.classifier, dispatcher, s.metrics, instance, privacy=s.privacy,
-                     workers=Workers(s.settings.ticker.inbox_threads))
+                     workers=Workers(s.settings.ticker.inbox_threads), media=s.media)
     dispatcher.on_deadline("ask_place", lambda deadline, now: give_up_on_place(bot, deadline, now))
     s.dispatcher, s.bot = dispatcher, bot
     dispatcher.on_member_text(visit_command(dispatcher, s.engine, s.clock))
@@ -149,6 +152,8 @@ def wire_parts(services):
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
     s.ticker.add_step("callback_nonces", Forgetting(s.engine).step)  # replay guard's rows, once their window closed
     s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
+    if s.media is not None:  # photos and voice past media.retention_days: bytes deleted, tickets marked
+        s.ticker.add_step("media_retention", Retention(s.media).step, lane="retention")
 
 
 def route_setups(services):
@@ -190,16 +195,24 @@ def start_channels(services, transports):
     """Resident channels that deliver their own way (the 随手拍 page shows its notices itself; 微信客服
     sends through kf/send_msg) and their background steps, each in a lane of its own (they wait on
     WeCom); returns the robot's long connection when the config asks for one, for the caller to stop."""
+    from functools import partial
+
     from bot.kf.api import KfApi
     from bot.kf.pull import KfPuller
     from bot.kf.send import KfChannel
+    from bot.media.fetch import MediaFetcher
     from bot.outbound.page import ShownOnPage
+    from media.keep import keep_media
 
     bot, kf = services.bot, KfApi(transports)
     transports.channels.update(web=ShownOnPage(), kf=KfChannel(kf, services.engine, services.clock))
     if kf.ready:
         services.ticker.add_step("kf", KfPuller(bot, kf).step, lane="kf")
     robot = services.settings.wechat.robot
+    if transports.work_ready or transports.mp_ready or robot.encoding_aes_key or robot.mode == "long_connection":
+        # photos and voice can arrive through WeChat: download them in a lane of their own (WeChat's pace)
+        keep = partial(keep_media, services.media)  # bot.media.fetch.Keep: the media store's one door
+        services.ticker.add_step("media", MediaFetcher(bot, transports, keep).step, lane="media")
     if robot.mode != "long_connection":
         return None
     from bot.robotws.inbound import frame_handler

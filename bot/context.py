@@ -47,3 +47,4 @@ class BotContext:
     storer: Any = field(default=None, repr=False)  # bot.inbound.storing.GroupStore, made on the running loop
     workers: Workers = field(default_factory=Workers, repr=False)  # run.py shuts them down
     privacy: Privacy = field(default_factory=Privacy.ephemeral, repr=False)  # run.py passes the service's one
+    media: Any = None  # media.keep.Media: where photos and voice that arrive are kept (keep_media)

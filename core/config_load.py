@@ -28,6 +28,8 @@ ENV_OVERRIDES = [
     ("GRIDWHISTLE_KF_SECRET", ("wechat", "kf", "secret")),
     ("GRIDWHISTLE_KF_TOKEN", ("wechat", "kf", "token")),
     ("GRIDWHISTLE_KF_AES_KEY", ("wechat", "kf", "encoding_aes_key")),
+    ("GRIDWHISTLE_S3_ACCESS_KEY", ("media", "s3", "access_key")),
+    ("GRIDWHISTLE_S3_SECRET_KEY", ("media", "s3", "secret_key")),
 ]
 
 

@@ -57,12 +57,34 @@ class WorkConfig(Strict):
     supervisors_webhook_key: str = ""
 
 
+# Where WeCom keeps the files its intelligent robot receives (a Tencent COS bucket): the only host in the
+# image URLs of WeCom's published samples (document 100719, 接收消息: 图片, 图文混排, 文件), and the one
+# robot adapters built on real callbacks accept.
+ROBOT_MEDIA_HOSTS = ["ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com"]
+
+
+def bare_hosts(hosts: list[str], *, ports: bool = False) -> list[str]:
+    """Host names (with `ports`, host:port too), lower-cased; a URL, a path, a user or a blank is refused."""
+    for host in hosts:
+        name, colon, port = host.partition(":")
+        ok = bool(name) and not any(c in host for c in "/@\\") and not any(c.isspace() for c in host)
+        if colon:
+            ok = ok and ports and port.isdigit() and 0 < int(port) < 65536
+        if not ok:
+            like = "host or host:port like " + ROBOT_MEDIA_HOSTS[0] if ports else "host name like mmbiz.qpic.cn"
+            raise ValueError(f"a {like}, got {host!r}")
+    return [host.lower() for host in hosts]
+
+
 class RobotConfig(Strict):
     """WeCom intelligent robot (智能机器人) in API mode: receives @-mentions in groups.
 
     `callback` mode: WeCom posts each message to /wechat/robot (token, encoding_aes_key). In
     `long_connection` mode the service holds a WebSocket to WeCom (bot_id, secret) and can also push
     into a chat the robot is in: 签收/办结 notices go back to the group the report came from.
+
+    `media_hosts`: the hosts an image URL in a robot message may name for the service to download it
+    (host, or host:port for a port other than the scheme's); any other address is not fetched.
     """
 
     mode: Literal["callback", "long_connection"] = "callback"
@@ -72,6 +94,12 @@ class RobotConfig(Strict):
     secret: str = ""
     ws_url: str = "wss://openws.work.weixin.qq.com"
     heartbeat: Duration = timedelta(seconds=30)
+    media_hosts: list[str] = ROBOT_MEDIA_HOSTS
+
+    @field_validator("media_hosts")
+    @classmethod
+    def _media_hosts(cls, hosts: list[str]) -> list[str]:
+        return bare_hosts(hosts, ports=True)
 
     @model_validator(mode="after")
     def _long_connection_has_credentials(self) -> "RobotConfig":
@@ -110,7 +138,4 @@ class WechatConfig(Strict):
     @field_validator("media_hosts")
     @classmethod
     def _bare_hosts(cls, hosts: list[str]) -> list[str]:
-        for host in hosts:
-            if not host or "/" in host or ":" in host or any(c.isspace() for c in host):
-                raise ValueError(f"a host name like mmbiz.qpic.cn, got {host!r}")
-        return [host.lower() for host in hosts]
+        return bare_hosts(hosts)

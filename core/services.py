@@ -15,6 +15,7 @@ from core.workcal import WorkCalendar
 if TYPE_CHECKING:  # the kernel names the parts' types; it does not import the packages that build on it
     from bot.context import BotContext
     from dispatch.api import DispatchPort
+    from media.keep import Media
 
 
 @dataclass
@@ -33,5 +34,6 @@ class Services:
     classifier: Any = None  # nlp.Classifier once warmed up
     dispatcher: "DispatchPort | None" = None  # dispatch's one door (dispatch/api.py)
     bot: "BotContext | None" = None  # what the WeChat channels and the demo page share
+    media: "Media | None" = None  # the media store and its limits (media/); run.py builds it
     # seals and unseals full numbers; run.py's serve() gives it the store's key (a throwaway one elsewhere)
     privacy: Privacy = field(default_factory=Privacy.ephemeral)

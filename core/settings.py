@@ -22,6 +22,7 @@ from core.config_access import Api, Demo, Login
 from core.config_demo import exposure_problems
 from core.config_duties import Duty, Reports, SchoolBreak, Watch
 from core.config_geo import Geo
+from core.config_media import MediaSettings
 from core.config_privacy import PrivacySettings
 from core.config_report import ReportPage
 from core.config_wechat import WechatConfig
@@ -51,6 +52,7 @@ class Settings(Strict):
     report_page: ReportPage = ReportPage()
     # validated from {} so that the default key file, too, is found beside the config file
     privacy: PrivacySettings = Field(default_factory=dict, validate_default=True)
+    media: MediaSettings = Field(default_factory=dict, validate_default=True)  # (the folder too is beside the config)
 
     @model_validator(mode="after")
     def _references_hold(self) -> "Settings":

@@ -33,7 +33,10 @@ async def send(request: web.Request) -> web.Response:
     if not resident and member is None:
         return web.json_response({"error": "请填写居民名字，或从某人的手机发送"}, status=400)
     uploader = member.id if member else f"resident:{resident}"
-    [url] = await asyncio.to_thread(photos.keep, services.engine, pictures, uploader, None, services.clock.now())
+    try:
+        [url] = await asyncio.to_thread(photos.keep, services.media, pictures, uploader, None, "demo")
+    except photos.BadUpload as bad:
+        return web.json_response({"error": str(bad)}, status=400)
     key = uuid.uuid4().hex
     if member is not None:
         incoming = Incoming(channel="work", sender=member.wechat_id, msg_key=STAFF_KEY + key, msg_type="image",

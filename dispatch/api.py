@@ -81,8 +81,10 @@ class DispatchPort(Protocol):
         transfer_police|transfer_grid|confirm_transfer|reject_transfer, checked against the current assignment.
         `card` is the tapped card's task_id: that card is answered by the tap, the others by updates."""
 
-    def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None) -> Outcome | None:
-        """A photo from a worker: attach to `ticket_id` (the /m page knows it) or the ticket they are closing."""
+    def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None, ref: str | None = None,
+                     voice: bool = False) -> Outcome | None:
+        """A photo (or voice) from a worker: attach to `ticket_id` (the /m page knows it) or the ticket they are
+        closing; `ref` names it for the copy kept later (keep_media)."""
 
     def reassign_in_grid(self, leader: str, ticket_id: int, member: str, note: str = "") -> Outcome:
         """A grid leader hands a non-police ticket of their grid to another worker of that grid (改派)."""
@@ -115,8 +117,12 @@ class DispatchPort(Protocol):
     def supervise(self, actor: str, action: str, ticket_id: int, *, member: str = "", note: str = "") -> Outcome:
         """A supervisor's action: reassign|transfer_police|press|arbitrate|close."""
 
-    def attach_resident_photo(self, resident_id: int, ticket_id: int, url: str) -> None:
+    def attach_resident_photo(self, resident_id: int, ticket_id: int, url: str, ref: str | None = None) -> None:
         """A reporter's photo joins their ticket and its timeline."""
+
+    def keep_media(self, ticket_id: int, ref: str, url: str, by: str, voice: bool) -> None:
+        """Our own copy of the photo or voice named `ref` replaces the sender's address (a voice not listed
+        yet joins the ticket); the timeline says so."""
 
     def create_task(self, *, category: str, area_id: str, assignee: str, text: str, place: str | None,
                     close_within: timedelta, source: str, also: Callable[[Any, int], None] | None = None) -> int:

@@ -75,13 +75,18 @@ class Dispatcher:
         """Let another package answer members' texts that are not dispatch commands (见面 王奶奶)."""
         self._text_handlers.append(handler)
 
-    def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None) -> Outcome | None:
+    def attach_photo(self, member_id: str, url: str, ticket_id: int | None = None, ref: str | None = None,
+                     voice: bool = False) -> Outcome | None:
         """Attach a worker's photo to `ticket_id` if they hold it, else to the ticket they most recently touched."""
-        return photos.from_member(self.deps, member_id, url, ticket_id)
+        return photos.from_member(self.deps, member_id, url, ticket_id, ref, voice)
 
-    def attach_resident_photo(self, resident_id: int, ticket_id: int, url: str) -> None:
+    def attach_resident_photo(self, resident_id: int, ticket_id: int, url: str, ref: str | None = None) -> None:
         """A reporter's photo joins their ticket, with who sent it and when, in the timeline."""
-        photos.from_resident(self.deps, resident_id, ticket_id, url)
+        photos.from_resident(self.deps, resident_id, ticket_id, url, ref)
+
+    def keep_media(self, ticket_id: int, ref: str, url: str, by: str, voice: bool) -> None:
+        """Our own copy of a photo or voice takes the place of the sender's address."""
+        photos.keep(self.deps, ticket_id, ref, url, by, voice)
 
     def create_task(self, *, category: str, area_id: str, assignee: str, text: str, place: str | None,
                     close_within: timedelta, source: str, also: Callable[[Session, int], None] | None = None) -> int:

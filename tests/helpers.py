@@ -1,6 +1,7 @@
 """Small builders shared by tests (and the benchmarks, which drive the same service)."""
 import os
 import socket
+import tempfile
 import urllib.error
 import urllib.request
 
@@ -10,10 +11,19 @@ from core.privacy import Privacy
 from core.services import Services
 from core.ticker import Ticker
 from core.workcal import WorkCalendar
+from media.build import build_media
+from media.folder import FolderStore
 from models.store import make_reader
 
 # One throwaway key for the whole test run: services, bot contexts and pages built apart open each other's seals.
 TEST_PRIVACY = Privacy.ephemeral()
+# One media folder for the run, removed at exit: services and bot contexts built apart serve each other's photos.
+TEST_MEDIA = tempfile.TemporaryDirectory(prefix="gw-media-")
+
+
+def media_for(settings, engine, clock):
+    """A media store in the run's temporary folder (keys are random: tests never meet each other's files)."""
+    return build_media(settings.media, engine, clock, FolderStore(TEST_MEDIA.name))
 
 
 def make_services(settings, engine, clock, classifier=None) -> Services:
@@ -24,7 +34,7 @@ def make_services(settings, engine, clock, classifier=None) -> Services:
                                           settings.timezone),
                     metrics=metrics, ticker=Ticker(clock, settings.ticker.interval, metrics),
                     hashing=BoundedPool("argon2", settings.login.hash_threads, settings.login.hash_waiting),
-                    classifier=classifier, privacy=TEST_PRIVACY)
+                    classifier=classifier, privacy=TEST_PRIVACY, media=media_for(settings, engine, clock))
 
 
 def free_port() -> int:

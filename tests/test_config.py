@@ -184,6 +184,13 @@ def test_trusted_proxies_media_hosts_and_login_limits_are_checked(tmp_path):
     assert problems_of(proxies) == ["server.trusted_proxies: not an IP address or CIDR: 'proxy.local'"]
     hosts = broken(tmp_path, "media_hosts: [mmbiz.qpic.cn,", "media_hosts: [https://mmbiz.qpic.cn/,")
     assert problems_of(hosts) == ["wechat.media_hosts: a host name like mmbiz.qpic.cn, got 'https://mmbiz.qpic.cn/'"]
+    robot = "media_hosts: [ww-aibot-img-1258476243"
+    for wrong in ("https://cos.example/", "cos.example:0", "cos.example:x", "me@cos.example", ""):
+        path = broken(tmp_path, robot, f"media_hosts: ['{wrong}', ww-aibot-img-1258476243")
+        assert problems_of(path) == ["wechat.robot.media_hosts: a host or host:port like ww-aibot-img-1258476243"
+                                     f".cos.ap-guangzhou.myqcloud.com, got '{wrong}'"]
+    fake = load_settings(broken(tmp_path, robot, "media_hosts: [127.0.0.1:8081, WW-aibot-img-1258476243"), env={})
+    assert fake.wechat.robot.media_hosts == ["127.0.0.1:8081", "ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com"]
     login = broken(tmp_path, "  max_failures: 5\n", "  max_failures: 0\n")
     assert [p.split(":")[0] for p in problems_of(login)] == ["login.max_failures"]
     trusted = load_settings(broken(tmp_path, "trusted_proxies: []", "trusted_proxies: [127.0.0.1, 10.0.0.0/24]"), env={})

@@ -56,3 +56,12 @@ def test_the_bot_seals_with_the_services_key(settings, engine, clock):
     assert services.bot.privacy is services.privacy  # what the bot seals, the console and /m can open
     with pytest.raises(RuntimeError, match="privacy.key_file"):  # no key until serve() opens the store's
         services.privacy.seal("13812345678")
+
+
+def test_run_py_builds_one_media_store_for_the_pages_the_bot_and_the_retention_sweep(settings, engine, clock):
+    from media.folder import FolderStore
+    services = run.build_services(settings, clock=clock, engine=engine, privacy=TEST_PRIVACY)
+    assert services.bot.media is services.media and isinstance(services.media.store, FolderStore)
+    assert services.media.store.root == settings.media.folder
+    assert ("media_retention", "retention") in [(name, lane) for lane, steps in services.ticker.lanes.items()
+                                                 for name, _ in steps]

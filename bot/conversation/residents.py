@@ -11,6 +11,7 @@ from bot.conversation.suspect import answer_if_confirming, hold_suspect
 from bot.conversation.web_form import answer_web
 from bot.inbound.incoming import Incoming
 from bot.inbound.people import resident_for
+from bot.media import jobs as media_jobs
 from core.clock import utc
 from models import Resident
 from models.store import session
@@ -77,7 +78,7 @@ def _photo(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
     tickets = ctx.dispatcher.open_tickets(resident.id)
     if not tickets:
         return Answer(None if msg.in_group else texts.HELP)
-    ctx.dispatcher.attach_resident_photo(resident.id, tickets[0].id, msg.pic_url or "")
+    ctx.dispatcher.attach_resident_photo(resident.id, tickets[0].id, msg.pic_url or "", ref=media_jobs.ref(msg.msg_key))
     return Answer(texts.PHOTO_ATTACHED.format(number=tickets[0].number), tickets[0].id)
 
 

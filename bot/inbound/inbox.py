@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from bot.inbound import nonces
 from bot.inbound.incoming import Incoming
 from bot.inbound.nonces import Seen
+from bot.media import jobs as media_jobs
 from core.privacy import Privacy
 from models import InboxMessage
 from models.rows import claim_rows, insert_ignore
@@ -43,6 +44,8 @@ def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, s
                 continue
             values = _values(privacy, incoming, now, claimer)
             created = insert_ignore(db, InboxMessage, values, ["msg_key"])
+            if created:
+                media_jobs.add(db, incoming, now)  # its photo or voice, downloaded once, off the callback path
             out.append((db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one(), created))
         db.commit()
     return out
@@ -126,7 +129,8 @@ def _claim_values(claimer: str, now: datetime) -> dict:
 
 
 def _payload(incoming: Incoming) -> dict:
-    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url", "stream_id", "task_id", "response_code")
+    keys = ("event", "event_key", "pic_url", "lat", "lng", "response_url", "stream_id", "task_id", "response_code",
+            "media_id")
     return {k: getattr(incoming, k) for k in keys if getattr(incoming, k) is not None}
 
 
@@ -138,4 +142,4 @@ def incoming_of(privacy: Privacy, row: InboxMessage) -> Incoming:
                     event=p.get("event"), event_key=p.get("event_key"),
                     pic_url=p.get("pic_url"), lat=p.get("lat"), lng=p.get("lng"),
                     response_url=p.get("response_url"), stream_id=p.get("stream_id"), task_id=p.get("task_id"),
-                    response_code=p.get("response_code"))
+                    response_code=p.get("response_code"), media_id=p.get("media_id"))

@@ -16,6 +16,7 @@ class Incoming:
     event: str | None = None
     event_key: str | None = None
     pic_url: str | None = None
+    media_id: str | None = None  # an image's or voice's MediaId: downloaded later (bot/media/), kept 3 days by WeChat
     lat: float | None = None
     lng: float | None = None
     response_url: str | None = None  # the WeCom robot's one-time URL for a later answer (1 h)
@@ -59,6 +60,7 @@ def from_wechat_xml(channel: str, data: dict) -> Incoming:
     return Incoming(channel=channel, sender=sender, msg_key=f"{channel}:{key}", msg_type=msg_type, text=text.strip(),
                     chat_id=data.get("ChatId") or None, event=event, event_key=event_key,
                     pic_url=data.get("PicUrl") or None, lat=lat, lng=lng, task_id=task_id,
+                    media_id=_string(data.get("MediaId")) if msg_type in ("image", "voice") else None,
                     response_code=response_code, raw=dict(data))
 
 

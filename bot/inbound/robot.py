@@ -121,7 +121,7 @@ def parse_message(plaintext: str) -> Incoming:
     return Incoming(channel="robot", sender=sender, msg_key=f"robot:{sender}:{msg_id}", msg_type=msg_type,
                     text=_LEADING_MENTIONS.sub("", text.strip()), chat_id=chat_id if group else None,
                     pic_url=pic_url, response_url=response_url if isinstance(response_url, str) else None,
-                    raw={"aibotid": data.get("aibotid")})
+                    raw={"aibotid": data.get("aibotid")} | _file_key(data))
 
 
 def _content(data: dict) -> tuple[str, str, str | None]:
@@ -142,6 +142,13 @@ def _content(data: dict) -> tuple[str, str, str | None]:
     if msg_type == "image":  # single chat only; the file behind the URL is encrypted
         return "image", "", _string(body.get("url"), optional=True) or None
     return msg_type, "", None
+
+
+def _file_key(data: dict) -> dict:
+    """The long connection's image carries its own key (`image.aeskey`, WeCom document 101463, 多媒体资源解密);
+    a callback's image is encrypted with the callback's EncodingAESKey."""
+    key = _object(data.get("image")).get("aeskey") if data.get("msgtype") == "image" else None
+    return {"aeskey": key} if isinstance(key, str) and 40 <= len(key) <= 64 else {}
 
 
 def _string(value, *, optional: bool = False) -> str:

@@ -1,15 +1,11 @@
 """微信客服's APIs over the shared HTTP client and token cache: sync_msg, send_msg, send_msg_on_event, media."""
-import asyncio
 import hashlib
 
-import aiohttp
-
+from bot.media.download import media_get
 from bot.outbound.transports import Transports
-from bot.outbound.wechat_api import ApiError, Endpoint, fetch_token
-from core.images import photo_type
+from bot.outbound.wechat_api import Endpoint
 
 MAX_CONTENT_BYTES = 2048  # kf/send_msg's text.content limit
-MAX_MEDIA_BYTES = 10 * 1024 * 1024
 
 
 class KfApi:
@@ -40,19 +36,9 @@ class KfApi:
         await self.transports.with_token(self.endpoint, "/cgi-bin/kf/send_msg_on_event", {
             "code": code, "msgtype": "text", "text": {"content": fit(text)}})
 
-    async def media(self, media_id: str) -> tuple[bytes, str] | None:
-        """An image the resident sent (kept three days by WeCom), if it is one."""
-        t = self.transports
-        token = await t.tokens.get(self.endpoint.name, lambda: fetch_token(t.http, self.endpoint, t.timeout))
-        url = self.endpoint.base_url.rstrip("/") + "/cgi-bin/media/get"
-        try:
-            async with t.http.get(url, params={"access_token": token, "media_id": media_id},
-                                  timeout=t.timeout) as response:
-                data = await response.content.read(MAX_MEDIA_BYTES + 1)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise ApiError(-2, f"{exc.__class__.__name__}: {exc}", transient=True) from None
-        kind = photo_type(data) if len(data) <= MAX_MEDIA_BYTES else None
-        return (data, kind) if kind else None
+    async def media(self, media_id: str) -> tuple[bytes, str]:
+        """An image the resident sent (kept three days by WeCom); ApiError if gone or not an image."""
+        return await media_get(self.transports, self.endpoint, media_id, "image")
 
 
 def message_id(idem_key: str) -> str:

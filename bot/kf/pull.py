@@ -7,7 +7,6 @@ which answers them like any channel's through the outbox.
 """
 import asyncio
 import logging
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
@@ -21,7 +20,8 @@ from bot.kf.api import KfApi
 from bot.kf.messages import Pulled, customer_message, welcome_code
 from bot.outbound.wechat_api import ApiError
 from core.clock import utc
-from models import InboxMessage, KfCursor, KfCustomer, ReportPhoto
+from media.keep import MediaRefused, keep_media
+from models import InboxMessage, KfCursor, KfCustomer
 from models.rows import claim_rows, insert_ignore
 from models.store import session
 
@@ -95,7 +95,7 @@ class KfPuller:
         except ApiError as error:
             log.warning("微信客服 image not fetched", extra={"error": str(error)})
             image = None
-        url = await asyncio.to_thread(_keep_photo, self.ctx.engine, *image, self.ctx.clock.now()) if image else None
+        url = await asyncio.to_thread(_keep_photo, self.ctx, pulled.incoming.sender, *image) if image else None
         incoming = pulled.incoming
         return Pulled(Incoming(channel=incoming.channel, sender=incoming.sender, msg_key=incoming.msg_key,
                                msg_type="image", pic_url=url), pulled.sent_at, pulled.open_kfid)
@@ -139,10 +139,10 @@ def _stored(engine, msg_key: str) -> bool:
         return db.exec(select(InboxMessage.id).where(InboxMessage.msg_key == msg_key)).first() is not None
 
 
-def _keep_photo(engine, data: bytes, kind: str, now: datetime) -> str:
-    """The image in the photo store (no report of its own): its address for the ticket."""
-    key = secrets.token_urlsafe(24)
-    with session(engine) as db:
-        db.add(ReportPhoto(key=key, report_id=0, content_type=kind, size=len(data), data=data, created_at=now))
-        db.commit()
-    return f"/r/photo/{key}"
+def _keep_photo(ctx: BotContext, sender: str, data: bytes, kind: str) -> str | None:
+    """The image in the media store: its address for the ticket (None, and a log line, if it is refused)."""
+    try:
+        return keep_media(ctx.media, data, kind, "photo", f"kf:{sender}", source="kf")
+    except MediaRefused as refused:
+        log.warning("微信客服 image not kept", extra={"error": str(refused)})
+        return None

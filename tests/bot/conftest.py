@@ -7,7 +7,7 @@ from bot.inbound.routes import setup as bot_routes
 from core.workcal import WorkCalendar
 from dispatch.service import Dispatcher
 from tests.bot import wechat
-from tests.helpers import TEST_PRIVACY, make_services, with_demo
+from tests.helpers import TEST_PRIVACY, make_services, media_for, with_demo
 from web.app import build_app
 
 
@@ -26,7 +26,8 @@ def wechat_settings(settings):
 def bot_ctx(wechat_settings, engine, clock, classifier):
     calendar = WorkCalendar(wechat_settings.working_hours.periods, "chinese", wechat_settings.timezone)
     dispatcher = Dispatcher(wechat_settings, engine, clock, calendar, instance="test")
-    return BotContext(wechat_settings, engine, clock, classifier, dispatcher, instance="test", privacy=TEST_PRIVACY)
+    return BotContext(wechat_settings, engine, clock, classifier, dispatcher, instance="test", privacy=TEST_PRIVACY,
+                      media=media_for(wechat_settings, engine, clock))
 
 
 def plain_mp(bot_ctx):

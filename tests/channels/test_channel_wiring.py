@@ -16,7 +16,7 @@ def services_for(bot_ctx, **wechat):
 
 
 async def test_the_demo_config_adds_the_page_and_kf_transports_but_no_background_link(bot_ctx):
-    services = services_for(bot_ctx)
+    services = services_for(bot_ctx, robot=bot_ctx.settings.wechat.robot.model_copy(update={"encoding_aes_key": ""}))
     async with aiohttp.ClientSession() as http:
         transports = Transports(services.settings, http, TokenCache(bot_ctx.engine, bot_ctx.clock))
         assert run.start_channels(services, transports) is None
@@ -34,4 +34,13 @@ async def test_kf_and_the_robots_long_connection_get_their_own_lanes(bot_ctx):
         link = run.start_channels(services, transports)
     assert set(transports.channels) == {"web", "kf", "robot"} and link is not None
     assert {name: lane for lane, steps in services.ticker.lanes.items() for name, _ in steps} == {
-        "kf": "kf", "robot_link": "robot"}
+        "kf": "kf", "robot_link": "robot", "media": "media"}
+
+
+async def test_a_configured_wechat_product_gets_the_media_downloads_in_their_own_lane(bot_ctx):
+    w = bot_ctx.settings.wechat
+    services = services_for(bot_ctx, mp=w.mp.model_copy(update={"app_secret": "s"}),
+                            robot=w.robot.model_copy(update={"encoding_aes_key": ""}))
+    async with aiohttp.ClientSession() as http:
+        run.start_channels(services, Transports(services.settings, http, TokenCache(bot_ctx.engine, bot_ctx.clock)))
+    assert services.ticker.lanes["media"][0][0] == "media"

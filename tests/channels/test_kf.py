@@ -8,7 +8,7 @@ from sqlmodel import select
 from bot.inbound import routes as bot_routes
 from bot.kf import routes as kf_routes
 from bot.kf.pull import KfPuller
-from models import InboxMessage, KfCursor, Outbox, Resident, Ticket, outbox
+from models import InboxMessage, KfCursor, MediaFile, Outbox, Resident, Ticket, outbox
 from models.store import session
 from tests.bot import wechat
 from tests.channels.conftest import JPEG, holder, tickets
@@ -125,7 +125,7 @@ async def test_at_most_five_messages_follow_one_of_the_residents(kf, engine, clo
 
 
 async def test_a_photo_and_a_location_from_kf(kf, engine):
-    kf.fake.kf_media["MEDIA1"] = JPEG
+    kf.fake.media["MEDIA1"] = JPEG
     await kf.says(WANG, "有条大狗天天追着小孩咬 太吓人了")
     assert kf.heard(WANG) == ["请问具体在哪个小区/几栋/哪个村组？"]
     await kf.says(WANG, msgtype="location", latitude=30.8460, longitude=104.1870, name="柳溪村五组", address="")
@@ -134,7 +134,10 @@ async def test_a_photo_and_a_location_from_kf(kf, engine):
     await kf.says(WANG, msgtype="image", media_id="MEDIA1")
     assert kf.heard(WANG)[-1] == f"照片已收到，已附到编号 {ticket.number}。"
     [photo] = only_ticket(engine).photos
-    assert photo["url"].startswith("/r/photo/")
+    assert photo["url"].startswith("/media/")  # kept at once: WeCom's media_id lasts 3 days
+    with session(engine) as db:
+        kept = db.get(MediaFile, photo["url"].removeprefix("/media/"))
+    assert (kept.source, kept.content_type, kept.ticket_id) == ("kf", "image/jpeg", ticket.id)
 
 
 async def test_entering_the_chat_gets_the_welcome_once(kf):

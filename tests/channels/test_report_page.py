@@ -5,7 +5,7 @@ import re
 from aiohttp import FormData
 from sqlmodel import select
 
-from models import InboxMessage, ReportPhoto, WebReport
+from models import InboxMessage, MediaFile, WebReport
 from models.store import session
 from tests.channels.conftest import JPEG, PNG, form_token, pushed_to, tickets
 from tests.helpers import TEST_PRIVACY
@@ -45,12 +45,13 @@ async def test_a_report_with_photos_and_a_picked_building_becomes_a_ticket_in_th
     with session(engine) as db:
         [row] = db.exec(select(InboxMessage)).all()
         [stored] = db.exec(select(WebReport)).all()
-        photos = db.exec(select(ReportPhoto).order_by(ReportPhoto.id)).all()
+        photos = [db.get(MediaFile, key) for key in stored.photos]
     assert (row.channel, row.msg_type, row.status, row.ticket_id) == ("web", "form", "done", ticket.id)
     # the call-back number is kept sealed and shown masked
     assert stored.phone == "138****5678" and stored.ticket_id == ticket.id
     assert TEST_PRIVACY.unseal(stored.phone_sealed) == "13812345678"
-    assert [(p.content_type, p.data) for p in photos] == [("image/jpeg", JPEG), ("image/png", PNG)]
+    assert [(p.content_type, p.size, p.source, p.ticket_id) for p in photos] == [
+        ("image/jpeg", len(JPEG), "web", ticket.id), ("image/png", len(PNG), "web", ticket.id)]
     assert any(ticket.number in text for text in pushed_to(engine, "wg_huangwei"))  # 微网格二's worker
     first = await page.get(ticket.photos[0]["url"])
     assert first.status == 200 and await first.read() == JPEG and first.content_type == "image/jpeg"

@@ -70,6 +70,7 @@ async def demo_service(folder: Path):
     from duties.register import sync_register
 
     settings = with_demo(load_settings())
+    settings = settings.model_copy(update={"media": settings.media.model_copy(update={"folder": folder / "media"})})
     engine = make_engine(f"sqlite:///{folder / 'demo.db'}")
     migrate(engine)
     sync_directory(engine, settings)

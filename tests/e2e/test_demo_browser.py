@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from models import Photo, Ticket
+from models import MediaFile, Ticket
 from models.store import session
 from tests.e2e.phone_pages import DESKTOP, PHONE, holder, horizontal_overflow, png
 from tests.e2e.server import CHROMIUM, demo_service, launch
@@ -104,5 +104,5 @@ async def test_the_demo_on_a_phone_with_its_clock(tmp_path):
         assert not await wide.is_visible("nav.tabs")
         await browser.close()
     with session(services.engine) as db:
-        assert db.exec(select(Photo.uploaded_by)).all() == ["resident:王阿姨"]
+        assert db.exec(select(MediaFile.sender)).all() == ["resident:王阿姨"]
         assert db.get(Ticket, ticket.id).status == "resolved"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from models import Photo, Ticket
+from models import MediaFile, Ticket
 from models.store import session
 from tests.e2e.phone_pages import (
     DESKTOP,
@@ -59,7 +59,7 @@ async def test_a_worker_accepts_arrives_and_closes_with_a_photo_on_m(tmp_path, v
     with session(services.engine) as db:
         ticket = db.get(Ticket, ticket_id)
         assert (ticket.status, ticket.resolution) == ("resolved", "已设置围挡，通知物业今天补盖")
-        assert db.exec(select(Photo.ticket_id)).all() == [ticket_id]
+        assert db.exec(select(MediaFile.ticket_id)).all() == [ticket_id]
 
 
 async def test_a_grid_leader_reassigns_from_the_phone(tmp_path):

@@ -1,5 +1,5 @@
 """A fake WeChat/WeCom API on loopback: tokens, app messages, customer service, template messages and
-subscription notices, group robot, 微信客服, and the updates of button cards.
+subscription notices, group robot, 微信客服, the updates of button cards, and media downloads.
 
 It records every message, and can be told to answer the next calls with an errcode, an
 HTTP error or a delay, so retries, token refresh and give-ups are tested over a real socket.
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from aiohttp import web
+
+from tests.fakes.wechat_media import FakeMedia
 
 
 @pytest.fixture
@@ -64,8 +66,8 @@ class CardUpdate:
 
 
 @dataclass
-class FakeWeChat:
-    """State and knobs of the fake server."""
+class FakeWeChat(FakeMedia):
+    """State and knobs of the fake server (its media: tests/fakes/wechat_media.py)."""
 
     sent: list[Sent] = field(default_factory=list)
     token_calls: int = 0
@@ -80,10 +82,9 @@ class FakeWeChat:
     # sender asks for it (enable_duplicate_check): a retry after a timeout is not shown twice.
     deduplicated: list[Sent] = field(default_factory=list)
     _seen: dict = field(default_factory=dict)
-    # 微信客服: what customers wrote (kf/sync_msg serves it page by page), images by media_id, and the
+    # 微信客服: what customers wrote (kf/sync_msg serves it page by page), and the
     # sync requests as they came (cursor, token).
     kf_items: list[dict] = field(default_factory=list)
-    kf_media: dict[str, bytes] = field(default_factory=dict)
     kf_syncs: list[dict] = field(default_factory=list)
     kf_page: int = 1000
     kf_sync_errors: list[int] = field(default_factory=list)  # errcodes the next sync_msg calls answer
@@ -151,7 +152,7 @@ class FakeWeChat:
         app.router.add_post("/cgi-bin/kf/send_msg", self._sender("kf"))
         app.router.add_post("/cgi-bin/kf/send_msg_on_event", self._sender("kf_welcome"))
         app.router.add_post("/cgi-bin/kf/sync_msg", self._kf_sync)
-        app.router.add_get("/cgi-bin/media/get", self._media)
+        self.add_media_routes(app)
         app.router.add_get("/cgi-bin/auth/getuserinfo", self._user_for_code)
         return app
 
@@ -169,12 +170,6 @@ class FakeWeChat:
         end = start + len(page)
         return web.json_response({"errcode": 0, "errmsg": "ok", "next_cursor": str(end),
                                   "has_more": int(end < len(items)), "msg_list": page})
-
-    async def _media(self, request: web.Request) -> web.Response:
-        data = self.kf_media.get(request.query.get("media_id", ""))
-        if request.query.get("access_token") not in self.valid_tokens or data is None:
-            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
-        return web.Response(body=data, content_type="image/jpeg")
 
     async def _user_for_code(self, request: web.Request) -> web.Response:
         """A sign-in code is good once; members come back as `userid`, strangers as `openid`."""

@@ -14,7 +14,7 @@ from demo import page_api
 from demo.clock import restore as restore_demo_time
 from demo.seed import seed_demo_history
 from dispatch.service import Dispatcher
-from models import Escalation, Photo, Ticket
+from models import Escalation, MediaFile, Ticket
 from models.store import session
 from tests.helpers import make_services, with_demo
 from tests.mobile.conftest import PNG
@@ -115,7 +115,7 @@ async def test_a_photo_from_a_resident_joins_their_report(demo_client, engine):
     sent = await (await demo_client.post("/demo/api/photo", data=form)).json()
     assert sent["reply"].startswith("照片已收到，已附到编号 GW-")
     with session(engine) as db:
-        assert db.exec(select(Photo.uploaded_by)).all() == ["resident:王阿姨"]
+        assert db.exec(select(MediaFile.sender, MediaFile.source)).all() == [("resident:王阿姨", "demo")]
     bad = FormData()
     bad.add_field("member", "wg_li")
     bad.add_field("photo", b"MZ\x90\x00", filename="x.exe", content_type="image/png")

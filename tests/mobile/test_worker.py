@@ -2,7 +2,7 @@
 from aiohttp import FormData
 from sqlmodel import select
 
-from models import Assignment, AuditLog, Photo, Ticket
+from models import Assignment, AuditLog, MediaFile, Ticket
 from models.store import session
 from tests.mobile.conftest import PNG, form_token, hazard, pick
 
@@ -55,13 +55,14 @@ async def test_a_worker_accepts_arrives_and_closes_with_a_photo(client, world, e
     assert "已办结" in page and "已附 1 张照片" in page
     with session(engine) as db:
         ticket = db.get(Ticket, receipt.ticket_id)
-        photo = db.exec(select(Photo)).one()
+        photo = db.exec(select(MediaFile)).one()
         steps = db.exec(select(AuditLog.action, AuditLog.actor).where(AuditLog.ticket_id == ticket.id)
                         .order_by(AuditLog.id)).all()
     assert (ticket.status, ticket.resolution) == ("resolved", "已劝离，电瓶车已移走")
-    assert ticket.photos[0]["url"] == f"/m/photos/{photo.id}" and photo.ticket_id == ticket.id
+    assert ticket.photos[0]["url"] == f"/media/{photo.key}" and photo.ticket_id == ticket.id
+    assert (photo.kind, photo.content_type, photo.size, photo.source) == ("photo", "image/png", len(PNG), "m")
     assert steps[-3:] == [("accepted", worker), ("arrived", worker), ("resolved", worker)]
-    served = await client.get(f"/m/photos/{photo.id}")
+    served = await client.get(f"/media/{photo.key}")
     assert served.status == 200 and served.content_type == "image/png" and await served.read() == PNG
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     world.expect("王阿姨", "已办结：已劝离，电瓶车已移走")
@@ -109,7 +110,7 @@ async def test_forms_need_the_session_token(client, world, engine):
     form.add_field("photo", PNG, filename="x.png", content_type="image/png")
     assert (await client.post(f"/m/t/{receipt.ticket_id}/act", data=form)).status == 403
     with session(engine) as db:
-        assert db.exec(select(Photo)).all() == []
+        assert db.exec(select(MediaFile)).all() == []
 
 
 async def test_only_pictures_are_taken_and_bad_input_is_explained(client, world, engine):

@@ -23,6 +23,7 @@ ACTION_NAMES = {
     "closed": "归档", "reopened": "不满意，重新办理", "cancelled": "居民撤销", "unaccepted": "签收后无响应，收回",
     "escalated": "超时升级", "pushed": "推送", "taken_over": "接手", "reporter_withdrew": "居民撤回",
     "photo": "补充照片", "linked_register": "关联关爱名单", "numbers_revealed": "查看完整号码",
+    "media_kept": "照片/语音已保存", "media_failed": "照片/语音下载失败",
 }
 __all__ = ["CATEGORY_NAMES", "STATUS_NAMES", "URGENCY_NAMES", "KIND_NAMES", "ROUTE_NAMES", "ROLE_NAMES",
            "CHANNEL_NAMES", "ACTION_NAMES", "filters", "local", "readable"]

@@ -20,7 +20,7 @@ from web.console.timeline import timeline
 from web.console.triage_desk import CORRECTABLE
 from web.console.viewer import Viewer
 from web.ids import parse_id
-from web.media import split_photos
+from web.media import split_photos, voices
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,6 @@ def _load(console, viewer, ticket_id: int) -> dict | None:
                            "at": utc(link.created_at) if link.created_at else None} for r, link in reporters],
             "holders": [{"name": m.name, "role": a.role, "phone": mask(m.phone),
                          "accepted": a.accepted_at is not None} for a, m in holders],
-            "photos": photos, "withheld": withheld,
+            "photos": photos, "withheld": withheld, "voices": voices(t.photos),
             "takers": [(m.id, m.name) for m in takers(services.settings, t, members)], "triage": t.triage or {},
             **CORRECTABLE}

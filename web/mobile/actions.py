@@ -8,7 +8,8 @@ import asyncio
 from aiohttp import web
 
 from dispatch.api import Outcome
-from models import Photo, WatchedPerson
+from media.keep import forget_media
+from models import WatchedPerson
 from models.store import session
 from web.ids import parse_id
 from web.mobile import photos
@@ -81,21 +82,15 @@ async def visit(request: web.Request) -> web.Response:
 
 
 def _attach(services, dispatcher, member_id: str, ticket_id: int, pictures) -> Outcome:
-    urls = photos.keep(services.engine, pictures, member_id, ticket_id, services.clock.now())
+    try:
+        urls = photos.keep(services.media, pictures, member_id, ticket_id)
+    except photos.BadUpload as bad:
+        return Outcome(False, str(bad), ticket_id)
     for url in urls:
         if dispatcher.attach_photo(member_id, url, ticket_id) is None:
-            _discard(services.engine, urls)
+            forget_media(services.media, urls)
             return Outcome(False, "您没有在办这个任务，照片未保存。", ticket_id)
     return Outcome(True, f"已附 {len(urls)} 张照片。", ticket_id)
-
-
-def _discard(engine, urls: list[str]) -> None:
-    with session(engine) as db:
-        for url in urls:
-            row = db.get(Photo, url.removeprefix(photos.PATH))
-            if row is not None:
-                db.delete(row)
-        db.commit()
 
 
 def _watched(engine, person_id: str) -> WatchedPerson | None:

@@ -1,39 +1,26 @@
-"""Photos from phones: read from a multipart form within limits, checked to be images, kept and served.
+"""Photos from phones: read from a multipart form within limits, checked to be images, kept in the media store.
 
 The app's request limit is 64 KB (callbacks); photos are read part by part from the stream
 instead, each up to MAX_BYTES, so a camera picture fits and nothing larger is buffered.
 """
 import asyncio
-import secrets
 
 from aiohttp import web
 
+from media.keep import Media, MediaRefused, forget_media, keep_media
+from media.types import kind_of, sniff
 from models import Photo
 from models.store import session
+from web.media_files import media_response
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 4
 MAX_FIELD = 4000  # characters of a text field (a note is cut at 500 by the handlers)
-# The first bytes of each image format a phone camera or gallery gives; anything else is refused.
-SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF87a", "image/gif"),
-              (b"GIF89a", "image/gif"))
-PATH = "/m/photos/"
+PATH = "/m/photos/"  # photos kept in table `photo` before the media store; new ones are /media/{key}
 
 
 class BadUpload(ValueError):
     """The form cannot be taken as sent; the message says why, in words for the person."""
-
-
-def image_type(data: bytes) -> str | None:
-    """The image's MIME type from its first bytes, or None if it is not an image we keep."""
-    for magic, kind in SIGNATURES:
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1"):
-        return "image/heic"
-    return None
 
 
 async def read_form(request: web.Request, csrf: str | None) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
@@ -56,8 +43,8 @@ async def read_form(request: web.Request, csrf: str | None) -> tuple[dict[str, s
         data = await _read(part, MAX_BYTES)
         if not data:
             continue  # the file input left empty
-        kind = image_type(data)
-        if kind is None:
+        kind = sniff(data)  # by the first bytes, whatever the phone called the file
+        if kind is None or kind_of(kind) != "photo":
             raise BadUpload("只能上传照片（JPG、PNG、HEIC 等图片）。")
         if len(photos) == MAX_PHOTOS:
             raise BadUpload(f"一次最多上传 {MAX_PHOTOS} 张照片。")
@@ -74,29 +61,28 @@ async def _read(part, limit: int) -> bytes:
     return bytes(data)
 
 
-def keep(engine, photos: list[tuple[str, bytes]], uploaded_by: str, ticket_id: int | None, now) -> list[str]:
-    """Store the photos; return their URLs (paths on this site)."""
-    ids = []
-    with session(engine) as db:
+def keep(media: Media, photos: list[tuple[str, bytes]], uploaded_by: str, ticket_id: int | None,
+         source: str = "m") -> list[str]:
+    """Keep the photos in the media store; return their addresses. All or none: BadUpload says why not."""
+    urls: list[str] = []
+    try:
         for kind, data in photos:
-            ids.append(secrets.token_hex(16))
-            db.add(Photo(id=ids[-1], content_type=kind, size=len(data), data=data, uploaded_by=uploaded_by,
-                         ticket_id=ticket_id, created_at=now))
-        db.commit()
-    return [PATH + i for i in ids]
+            urls.append(keep_media(media, data, kind, "photo", uploaded_by, ticket_id, source=source))
+    except MediaRefused as refused:
+        forget_media(media, urls)
+        raise BadUpload(str(refused)) from None
+    return urls
 
 
 async def serve(request: web.Request, engine) -> web.Response:
-    """The photo's bytes under its own type; never run as a page (no sniffing, no scripts)."""
+    """An older photo's bytes (table `photo`) under its own type."""
     photo_id = request.match_info["photo"]
     if len(photo_id) != 32 or not all(c in "0123456789abcdef" for c in photo_id):
         raise web.HTTPNotFound(text="没有这张照片")
     photo = await asyncio.to_thread(_load, engine, photo_id)
     if photo is None:
         raise web.HTTPNotFound(text="没有这张照片")
-    return web.Response(body=photo.data, content_type=photo.content_type,
-                        headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff",
-                                 "Content-Security-Policy": "default-src 'none'; sandbox"})
+    return media_response(photo.data, photo.content_type)
 
 
 def _load(engine, photo_id: str) -> Photo | None:

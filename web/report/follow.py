@@ -5,6 +5,7 @@ from aiohttp import web
 
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
+from web.media_files import media_response
 from web.report import records
 from web.report.keys import form_token, form_token_ok
 from web.report.site import SITE
@@ -57,9 +58,7 @@ async def feedback(request: web.Request) -> web.Response:
 async def photo(request: web.Request) -> web.Response:
     """A report's photo; its key is unguessable and is given only to the reporter and the console."""
     site = request.app[SITE]
-    found = await asyncio.to_thread(records.photo, site.services.engine, request.match_info["key"])
+    found = await asyncio.to_thread(records.photo, site.services.engine, site.services.media, request.match_info["key"])
     if found is None:
         raise web.HTTPNotFound(text="没有这张照片")
-    return web.Response(body=found.data, content_type=found.content_type,
-                        headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff",
-                                 "Content-Security-Policy": "default-src 'none'; sandbox"})
+    return media_response(*found)

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from bot.inbound.incoming import Incoming
 from bot.inbound.receive import receive
+from media.keep import MediaRefused
 from web.report import limits, records
 from web.report.draft import Draft, read_draft
 from web.report.keys import DEVICE_COOKIE, DEVICE_LIFETIME, device_hash, form_token, form_token_ok, new_device_id, status_key
@@ -46,8 +47,11 @@ async def submit(request: web.Request) -> web.Response:
     refused = await asyncio.to_thread(limits.refusal, engine, page, device, address, now)
     if refused:
         return site.message("请稍后再试", f"{refused}紧急情况请直接拨打110。", 429)
-    report = await asyncio.to_thread(records.create, engine, site.services.privacy, draft, upload.photos, device,
-                                     address, now)
+    try:
+        report = await asyncio.to_thread(records.create, engine, site.services.privacy, site.services.media, draft,
+                                         upload.photos, device, address, now)
+    except MediaRefused as refused:
+        return await _form(request, draft, [str(refused)], 400)
     reply = await receive(site.bot, Incoming(channel="web", sender=report.key, msg_key=f"web:{report.key}",
                                              msg_type="form", text=draft.text, lat=draft.lat, lng=draft.lng))
     number = await _number_of(site, report.key)

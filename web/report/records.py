@@ -5,34 +5,42 @@ from datetime import datetime
 from sqlmodel import select
 
 from core.privacy import Privacy
-from models import ReportPhoto, Ticket, WebReport
+from media.keep import PATH, Media, forget_media, keep_media
+from media.store import BadKey, check_key
+from models import MediaFile, ReportPhoto, Ticket, WebReport
 from models.store import session
 from web.report.draft import Draft
 from web.report.keys import status_key_ok
 
 
-def create(engine, privacy: Privacy, draft: Draft, photos: list[tuple[bytes, str]], device: str, address: str,
-           now: datetime) -> WebReport:
-    """Store the report and its photos in one transaction; the report's key is its identity from here on.
+def create(engine, privacy: Privacy, media: Media, draft: Draft, photos: list[tuple[bytes, str]], device: str,
+           address: str, now: datetime) -> WebReport:
+    """Keep the photos in the media store, then store the report; the report's key is its identity from here on.
 
     Full numbers in the text, and the phone given for a call back, are kept sealed and shown masked.
+    MediaRefused (past `media.max_photo_bytes`) stores nothing.
     """
     text, text_sealed = privacy.split(draft.text)
     phone, phone_sealed = privacy.split(draft.phone)
+    key, urls = secrets.token_urlsafe(16), []
+    try:
+        for data, kind in photos:
+            urls.append(keep_media(media, data, kind, "photo", key, source="web"))
+        return _create(engine, key, text, text_sealed, phone, phone_sealed, draft, [u.removeprefix(PATH) for u in urls],
+                       device, address, now)
+    except BaseException:
+        forget_media(media, urls)
+        raise
+
+
+def _create(engine, key: str, text: str, text_sealed: str | None, phone: str, phone_sealed: str | None, draft: Draft,
+            photo_keys: list[str], device: str, address: str, now: datetime) -> WebReport:
     with session(engine) as db:
-        report = WebReport(key=secrets.token_urlsafe(16), device=device, address=address, text=text,
+        report = WebReport(key=key, device=device, address=address, text=text,
                            text_sealed=text_sealed, place=draft.place, grid_id=draft.grid_id,
                            preset_grid=draft.preset_grid, lat=draft.lat, lng=draft.lng, phone=phone,
                            phone_sealed=phone_sealed, created_at=now)
-        db.add(report)
-        db.flush()
-        keys = []
-        for data, kind in photos:
-            key = secrets.token_urlsafe(24)
-            db.add(ReportPhoto(key=key, report_id=report.id, content_type=kind, size=len(data), data=data,
-                               created_at=now))
-            keys.append(key)
-        report.photos = keys
+        report.photos = photo_keys
         db.add(report)
         db.commit()
         db.refresh(report)
@@ -72,7 +80,19 @@ def of_device(engine, device: str, limit: int = 5) -> list[tuple[WebReport, str 
     return [(report, number) for report, number in rows]
 
 
-def photo(engine, key: str) -> ReportPhoto | None:
-    """A stored photo by its key."""
+def photo(engine, media: Media, key: str) -> tuple[bytes, str] | None:
+    """A 随手拍 photo's bytes and type: from the media store, or table `reportphoto` for one kept before it.
+
+    Only photos sent with a report (source web) are served here, without a login, as before; anything
+    else kept in the media store is served at /media/{key} behind a login.
+    """
+    try:
+        check_key(key)
+    except BadKey:
+        return None
     with session(engine) as db:
-        return db.exec(select(ReportPhoto).where(ReportPhoto.key == key)).first()
+        kept = db.get(MediaFile, key)
+        if kept is not None and kept.source == "web":
+            return None if kept.expired_at else media.store.get(key)
+        old = db.exec(select(ReportPhoto).where(ReportPhoto.key == key)).first()
+    return (old.data, old.content_type) if old else None

@@ -13,7 +13,7 @@ from sqlmodel import select
 from core.clock import utc
 from core.privacy import mask
 from core.vocabulary import STATUS_NAMES, category_name
-from models import AuditLog, Feedback, Resident, Ticket, WebReport
+from models import AuditLog, Feedback, MediaFile, Resident, Ticket, WebReport
 from models.store import session
 
 STEPS = {"dispatched": "已派单给处置人员", "accepted": "处置人员已签收", "in_progress": "处置人员已到场",
@@ -35,6 +35,7 @@ class StatusView:
     resolution: str = ""
     may_answer: bool = False  # 办结 and this reporter has not answered 回访 for this round
     answer: str = ""  # this reporter's 回访 answer, as recorded
+    expired_photos: int = 0  # photos past media.retention_days: no longer shown
 
 
 def status_view(engine, report: WebReport, ticket: Ticket, tz: ZoneInfo) -> StatusView:
@@ -46,6 +47,8 @@ def status_view(engine, report: WebReport, ticket: Ticket, tz: ZoneInfo) -> Stat
         answers = db.exec(select(Feedback).where(Feedback.ticket_id == ticket.id,
                                                  Feedback.resident_id == resident.id)
                           .order_by(Feedback.id.desc())).all() if resident else []
+        expired = set(db.exec(select(MediaFile.key).where(MediaFile.key.in_(report.photos or [""]),
+                                                          MediaFile.expired_at.is_not(None))).all())
 
     def when(moment: datetime | None) -> str:
         return utc(moment).astimezone(tz).strftime("%m-%d %H:%M") if moment else ""
@@ -59,7 +62,8 @@ def status_view(engine, report: WebReport, ticket: Ticket, tz: ZoneInfo) -> Stat
     return StatusView(
         number=ticket.number, status=STATUS_NAMES.get(ticket.status, ticket.status),
         category=category_name(ticket.category), place=mask(ticket.place or report.place or ""),
-        text=mask(report.text), photos=list(report.photos), steps=steps,
+        text=mask(report.text), photos=[k for k in report.photos if k not in expired], steps=steps,
+        expired_photos=len(expired),
         resolution=mask(ticket.resolution or "") if ticket.status in ("resolved", "followed_up", "closed") else "",
         may_answer=ticket.status == "resolved" and not answered,
         answer=_answer_text(latest) if latest else "")

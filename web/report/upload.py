@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from core.images import photo_type
+from media.types import sniff
 
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 8 * 1024 * 1024  # a phone camera's JPEG is 2-5 MB
 MAX_FIELD_BYTES = 8 * 1024
 MAX_BODY = MAX_PHOTOS * MAX_PHOTO_BYTES + 256 * 1024
 CHUNK = 64 * 1024
+SHOWN_TYPES = ("image/jpeg", "image/png", "image/webp")  # what every phone browser shows on the status page
 
 
 class TooLarge(Exception):
@@ -72,8 +73,8 @@ def _photo(upload: Upload, filename: str, data: bytes, size: int) -> None:
     if size > MAX_PHOTO_BYTES:
         upload.problems.append(f"照片“{filename[:40]}”超过{MAX_PHOTO_BYTES // 1024 // 1024}MB，请换一张")
         return
-    kind = photo_type(data)  # by the first bytes, whatever the browser says the file is
-    if kind is None:
+    kind = sniff(data)  # by the first bytes, whatever the browser says the file is
+    if kind not in SHOWN_TYPES:
         upload.problems.append(f"“{filename[:40]}”不是照片（支持 JPG、PNG、WebP）")
         return
     upload.photos.append((data, kind))
