@@ -137,7 +137,7 @@ if __name__ == "__main__":
     parser.add_argument("--matrices", action="store_true")
     parser.add_argument("--only", nargs="+")
     parser.add_argument("--detail", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     if args.command == "collect":
         collect(args.dir, args.matrices, args.only)
     else:
