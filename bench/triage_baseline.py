@@ -34,6 +34,7 @@ class Baseline:
     """jieba words → TF-IDF → one logistic regression per label."""
 
     def __init__(self, rows: list[dict]):
+        rows = [r for r in rows if not r.get("place_only")]  # those train our place tagger only; it has none
         self.vectorizer = TfidfVectorizer(tokenizer=_words, token_pattern=None, lowercase=True,
                                           sublinear_tf=True)
         x = self.vectorizer.fit_transform([r["text"] for r in rows])

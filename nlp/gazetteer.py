@@ -48,6 +48,11 @@ class Gazetteer:
         # 刘溪村二组 means 柳溪村二组: village aliases are rewritten to the village's name before matching
         self._village_aliases = [(e.key, cn_to_digits(e.canonical)) for e in villages if e.is_alias]
         self._village_names = {e.village_id: cn_to_digits(e.canonical) for e in villages}
+        # entries by the first character of their name (find) and of their key (resolve's near matches): each
+        # runs on every report, and only the entries whose first character the text holds can match
+        self._by_name = _by_first([(e.name, i) for i, e in enumerate(self.entries)
+                                   if len(e.name) >= 2 and not (e.is_alias and e.kind == "village_group")])
+        self._by_key = _by_first([(e.key, i) for i, e in enumerate(self.entries) if e.grid_id and len(e.key) >= 3])
 
     @classmethod
     def from_entries(cls, raw: list[dict[str, Any]]) -> "Gazetteer":
@@ -70,9 +75,7 @@ class Gazetteer:
     def find(self, clean: str) -> list[tuple[int, int]]:
         """Spans of configured names in the clean text (longest names first, no overlaps)."""
         taken: list[tuple[int, int]] = []
-        for entry in self.entries:
-            if len(entry.name) < 2 or (entry.is_alias and entry.kind == "village_group"):
-                continue  # "一组" alone is too common to mean our village's group
+        for entry in self._candidates(self._by_name, clean):  # "一组" alone is too common to mean our village's group
             start = clean.find(entry.name)
             while start != -1:  # str.find, not a regex per name: this runs on every report
                 end = start + len(entry.name)
@@ -89,7 +92,7 @@ class Gazetteer:
         building = _BUILDING.search(key)
         number = int(building.group(1)) if building else None
         exact = [e for e in self.entries if e.key in key and e.grid_id and self._fits(e, key)]
-        matches = exact or [e for e in self.entries if e.grid_id and len(e.key) >= 3 and _near(e.key, key)]
+        matches = exact or [e for e in self._candidates(self._by_key, key) if _near(e.key, key)]
         if not matches:
             return None
         names = {e.canonical for e in matches}  # an alias stands for every entry of its place
@@ -102,11 +105,22 @@ class Gazetteer:
         return min(chosen, key=lambda e: ((e.high - e.low) if e.low is not None and e.high is not None else 10**6,
                                           not e.micro, e.is_alias))
 
+    def _candidates(self, by_first: dict[str, list[int]], text: str) -> list[Entry]:
+        """The entries of `by_first` whose first character is in `text`, in their order."""
+        return [self.entries[i] for i in sorted(i for ch in set(text) for i in by_first.get(ch, ()))]
+
     def _fits(self, entry: Entry, key: str) -> bool:
         if entry.kind == "village_group" and entry.is_alias and "村" in key:
             # "5组" alone is ours; "幸福村5组" is another village's group
             return self._village_names.get(entry.village_id, "\0") in key
         return True
+
+
+def _by_first(names: list[tuple[str, int]]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for name, i in names:
+        out.setdefault(name[0], []).append(i)
+    return out
 
 
 def _near(name: str, text: str) -> bool:

@@ -5,6 +5,8 @@ from nlp.place_tagger import PlaceTagger
 from nlp.places import Span, find_spans, shape_spans
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
+POINTED = 0.05  # tagger probability each character after a 那家/那片 needs to stay in the place
+_POINTERS = ("那家", "那片", "那个", "那座", "那口", "那段", "那间", "那条", "那排", "那栋", "那块")
 FALLBACK = 0.1  # mean tagger probability a regex match needs to stand in for the tagger
 
 
@@ -64,4 +66,17 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
     # a building, unit or gate written right after the name belongs to the place (锦绣里2栋)
     tail = max((sp for sp in find_spans(text, [(run[0], run[1])], raw) if sp.start <= run[0] < sp.end),
                key=lambda sp: sp.end, default=None)
-    return Span(run[0], max(run[1], tail.end if tail else 0), "tagger"), run[2]
+    return Span(run[0], _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger"), run[2]
+
+
+def _pointed_at(text: str, probs: list[float], end: int) -> int:
+    """Where the place ends when a 那家/那片 follows it: 建设路 + 那家火锅店 is one place, the shop on that road.
+
+    The tagger reads two characters either side, so it often stops at the pointer; what follows is taken
+    as far as the tagger does not rule it out (POINTED), and only when it is a name of two or more."""
+    if text[end:end + 2] not in _POINTERS:
+        return end
+    at = end + 2
+    while at < len(text) and "\u4e00" <= text[at] <= "\u9fa5" and probs[at] >= POINTED:
+        at += 1
+    return at if at - end >= 4 else end

@@ -61,4 +61,6 @@ def sound_pattern(terms: list[str]) -> re.Pattern[str]:
     """A regex finding any of `terms` (Han only, two characters or more) in a sound_line, by sound."""
     keys = sorted({" ".join(s or "" for s in syllables(t)) for t in terms if len(t) >= 2 and all(syllables(t))},
                   key=len, reverse=True)
-    return re.compile("(?<= )(?:" + "|".join(re.escape(k) for k in keys) + ")(?= )")
+    # the space before is matched, not looked behind for: a pattern that starts with a literal is only
+    # tried where that literal is, one that starts with a lookbehind at every character
+    return re.compile(" (?:" + "|".join(re.escape(k) for k in keys) + ")(?= )")

@@ -22,16 +22,21 @@ LANDMARK = (r"(?:菜市场|农贸市场|市场|超市|商场|学校|小学|中�
             r"弯道|拐弯|转弯|下坡|上坡|机耕道|水渠|田坝|河滩|堤坝|灶房|晒坝|院坝|林场|后山|坡|沟|变压器)")
 _NAME = r"[\u4e00-\u9fa5A-Za-z0-9]"
 _STOP = set("的在了我你他她它们是有这那到去从给和跟说个就都也又还很太把被让叫往向对于看听想要会能可以吗呢吧啊呀哦嘛么")
+# Each pattern with what every match of it holds (its anchor) and how far into the match the anchor may
+# start: the pattern is tried only at those starts (`_matches`), which gives finditer's answers at a
+# fraction of its cost (the lazy name prefix made the engine try every alternative at every character).
 _PATTERNS = [
-    re.compile(rf"{_NAME}{{1,8}}?村{NUM}(?:组|社|队)(?:{UNIT}|{SUFFIX})*"),
-    re.compile(rf"(?<![\u4e00-\u9fa5]){NUM}(?:组|社|队)(?:{NUM}号)?"),  # 一组二十号: a village's own group, in its group
+    (re.compile(rf"{_NAME}{{1,8}}?村{NUM}(?:组|社|队)(?:{UNIT}|{SUFFIX})*"), "村", 8),
+    (re.compile(rf"(?<![\u4e00-\u9fa5]){NUM}(?:组|社|队)(?:{NUM}号)?"), "组|社|队", 4),  # 一组二十号: a village's own group
 
-    re.compile(rf"{_NAME}{{1,8}}?{ESTATE}(?:{UNIT})*"),
-    re.compile(rf"{_NAME}{{1,6}}?(?:路(?![灯面过人费况线上边])|街(?![道上坊])|大道|大街|巷|胡同)(?:{NUM}号)?(?:(?:和|与|跟){_NAME}{{1,6}}?(?:路|街|大道))?(?:{SUFFIX})?"),
-    re.compile(rf"{_NAME}{{0,6}}?{LANDMARK}(?:{SUFFIX})*"),
-    re.compile(rf"(?:{NUM}(?:栋|幢|号楼|单元))(?:{UNIT})*"),
-    re.compile(rf"{_NAME}{{1,4}}村(?:{SUFFIX})?"),
+    (re.compile(rf"{_NAME}{{1,8}}?{ESTATE}(?:{UNIT})*"), ESTATE, 8),
+    (re.compile(rf"{_NAME}{{1,6}}?(?:路(?![灯面过人费况线上边])|街(?![道上坊])|大道|大街|巷|胡同)(?:{NUM}号)?(?:(?:和|与|跟){_NAME}{{1,6}}?(?:路|街|大道))?(?:{SUFFIX})?"),
+     "路|街|大道|巷|胡同", 6),
+    (re.compile(rf"{_NAME}{{0,6}}?{LANDMARK}(?:{SUFFIX})*"), LANDMARK, 6),
+    (re.compile(rf"(?:{NUM}(?:栋|幢|号楼|单元))(?:{UNIT})*"), "栋|幢|号楼|单元", 4),
+    (re.compile(rf"{_NAME}{{1,4}}村(?:{SUFFIX})?"), "村", 4),
 ]
+_ANCHORS = [re.compile(anchor) for _, anchor, _ in _PATTERNS]
 
 
 @dataclass(frozen=True)
@@ -58,12 +63,31 @@ def find_spans(clean: str, known: Sequence[tuple[int, int]] = (), shapes: list[S
 def shape_spans(clean: str) -> list[Span]:
     """The regex matches, trimmed, not yet merged."""
     spans = []
-    for pattern in _PATTERNS:
-        for m in pattern.finditer(clean):
+    for (pattern, _, reach), anchor in zip(_PATTERNS, _ANCHORS):
+        for m in _matches(pattern, anchor, reach, clean):
             start = _trim_front(clean, m.start(), m.end())
             if m.end() - start >= 2:
                 spans.append(Span(start, m.end(), "pattern"))
     return spans
+
+
+def _matches(pattern: re.Pattern[str], anchor: re.Pattern[str], reach: int, text: str) -> list[re.Match[str]]:
+    """pattern.finditer(text), trying only the starts up to `reach` characters before an anchor."""
+    starts: set[int] = set()
+    found = anchor.search(text)
+    while found:
+        at = found.start()
+        starts.update(range(max(0, at - reach), at + 1))
+        found = anchor.search(text, at + 1)
+    out: list[re.Match[str]] = []
+    done = 0
+    for start in sorted(starts):
+        if start >= done:
+            m = pattern.match(text, start)
+            if m:
+                out.append(m)
+                done = m.end()
+    return out
 
 
 def best_span(clean: str, known: Sequence[tuple[int, int]] = ()) -> Span | None:
@@ -82,6 +106,11 @@ _PREFIXES = sorted((
     "隔壁", "附近的", "麻烦", "请问", "你好", "您好", "喂", "出事", "快来"), key=len, reverse=True)
 
 
+_PREFIXES_BY_FIRST: dict[str, list[str]] = {}  # by first character, longest first: only those can start here
+for _word in _PREFIXES:
+    _PREFIXES_BY_FIRST.setdefault(_word[0], []).append(_word)
+
+
 def _trim_front(clean: str, start: int, end: int) -> int:
     """Skip leading function words, times, pronouns and verbs, keeping at least two characters."""
     moved = True
@@ -90,7 +119,7 @@ def _trim_front(clean: str, start: int, end: int) -> int:
         if end - start > 2 and clean[start] in _STOP:
             start, moved = start + 1, True
             continue
-        for word in _PREFIXES:
+        for word in _PREFIXES_BY_FIRST.get(clean[start], ()):
             if clean.startswith(word, start) and end - start - len(word) >= 2:
                 start, moved = start + len(word), True
                 break

@@ -11,7 +11,7 @@ from nlp.features import read_message
 from nlp.locate import regex_flags, window
 from nlp.model import LinearHead, TriageModel, Vocabulary
 from nlp.normalize import normalize
-from nlp.place_tagger import by_character, char_features
+from nlp.place_tagger import PlaceTagger, by_character, char_features
 from nlp.place_training import char_labels, fit_tagger
 from nlp.script import make_t2s
 
@@ -67,11 +67,15 @@ HEAD_C = {"report": 8.0, "category": 8.0, "urgency": 8.0, "emergency": 32.0, "po
 
 
 def train_model(rows: list[dict[str, Any]], progress: bool = True, preparer: Preparer | None = None) -> TriageModel:
-    """Fit the five text heads on all rows and the place tagger on the reports."""
+    """Fit the five text heads on all rows (but `place_only` ones) and the place tagger on the reports."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     prepared = (preparer or Preparer())(rows, progress)
+    places = fit_places([p for p, r in zip(prepared, rows) if r["is_report"]])
+    # rows written for the place tagger's sake (`place_only`) leave the heads as the figures set them
+    kept = [i for i, r in enumerate(rows) if not r.get("place_only")]
+    prepared, rows = [prepared[i] for i in kept], [rows[i] for i in kept]
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32, min_df=2,
                             max_features=40000)
     tokens = TfidfVectorizer(analyzer=lambda items: items, sublinear_tf=True, dtype=np.float32, min_df=2)
@@ -96,10 +100,15 @@ def train_model(rows: list[dict[str, Any]], progress: bool = True, preparer: Pre
              "police": _fit(x, np.array([r.get("kind") == "police" for r in rows]).astype(int), c["police"], weight)}
     model = TriageModel(_vocabulary(chars), _vocabulary(tokens), cues, heads, thresholds=dict(DEFAULTS),
                         trained_ids=sorted({str(r["id"]) for r in rows if r.get("id") is not None}))
-    placed = [p for p, r in zip(prepared, rows) if r["is_report"]]
-    model.places = fit_tagger([p.place_features for p in placed], [p.place_labels for p in placed], c=10.0)
-    model.places.threshold = 0.35
+    model.places = places
     return model
+
+
+def fit_places(reports: list[Prepared]) -> PlaceTagger:
+    """The place tagger, fitted on the reports alone (apart from the heads: bench.place_lovo refits only this)."""
+    tagger = fit_tagger([p.place_features for p in reports], [p.place_labels for p in reports], c=10.0)
+    tagger.threshold = 0.35
+    return tagger
 
 
 def _vocabulary(vectorizer: Any) -> Vocabulary:

@@ -51,3 +51,9 @@ def test_a_weighted_block_is_what_sklearn_computes():
     fitted = TfidfVectorizer(analyzer=lambda items: items, sublinear_tf=True).fit(docs[:3])
     vocab = Vocabulary({k: int(v) for k, v in fitted.vocabulary_.items()}, fitted.idf_.astype(np.float32))
     assert np.allclose(vocab.matrix(docs).toarray(), fitted.transform(docs).toarray(), atol=1e-6)
+
+
+def test_a_sound_is_found_at_the_start_and_at_the_end_of_the_line():
+    pattern = sound_pattern(["着火"])
+    assert pattern.search(sound_line(syllables("着伙"))) and pattern.search(sound_line(syllables("快看着伙")))
+    assert not pattern.search(" xzhao huo ") and not pattern.search(" zhao huox ")  # whole syllables only
