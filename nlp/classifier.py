@@ -28,10 +28,8 @@ MIN_PLACE = 2  # a place is a name, never one stray character (a lone "8")
 # `police` (of the category mass) and `emergency` are the lowest that keep precision in hand: police 0.22
 # for police recall 0.970 (0.3 gave 0.966 and 警务/非警务 0.915 instead of 0.892), emergency 0.13 for
 # recall 0.923 at precision 0.707 (ten voices, with the emergency head at C=32).
-# `emergency_report`: an emergency reading this sure makes a report whatever the report head says (a typo'd
-# gas smell in three words reads like a remark): emergency recall +0.005, silence -0.001 (bench/lovo_cache.py).
 DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.22,
-            "emergency": 0.13, "urgent": 0.45, "emergency_report": 0.9}
+            "emergency": 0.13, "urgent": 0.45}
 
 
 class Classifier:
@@ -93,8 +91,7 @@ class Classifier:
         limits = DEFAULTS | self.model.thresholds
         reasons = read.hits.reasons() + [f"报事概率 {p.report:.2f}", f"警务概率 {p.police:.2f}"]
         police_says = p.police >= limits["police_report"] and p.report >= limits["suspect"]
-        alarm = p.urgency.get("emergency", 0.0) >= limits["emergency_report"]  # danger is never left to chance
-        if p.report < limits["report"] and not police_says and not alarm:
+        if p.report < limits["report"] and not police_says:
             suspected = max(p.report, p.police) >= limits["suspect"]
             return Triage(False, confidence=1 - max(p.report, p.police), needs_human=suspected, suspected=suspected,
                           reasons=tuple(reasons + (["疑似报事"] if suspected else [])), masked_text=masked)

@@ -29,20 +29,3 @@ def test_the_police_head_puts_a_report_on_the_police_side_only_when_sure(classif
     sure = classifier._decide(text, read_message(text), Heads(0.9, 0.95, category, {"normal": 1.0}))
     assert (unsure.kind, unsure.category) == ("non_police", "neighbor_dispute")
     assert (sure.kind, sure.category) == ("police", "public_order")
-
-
-def test_a_sure_emergency_is_a_report_even_when_the_report_head_doubts_it(classifier):
-    from nlp.classifier import Heads
-    from nlp.features import read_message
-
-    text = "楼道里有煤起味 好大 3单元"  # a typo'd gas smell reads like a remark: the report head says 0.1
-    category = {"fire_emergency": 0.9, "sanitation": 0.1}
-    limits = DEFAULTS | {"emergency_report": 0.9}
-    classifier.model.thresholds, saved = limits, classifier.model.thresholds
-    try:
-        sure = classifier._decide(text, read_message(text), Heads(0.1, 0.3, category, {"emergency": 0.95}))
-        unsure = classifier._decide(text, read_message(text), Heads(0.1, 0.3, category, {"emergency": 0.5}))
-    finally:
-        classifier.model.thresholds = saved
-    assert (sure.is_report, sure.urgency) == (True, "emergency")
-    assert not unsure.is_report and unsure.suspected
