@@ -61,6 +61,17 @@ class Classifier:
         """Triage a batch (one matrix product per head for the whole batch)."""
         if not texts:
             return []
+        cleaned, masked, read, heads = self.read_many(texts)
+        decided = [self._decide(m, r, h) for m, r, h in zip(masked, read, heads)]
+        reports = [i for i, t in enumerate(decided) if t.is_report]
+        for i, (location, entry) in zip(reports, self._places([cleaned[i] for i in reports])):
+            where = f"地点：{location}" + (f" → {entry.grid_id}" if entry else "（未匹配网格）") if location else None
+            decided[i] = replace(decided[i], location=location, grid_id=entry.grid_id if entry else None,
+                                 reasons=decided[i].reasons + ((where,) if where else ()))
+        return decided
+
+    def read_many(self, texts: list[str]) -> tuple[list[Normalized], list[str], list[Read], list["Heads"]]:
+        """Each text cleaned, masked and read, and what the heads say of it (before any threshold)."""
         if self._t2s is None:
             self.warm_up()
         cleaned = [normalize(t[:MAX_CHARS] if isinstance(t, str) else t, self._t2s) for t in texts]
@@ -72,14 +83,7 @@ class Classifier:
         p_category, p_urgency = heads["category"].named(x), heads["urgency"].named(x)
         for i, p in enumerate(p_urgency):  # two readings of "emergency": among reports, and against everything
             p["emergency"] = (p.get("emergency", 0.0) + p_emergency[i]) / 2
-        decided = [self._decide(m, r, Heads(p_report[i], p_police[i], p_category[i], p_urgency[i]))
-                   for i, (m, r) in enumerate(zip(masked, read))]
-        reports = [i for i, t in enumerate(decided) if t.is_report]
-        for i, (location, entry) in zip(reports, self._places([cleaned[i] for i in reports])):
-            where = f"地点：{location}" + (f" → {entry.grid_id}" if entry else "（未匹配网格）") if location else None
-            decided[i] = replace(decided[i], location=location, grid_id=entry.grid_id if entry else None,
-                                 reasons=decided[i].reasons + ((where,) if where else ()))
-        return decided
+        return cleaned, masked, read, [Heads(*h) for h in zip(p_report, p_police, p_category, p_urgency)]
 
     def _decide(self, masked: str, read: Read, p: "Heads") -> Triage:
         """The labels from the heads and the thresholds; the place is found afterwards, for reports only."""

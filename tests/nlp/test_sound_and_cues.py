@@ -31,10 +31,19 @@ def test_alarm_words_in_jokes_past_or_hypotheses_carry_their_frame():
     assert "@emg&live" in cues("快来人 3栋着火了")
 
 
+def test_over_handled_or_denied_in_dialect_carries_its_frame():
+    assert "@emg&handled" in cues("啱啱嗰个煤气味系楼下煲汤 冇事")  # 粤
+    assert "@ctx:handled" in cues("灶头上油锅着了 一盖就灭脱了")  # 吴
+    assert "@emg&handled" in cues("着火那事早整完了 人也没事儿")  # 东北
+    assert "@emg&hypothetical" in cues("假使楼里着火了 老年人哪能逃")
+    assert "@emg&slang" in cues("跳楼价 五金店清仓 解放路128号")
+
+
 def test_danger_without_alarm_words_pairs_its_cues():
     assert {"@pair:vulnerable&missing", "@pair:missing&dusk", "@pair:missing&stranger"} <= \
         cues("我家8岁娃天黑了还没回来 有人看到跟一个男的走了")
     assert "@pair:vulnerable&water" in cues("小孩掉河里了 柳溪大桥下面")
+    assert "@pair:vulnerable&body" in cues("我家老人吃饭噎着了 脸都憋紫了")
     assert "@ctx:warning" in cues("大家注意 有人冒充物业收燃气安检费 千万别给")
 
 
