@@ -19,7 +19,10 @@ _WORDS = sorted((
 _OWNERS = sorted(("我家", "我们家", "我们", "我店", "我们店", "我间铺", "我个", "我", "隔壁", "对面", "那个",
                   "我哋", "阿拉", "伲", "侬屋里", "屋企", "俺家", "咱家"), key=len, reverse=True)
 # 门口 alone is any door (扔在门口, 门口站着); with an owner (我门口, 我店门口) it is the scene.
-_PHRASE = re.compile("(?:(" + "|".join(_OWNERS) + ")门口|(" + "|".join(_OWNERS) + ")?(?:" + "|".join(_WORDS) + "))")
+# 我理发店门口, 我们面馆里: one's own shop by its trade, then where at it.
+_SHOP = r"(我们?的?[^\W的在去到了是个把被给有]{1,3}?(?:店|馆|铺))(?:门口|里|外面|后门)"
+_PHRASE = re.compile("(?:(" + "|".join(_OWNERS) + ")门口|" + _SHOP + "|(" + "|".join(_OWNERS) + ")?(?:"
+                     + "|".join(_WORDS) + "))")
 # What may come right before a phrase without an owner: a function word or a verb of going, so 饭店里 is not 店里.
 _BEFORE = set("在到去从往进出回来跑走就都也又还了的是个呢啊吧喺系嘅住于嗰咗佢哋啦咧嘞哈把被给对着")
 _SCENE = set("在喺于")  # 在楼顶盖了个铁皮房: the phrase after 在 is where it happens
@@ -34,7 +37,7 @@ def relative_place(text: str) -> Span | None:
     for m in _PHRASE.finditer(text):
         start, end = m.start(), m.end()
         before = text[start - 1] if start else ""
-        if not (m.group(1) or m.group(2)) and "\u4e00" <= before <= "\u9fa5" and before not in _BEFORE:
+        if not any(m.groups()) and "\u4e00" <= before <= "\u9fa5" and before not in _BEFORE:
             continue
         if _PERSON.match(text, end):
             continue

@@ -103,6 +103,7 @@ def test_the_regexes_are_tried_only_near_their_anchors_with_finditer_s_answers(t
 @pytest.mark.parametrize("text, place", [
     ("有个醉汉刚在我们店门口砸啤酒瓶", "我们店门口"),
     ("阿拉弄堂口有人偷助动车", "阿拉弄堂口"),
+    ("有个小伙子在我的奶茶店门口晕倒了", "我的奶茶店门口"),  # one's own shop by its trade
     ("车子停到楼道里充电 味道好重", "楼道里"),
     ("电动车停了一片 有人在楼顶烧东西", "楼顶"),  # the phrase after 在 is the scene
     ("隔壁饭店里有人打架", None),  # 饭店里 is not 店里: never a piece of a longer word
