@@ -12,7 +12,7 @@ from nlp.places import Span
 _WORDS = sorted((
     "楼下", "楼道里", "楼道", "楼道口", "楼顶", "天台", "店里", "店门口", "家门口", "小区门口",
     "小区里", "电梯里", "车库", "地下室", "弄堂口", "弄堂里", "弄堂", "巷子口", "巷子里", "村口", "路口",
-    "河边", "桥下", "后门", "公共走廊", "走廊里", "楼梯口",
+    "河边", "桥下", "后门", "后巷", "后街", "公共走廊", "走廊里", "楼梯口",
     "楼底", "楼底下", "门口头", "屋企楼下", "铺门口", "铺头", "弄堂口头"), key=len, reverse=True)
 # Whose or which, kept in the place (GUIDE's 我们小区东门); a pronoun starts a word, so after one
 # the phrase needs no other boundary.
