@@ -1,8 +1,10 @@
 """Where did it happen: the place span in the clean text, from the tagger, the gazetteer and the regexes."""
+import re
 from collections.abc import Sequence
 
 from nlp.place_tagger import PlaceTagger
 from nlp.places import Span, find_spans, shape_spans
+from nlp.relative import relative_place
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
 POINTED = 0.05  # tagger probability each character after a 那家/那片 needs to stay in the place
@@ -46,6 +48,9 @@ def _without_tagger(text: str, known: Sequence[tuple[int, int]]) -> tuple[Span |
 def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], known: Sequence[tuple[int, int]],
             tagger: PlaceTagger) -> tuple[Span | None, float]:
     """The tagger's strongest run, widened to a configured name and a trailing building or gate."""
+    scene = _notice_scene(text, shapes)
+    if scene:
+        return scene, 0.9
     run = tagger.best_run(probs, text)
     for start, end in known:
         if run and end <= len(text) and run[0] < end and start < run[1]:
@@ -60,6 +65,9 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
         # nothing the tagger is sure of: a place-shaped match it leans towards is still better than none
         spans = [sp for sp in shapes if sum(probs[sp.start:sp.end]) / (sp.end - sp.start) > FALLBACK]
         if not spans:
+            near = relative_place(text)  # 楼下, 我店门口: counts when it is the only place
+            if near:
+                return near, sum(probs[near.start:near.end]) / (near.end - near.start)
             return None, 1 - max(probs, default=0.0)
         best = max(spans, key=lambda sp: sum(probs[sp.start:sp.end]))
         return best, sum(probs[best.start:best.end]) / (best.end - best.start)
@@ -67,6 +75,18 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
     tail = max((sp for sp in find_spans(text, [(run[0], run[1])], raw) if sp.start <= run[0] < sp.end),
                key=lambda sp: sp.end, default=None)
     return Span(run[0], _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger"), run[2]
+
+
+_NOTICE = re.compile(r"^兹有.{2,30}?反映[，,：:]?其(?:在|于)")
+
+
+def _notice_scene(text: str, shapes: list[Span]) -> Span | None:
+    """The scene of a cadre's notice 兹有X村民反映，其在Y…: Y, the place-shaped span right after 其在, not X."""
+    m = _NOTICE.match(text)
+    if not m:
+        return None
+    at = m.end()  # the regexes' lazy name prefix takes 其在 into the span; the scene starts after it
+    return next((Span(at, sp.end, sp.how) for sp in shapes if sp.start <= at and sp.end - at >= 2), None)
 
 
 def _pointed_at(text: str, probs: list[float], end: int) -> int:

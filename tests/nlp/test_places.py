@@ -98,3 +98,29 @@ def test_the_regexes_are_tried_only_near_their_anchors_with_finditer_s_answers(t
         expected = [(m.start(), m.end()) for m in pattern.finditer(text)]
         assert [(m.start(), m.end()) for m in _matches(pattern, anchor, reach, text)] == expected
 
+
+
+@pytest.mark.parametrize("text, place", [
+    ("有个醉汉刚在我们店门口砸啤酒瓶", "我们店门口"),
+    ("阿拉弄堂口有人偷助动车", "阿拉弄堂口"),
+    ("有个小伙子在我的奶茶店门口晕倒了", "我的奶茶店门口"),  # one's own shop by its trade
+    ("车子停到楼道里充电 味道好重", "楼道里"),
+    ("电动车停了一片 有人在楼顶烧东西", "楼顶"),  # the phrase after 在 is the scene
+    ("隔壁饭店里有人打架", None),  # 饭店里 is not 店里: never a piece of a longer word
+    ("我店里的小妹被人骚扰", None),  # 店里 + a person names the person, not the scene
+    ("垃圾直接扔在门口", None),  # 门口 alone is any door
+])
+def test_a_relative_place_is_the_whole_phrase_with_its_owner(text, place):
+    from nlp.relative import relative_place
+    span = relative_place(text)
+    assert (span.text(text) if span else None) == place
+
+
+def test_a_relative_place_stands_only_when_no_other_place_is_found(classifier):
+    assert classifier.classify("有个醉汉在我们店门口砸啤酒瓶 快来人").location == "我们店门口"
+    assert classifier.classify("翠湖苑2栋楼道里有人在烧纸 烟好大").location.startswith("翠湖苑2栋")
+
+
+def test_a_cadre_notice_s_scene_is_where_the_resident_was_not_where_they_live(classifier):
+    text = "兹有柳溪村三组村民王某反映，其在青石工业园某纸箱厂上班四个月，老板拖欠工资六千元，请劳动部门协调。"
+    assert classifier.classify(text).location == "青石工业园某纸箱厂"

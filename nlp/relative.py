@@ -1,0 +1,48 @@
+"""A relative place (楼下, 店里, 我家门口) for when the message names no other place.
+
+GUIDE counts a relative place when it is the only place given. The tagger, which reads two
+characters either side, mostly stays under its threshold for these short words, and a lower
+threshold brings wrong places with them; a closed list taken only as a whole phrase does not.
+"""
+import re
+
+from nlp.places import Span
+
+# Longest first, so 楼道里 is taken before 楼道 and 弄堂口头 before 弄堂口.
+_WORDS = sorted((
+    "楼下", "楼道里", "楼道", "楼道口", "楼顶", "天台", "店里", "店门口", "家门口", "小区门口",
+    "小区里", "电梯里", "车库", "地下室", "弄堂口", "弄堂里", "弄堂", "巷子口", "巷子里", "村口", "路口",
+    "河边", "桥下", "后门", "后巷", "后街", "公共走廊", "走廊里", "楼梯口",
+    "楼底", "楼底下", "门口头", "屋企楼下", "铺门口", "铺头", "弄堂口头"), key=len, reverse=True)
+# Whose or which, kept in the place (GUIDE's 我们小区东门); a pronoun starts a word, so after one
+# the phrase needs no other boundary.
+_OWNERS = sorted(("我家", "我们家", "我们", "我店", "我们店", "我间铺", "我个", "我", "隔壁", "对面", "那个",
+                  "我哋", "阿拉", "伲", "侬屋里", "屋企", "俺家", "咱家"), key=len, reverse=True)
+# 门口 alone is any door (扔在门口, 门口站着); with an owner (我门口, 我店门口) it is the scene.
+# 我理发店门口, 我们面馆里: one's own shop by its trade, then where at it.
+_SHOP = r"(我们?的?[^\W的在去到了是个把被给有]{1,3}?(?:店|馆|铺))(?:门口|里|外面|后门)"
+_PHRASE = re.compile("(?:(" + "|".join(_OWNERS) + ")门口|" + _SHOP + "|(" + "|".join(_OWNERS) + ")?(?:"
+                     + "|".join(_WORDS) + "))")
+# What may come right before a phrase without an owner: a function word or a verb of going, so 饭店里 is not 店里.
+_BEFORE = set("在到去从往进出回来跑走就都也又还了的是个呢啊吧喺系嘅住于嗰咗佢哋啦咧嘞哈把被给对着")
+_SCENE = set("在喺于")  # 在楼顶盖了个铁皮房: the phrase after 在 is where it happens
+# A relative place followed by a person names the person, not the scene (楼上小孩, 我店里的小姑娘).
+_PERSON = re.compile("(?:的|额|那个|那对|那家|那户|打工的)?(?:小孩|孩子|老人|老太|老头|爷爷|奶奶|阿姨|大爷|邻居|住户|"
+                     "人家|小姑娘|小伙子|小妹|伙计|帮工|员工|小工|收银|夫妻|两口子|说)")
+
+
+def relative_place(text: str) -> Span | None:
+    """A relative place written as a whole phrase: the first after 在, else the first; or None."""
+    found = []
+    for m in _PHRASE.finditer(text):
+        start, end = m.start(), m.end()
+        before = text[start - 1] if start else ""
+        if not any(m.groups()) and "\u4e00" <= before <= "\u9fa5" and before not in _BEFORE:
+            continue
+        if _PERSON.match(text, end):
+            continue
+        found.append((before not in _SCENE, start, end))
+    if not found:
+        return None
+    _, start, end = min(found)
+    return Span(start, end, "relative")
