@@ -78,12 +78,7 @@ class Classifier:
         masked = [mask(n.text) for n in cleaned]
         read = [read_message(m) for m in masked]
         x = self.model.features(masked, [r.tokens for r in read], [r.cues for r in read])
-        heads = self.model.heads
-        p_report, p_police, p_emergency = (_positive(heads[h].named(x)) for h in ("report", "police", "emergency"))
-        p_category, p_urgency = heads["category"].named(x), heads["urgency"].named(x)
-        for i, p in enumerate(p_urgency):  # two readings of "emergency": among reports, and against everything
-            p["emergency"] = (p.get("emergency", 0.0) + p_emergency[i]) / 2
-        return cleaned, masked, read, [Heads(*h) for h in zip(p_report, p_police, p_category, p_urgency)]
+        return cleaned, masked, read, heads_of({name: head.named(x) for name, head in self.model.heads.items()})
 
     def _decide(self, masked: str, read: Read, p: "Heads") -> Triage:
         """The labels from the heads and the thresholds; the place is found afterwards, for reports only."""
@@ -126,8 +121,13 @@ class Heads:
     urgency: dict[str, float]
 
 
-def _positive(named: list[dict[str, float]]) -> list[float]:
-    return [p.get("1", 0.0) for p in named]
+def heads_of(named: dict[str, list[dict[str, float]]]) -> list[Heads]:
+    """Each message's Heads from every head's {class: probability} per message."""
+    p_report, p_police, p_emergency = ([p.get("1", 0.0) for p in named[h]] for h in ("report", "police", "emergency"))
+    p_urgency = [dict(p) for p in named["urgency"]]
+    for i, p in enumerate(p_urgency):  # two readings of "emergency": among reports, and against everything
+        p["emergency"] = (p.get("emergency", 0.0) + p_emergency[i]) / 2
+    return [Heads(*h) for h in zip(p_report, p_police, named["category"], p_urgency)]
 
 
 def _category(p_cat: dict[str, float], police_at: float) -> tuple[str, float]:
