@@ -24,7 +24,7 @@ from scipy.sparse import load_npz, save_npz
 
 from nlp.classifier import DEFAULTS, Classifier, Heads, heads_of
 from nlp.dataset import DATA_DIR
-from nlp.features import read_message
+from nlp.features import Read, read_message
 from nlp.triage import Triage
 
 CACHE = Path(".lovo_folds")
@@ -40,7 +40,12 @@ def collect(folder: Path = CACHE, matrices: bool = False, only: list[str] | None
     from nlp.training import Preparer, for_heads, train_model
     from nlp.voices import load_voices
 
-    gazetteer = gazetteer or _gazetteer()
+    if gazetteer is None:  # the configured places, as `run.py eval` has them
+        from core.config_load import load_settings
+        from core.gazetteer import gazetteer_entries
+        from nlp.places import Gazetteer
+
+        gazetteer = Gazetteer.from_entries(gazetteer_entries(load_settings()))
     preparer = Preparer()
     folder.mkdir(parents=True, exist_ok=True)
     for voice, train, test in splits(load(data_dir), load_voices(data_dir / "voices"), only):
@@ -65,13 +70,6 @@ def collect(folder: Path = CACHE, matrices: bool = False, only: list[str] | None
         print(f"{voice}: {len(test)} rows kept", flush=True)
 
 
-def _gazetteer() -> Any:
-    from core.config_load import load_settings
-    from core.gazetteer import gazetteer_entries
-    from nlp.places import Gazetteer
-
-    return Gazetteer.from_entries(gazetteer_entries(load_settings()))
-
 
 def named(folder: Path, voice: str) -> dict[str, list[dict[str, float]]]:
     """One fold's kept probabilities: per head, per held-out row, {class: probability}."""
@@ -92,13 +90,33 @@ def refit_urgency(folder: Path, voice: str, weights: dict[str, float]) -> list[d
 
 
 @dataclass
-class Replayed:
-    """One fold replayed: the held-out rows (labels as the files say now), the heads, the decisions."""
+class Kept:
+    """One kept fold: the held-out rows (labels as the files say now), what was read, what the heads said."""
 
     voice: str
     rows: list[dict[str, Any]]
+    masked: list[str]
+    read: list[Read]
     heads: list[Heads]
-    results: list[Triage]
+    places: list[str | None]
+
+
+def kept(folder: Path = CACHE, urgency_weights: dict[str, float] | None = None,
+         data_dir: Path = DATA_DIR) -> list[Kept]:
+    """Every kept fold (its urgency head refitted first if weights are given)."""
+    from nlp.voices import load_voices
+
+    by_id = {str(r["id"]): r for r in load_voices(data_dir / "voices")}
+    out = []
+    for voice in sorted(p.stem for p in folder.glob("*.npz") if "_x" not in p.name):
+        probabilities = named(folder, voice)
+        if urgency_weights:
+            probabilities["urgency"] = refit_urgency(folder, voice, urgency_weights)
+        with np.load(folder / f"{voice}.npz", allow_pickle=False) as data:
+            ids, masked, places = data["ids"].tolist(), data["masked"].tolist(), data["location"].tolist()
+        out.append(Kept(voice, [by_id[i] for i in ids], masked, [read_message(m) for m in masked],
+                        heads_of(probabilities), [json.loads(p) for p in places]))
+    return out
 
 
 class _Limits:
@@ -108,42 +126,31 @@ class _Limits:
         self.thresholds = thresholds
 
 
-def replay(folder: Path = CACHE, limits: dict[str, float] | None = None, urgency_weights: dict[str, float] | None = None,
-           data_dir: Path = DATA_DIR) -> list[Replayed]:
-    """Each kept fold decided with DEFAULTS | limits (its urgency head refitted if weights are given)."""
-    from nlp.voices import load_voices
-
-    by_id = {str(r["id"]): r for r in load_voices(data_dir / "voices")}
+def decide(folds: list[Kept], limits: dict[str, float] | None = None) -> list[list[Triage]]:
+    """Each kept fold's rows through `Classifier._decide` with DEFAULTS | limits, the kept place on reports."""
     decider = Classifier(_Limits(DEFAULTS | (limits or {})))  # type: ignore[arg-type]
     out = []
-    for voice in sorted(p.stem for p in folder.glob("*.npz") if "_x" not in p.name):
-        probabilities = named(folder, voice)
-        if urgency_weights:
-            probabilities["urgency"] = refit_urgency(folder, voice, urgency_weights)
-        with np.load(folder / f"{voice}.npz", allow_pickle=False) as data:
-            ids, masked, places = data["ids"].tolist(), data["masked"].tolist(), data["location"].tolist()
-        heads = heads_of(probabilities)
-        results = [decider._decide(m, read_message(m), h) for m, h in zip(masked, heads)]
-        results = [replace(t, location=json.loads(p)) if t.is_report else t for t, p in zip(results, places)]
-        out.append(Replayed(voice, [by_id[i] for i in ids], heads, results))
+    for f in folds:
+        results = [decider._decide(m, r, h) for m, r, h in zip(f.masked, f.read, f.heads)]
+        out.append([replace(t, location=p) if t.is_report else t for t, p in zip(results, f.places)])
     return out
 
 
-def report(folds: list[Replayed], detail: bool = False) -> str:
+def report(folds: list[Kept], decided: list[list[Triage]], detail: bool = False) -> str:
     """The table of `run.py eval` (and per class detail) for replayed folds."""
     from nlp.evaluation import detail as per_class
     from nlp.evaluation import figures, table
 
-    pooled = figures([r for f in folds for r in f.rows], [t for f in folds for t in f.results])
-    text = table([(f.voice, figures(f.rows, f.results)) for f in folds] + [("all voices", pooled)])
+    pooled = figures([r for f in folds for r in f.rows], [t for results in decided for t in results])
+    text = table([(f.voice, figures(f.rows, results)) for f, results in zip(folds, decided)] + [("all voices", pooled)])
     return text + ("\n\n" + per_class(pooled) if detail else "")
 
 
-def misses(folds: list[Replayed], limit: int) -> str:
+def misses(folds: list[Kept], decided: list[list[Triage]], limit: int) -> str:
     """Open rows the rules get wrong: emergencies not called, chat called a report, police called otherwise."""
     lines = []
-    for f in folds:
-        for r, p, t in zip(f.rows, f.heads, f.results):
+    for f, results in zip(folds, decided):
+        for r, p, t in zip(f.rows, f.heads, results):
             shape = ("emergency missed" if r["urgency"] == "emergency" and t.urgency != "emergency" else
                      "chat reported" if not r["is_report"] and t.is_report else
                      "police missed" if r.get("kind") == "police" and t.kind != "police" else
@@ -173,7 +180,8 @@ if __name__ == "__main__":
     if args.command == "collect":
         collect(args.dir, args.matrices, args.only)
     else:
-        folds = replay(args.dir, _pairs(args.set), _pairs(args.urgency_weights))
-        print(report(folds, args.detail))
+        folds = kept(args.dir, _pairs(args.urgency_weights))
+        decided = decide(folds, _pairs(args.set))
+        print(report(folds, decided, args.detail))
         if args.misses >= 0:
-            print(misses(folds, args.misses))
+            print(misses(folds, decided, args.misses))

@@ -28,7 +28,7 @@ def _small_folder(tmp_path):
 
 
 def test_replay_of_the_shipped_rule_gives_the_eval_figures_and_a_refit_can_change_them(tmp_path, gazetteer):
-    from bench.lovo_folds import collect, named, refit_urgency, replay
+    from bench.lovo_folds import collect, decide, kept, named, refit_urgency
     from nlp.classifier import Classifier
     from nlp.dataset import load
     from nlp.evaluation import figures
@@ -41,11 +41,12 @@ def test_replay_of_the_shipped_rule_gives_the_eval_figures_and_a_refit_can_chang
     evaluated = leave_one_voice_out(load(tmp_path), load_voices(tmp_path / "voices"),
                                     lambda rows: Classifier(train_model(rows, False, preparer), gazetteer))
     collect(tmp_path / "kept", True, data_dir=tmp_path, gazetteer=gazetteer)
-    replayed = replay(tmp_path / "kept", data_dir=tmp_path)
-    assert [f.voice for f in replayed] == ["cadre", "rider", "youth"]
+    folds = kept(tmp_path / "kept", data_dir=tmp_path)
+    replayed = decide(folds)
+    assert [f.voice for f in folds] == ["cadre", "rider", "youth"]
     decided = [[(t.is_report, t.kind, t.category, t.urgency, t.location) for t in f.results] for f in evaluated]
-    assert [[(t.is_report, t.kind, t.category, t.urgency, t.location) for t in f.results] for f in replayed] == decided
-    assert [figures(f.rows, f.results) for f in replayed] == [f.figures for f in evaluated]
+    assert [[(t.is_report, t.kind, t.category, t.urgency, t.location) for t in f] for f in replayed] == decided
+    assert [figures(f.rows, r) for f, r in zip(folds, replayed)] == [f.figures for f in evaluated]
     shipped = named(tmp_path / "kept", "cadre")["urgency"]
     refitted = refit_urgency(tmp_path / "kept", "cadre", {})  # the same recipe on the kept matrices
     assert np.allclose([[p[c] for c in sorted(p)] for p in refitted], [[p[c] for c in sorted(p)] for p in shipped],
