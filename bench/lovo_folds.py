@@ -1,12 +1,13 @@
 """Leave-one-voice-out once, each fold's head probabilities kept, decision rules replayed in seconds.
 
-    python -m bench.lovo_folds collect [--dir D] [--matrices] [--only VOICE ...]
+    python -m bench.lovo_folds collect [--dir D] [--matrices] [--only VOICE ...] [--gazetteer]
     python -m bench.lovo_folds replay [--dir D] [--set NAME=VALUE ...] [--urgency-weights CLASS=W ...]
                                       [--detail] [--misses N]
 
 `collect` fits the folds of `run.py eval` (nlp.lovo.splits, the same training code) and writes, for each
 held-out open row, what every head said (read through `Classifier.read_many`) and the place it would be
-given, to D (default .lovo_folds/, not committed). `--matrices` also keeps each fold's feature matrices
+given (by config.yaml's places too with `--gazetteer`, as `run.py eval`; without, as `python -m nlp.cli
+eval`), to D (default .lovo_folds/, not committed). `--matrices` also keeps each fold's feature matrices
 and training labels, so a head can be refitted without preparing or fitting the rest.
 `replay` puts the kept probabilities through `Classifier._decide` with DEFAULTS overridden by `--set`
 (e.g. police=0.3, emergency=0.1) and prints `run.py eval`'s table; labels are re-read from the voice
@@ -34,18 +35,15 @@ LABELS = ("id", "is_report", "kind", "category", "urgency", "voice", "group")  #
 
 def collect(folder: Path = CACHE, matrices: bool = False, only: list[str] | None = None,
             data_dir: Path = DATA_DIR, gazetteer: Any = None) -> None:
-    """Fit each fold as `run.py eval` does and write what its heads said of the voice left out."""
+    """Fit each fold as `run.py eval` does and write what its heads said of the voice left out.
+
+    Places as `python -m nlp.cli eval` finds them (no configured names) unless a gazetteer is given.
+    """
     from nlp.dataset import load
     from nlp.lovo import splits
     from nlp.training import Preparer, for_heads, train_model
     from nlp.voices import load_voices
 
-    if gazetteer is None:  # the configured places, as `run.py eval` has them
-        from core.config_load import load_settings
-        from core.gazetteer import gazetteer_entries
-        from nlp.places import Gazetteer
-
-        gazetteer = Gazetteer.from_entries(gazetteer_entries(load_settings()))
     preparer = Preparer()
     folder.mkdir(parents=True, exist_ok=True)
     for voice, train, test in splits(load(data_dir), load_voices(data_dir / "voices"), only):
@@ -162,6 +160,15 @@ def misses(folds: list[Kept], decided: list[list[Triage]], limit: int) -> str:
     return "\n".join(sorted(lines)[:limit or None])
 
 
+def _configured() -> Any:
+    """config.yaml's places, as `run.py eval` has them."""
+    from core.config_load import load_settings
+    from core.gazetteer import gazetteer_entries
+    from nlp.places import Gazetteer
+
+    return Gazetteer.from_entries(gazetteer_entries(load_settings()))
+
+
 def _pairs(items: list[str]) -> dict[str, float]:
     return {name: float(value) for name, value in (item.split("=", 1) for item in items)}
 
@@ -172,13 +179,14 @@ if __name__ == "__main__":
     parser.add_argument("--dir", type=Path, default=CACHE)
     parser.add_argument("--matrices", action="store_true", help="collect: keep the feature matrices for refits")
     parser.add_argument("--only", nargs="+", help="collect: only these voices' folds")
+    parser.add_argument("--gazetteer", action="store_true", help="collect: config.yaml's places (as run.py eval)")
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE", help="replay: thresholds")
     parser.add_argument("--urgency-weights", nargs="+", default=[], metavar="CLASS=W", help="replay: refit urgency")
     parser.add_argument("--detail", action="store_true", help="replay: per class and confusions")
     parser.add_argument("--misses", type=int, default=-1, help="replay: list up to N rows it gets wrong (0: all)")
     args = parser.parse_args()
     if args.command == "collect":
-        collect(args.dir, args.matrices, args.only)
+        collect(args.dir, args.matrices, args.only, gazetteer=_configured() if args.gazetteer else None)
     else:
         folds = kept(args.dir, _pairs(args.urgency_weights))
         decided = decide(folds, _pairs(args.set))
