@@ -1,84 +1,120 @@
 """Leave-one-voice-out once, each fold's head probabilities kept, decision rules replayed in seconds.
 
-`python -m bench.lovo_folds collect [--dir D] [--matrices]`: the ten fits of `run.py eval` (same
-training code, same folds, open rows only), and for each held-out row what every head said and the
-place found, written to D (default .lovo_folds/, not committed). `--matrices` also keeps each fold's
-feature matrices, labels and weights, so one head can be refitted without preparing or fitting the rest.
-`python -m bench.lovo_folds replay [--dir D] [name=value ...]`: the figures per voice from the cached
-probabilities through `Classifier._decide` with DEFAULTS overridden by name=value (e.g. police=0.3);
-the labels are read from the files again, so a relabelled row is scored by its new label.
+    python -m bench.lovo_folds collect [--dir D] [--matrices] [--only VOICE ...] [--gazetteer]
+    python -m bench.lovo_folds replay [--dir D] [--set NAME=VALUE ...] [--urgency-weights CLASS=W ...]
+                                      [--detail] [--misses N]
+
+`collect` fits the folds of `run.py eval` (nlp.lovo.splits, the same training code) and writes, for each
+held-out open row, what every head said (read through `Classifier.read_many`) and the place it would be
+given (by config.yaml's places too with `--gazetteer`, as `run.py eval`; without, as `python -m nlp.cli
+eval`), to D (default .lovo_folds/, not committed). `--matrices` also keeps each fold's feature matrices
+and training labels, so a head can be refitted without preparing or fitting the rest.
+`replay` puts the kept probabilities through `Classifier._decide` with DEFAULTS overridden by `--set`
+(e.g. police=0.3, emergency=0.1) and prints `run.py eval`'s table; labels are re-read from the voice
+files, so a relabelled row is scored by its new label. `--urgency-weights emergency=6` first refits each
+fold's urgency head with those class weights (needs `--matrices`); `--misses N` lists rows it gets wrong.
 """
 import argparse
 import json
-from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.sparse import load_npz, save_npz
 
-from nlp.classifier import DEFAULTS, Classifier, Heads
-from nlp.features import read_message
+from nlp.classifier import DEFAULTS, Classifier, Heads, heads_of
+from nlp.dataset import DATA_DIR
+from nlp.features import Read, read_message
 from nlp.triage import Triage
 
 CACHE = Path(".lovo_folds")
+HEADS = ("report", "police", "emergency", "category", "urgency")
+LABELS = ("id", "is_report", "kind", "category", "urgency", "voice", "group")  # what fit_heads reads of a row
 
 
-def collect(folder: Path = CACHE, matrices: bool = False, only: list[str] | None = None) -> None:
-    """Fit each fold as `run.py eval` does and write what its heads said of the voice left out."""
-    from core.config_load import load_settings
-    from core.gazetteer import gazetteer_entries
+def collect(folder: Path = CACHE, matrices: bool = False, only: list[str] | None = None,
+            data_dir: Path = DATA_DIR, gazetteer: Any = None) -> None:
+    """Fit each fold as `run.py eval` does and write what its heads said of the voice left out.
+
+    Places as `python -m nlp.cli eval` finds them (no configured names) unless a gazetteer is given.
+    """
     from nlp.dataset import load
-    from nlp.places import Gazetteer
-    from nlp.training import Preparer, train_model
-    from nlp.voices import load_voices, open_rows
+    from nlp.lovo import splits
+    from nlp.training import Preparer, for_heads, train_model
+    from nlp.voices import load_voices
 
-    gazetteer = Gazetteer.from_entries(gazetteer_entries(load_settings()))
-    seeds, usable = load(), open_rows(load_voices())
     preparer = Preparer()
     folder.mkdir(parents=True, exist_ok=True)
-    for voice in only or sorted({r["voice"] for r in usable}):
-        train = seeds + [r for r in usable if r["voice"] != voice]
-        test = [r for r in usable if r["voice"] == voice]
+    for voice, train, test in splits(load(data_dir), load_voices(data_dir / "voices"), only):
         model = train_model(train, False, preparer)
-        classifier = Classifier(model, gazetteer).warm_up()
-        prepared = preparer(test, False)
-        x = model.features([p.masked for p in prepared], [p.tokens for p in prepared], [p.cues for p in prepared])
-        out: dict[str, Any] = {"ids": np.array([r["id"] for r in test]), "cue_columns": len(model.cues.index),
-                               "masked": np.array([p.masked for p in prepared])}
+        classifier = Classifier(model, gazetteer)
+        cleaned, masked, read, _ = classifier.read_many([r["text"] for r in test])
+        x = model.features(masked, [r.tokens for r in read], [r.cues for r in read])
+        out: dict[str, Any] = {"ids": np.array([str(r["id"]) for r in test]), "masked": np.array(masked),
+                               "cue_columns": len(model.cues.index)}
         for name, head in model.heads.items():
-            out[f"{name}_classes"] = np.array([str(c) for c in head.classes])
-            out[f"{name}_p"] = head.proba(x)
-        places = classifier._places([_normalized(classifier, r["text"]) for r in test])
-        out["location"] = np.array([json.dumps(loc, ensure_ascii=False) for loc, _ in places])
+            out[f"{name}_classes"], out[f"{name}_p"] = np.array([str(c) for c in head.classes]), head.proba(x)
+        out["location"] = np.array([json.dumps(loc, ensure_ascii=False) for loc, _ in classifier._places(cleaned)])
         np.savez_compressed(folder / f"{voice}.npz", **out)
         if matrices:
-            done = preparer(train, False)
+            kept = [train[i] for i in for_heads(train)]
+            done = preparer(kept, False)
             save_npz(folder / f"{voice}.train_x.npz", model.features([p.masked for p in done],
                                                                      [p.tokens for p in done], [p.cues for p in done]))
             save_npz(folder / f"{voice}.test_x.npz", x)
             (folder / f"{voice}.train.json").write_text(json.dumps(
-                [{k: r.get(k) for k in ("id", "is_report", "kind", "category", "urgency", "voice", "group")}
-                 for r in train], ensure_ascii=False), encoding="utf-8")
-        print(f"{voice}: {len(test)} rows cached", flush=True)
+                [{k: r.get(k) for k in LABELS} for r in kept], ensure_ascii=False), encoding="utf-8")
+        print(f"{voice}: {len(test)} rows kept", flush=True)
 
 
-def _normalized(classifier: Classifier, text: str) -> Any:
-    from nlp.normalize import normalize
 
-    return normalize(text[:2000], classifier._t2s)
-
-
-def load_fold(folder: Path, voice: str) -> dict[str, Any]:
-    """One fold's cache as arrays (probabilities per head with their class names)."""
+def named(folder: Path, voice: str) -> dict[str, list[dict[str, float]]]:
+    """One fold's kept probabilities: per head, per held-out row, {class: probability}."""
     with np.load(folder / f"{voice}.npz", allow_pickle=False) as data:
-        return {k: data[k] for k in data.files}
+        return {h: [dict(zip(data[f"{h}_classes"].tolist(), row)) for row in data[f"{h}_p"].tolist()] for h in HEADS}
 
 
-def fold_matrices(folder: Path, voice: str) -> tuple[Any, list[dict[str, Any]], Any]:
-    """(training matrix, training rows' labels, held-out matrix) of a fold collected with --matrices."""
+def refit_urgency(folder: Path, voice: str, weights: dict[str, float]) -> list[dict[str, float]]:
+    """The fold's urgency head fitted again with these class weights, read on the held-out rows."""
+    from nlp.training import URGENCY_WEIGHTS, fit_heads
+
     train = json.loads((folder / f"{voice}.train.json").read_text(encoding="utf-8"))
-    return load_npz(folder / f"{voice}.train_x.npz").tocsr(), train, load_npz(folder / f"{voice}.test_x.npz").tocsr()
+    with np.load(folder / f"{voice}.npz", allow_pickle=False) as data:
+        cue_columns = int(data["cue_columns"])
+    head = fit_heads(load_npz(folder / f"{voice}.train_x.npz").tocsr(), train, cue_columns, ("urgency",),
+                     URGENCY_WEIGHTS | weights)["urgency"]
+    return head.named(load_npz(folder / f"{voice}.test_x.npz").tocsr())
+
+
+@dataclass
+class Kept:
+    """One kept fold: the held-out rows (labels as the files say now), what was read, what the heads said."""
+
+    voice: str
+    rows: list[dict[str, Any]]
+    masked: list[str]
+    read: list[Read]
+    heads: list[Heads]
+    places: list[str | None]
+
+
+def kept(folder: Path = CACHE, urgency_weights: dict[str, float] | None = None,
+         data_dir: Path = DATA_DIR) -> list[Kept]:
+    """Every kept fold (its urgency head refitted first if weights are given)."""
+    from nlp.voices import load_voices
+
+    by_id = {str(r["id"]): r for r in load_voices(data_dir / "voices")}
+    out = []
+    for voice in sorted(p.stem for p in folder.glob("*.npz") if "_x" not in p.name):
+        probabilities = named(folder, voice)
+        if urgency_weights:
+            probabilities["urgency"] = refit_urgency(folder, voice, urgency_weights)
+        with np.load(folder / f"{voice}.npz", allow_pickle=False) as data:
+            ids, masked, places = data["ids"].tolist(), data["masked"].tolist(), data["location"].tolist()
+        out.append(Kept(voice, [by_id[i] for i in ids], masked, [read_message(m) for m in masked],
+                        heads_of(probabilities), [json.loads(p) for p in places]))
+    return out
 
 
 class _Limits:
@@ -88,58 +124,72 @@ class _Limits:
         self.thresholds = thresholds
 
 
-Override = Callable[[str, dict[str, Any]], dict[str, Any]]  # (voice, fold cache) -> fold cache with heads replaced
-
-
-def replay(folder: Path = CACHE, limits: dict[str, float] | None = None,
-           override: Override | None = None) -> list[tuple[str, list[dict[str, Any]], list[Triage]]]:
-    """(voice, labelled rows, results) per cached fold, decided with DEFAULTS | limits."""
-    from nlp.voices import load_voices
-
-    by_id = {r["id"]: r for r in load_voices()}
+def decide(folds: list[Kept], limits: dict[str, float] | None = None) -> list[list[Triage]]:
+    """Each kept fold's rows through `Classifier._decide` with DEFAULTS | limits, the kept place on reports."""
     decider = Classifier(_Limits(DEFAULTS | (limits or {})))  # type: ignore[arg-type]
     out = []
-    for path in sorted(p for p in folder.glob("*.npz") if "_x" not in p.name):
-        fold = load_fold(folder, path.stem)
-        if override:
-            fold = override(path.stem, fold)
-        named = {h: [dict(zip(fold[f"{h}_classes"].tolist(), row)) for row in fold[f"{h}_p"].tolist()]
-                 for h in ("report", "police", "emergency", "category", "urgency")}
-        results = []
-        for i, masked in enumerate(fold["masked"].tolist()):
-            urgency = dict(named["urgency"][i])
-            urgency["emergency"] = (urgency.get("emergency", 0.0) + named["emergency"][i].get("1", 0.0)) / 2
-            heads = Heads(named["report"][i].get("1", 0.0), named["police"][i].get("1", 0.0), named["category"][i],
-                          urgency)
-            triage = decider._decide(masked, read_message(masked), heads)
-            if triage.is_report:
-                triage = Triage(**{**triage.__dict__, "location": json.loads(str(fold["location"][i]))})
-            results.append(triage)
-        out.append((path.stem, [by_id[str(i)] for i in fold["ids"].tolist()], results))
+    for f in folds:
+        results = [decider._decide(m, r, h) for m, r, h in zip(f.masked, f.read, f.heads)]
+        out.append([replace(t, location=p) if t.is_report else t for t, p in zip(results, f.places)])
     return out
 
 
-def report(folds: list[tuple[str, list[dict[str, Any]], list[Triage]]], detail: bool = False) -> str:
+def report(folds: list[Kept], decided: list[list[Triage]], detail: bool = False) -> str:
     """The table of `run.py eval` (and per class detail) for replayed folds."""
     from nlp.evaluation import detail as per_class
     from nlp.evaluation import figures, table
 
-    pooled = figures([r for _, rows, _ in folds for r in rows], [t for _, _, res in folds for t in res])
-    text = table([(v, figures(rows, res)) for v, rows, res in folds] + [("all voices", pooled)])
+    pooled = figures([r for f in folds for r in f.rows], [t for results in decided for t in results])
+    text = table([(f.voice, figures(f.rows, results)) for f, results in zip(folds, decided)] + [("all voices", pooled)])
     return text + ("\n\n" + per_class(pooled) if detail else "")
+
+
+def misses(folds: list[Kept], decided: list[list[Triage]], limit: int) -> str:
+    """Open rows the rules get wrong: emergencies not called, chat called a report, police called otherwise."""
+    lines = []
+    for f, results in zip(folds, decided):
+        for r, p, t in zip(f.rows, f.heads, results):
+            shape = ("emergency missed" if r["urgency"] == "emergency" and t.urgency != "emergency" else
+                     "chat reported" if not r["is_report"] and t.is_report else
+                     "police missed" if r.get("kind") == "police" and t.kind != "police" else
+                     "false emergency" if t.urgency == "emergency" and r["urgency"] != "emergency" else None)
+            if shape:
+                lines.append(f"{shape:<16} {f.voice:<10} rep {p.report:.2f} pol {p.police:.2f} "
+                             f"emg {p.urgency.get('emergency', 0):.2f} {r.get('category')}/{r.get('urgency')} → "
+                             f"{t.category}/{t.urgency} | {r['text'][:90]}")
+    return "\n".join(sorted(lines)[:limit or None])
+
+
+def _configured() -> Any:
+    """config.yaml's places, as `run.py eval` has them."""
+    from core.config_load import load_settings
+    from core.gazetteer import gazetteer_entries
+    from nlp.places import Gazetteer
+
+    return Gazetteer.from_entries(gazetteer_entries(load_settings()))
+
+
+def _pairs(items: list[str]) -> dict[str, float]:
+    return {name: float(value) for name, value in (item.split("=", 1) for item in items)}
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.lovo_folds")
     parser.add_argument("command", choices=["collect", "replay"])
-    parser.add_argument("limits", nargs="*", help="name=value threshold overrides (replay)")
     parser.add_argument("--dir", type=Path, default=CACHE)
-    parser.add_argument("--matrices", action="store_true")
-    parser.add_argument("--only", nargs="+")
-    parser.add_argument("--detail", action="store_true")
-    args = parser.parse_intermixed_args()
+    parser.add_argument("--matrices", action="store_true", help="collect: keep the feature matrices for refits")
+    parser.add_argument("--only", nargs="+", help="collect: only these voices' folds")
+    parser.add_argument("--gazetteer", action="store_true", help="collect: config.yaml's places (as run.py eval)")
+    parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE", help="replay: thresholds")
+    parser.add_argument("--urgency-weights", nargs="+", default=[], metavar="CLASS=W", help="replay: refit urgency")
+    parser.add_argument("--detail", action="store_true", help="replay: per class and confusions")
+    parser.add_argument("--misses", type=int, default=-1, help="replay: list up to N rows it gets wrong (0: all)")
+    args = parser.parse_args()
     if args.command == "collect":
-        collect(args.dir, args.matrices, args.only)
+        collect(args.dir, args.matrices, args.only, gazetteer=_configured() if args.gazetteer else None)
     else:
-        given = {k: float(v) for k, v in (item.split("=", 1) for item in args.limits)}
-        print(report(replay(args.dir, given), args.detail))
+        folds = kept(args.dir, _pairs(args.urgency_weights))
+        decided = decide(folds, _pairs(args.set))
+        print(report(folds, decided, args.detail))
+        if args.misses >= 0:
+            print(misses(folds, decided, args.misses))

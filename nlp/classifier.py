@@ -25,12 +25,13 @@ MIN_PLACE = 2  # a place is a name, never one stray character (a lone "8")
 # `police_side`: the police head alone puts a report on the police side only when this sure; read against
 # every message it is no judge of police or not among reports (letting it decide from `police_report` up
 # cost 0.02 of 警务/非警务 accuracy for 0.002 of police recall, leave-one-voice-out).
-# `police` (of the category mass): an unsure call goes to police; 0.24 catches the same police rows as 0.22
-# on every voice (police recall 0.974 on the relabelled voices) with 警务/非警务 0.904 instead of 0.898; 0.3
-# gave 0.970 and 0.918 but lost police rows in three voices. `emergency` is the lowest that keeps precision
-# in hand: 0.13 for recall 0.923 at precision 0.707 (ten voices, with the emergency head at C=32).
-DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.24,
-            "emergency": 0.13, "urgent": 0.45}
+# `police` (of the category mass): an unsure call goes to police; on twelve voices 0.24 fell to police
+# recall 0.969; 0.18 keeps 0.97 with a row to spare (0.972, 0.185 0.971, 0.19 0.9699; no voice loses a
+# police row; 警务/非警务 0.874 instead of 0.893). `emergency`: the most recall at precision >= 0.70,
+# 0.12 for recall 0.927 at precision 0.703 (twelve voices; 0.13 gave 0.922 at 0.709; the sweep, with the
+# urgency head's emergency weight, is in bench/RESULTS.md).
+DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.18,
+            "emergency": 0.12, "urgent": 0.45}
 
 
 class Classifier:
@@ -78,12 +79,7 @@ class Classifier:
         masked = [mask(n.text) for n in cleaned]
         read = [read_message(m) for m in masked]
         x = self.model.features(masked, [r.tokens for r in read], [r.cues for r in read])
-        heads = self.model.heads
-        p_report, p_police, p_emergency = (_positive(heads[h].named(x)) for h in ("report", "police", "emergency"))
-        p_category, p_urgency = heads["category"].named(x), heads["urgency"].named(x)
-        for i, p in enumerate(p_urgency):  # two readings of "emergency": among reports, and against everything
-            p["emergency"] = (p.get("emergency", 0.0) + p_emergency[i]) / 2
-        return cleaned, masked, read, [Heads(*h) for h in zip(p_report, p_police, p_category, p_urgency)]
+        return cleaned, masked, read, heads_of({name: head.named(x) for name, head in self.model.heads.items()})
 
     def _decide(self, masked: str, read: Read, p: "Heads") -> Triage:
         """The labels from the heads and the thresholds; the place is found afterwards, for reports only."""
@@ -126,8 +122,13 @@ class Heads:
     urgency: dict[str, float]
 
 
-def _positive(named: list[dict[str, float]]) -> list[float]:
-    return [p.get("1", 0.0) for p in named]
+def heads_of(named: dict[str, list[dict[str, float]]]) -> list[Heads]:
+    """Each message's Heads from every head's {class: probability} per message."""
+    p_report, p_police, p_emergency = ([p.get("1", 0.0) for p in named[h]] for h in ("report", "police", "emergency"))
+    p_urgency = [dict(p) for p in named["urgency"]]
+    for i, p in enumerate(p_urgency):  # two readings of "emergency": among reports, and against everything
+        p["emergency"] = (p.get("emergency", 0.0) + p_emergency[i]) / 2
+    return [Heads(*h) for h in zip(p_report, p_police, named["category"], p_urgency)]
 
 
 def _category(p_cat: dict[str, float], police_at: float) -> tuple[str, float]:

@@ -1,5 +1,5 @@
 """Leave-one-voice-out: train on the seeds and every other voice, test on the voice left out."""
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,20 +26,24 @@ def voices_of(rows: list[dict[str, Any]]) -> list[str]:
     return sorted({r["voice"] for r in rows})
 
 
-def leave_one_voice_out(seeds: list[dict[str, Any]], voice_rows: list[dict[str, Any]],
-                        fit: Callable[[list[dict[str, Any]]], "Classifier"],
-                        only: list[str] | None = None) -> list[Fold]:
-    """For each voice: fit(seeds + other voices' open rows), then classify that voice's open rows.
+def splits(seeds: list[dict[str, Any]], voice_rows: list[dict[str, Any]],
+           only: list[str] | None = None) -> Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(voice, training rows, held-out rows) per voice: seeds + other voices' open rows, that voice's open rows.
 
     Sealed rows are dropped before anything else, so no fold can learn from or be scored on them.
     """
     usable = open_rows(voice_rows)
-    folds = []
     for voice in only or voices_of(usable):
-        train = seeds + [r for r in usable if r["voice"] != voice]
-        test = [r for r in usable if r["voice"] == voice]
-        classifier = fit(train)
-        results = classifier.classify_many([r["text"] for r in test])
+        yield voice, seeds + [r for r in usable if r["voice"] != voice], [r for r in usable if r["voice"] == voice]
+
+
+def leave_one_voice_out(seeds: list[dict[str, Any]], voice_rows: list[dict[str, Any]],
+                        fit: Callable[[list[dict[str, Any]]], "Classifier"],
+                        only: list[str] | None = None) -> list[Fold]:
+    """For each split: fit(training rows), then classify the voice left out."""
+    folds = []
+    for voice, train, test in splits(seeds, voice_rows, only):
+        results = fit(train).classify_many([r["text"] for r in test])
         folds.append(Fold(voice, test, results, figures(test, results)))
     return folds
 

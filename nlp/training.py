@@ -1,5 +1,6 @@
 """From labelled rows to a saved model: prepare each message the way classify will, then fit."""
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +75,7 @@ def train_model(rows: list[dict[str, Any]], progress: bool = True, preparer: Pre
     prepared = (preparer or Preparer())(rows, progress)
     places = fit_places([p for p, r in zip(prepared, rows) if r["is_report"]])
     # rows written for the place tagger's sake (`place_only`) leave the heads as the figures set them
-    kept = [i for i, r in enumerate(rows) if not r.get("place_only")]
+    kept = for_heads(rows)
     prepared, rows = [prepared[i] for i in kept], [rows[i] for i in kept]
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32, min_df=2,
                             max_features=40000)
@@ -83,25 +84,39 @@ def train_model(rows: list[dict[str, Any]], progress: bool = True, preparer: Pre
                       np.zeros(0, dtype=np.float32))
     x = hstack([chars.fit_transform([p.masked for p in prepared]), tokens.fit_transform([p.tokens for p in prepared]),
                 cues.matrix([p.cues for p in prepared])]).tocsr()
-    reports = np.array([r["is_report"] for r in rows], dtype=bool)
-    weight = np.array([VOICE_WEIGHT if r.get("voice") else TEMPLATED_WEIGHT if r.get("group") else 1.0 for r in rows])
-    urgencies = np.array([r["urgency"] for r in rows], dtype=object)[reports]
-    c = HEAD_C
-    heads = {"report": _fit(x, reports.astype(int), c["report"], weight),
-             # the category reads the text, not the cues: at full weight they pulled categories towards
-             # whatever alarm or frame a message had (macro-F1 0.777 with them, 0.800 without, same folds)
-             "category": _without_cues(_fit(x[reports][:, :x.shape[1] - len(cues.index)],
-                                            np.array([r["category"] for r in rows], dtype=object)[reports],
-                                            c["category"], weight[reports]), len(cues.index)),
-             "urgency": _fit(x[reports], urgencies, c["urgency"], weight[reports], URGENCY_WEIGHTS),
-             # read against every message, chat included: an alarm word in a joke is a negative here
-             "emergency": _fit(x, np.array([r["urgency"] == "emergency" for r in rows]).astype(int), c["emergency"],
-                               weight),
-             "police": _fit(x, np.array([r.get("kind") == "police" for r in rows]).astype(int), c["police"], weight)}
+    heads = fit_heads(x, rows, len(cues.index))
     model = TriageModel(_vocabulary(chars), _vocabulary(tokens), cues, heads, thresholds=dict(DEFAULTS),
                         trained_ids=sorted({str(r["id"]) for r in rows if r.get("id") is not None}))
     model.places = places
     return model
+
+
+def for_heads(rows: list[dict[str, Any]]) -> list[int]:
+    """The rows the five heads learn from: all but those written for the place tagger (`place_only`)."""
+    return [i for i, r in enumerate(rows) if not r.get("place_only")]
+
+
+def fit_heads(x: Any, rows: list[dict[str, Any]], cue_columns: int, only: tuple[str, ...] | None = None,
+              urgency_weights: dict[str, float] = URGENCY_WEIGHTS) -> dict[str, LinearHead]:
+    """The five heads (or `only` these) on a fitted feature matrix, one row per row (bench.lovo_folds refits one)."""
+    reports = np.array([r["is_report"] for r in rows], dtype=bool)
+    weight = np.array([VOICE_WEIGHT if r.get("voice") else TEMPLATED_WEIGHT if r.get("group") else 1.0 for r in rows])
+    c = HEAD_C
+    recipes: dict[str, Callable[[], LinearHead]] = {
+        "report": lambda: _fit(x, reports.astype(int), c["report"], weight),
+        # the category reads the text, not the cues: at full weight they pulled categories towards
+        # whatever alarm or frame a message had (macro-F1 0.777 with them, 0.800 without, same folds)
+        "category": lambda: _without_cues(_fit(x[reports][:, :x.shape[1] - cue_columns],
+                                               np.array([r["category"] for r in rows], dtype=object)[reports],
+                                               c["category"], weight[reports]), cue_columns),
+        "urgency": lambda: _fit(x[reports], np.array([r["urgency"] for r in rows], dtype=object)[reports],
+                                c["urgency"], weight[reports], urgency_weights),
+        # read against every message, chat included: an alarm word in a joke is a negative here
+        "emergency": lambda: _fit(x, np.array([r["urgency"] == "emergency" for r in rows]).astype(int),
+                                  c["emergency"], weight),
+        "police": lambda: _fit(x, np.array([r.get("kind") == "police" for r in rows]).astype(int), c["police"],
+                               weight)}
+    return {name: fit() for name, fit in recipes.items() if only is None or name in only}
 
 
 def fit_places(reports: list[Prepared]) -> PlaceTagger:
