@@ -25,12 +25,14 @@ MIN_PLACE = 2  # a place is a name, never one stray character (a lone "8")
 # `police_side`: the police head alone puts a report on the police side only when this sure; read against
 # every message it is no judge of police or not among reports (letting it decide from `police_report` up
 # cost 0.02 of 警务/非警务 accuracy for 0.002 of police recall, leave-one-voice-out).
-# `police` (of the category mass): an unsure call goes to police; on twelve voices 0.24 fell to police
-# recall 0.969; 0.18 keeps 0.97 with a row to spare (0.972, 0.185 0.971, 0.19 0.9699; no voice loses a
-# police row; 警务/非警务 0.874 instead of 0.893). `emergency`: the most recall at precision >= 0.70,
-# 0.12 for recall 0.927 at precision 0.703 (twelve voices; 0.13 gave 0.922 at 0.709; the sweep, with the
-# urgency head's emergency weight, is in bench/RESULTS.md).
-DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.18,
+# `police` (of the category mass): an unsure call goes to police. 0.24: on twelve voices police recall
+# 0.969 (0.18 keeps 0.972, +5 of 1,727 police rows, but puts 67 more of 3,535 reports on the wrong side,
+# 警务/非警务 0.874 instead of 0.893): the mass sums eight police categories, and from 0.18 their noise
+# alone sends reports the category head reads as 84% safety_hazard (charging in a stairwell) to police.
+# `emergency`: the most recall at precision >= 0.70, 0.12 for recall 0.927 at precision 0.703 (twelve
+# voices; 0.13 gave 0.922 at 0.709; the sweep, with the urgency head's emergency weight, is in
+# bench/RESULTS.md).
+DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.24,
             "emergency": 0.12, "urgent": 0.45}
 
 

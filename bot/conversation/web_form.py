@@ -34,7 +34,7 @@ def answer_web(ctx: BotContext, resident: Resident, msg: Incoming, inbox_id: int
     located = grid_at(ctx.settings, report.lat, report.lng) if not report.grid_id else None
     written = ctx.privacy.original(report.text, report.text_sealed)
     text = f"{written}（地点：{place}）" if place else written
-    triage = ctx.classifier.classify(text)
+    triage = ctx.classifier.classify(written)  # the resident's words: a picked place must not sway the category
     if not triage.is_report:
         triage = replace(triage, is_report=True, suspected=False, needs_human=True)
     grid_id = report.grid_id or located or triage.grid_id or report.preset_grid
