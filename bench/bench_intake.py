@@ -47,7 +47,8 @@ def timed_load(server: Service, rate: int, seconds: float) -> dict:
     """The generator's figures, and the server's CPU use (% of one core) while it ran."""
     cpu = server.cpu_seconds()
     result = in_own_process(server.url + "/wechat/mp", rate, seconds, 10**9)
-    return result | {"server_cpu": (server.cpu_seconds() - cpu) / result["elapsed"] * 100}
+    used = server.cpu_seconds() - cpu
+    return result | {"server_cpu": used / result["elapsed"] * 100, "cpu_ms": used / len(result["latencies"]) * 1000}
 
 
 def bare(rate: int, seconds: float) -> dict:
@@ -97,8 +98,9 @@ def _work_row(kind: str, rate: int, f: dict, b: dict) -> tuple:
     if f["unanswered"]:
         drain = f">{DRAIN_LIMIT_S:.0f} ({f['unanswered']} left)"
     return (kind, rate, f["replied"], f["in_callback"], f["deferred"], drain, f"{f['server_cpu']:.0f}",
-            f"{b['server_cpu']:.0f}", f"{f['cpu_s'] / f['elapsed'] * 100:.0f}", f"{f['idle_mb']:.0f}",
-            f"{f['peak_mb']:.0f}", f"{b['peak_mb']:.0f}", ratio(f["peak_mb"], b["peak_mb"]))
+            f"{f['cpu_ms']:.1f}", f"{b['server_cpu']:.0f}", f"{b['cpu_ms']:.1f}",
+            f"{f['cpu_s'] / f['elapsed'] * 100:.0f}", f"{f['idle_mb']:.0f}", f"{f['peak_mb']:.0f}",
+            f"{b['peak_mb']:.0f}", ratio(f["peak_mb"], b["peak_mb"]))
 
 
 def run(rates=(50, 200, 500), engines=("sqlite", "postgresql"), seconds: float = 5.0) -> str:
@@ -110,8 +112,8 @@ def run(rates=(50, 200, 500), engines=("sqlite", "postgresql"), seconds: float =
                      "p99 / bare", "non-200", "over 5 s"))
     work = table([_work_row(k, r, f, baselines[r]) for k, r, f in runs],
                  ("engine", "msg/s", "passive replies", "done in callback", "left to worker", "worker drain s",
-                  "server CPU %", "bare CPU %", "generator CPU %", "server RSS idle MB", "peak MB", "bare peak MB",
-                  "peak / bare"))
+                  "server CPU %", "CPU ms/msg", "bare CPU %", "bare ms/msg", "generator CPU %", "server RSS idle MB",
+                  "peak MB", "bare peak MB", "peak / bare"))
     return latency + "\n\n" + work
 
 

@@ -27,8 +27,11 @@ def bench_config(folder: str) -> str:
     """config.yaml with the test OA keys, no demo history and quiet logs; its path."""
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     raw["wechat"]["mp"] |= {"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES, "app_id": wechat.APP_ID}
-    # no app secret: replies the callback could not carry go to the outbox's demo transport,
-    # so the figures include writing and "sending" them but no call leaves the machine
+    # a deployment needs the WeCom app (core/config_demo.py); its API is a closed loopback port, so the
+    # figures include writing and trying to send the staff's pushes but no call leaves the machine. No OA
+    # app secret: replies the callback could not carry are written to the outbox and go nowhere.
+    raw["wechat"]["work"] |= {"corp_id": wechat.CORP_ID, "agent_id": 1000002, "secret": "s",
+                              "api_base_url": "http://127.0.0.1:9"}
     raw["demo"] = {"enabled": False, "seed_history": False}
     raw["logging"] = {"level": "WARNING", "format": "text"}
     raw["escalation"] |= UNHELD
