@@ -27,7 +27,7 @@ def inserted_id(db: Session, model: type[SQLModel], values: dict, conflict: list
 @functools.cache
 def _insert_ignore(dialect_name: str, model: type[SQLModel], conflict: tuple[str, ...]):
     dialect = sqlite if dialect_name == "sqlite" else postgresql
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     key = next(iter(table.primary_key.columns))
     return dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(key)
 

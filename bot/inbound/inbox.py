@@ -13,7 +13,7 @@ from models.rows import claim_rows, inserted_id
 from models.store import session
 
 LEASE = timedelta(seconds=30)
-_TABLE = InboxMessage.__table__  # type: ignore[attr-defined]
+_TABLE = InboxMessage.__table__
 # Core, built once, the values bound at execution (they name the columns set): once per message, and the
 # ORM's bulk-update machinery cost more than the statement
 _RECORD = update(_TABLE).where(_TABLE.c.id == bindparam("row_id"))
