@@ -1,8 +1,9 @@
 """A flame graph of the serving process while it takes callbacks at a steady rate (py-spy, sampling).
 
 `python -m bench.profile_intake sqlite 50 bench/profiles/intake_sqlite_50.svg`: the service and the
-load generator as bench_intake runs them; py-spy samples every thread of the server (idle ones left
-out) for the load window and writes an SVG flame graph, or speedscope JSON if the name ends in .json.
+load generator as bench_intake runs them; py-spy samples the server's threads while they hold the GIL
+(`--gil`: what runs Python, near enough its CPU time) for the load window and writes an SVG flame
+graph, or speedscope JSON if the name ends in .json.
 """
 import subprocess
 import sys
