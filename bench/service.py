@@ -1,4 +1,5 @@
 """The service under test as its own process: `python run.py serve` with a temporary config."""
+import asyncio
 import os
 import re
 import shutil
@@ -6,14 +7,17 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import yaml
+from aiohttp import web
 
 from bench.common import proc_cpu_seconds, proc_rss_mb
 from tests.bot import wechat
+from tests.fakes.wechat_server import FakeWeChat
 from tests.helpers import free_port, health_status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,15 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 UNHELD = {"quiet_hours": None, "batch_window": "0s"}
 
 
-def bench_config(folder: str) -> str:
-    """config.yaml with the test OA keys, no demo history and quiet logs; its path."""
+def bench_config(folder: str, wecom_url: str) -> str:
+    """config.yaml with the test OA keys, the WeCom app at `wecom_url`, no demo and quiet logs; its path."""
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     raw["wechat"]["mp"] |= {"token": wechat.TOKEN, "encoding_aes_key": wechat.MP_AES, "app_id": wechat.APP_ID}
-    # a deployment needs the WeCom app (core/config_demo.py); its API is a closed loopback port, so the
-    # figures include writing and trying to send the staff's pushes but no call leaves the machine. No OA
+    # a deployment needs the WeCom app (core/config_demo.py); its API is the tests' fake WeChat on loopback,
+    # so the figures include writing and sending the staff's pushes but no call leaves the machine. No OA
     # app secret: replies the callback could not carry are written to the outbox and go nowhere.
     raw["wechat"]["work"] |= {"corp_id": wechat.CORP_ID, "agent_id": 1000002, "secret": "s",
-                              "api_base_url": "http://127.0.0.1:9"}
+                              "api_base_url": wecom_url}
     raw["demo"] = {"enabled": False, "seed_history": False}
     raw["logging"] = {"level": "WARNING", "format": "text"}
     raw["escalation"] |= UNHELD
@@ -58,7 +62,9 @@ class Service:
 
     def start(self) -> "Service":
         """Spawn the process (returns at once; see wait_serving)."""
-        env = os.environ | {"GRIDWHISTLE_CONFIG": bench_config(self.folder), "GRIDWHISTLE_PORT": str(self.port),
+        self.wecom = FakeWeCom().start()
+        env = os.environ | {"GRIDWHISTLE_CONFIG": bench_config(self.folder, self.wecom.url),
+                            "GRIDWHISTLE_PORT": str(self.port),
                             "GRIDWHISTLE_DATABASE_URL": self.database_url}
         self.log = open(Path(self.folder) / "serve.log", "w+", encoding="utf-8")
         self.started = time.perf_counter()
@@ -107,4 +113,32 @@ class Service:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+        self.wecom.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class FakeWeCom:
+    """The tests' fake WeChat API (tests/fakes/wechat_server.py) on a loopback port, served by a thread of this process."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="fake-wecom", daemon=True)
+
+    def start(self) -> "FakeWeCom":
+        """Serve until stop()."""
+        self.thread.start()
+        self.runner = web.AppRunner(FakeWeChat().app(), access_log=None)
+        asyncio.run_coroutine_threadsafe(self._serve(), self.loop).result(timeout=10)
+        return self
+
+    async def _serve(self) -> None:
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+
+    def stop(self) -> None:
+        """Stop serving and end the thread."""
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(timeout=10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
