@@ -51,7 +51,9 @@ def timed_load(server: Service, rate: int, seconds: float) -> dict:
     """The generator's figures, and the server's CPU use (% of one core) while it ran."""
     cpu = server.cpu_seconds()
     result = in_own_process(server.url + "/wechat/mp", rate, seconds, 10**9)
-    return result | {"server_cpu": (server.cpu_seconds() - cpu) / result["elapsed"] * 100}
+    used = server.cpu_seconds() - cpu
+    return result | {"server_cpu": used / result["elapsed"] * 100, "cpu_ms": used / len(result["latencies"]) * 1000,
+                     "cpu_at_start": cpu}
 
 
 def bare(rate: int, seconds: float) -> dict:
@@ -79,6 +81,8 @@ def full(kind: str, rate: int, seconds: float, wechat_base: str) -> dict:
         done0, deferred0 = (service.counter("gw_inbox_processed_total", outcome=o) for o in ("done", "deferred"))
         result = timed_load(service, rate, seconds)
         drained = drain_seconds(engine, result["ended_at"])
+        # per message: what the messages left to the worker cost counts too, so from the first message to the drain
+        result["cpu_ms"] = (service.cpu_seconds() - result["cpu_at_start"]) / len(result["latencies"]) * 1000
         # "done" counts messages processed by the callback's own path (answered in time or, if
         # too slow, sent late through the outbox); "deferred" ones were stored for the worker
         done, deferred = (service.counter("gw_inbox_processed_total", outcome=o) for o in ("done", "deferred"))
@@ -104,8 +108,9 @@ def _work_row(kind: str, rate: int, f: dict, b: dict) -> tuple:
     if f["unanswered"]:
         drain = f">{DRAIN_LIMIT_S:.0f} ({f['unanswered']} left)"
     return (kind, rate, f["replied"], f["in_callback"], f["deferred"], drain, f"{f['server_cpu']:.0f}",
-            f"{b['server_cpu']:.0f}", f"{f['cpu_s'] / f['elapsed'] * 100:.0f}", f"{f['idle_mb']:.0f}",
-            f"{f['peak_mb']:.0f}", f"{b['peak_mb']:.0f}", ratio(f["peak_mb"], b["peak_mb"]))
+            f"{f['cpu_ms']:.1f}", f"{b['server_cpu']:.0f}", f"{b['cpu_ms']:.1f}",
+            f"{f['cpu_s'] / f['elapsed'] * 100:.0f}", f"{f['idle_mb']:.0f}", f"{f['peak_mb']:.0f}",
+            f"{b['peak_mb']:.0f}", ratio(f["peak_mb"], b["peak_mb"]))
 
 
 def _memory_rows(kind: str, rate: int, f: dict) -> list[tuple]:
@@ -126,8 +131,8 @@ def run(rates=(50, 200, 500), engines=ENGINES, seconds: float = 5.0) -> str:
                      "p99 / bare", "non-200", "over 5 s"))
     work = table([_work_row(k, r, f, baselines[r]) for k, r, f in runs],
                  ("engine", "msg/s", "passive replies", "done in callback", "left to worker", "worker drain s",
-                  "server CPU %", "bare CPU %", "generator CPU %", "server RSS idle MB", "peak MB", "bare peak MB",
-                  "peak / bare"))
+                  "server CPU %", "CPU ms/msg", "bare CPU %", "bare ms/msg", "generator CPU %", "server RSS idle MB",
+                  "peak MB", "bare peak MB", "peak / bare"))
     memory = table([row for k, r, f in runs for row in _memory_rows(k, r, f)],
                    ("engine", "msg/s", "process", "idle RSS MB", "idle PSS MB", "after RSS MB", "after PSS MB",
                     "peak RSS MB"))

@@ -1,6 +1,7 @@
 """Hand a ticket to people: assignments, deadlines for this cycle, and the pushes."""
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from core.clock import utc
@@ -100,7 +101,10 @@ def _push(db: Session, ticket: Ticket, plan: Plan, now: datetime, told: handover
                           now=now, ticket_id=ticket.id)
 
 
+_HOLDERS = select(Assignment).where(Assignment.ticket_id == bindparam("ticket_id"), Assignment.active)  # built once
+
+
 def holders(db: Session, ticket_id: int) -> list[Assignment]:
     """The ticket's active assignments, primary first."""
-    rows = db.exec(select(Assignment).where(Assignment.ticket_id == ticket_id, Assignment.active)).all()
+    rows = db.exec(_HOLDERS, params={"ticket_id": ticket_id}).all()
     return sorted(rows, key=lambda a: (a.role != "primary", a.id))

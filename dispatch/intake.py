@@ -3,6 +3,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from core.privacy import mask
@@ -70,27 +71,35 @@ def _merge(deps: Deps, db: Session, ticket: Ticket, report: Report, now: datetim
     _add_reporter(db, ticket, report, now)
     audit(db, ticket.id, f"resident:{report.resident_id}", "merged", now, note=report.text[:200],
           channel=report.channel)
-    outbox.to_members(db, [a.member_id for a in holders(db, ticket.id) if a.role == "primary"],
-                      key=f"t{ticket.id}:dup:r{report.resident_id}:i{report.inbox_id}",
+    primary = _primary(db, ticket.id)
+    outbox.to_members(db, primary, key=f"t{ticket.id}:dup:r{report.resident_id}:i{report.inbox_id}",
                       text=f"【同一事项又有居民反映】{ticket.number}：{report.text[:120]}", now=now,
                       ticket_id=ticket.id)
-    receipt = _commit(db, _receipt(deps, db, ticket, merged=True), also)
+    receipt = _commit(db, _receipt(deps, db, ticket, merged=True, primary=primary), also)
     if deps.metrics:
         deps.metrics.tickets.labels("merged", ticket.kind or "unknown").inc()
     return receipt
 
 
+# built once: asked for every report
+_SUBMITTED = select(TicketReporter.ticket_id).where(TicketReporter.inbox_id == bindparam("inbox_id"))
+
+
 def _already_submitted(db: Session, inbox_id: int | None) -> Ticket | None:
     if inbox_id is None:
         return None
-    ticket_id = db.exec(select(TicketReporter.ticket_id).where(TicketReporter.inbox_id == inbox_id)).first()
+    ticket_id = db.exec(_SUBMITTED, params={"inbox_id": inbox_id}).first()
     return db.get(Ticket, ticket_id) if ticket_id is not None else None
 
 
-def _receipt(deps: Deps, db: Session, ticket: Ticket, merged: bool) -> Receipt:
-    primary = [a.member_id for a in holders(db, ticket.id) if a.role == "primary"]
+def _receipt(deps: Deps, db: Session, ticket: Ticket, merged: bool, primary: list[str] | None = None) -> Receipt:
+    primary = _primary(db, ticket.id) if primary is None else primary
     return Receipt(ticket.id, ticket.number, merged, ticket.route, [deps.member_name(m) for m in primary],
                    ticket.urgency == "emergency")
+
+
+def _primary(db: Session, ticket_id: int) -> list[str]:
+    return [a.member_id for a in holders(db, ticket_id) if a.role == "primary"]
 
 
 def _add_reporter(db: Session, ticket: Ticket, report: Report, now: datetime) -> None:

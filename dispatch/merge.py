@@ -2,6 +2,7 @@
 import re
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from core.vocabulary import OPEN_STATUSES
@@ -28,17 +29,20 @@ def similarity(a: str, b: str, ignore: tuple[str | None, ...] = ()) -> float:
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
+# Only the columns compared: a report arrives with every message, the full rows are not needed. Built once.
+_RECENT = (select(Ticket.id, Ticket.text, Ticket.place)
+           .where(Ticket.grid_id == bindparam("grid_id"), Ticket.category == bindparam("category"),
+                  Ticket.status.in_(OPEN_STATUSES), Ticket.merged_into_id.is_(None),
+                  Ticket.created_at >= bindparam("since"))
+           .order_by(Ticket.created_at.desc()).limit(CANDIDATES))
+
+
 def find_duplicate(db: Session, *, grid_id: str | None, category: str | None, text: str, place: str | None,
                    now: datetime, window: timedelta) -> Ticket | None:
     """An open ticket in the same grid and category, recent, with similar text (less similar at the same place)."""
     if not grid_id or not category:
         return None
-    # Only the columns compared: a report arrives with every message, the full rows are not needed.
-    recent = db.exec(select(Ticket.id, Ticket.text, Ticket.place)
-                     .where(Ticket.grid_id == grid_id, Ticket.category == category,
-                            Ticket.status.in_(OPEN_STATUSES), Ticket.merged_into_id.is_(None),
-                            Ticket.created_at >= now - window)
-                     .order_by(Ticket.created_at.desc()).limit(CANDIDATES)).all()
+    recent = db.exec(_RECENT, params={"grid_id": grid_id, "category": category, "since": now - window}).all()
     for ticket_id, other_text, other_place in recent:
         same_place = bool(place and other_place and (place in other_place or other_place in place))
         # What happened is compared without where: two different problems in one stairwell (a

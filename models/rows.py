@@ -1,4 +1,6 @@
 """Row helpers that must behave the same on SQLite and PostgreSQL."""
+import functools
+
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
@@ -9,15 +11,25 @@ def insert_ignore(db: Session, model: type[SQLModel], values: dict, conflict: li
     A plain INSERT that hits a UNIQUE constraint aborts the whole transaction on
     PostgreSQL; this keeps the transaction usable, which exactly-once writes rely on.
     """
-    dialect = sqlite if db.get_bind().dialect.name == "sqlite" else postgresql
-    key = next(iter(model.__table__.primary_key.columns))
-    statement = (dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-                 .returning(key))
+    return inserted_id(db, model, values, conflict) is not None
+
+
+def inserted_id(db: Session, model: type[SQLModel], values: dict, conflict: list[str]):
+    """insert_ignore, giving the new row's primary key (None if the row was there already)."""
+    statement = _insert_ignore(db.get_bind().dialect.name, model, tuple(conflict))
     # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
-    # Executed on the connection (Core), not through the ORM's bulk-insert machinery: it is
-    # on the escalation hot path, and the ORM adds a millisecond per row for nothing here.
+    # Core on the table, the statement built once and the values bound at execution: every message
+    # stores through here several times, and building an ORM insert cost more than running it.
     db.flush()
-    return db.connection().execute(statement).first() is not None
+    return db.connection().execute(statement, values).scalar()
+
+
+@functools.cache
+def _insert_ignore(dialect_name: str, model: type[SQLModel], conflict: tuple[str, ...]):
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
+    table = model.__table__
+    key = next(iter(table.primary_key.columns))
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(key)
 
 
 def claim_rows(engine, model, due, claimer_values: dict, order_by, batch: int) -> list[int]:

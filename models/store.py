@@ -1,11 +1,13 @@
 """Open the database: SQLite (WAL, one instance) or PostgreSQL (several instances)."""
 import fcntl
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,34 @@ def make_engine(url: str, **kwargs) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    engine = create_engine(url, **({"pool_size": 10, "max_overflow": 20} | kwargs))
+    event.listen(engine, "checkin", _idle_from)
+    event.listen(engine, "checkout", _idle_ping(engine.dialect))
+    return engine
+
+
+# A connection back in the pool for longer than this is pinged before it is lent again. SQLAlchemy's
+# pool_pre_ping pinged on every checkout: a round trip per transaction, several per message. One in
+# steady use is not: if the server went away meanwhile, the error is a disconnect, which drops every
+# pooled connection at once (the callback answers non-200 and WeChat retries; the worker's next round
+# takes fresh ones). Monotonic time here is the pool's own bookkeeping, not the service's clock.
+IDLE_PING_S = 5.0
+
+
+def _idle_from(_dbapi_conn, record) -> None:
+    record.info["idle_from"] = time.monotonic()
+
+
+def _idle_ping(dialect):
+    def ping_if_idle(dbapi_conn, record, _proxy) -> None:
+        idle_from = record.info.get("idle_from")
+        if idle_from is None or time.monotonic() - idle_from < IDLE_PING_S:
+            return  # new, or in steady use
+        try:
+            dialect.do_ping(dbapi_conn)
+        except Exception as error:  # dead: the pool throws it away and lends a fresh one
+            raise DisconnectionError(str(error)) from error
+    return ping_if_idle
 
 
 def make_reader(engine: Engine) -> Engine:

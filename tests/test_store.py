@@ -4,10 +4,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from models import Grid, Member, Outbox
+from models import Grid, Member, Outbox, store
 from models.store import StoreLocked, lock_single_instance, make_engine, migrate, session
+from tests.conftest import pg_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +66,37 @@ def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path):
     assert "LOCKED" in out.stdout and "another GridWhistle process" in out.stdout
     holder.close()
 
+
+
+def _drop_pooled_connection(engine) -> None:
+    """The server ends the one connection in the pool, as a restart or an outage would."""
+    with engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    admin = pg_admin()
+    with admin.begin() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+
+
+def test_a_pooled_postgresql_connection_idle_long_enough_is_pinged_and_replaced_unseen(monkeypatch, pg_schema_url):
+    engine = make_engine(pg_schema_url, pool_size=1, max_overflow=0)
+    _drop_pooled_connection(engine)
+    monkeypatch.setattr(store, "IDLE_PING_S", 0.0)  # every connection back in the pool counts as idle
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    engine.dispose()
+
+
+def test_a_pooled_postgresql_connection_in_steady_use_is_not_pinged_and_a_dead_one_fails_once(monkeypatch,
+                                                                                             pg_schema_url):
+    engine = make_engine(pg_schema_url, pool_size=1, max_overflow=0)
+    _drop_pooled_connection(engine)
+    monkeypatch.setattr(store, "IDLE_PING_S", 1e9)  # never idle long enough: no round trip before lending it
+    with pytest.raises(OperationalError), engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+    with engine.connect() as conn:  # the disconnect emptied the pool: the next one is fresh
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    engine.dispose()
 
 def schema_differences(engine) -> list:
     """What the migrated database lacks or has beyond the models (tables, columns, indexes, constraints)."""

@@ -10,7 +10,7 @@ from bot.conversation.submitting import submit
 from bot.conversation.suspect import answer_if_confirming, hold_suspect
 from bot.conversation.web_form import answer_web
 from bot.inbound.incoming import Incoming
-from bot.inbound.people import resident_for
+from bot.inbound.people import resident_and_state
 from bot.media import jobs as media_jobs
 from core.clock import utc
 from models import Resident
@@ -25,7 +25,7 @@ _FEEDBACK = re.compile(r"^\s*(非常满意|满意|不满意|很不满意)[\s，,
 def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Answer:
     """Decide the reply to one resident message, acting on it on the way."""
     now = ctx.clock.now()
-    resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
+    resident, state = resident_and_state(ctx.engine, msg.channel, msg.sender, now)
     if msg.channel == "web":  # the 随手拍 page sends forms, not chat
         return answer_web(ctx, resident, msg, inbox_id)
     if msg.msg_type == "event":
@@ -42,7 +42,7 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
     command = _command(ctx, resident, text)
     if command is not None:
         return command
-    completed = answer_if_waiting(ctx, resident, msg, text) or answer_if_confirming(ctx, resident, msg, text)
+    completed = _answer_to_question(ctx, resident, msg, text, state)
     if completed is not None:
         return completed
     if msg.msg_type == "location":
@@ -73,6 +73,16 @@ def _command(ctx: BotContext, resident: Resident, text: str) -> Answer | None:
     return None
 
 
+def _answer_to_question(ctx: BotContext, resident: Resident, msg: Incoming, text: str,
+                        state: str | None) -> Answer | None:
+    """The message answers "where?" or "需要帮您登记吗？" if the bot asked (`state`, read with the resident)."""
+    if state == "awaiting_place":
+        return answer_if_waiting(ctx, resident, msg, text)
+    if state == "awaiting_confirm":
+        return answer_if_confirming(ctx, resident, msg, text)
+    return None
+
+
 def _photo(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
     """A photo joins the resident's newest open report."""
     tickets = ctx.dispatcher.open_tickets(resident.id)
@@ -87,11 +97,17 @@ def _chit_chat(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
     if msg.in_group:
         return Answer(None)
     now = ctx.clock.now()
+    if _helped_lately(ctx, resident, now):  # last_help_at only moves forward: the row read first settles it
+        return Answer(None)
     with session(ctx.engine) as db:
         row = db.get(Resident, resident.id)
-        if row.last_help_at and now - utc(row.last_help_at) < ctx.settings.intake.help_cooldown:
+        if _helped_lately(ctx, row, now):
             return Answer(None)
         row.last_help_at = now
         db.add(row)
         db.commit()
     return Answer(texts.HELP)
+
+
+def _helped_lately(ctx: BotContext, resident: Resident, now) -> bool:
+    return bool(resident.last_help_at) and now - utc(resident.last_help_at) < ctx.settings.intake.help_cooldown

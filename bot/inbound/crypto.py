@@ -1,5 +1,6 @@
 """Signatures and AES for each WeChat product, through wechatpy's implementation."""
 from dataclasses import dataclass
+from functools import cached_property
 
 from wechatpy.crypto import WeChatCrypto as MpCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WorkCrypto
@@ -18,9 +19,9 @@ class ChannelKeys:
     receive_id: str  # AppID (OA) or CorpID (WeCom)
     work: bool
 
-    @property
+    @cached_property
     def crypto(self):
-        """wechatpy's crypto for this channel, or None in plain mode."""
+        """wechatpy's crypto for this channel, or None in plain mode (made once: each callback uses it twice)."""
         if not self.aes_key:
             return None
         return (WorkCrypto if self.work else MpCrypto)(self.token, self.aes_key, self.receive_id)

@@ -1,7 +1,7 @@
 """Store every inbound message once, before answering; hand each to exactly one processor."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, bindparam, or_, update
 from sqlmodel import Session, select
 
 from bot.inbound import nonces
@@ -10,10 +10,14 @@ from bot.inbound.nonces import Seen
 from bot.media import jobs as media_jobs
 from core.privacy import Privacy
 from models import InboxMessage
-from models.rows import claim_rows, insert_ignore
+from models.rows import claim_rows, inserted_id
 from models.store import session
 
 LEASE = timedelta(seconds=30)
+_TABLE = InboxMessage.__table__
+# Core, built once, the values bound at execution (they name the columns set): once per message, and the
+# ORM's bulk-update machinery cost more than the statement
+_RECORD = update(_TABLE).where(_TABLE.c.id == bindparam("row_id"))
 
 
 def store(engine, privacy: Privacy, incoming: Incoming, now: datetime,
@@ -43,10 +47,13 @@ def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, s
                 out.append((None, False))
                 continue
             values = _values(privacy, incoming, now, claimer)
-            created = insert_ignore(db, InboxMessage, values, ["msg_key"])
-            if created:
+            new_id = inserted_id(db, InboxMessage, values, ["msg_key"])
+            if new_id is not None:
                 media_jobs.add(db, incoming, now)  # its photo or voice, downloaded once, off the callback path
-            out.append((db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one(), created))
+            # a new row is what was written (no read back); a retry's is read, with its answer if it has one
+            row = (InboxMessage(id=new_id, **values) if new_id is not None else
+                   db.exec(select(InboxMessage).where(InboxMessage.msg_key == values["msg_key"])).one())
+            out.append((row, new_id is not None))
         db.commit()
     return out
 
@@ -101,9 +108,8 @@ def fail(db: Session, inbox_id: int, error: str) -> None:
 
 def _record(db: Session, inbox_id: int, status: str, reply: str | None = None, ticket_id: int | None = None,
             error: str | None = None, reply_sealed: str | None = None) -> None:
-    db.exec(update(InboxMessage).where(InboxMessage.id == inbox_id)
-            .values(status=status, reply=reply, reply_sealed=reply_sealed, ticket_id=ticket_id, error=error,
-                    lease_until=None))
+    db.connection().execute(_RECORD, dict(row_id=inbox_id, status=status, reply=reply, reply_sealed=reply_sealed,
+                                          ticket_id=ticket_id, error=error, lease_until=None))
 
 
 def load(engine, inbox_id: int) -> InboxMessage | None:

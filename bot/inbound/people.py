@@ -1,23 +1,32 @@
 """Who wrote: a member of staff (by WeCom userid) or a resident (created on first message)."""
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.settings import Settings
-from models import Member, Resident
+from models import Conversation, Member, Resident
 from models.store import session
+
+# Built once: every message looks its writer up, and building the query cost as much as running it.
+_MEMBER = select(Member).where(Member.wechat_id == bindparam("wechat_id"), Member.active)
+_RESIDENT = select(Resident).where(Resident.channel == bindparam("channel"),
+                                   Resident.external_id == bindparam("external_id"))
+
+_RESIDENT_STATE = (select(Resident, Conversation.state)
+                   .outerjoin(Conversation, Conversation.resident_id == Resident.id)  # type: ignore[arg-type]
+                   .where(Resident.channel == bindparam("channel"), Resident.external_id == bindparam("external_id")))
 
 
 def member_by_wechat_id(engine, wechat_id: str) -> Member | None:
     """The active member with this WeCom userid."""
     with session(engine) as db:
-        return db.exec(select(Member).where(Member.wechat_id == wechat_id, Member.active)).first()
+        return db.exec(_MEMBER, params={"wechat_id": wechat_id}).first()
 
 
 def resident_for(engine, channel: str, external_id: str, now) -> Resident:
     """The resident row for a channel identity, created on first contact."""
     with session(engine) as db:
-        found = db.exec(select(Resident).where(Resident.channel == channel,
-                                               Resident.external_id == external_id)).first()
+        found = db.exec(_RESIDENT, params={"channel": channel, "external_id": external_id}).first()
         if found:
             return found
         row = Resident(channel=channel, external_id=external_id, name=external_id if channel == "demo" else "",
@@ -28,8 +37,16 @@ def resident_for(engine, channel: str, external_id: str, now) -> Resident:
             return row
         except IntegrityError:  # a concurrent first message created it
             db.rollback()
-            return db.exec(select(Resident).where(Resident.channel == channel,
-                                                  Resident.external_id == external_id)).one()
+            return db.exec(_RESIDENT, params={"channel": channel, "external_id": external_id}).one()
+
+
+def resident_and_state(engine, channel: str, external_id: str, now) -> tuple[Resident, str | None]:
+    """resident_for, with where the conversation stands (Conversation.state; None if none) in the same read."""
+    with session(engine) as db:
+        found = db.exec(_RESIDENT_STATE, params={"channel": channel, "external_id": external_id}).first()
+    if found is not None:
+        return found[0], found[1]
+    return resident_for(engine, channel, external_id, now), None  # first contact: nothing asked yet
 
 
 def phones_by_name(settings: Settings, names: list[str]) -> dict[str, str]:
