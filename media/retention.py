@@ -18,6 +18,9 @@ from models.media import key_of
 from models.store import session
 
 BATCH = 100
+# Retention is counted in days: once a sweep finds less than a batch, the next looks again after this, not at
+# every tick of every process (the same throttle as the callback nonces' Forgetting).
+SWEEP_EVERY = timedelta(minutes=10)
 LEGACY: dict[str, tuple[type, Any]] = {"legacy_m": (Photo, Photo.id), "legacy_r": (ReportPhoto, ReportPhoto.key)}
 
 
@@ -26,16 +29,18 @@ class Retention:
 
     def __init__(self, media: Media, batch: int = BATCH):
         self.media, self.batch = media, batch
+        self.next_at: datetime | None = None
 
     def step(self, now: datetime) -> int:
         """Delete the due blobs and mark their rows and tickets; 0 when retention_days is 0 (kept for ever)."""
         days = self.media.settings.retention_days
-        if not days:
+        if not days or (self.next_at is not None and now < self.next_at):
             return 0
         with session(self.media.engine) as db:
             due = db.exec(select(MediaFile).where(col(MediaFile.expired_at).is_(None),
                                                   col(MediaFile.created_at) < now - timedelta(days=days))
                           .order_by(col(MediaFile.created_at)).limit(self.batch)).all()
+        self.next_at = now + SWEEP_EVERY if len(due) < self.batch else None  # a full batch: more may be due now
         return sum(self._expire(row, now) for row in due)
 
     def _expire(self, row: MediaFile, now: datetime) -> bool:
