@@ -152,8 +152,8 @@ def wire_parts(services):
     s.ticker.add_step("inbox", lambda now: sweep(bot, now))
     s.ticker.add_step("callback_nonces", Forgetting(s.engine).step)  # replay guard's rows, once their window closed
     s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
-    if s.media is not None:  # photos and voice past media.retention_days: bytes deleted, tickets marked
-        s.ticker.add_step("media_retention", Retention(s.media).step, lane="retention")
+    # photos and voice past media.retention_days: bytes deleted, tickets marked
+    s.ticker.add_step("media_retention", Retention(s.media).step, lane="retention")
 
 
 def route_setups(services):
@@ -226,8 +226,11 @@ def start_channels(services, transports):
     return link
 
 
-def open_privacy(engine, privacy, settings) -> bool:
-    """Give `privacy` the store's key (made at first start) and seal rows from before 0007_privacy; False if refused."""
+def open_privacy(engine, privacy, settings, seal_legacy: bool = True) -> bool:
+    """Give `privacy` the store's key (made at first start) and seal rows from before 0007_privacy; False if refused.
+
+    `seal_legacy` False: the key only (`run.py seal` makes its own pass and counts it).
+    """
     import os
 
     from core.privacy_key import KeyProblem
@@ -237,7 +240,7 @@ def open_privacy(engine, privacy, settings) -> bool:
     except KeyProblem as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return False
-    if legacy_rows_waiting(engine):
+    if seal_legacy and legacy_rows_waiting(engine):
         seal_clear_rows(engine, privacy)
     return True
 
@@ -256,7 +259,7 @@ def seal(settings) -> int:
         return 3
     with startup_lock(engine):
         migrate(engine)
-        if not open_privacy(engine, privacy, settings):
+        if not open_privacy(engine, privacy, settings, seal_legacy=False):
             return 2
         print(f"sealed: {seal_clear_rows(engine, privacy)} rows changed")
     if lock:
