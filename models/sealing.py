@@ -15,7 +15,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from core.privacy import Privacy, SealBroken, mask
+from core.privacy import Privacy, SealBroken
 from core.privacy_key import ENV, KeyProblem, create_key_file, read_key
 from models.columns import SEALED_KEY, MaskedJSON, MaskedText, masked_json
 from models.outbox import SharedValue
@@ -110,9 +110,10 @@ def _new_values(privacy: Privacy, table: Table, columns: list[str], row: Mapping
         value = row[name]
         if isinstance(table.c[name].type, MaskedJSON):
             new = masked_json(value)
-            if isinstance(value, dict) and isinstance(value.get("text"), str) and SEALED_KEY not in value \
-                    and mask(value["text"]) != value["text"]:
-                new[SEALED_KEY] = privacy.seal(value["text"])  # a message still to deliver keeps its full text
+            if isinstance(value, dict) and isinstance(value.get("text"), str) and SEALED_KEY not in value:
+                sealed = privacy.split(value["text"])[1]
+                if sealed:
+                    new[SEALED_KEY] = sealed  # a message still to deliver keeps its full text
             if new != value:
                 values[name] = new
         elif isinstance(value, str):
