@@ -195,14 +195,11 @@ def start_channels(services, transports):
     """Resident channels that deliver their own way (the 随手拍 page shows its notices itself; 微信客服
     sends through kf/send_msg) and their background steps, each in a lane of its own (they wait on
     WeCom); returns the robot's long connection when the config asks for one, for the caller to stop."""
-    from functools import partial
-
     from bot.kf.api import KfApi
     from bot.kf.pull import KfPuller
     from bot.kf.send import KfChannel
     from bot.media.fetch import MediaFetcher
     from bot.outbound.page import ShownOnPage
-    from media.keep import keep_media
 
     bot, kf = services.bot, KfApi(transports)
     transports.channels.update(web=ShownOnPage(), kf=KfChannel(kf, services.engine, services.clock))
@@ -211,8 +208,7 @@ def start_channels(services, transports):
     robot = services.settings.wechat.robot
     if transports.work_ready or transports.mp_ready or robot.encoding_aes_key or robot.mode == "long_connection":
         # photos and voice can arrive through WeChat: download them in a lane of their own (WeChat's pace)
-        keep = partial(keep_media, services.media)  # bot.media.fetch.Keep: the media store's one door
-        services.ticker.add_step("media", MediaFetcher(bot, transports, keep).step, lane="media")
+        services.ticker.add_step("media", MediaFetcher(bot, transports).step, lane="media")
     if robot.mode != "long_connection":
         return None
     from bot.robotws.inbound import frame_handler

@@ -8,7 +8,6 @@ address and a line in its timeline; a busy WeChat or network is tried again a fe
 import asyncio
 import logging
 from datetime import datetime, timedelta
-from typing import Callable
 
 from bot.context import BotContext
 from bot.inbound import inbox
@@ -17,21 +16,19 @@ from bot.media import jobs
 from bot.media.download import NOT_CONFIGURED, media_get, robot_image
 from bot.outbound.transports import Transports
 from bot.outbound.wechat_api import ApiError
+from media.keep import keep_media
 
 log = logging.getLogger(__name__)
 NOT_YET = timedelta(seconds=2)  # the message is still being processed: look again soon
 MAX_TRIES = 5
 BACK_OFF = timedelta(minutes=1)  # × 2 per try: 1, 2, 4, 8 minutes, well inside WeChat's 3 days
-# keep(data, content_type, kind "photo"|"voice", by, ticket_id, source=channel) -> the address the ticket stores:
-# the media store's one door (run.py wires it); ValueError when it refuses the file.
-Keep = Callable[..., str]
 
 
 class MediaFetcher:
     """`step(now)`: download what is due; the number of files kept."""
 
-    def __init__(self, ctx: BotContext, transports: Transports, keep: Keep):
-        self.ctx, self.transports, self.keep = ctx, transports, keep
+    def __init__(self, ctx: BotContext, transports: Transports):
+        self.ctx, self.transports = ctx, transports
 
     async def step(self, now: datetime) -> int:
         """Claim the due downloads and do them one after another (WeChat's pace, not ours)."""
@@ -57,8 +54,9 @@ class MediaFetcher:
         try:
             data, content_type = await self._download(job)
             by = await asyncio.to_thread(self._sender, job["channel"], row.sender, now)
-            url = await asyncio.to_thread(self.keep, data, content_type, "voice" if voice else "photo", by,
-                                          row.ticket_id, source=job["channel"])
+            # the media store's one door (ctx.media, the store the pages serve from); ValueError when it refuses
+            url = await asyncio.to_thread(keep_media, self.ctx.media, data, content_type, "voice" if voice else "photo",
+                                          by, row.ticket_id, source=job["channel"])
         except ApiError as error:
             tries = job["tries"] + 1
             if error.transient and tries < MAX_TRIES:

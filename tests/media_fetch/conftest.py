@@ -1,7 +1,6 @@
 """A world where photos and voice arrive through signed callbacks and are downloaded from the fake WeChat."""
 import re
 from dataclasses import dataclass, replace
-from functools import partial
 
 import aiohttp
 import pytest
@@ -14,7 +13,6 @@ from bot.inbound.routes import setup as bot_routes
 from bot.media.fetch import MediaFetcher
 from bot.outbound.tokens import TokenCache
 from bot.outbound.transports import Transports
-from media.keep import keep_media
 from models import AuditLog, Member, Ticket
 from models.store import session
 from tests.bot.conftest import bot_ctx, wechat_settings  # noqa: F401 - the callbacks' bot
@@ -78,4 +76,4 @@ async def media(aiohttp_server, aiohttp_client, bot_ctx):
                                                        console.setup, mobile.setup]))
     async with aiohttp.ClientSession() as http:
         transports = Transports(settings, http, TokenCache(ctx.engine, ctx.clock))
-        yield MediaWorld(fake, client, ctx, MediaFetcher(ctx, transports, partial(keep_media, ctx.media)))
+        yield MediaWorld(fake, client, ctx, MediaFetcher(ctx, transports))

@@ -214,13 +214,13 @@ class Blobs:
 
 
 async def test_the_media_stores_one_door_keeps_what_was_downloaded(media):
-    from functools import partial
+    from dataclasses import replace
 
-    from media.keep import Media, keep_media
+    from media.keep import Media
     from models.media import MediaFile
 
     ctx, blobs = media.ctx, Blobs()
-    media.fetcher.keep = partial(keep_media, Media(ctx.engine, blobs, ctx.settings.media, ctx.clock))
+    media.fetcher.ctx = replace(ctx, media=Media(ctx.engine, blobs, ctx.settings.media, ctx.clock))
     ticket_id = await reported(media)
     media.fake.media.update(IMG1=JPEG, WV1=AMR)
     await oa(media, "oa_image.xml", FromUserName="oWangAyi", MsgId="9002", MediaId="IMG1", PicUrl=PIC_URL)
