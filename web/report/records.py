@@ -92,7 +92,8 @@ def photo(engine, media: Media, key: str) -> tuple[bytes, str] | None:
         return None
     with session(engine) as db:
         kept = db.get(MediaFile, key)
-        if kept is not None and kept.source == "web":
-            return None if kept.expired_at else media.store.get(key)
-        old = db.exec(select(ReportPhoto).where(ReportPhoto.key == key)).first()
+        web = kept is not None and kept.source == "web"
+        old = None if web else db.exec(select(ReportPhoto).where(ReportPhoto.key == key)).first()
+    if web:  # the store read (a network GET on S3) after the session is given back
+        return None if kept.expired_at else media.store.get(key)
     return (old.data, old.content_type) if old else None
