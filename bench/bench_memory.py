@@ -5,20 +5,16 @@ temp folder, so nothing measured was loaded by the benchmark around it. Each ste
 that step added on top of the ones before it (a module already imported by an earlier step is free).
 """
 import importlib
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import table
+from bench.common import proc_rss_mb, table
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 
 
 def _steps(config: str, folder: str) -> list[tuple[str, object]]:
@@ -56,12 +52,12 @@ def measure(config: str) -> list[tuple[str, str, str, str]]:
     """One row per step: what it is, VmRSS after it, what it added, seconds."""
     with tempfile.TemporaryDirectory(prefix="gw-memory-") as folder:
         steps = _steps(config, folder)
-        start = last = _rss_mb()
+        start = last = proc_rss_mb(os.getpid(), "VmRSS")
         rows = [("interpreter, run.py, config loaded (pydantic, yaml)", f"{start:.0f}", "", "")]
         for name, step in steps:
             began = time.perf_counter()
             step()  # type: ignore[operator]
-            now = _rss_mb()
+            now = proc_rss_mb(os.getpid(), "VmRSS")
             rows.append((name, f"{now:.0f}", f"+{now - last:.0f}", f"{time.perf_counter() - began:.2f}"))
             last = now
     return rows

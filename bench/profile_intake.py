@@ -10,9 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.bench_intake import warm_up
+from bench.bench_intake import timed_load, warm_up
 from bench.fake_wechat import FakeWeChatProcess
-from bench.loadgen import in_own_process
 from bench.service import Service
 from bench.stores import drop, fresh_url
 from models.store import make_engine
@@ -30,11 +29,9 @@ def profile(kind: str, rate: int, out: str, seconds: float = 10.0) -> dict:
                                 str(service.process.pid), "--duration", str(int(seconds)), "--rate", "200", "--gil",
                                 "--format", fmt, "--output", out], stdout=subprocess.DEVNULL)
         time.sleep(0.5)  # py-spy attached before the first message
-        cpu = service.cpu_seconds()
-        result = in_own_process(service.url + "/wechat/mp", rate, seconds - 1, 10**9)
-        used = service.cpu_seconds() - cpu
+        result = timed_load(service, rate, seconds - 1)
         spy.wait()
-        return {"sent": len(result["latencies"]), "cpu_ms": used / len(result["latencies"]) * 1000}
+        return {"sent": len(result["latencies"]), "cpu_ms": result["cpu_ms"]}
     finally:
         service.stop()
         fake.stop()
