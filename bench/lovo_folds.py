@@ -160,7 +160,7 @@ def misses(folds: list[Kept], decided: list[list[Triage]], limit: int) -> str:
     return "\n".join(sorted(lines)[:limit or None])
 
 
-def _configured() -> Any:
+def configured_places() -> Any:
     """config.yaml's places, as `run.py eval` has them."""
     from core.config_load import load_settings
     from core.gazetteer import gazetteer_entries
@@ -186,7 +186,7 @@ if __name__ == "__main__":
     parser.add_argument("--misses", type=int, default=-1, help="replay: list up to N rows it gets wrong (0: all)")
     args = parser.parse_args()
     if args.command == "collect":
-        collect(args.dir, args.matrices, args.only, gazetteer=_configured() if args.gazetteer else None)
+        collect(args.dir, args.matrices, args.only, gazetteer=configured_places() if args.gazetteer else None)
     else:
         folds = kept(args.dir, _pairs(args.urgency_weights))
         decided = decide(folds, _pairs(args.set))

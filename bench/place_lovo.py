@@ -13,12 +13,12 @@ import json
 from pathlib import Path
 from typing import cast
 
+from bench.lovo_folds import configured_places
 from nlp.classifier import Classifier
-from nlp.cli import training_rows
-from nlp.dataset import DATA_DIR
+from nlp.dataset import DATA_DIR, load
 from nlp.evaluation import place_found
 from nlp.gazetteer import Gazetteer
-from nlp.lovo import leave_one_voice_out, voices_of
+from nlp.lovo import leave_one_voice_out, splits
 from nlp.model import TriageModel
 from nlp.normalize import normalize
 from nlp.place_tagger import PlaceTagger
@@ -34,20 +34,12 @@ class _PlacesOnly:
         self.places = places
 
 
-def _gazetteer() -> Gazetteer:
-    from core.config_load import load_settings
-    from core.gazetteer import gazetteer_entries
-
-    return Gazetteer.from_entries(gazetteer_entries(load_settings()))
-
-
 def report_calls(path: Path, gazetteer: Gazetteer) -> dict[str, bool]:
     """Which open voice rows the full model, trained without their voice, calls reports (computed once, kept)."""
     if path.exists():
         return cast(dict[str, bool], json.loads(path.read_text(encoding="utf-8")))
     preparer = Preparer()
-    seeds = [r for r in training_rows() if not r.get("voice")]
-    folds = leave_one_voice_out(seeds, load_voices(DATA_DIR / "voices"),
+    folds = leave_one_voice_out(load(DATA_DIR), load_voices(DATA_DIR / "voices"),
                                 lambda rows: Classifier(train_model(rows, False, preparer), gazetteer))
     calls = {r["id"]: t.is_report for f in folds for r, t in zip(f.rows, f.results)}
     path.write_text(json.dumps(calls), encoding="utf-8")
@@ -56,16 +48,14 @@ def report_calls(path: Path, gazetteer: Gazetteer) -> dict[str, bool]:
 
 def run(heads: Path | None, only: list[str] | None, misses: int) -> str:
     """Per voice and pooled: labelled places found; the first `misses` misses of each voice."""
-    gazetteer = _gazetteer()
+    gazetteer = configured_places()
     calls = report_calls(heads, gazetteer) if heads else None
-    rows = training_rows()
-    prepared = Preparer()(rows, progress=False)
-    t2s = make_t2s()
+    preparer, t2s = Preparer(), make_t2s()
     lines, hits, total = [], 0, 0
-    for voice in only or voices_of([r for r in rows if r.get("voice")]):
-        train = [p for p, r in zip(prepared, rows) if r["is_report"] and r.get("voice") != voice]
-        classifier = Classifier(cast(TriageModel, _PlacesOnly(fit_places(train))), gazetteer)
-        test = [r for r in rows if r.get("voice") == voice and r["is_report"] and r.get("location")]
+    for voice, train, held_out in splits(load(DATA_DIR), load_voices(DATA_DIR / "voices"), only):
+        fitted = fit_places(preparer([r for r in train if r["is_report"]], progress=False))
+        classifier = Classifier(cast(TriageModel, _PlacesOnly(fitted)), gazetteer)
+        test = [r for r in held_out if r["is_report"] and r.get("location")]
         found = [loc for loc, _ in classifier._places([normalize(r["text"], t2s) for r in test])]
         if calls is not None:
             found = [loc if calls.get(r["id"], True) else None for r, loc in zip(test, found)]
