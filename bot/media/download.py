@@ -12,7 +12,7 @@ import aiohttp
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from yarl import URL
 
-from bot.outbound.wechat_api import NO_ANSWER, TOKEN_ERRORS, TRANSIENT_ERRORS, ApiError, Endpoint, fetch_token
+from bot.outbound.wechat_api import NO_ANSWER, ApiError, Endpoint, raise_for_errcode
 from media.types import kind_of, sniff
 
 # WeCom's upload limits (image 10 MB, voice 2 MB AMR); the Official Account's are lower. Anything larger is
@@ -29,18 +29,11 @@ async def media_get(transports, endpoint: Endpoint, media_id: str, kind: str) ->
     """The bytes behind a MediaId and their real type, with the endpoint's shared token (refreshed once
     if WeChat refuses it); ApiError with WeChat's errcode otherwise (40007: no such media, or expired)."""
     url = endpoint.base_url.rstrip("/") + MEDIA_PATH
-    for attempt in (1, 2):
-        token = await transports.tokens.get(endpoint.name,
-                                            lambda: fetch_token(transports.http, endpoint, transports.timeout))
-        data = await _download(transports.http, url, kind, transports.timeout,
-                               params={"access_token": token, "media_id": media_id})
-        try:
-            return checked(data, kind)
-        except ApiError as error:
-            if error.errcode not in TOKEN_ERRORS or attempt == 2:
-                raise
-            await transports.tokens.invalidate(endpoint.name, token)
-    raise AssertionError("unreachable")
+
+    async def attempt(token: str) -> tuple[bytes, str]:
+        params = {"access_token": token, "media_id": media_id}
+        return checked(await _download(transports.http, url, kind, transports.timeout, params=params), kind)
+    return await transports.token_retry(endpoint, attempt)
 
 
 async def robot_image(http: aiohttp.ClientSession, url: str, encoding_aes_key: str, timeout: aiohttp.ClientTimeout,
@@ -99,13 +92,9 @@ def checked(data: bytes, kind: str) -> tuple[bytes, str]:
     ApiError with its errcode."""
     if data[:1] == b"{":
         try:
-            body = json.loads(data)
-            errcode = int(body.get("errcode", 0) or 0)
+            raise_for_errcode(json.loads(data), errmsg_limit=200)
         except (ValueError, TypeError, AttributeError):
-            body, errcode = {}, 0
-        if errcode:
-            raise ApiError(errcode, str(body.get("errmsg", ""))[:200],
-                           transient=errcode in TRANSIENT_ERRORS or errcode in TOKEN_ERRORS)
+            pass  # not WeChat's JSON answer: judged by its bytes below
     found = sniff(data) if len(data) <= MAX_BYTES[kind] else None
     if found is None or kind_of(found) != ("photo" if kind == "image" else "voice"):
         raise ApiError(NOT_MEDIA, f"not an {kind} we keep ({len(data)} bytes)", transient=False)

@@ -1,5 +1,7 @@
 """Where each outbox audience goes: WeCom app, OA customer service, the group robot, or the demo."""
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import aiohttp
 
@@ -8,6 +10,8 @@ from bot.outbound.tokens import TokenCache
 from bot.outbound.wechat_api import TIMEOUT, TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
 from core.settings import Settings
 from models import outbox
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,15 +80,21 @@ class Transports:
 
     async def with_token(self, endpoint: Endpoint, path: str, body: dict) -> dict:
         """POST to an API of `endpoint` with its shared access_token, refreshed once if refused; WeChat's answer."""
-        for attempt in (1, 2):
+        url = endpoint.base_url.rstrip("/") + path
+        return await self.token_retry(endpoint, lambda token: call(self.http, "POST", url, self.timeout,
+                                                                   params={"access_token": token}, json=body))
+
+    async def token_retry(self, endpoint: Endpoint, attempt: Callable[[str], Awaitable[T]]) -> T:
+        """`attempt(token)` with `endpoint`'s shared access_token; once more with a new one if WeChat refuses it."""
+        for tries in (1, 2):
             token = await self.tokens.get(endpoint.name, lambda: fetch_token(self.http, endpoint, self.timeout))
             try:
-                return await call(self.http, "POST", endpoint.base_url.rstrip("/") + path, self.timeout,
-                                  params={"access_token": token}, json=body)
+                return await attempt(token)
             except ApiError as error:
-                if error.errcode not in TOKEN_ERRORS or attempt == 2:
+                if error.errcode not in TOKEN_ERRORS or tries == 2:
                     raise
                 await self.tokens.invalidate(endpoint.name, token)
+        raise AssertionError("unreachable")
 
     def trusted_reply_url(self, url: str | None) -> bool:
         """A robot response_url we may post to: only on the WeCom API host, never elsewhere."""

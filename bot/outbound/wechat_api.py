@@ -45,11 +45,16 @@ async def call(http: aiohttp.ClientSession, method: str, url: str, timeout: aioh
             body = await response.json(content_type=None)
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
         raise ApiError(NO_ANSWER, f"{exc.__class__.__name__}: {exc}", transient=True) from None
+    raise_for_errcode(body)
+    return body
+
+
+def raise_for_errcode(body: dict, errmsg_limit: int | None = None) -> None:
+    """An answer with errcode != 0 becomes ApiError (a refused token or a busy WeChat: transient)."""
     errcode = int(body.get("errcode", 0) or 0)
     if errcode:
-        raise ApiError(errcode, str(body.get("errmsg", "")),
+        raise ApiError(errcode, str(body.get("errmsg", ""))[:errmsg_limit],
                        transient=errcode in TRANSIENT_ERRORS or errcode in TOKEN_ERRORS)
-    return body
 
 
 async def fetch_token(http: aiohttp.ClientSession, endpoint: Endpoint,
