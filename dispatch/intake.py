@@ -6,7 +6,6 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from core.privacy import mask
 from core.vocabulary import kind_of
 from dispatch.api import AlsoInTransaction, Receipt, Report
 from dispatch.assign import dispatch, holders, plan_for
@@ -116,7 +115,5 @@ def ticket_number(ticket_id: int, local_date: str) -> str:
 def _triage_record(triage: Any) -> dict[str, Any]:
     fields = ("is_report", "kind", "category", "urgency", "location", "confidence", "needs_human", "grid_id")
     record = {f: getattr(triage, f, None) for f in fields}
-    record["reasons"] = [mask(str(r)) for r in getattr(triage, "reasons", ()) or ()]
-    if isinstance(record["location"], str):  # read from the text as written: kept free of full numbers like it
-        record["location"] = mask(record["location"])
+    record["reasons"] = [str(r) for r in getattr(triage, "reasons", ()) or ()]  # masked by the column
     return record

@@ -21,7 +21,7 @@ class Ticket(SQLModel, table=True):
     place: str | None = masked_text(None)  # as the resident wrote it
     grid_id: str | None = Field(default=None, index=True)
     village_id: str | None = None
-    triage: dict = json_field()  # labels, confidence and reasons at creation
+    triage: dict = masked_json_field()  # labels, confidence and reasons at creation (reasons quote the text)
     policy: dict = json_field()  # the escalation ladder, frozen at creation
     route: str = ""  # grid | police | triage | duty_offhours
     cycle: int = 0  # bumped on reopen/redispatch: escalations are unique per cycle
