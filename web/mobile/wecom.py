@@ -7,7 +7,8 @@ answers the member's `userid`. The access_token is the one the sender uses, shar
 from urllib.parse import urlencode
 
 from bot.outbound.tokens import TokenCache
-from bot.outbound.wechat_api import TOKEN_ERRORS, ApiError, Endpoint, call, fetch_token
+from bot.outbound.transports import Transports
+from bot.outbound.wechat_api import call
 
 AUTHORIZE = "https://open.weixin.qq.com/connect/oauth2/authorize"
 
@@ -28,18 +29,9 @@ def authorize_url(settings, redirect_uri: str, state: str) -> str:
 
 async def userid_for(settings, http, tokens: TokenCache, code: str) -> str | None:
     """The member's WeCom userid for a sign-in code; None for someone outside the corp. Raises ApiError."""
-    work = settings.wechat.work
-    endpoint = Endpoint("work", work.api_base_url, "/cgi-bin/gettoken",
-                        {"corpid": work.corp_id, "corpsecret": work.secret})
-    url = work.api_base_url.rstrip("/") + "/cgi-bin/auth/getuserinfo"
-    token = await tokens.get("work", lambda: fetch_token(http, endpoint))
-    try:
-        body = await call(http, "GET", url, params={"access_token": token, "code": code})
-    except ApiError as error:
-        if error.errcode not in TOKEN_ERRORS:
-            raise
-        await tokens.invalidate("work", token)  # refused token: fetch a new one and ask once more
-        token = await tokens.get("work", lambda: fetch_token(http, endpoint))
-        body = await call(http, "GET", url, params={"access_token": token, "code": code})
+    transports = Transports(settings, http, tokens)
+    url = transports.work.base_url.rstrip("/") + "/cgi-bin/auth/getuserinfo"
+    body = await transports.token_retry(
+        transports.work, lambda token: call(http, "GET", url, params={"access_token": token, "code": code}))
     # Members come back as `userid` (older API versions: `UserId`); others as openid/external_userid.
     return body.get("userid") or body.get("UserId") or None
