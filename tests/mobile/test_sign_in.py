@@ -77,3 +77,16 @@ async def test_the_member_picker_works_only_in_demo_mode(wecom_client):
                                      allow_redirects=False)
     assert picked.status == 404
     assert (await wecom_client.get("/m/photos/" + "a" * 32)).status == 401
+
+
+async def test_an_expired_token_is_renewed_once_and_the_sign_in_goes_through(wecom_client, fake):
+    query = await start(wecom_client)
+    fake.sign_in_codes["CODE5"] = "LiMing"
+    assert (await wecom_client.get(f"/m/auth?code=CODE5&state={query['state']}")).status == 200
+    fake.expire_tokens()  # the token kept in the store is now refused (42001)
+    wecom_client.session.cookie_jar.clear()
+    again = await start(wecom_client)
+    fake.sign_in_codes["CODE6"] = "LiMing"
+    landed = await wecom_client.get(f"/m/auth?code=CODE6&state={again['state']}")
+    assert landed.status == 200 and "李明" in await landed.text()
+    assert fake.token_calls == 2
