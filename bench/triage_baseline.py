@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from nlp.training import for_heads
 from nlp.triage import kind_of
 
 
@@ -34,7 +35,7 @@ class Baseline:
     """jieba words → TF-IDF → one logistic regression per label."""
 
     def __init__(self, rows: list[dict]):
-        rows = [r for r in rows if not r.get("place_only")]  # those train our place tagger only; it has none
+        rows = [rows[i] for i in for_heads(rows)]  # as our heads: `place_only` rows train our place tagger only
         self.vectorizer = TfidfVectorizer(tokenizer=_words, token_pattern=None, lowercase=True,
                                           sublinear_tf=True)
         x = self.vectorizer.fit_transform([r["text"] for r in rows])
