@@ -11,6 +11,7 @@ from bot.conversation.staff import answer_member
 from bot.inbound import inbox
 from bot.inbound.incoming import Incoming
 from bot.inbound.people import member_by_wechat_id, resident_for
+from bot.inbound.read_ahead import ReadAhead
 from core.faults import crash_point
 from core.privacy import mask
 from models import cards, outbox
@@ -64,15 +65,19 @@ def sweep(ctx: BotContext, now) -> int:
     and in other processes never share one."""
     batch = max(50, 16 * ctx.workers.drain_threads)  # about a second's work per claim, well inside the lease
     claimed = inbox.claim_stale(ctx.engine, ctx.instance, now, batch)
-    if len(claimed) < 2 or ctx.workers.drain_threads < 2:
-        return sum(_drain_one(ctx, inbox_id) for inbox_id in claimed)
-    return sum(ctx.workers.drain.map(lambda inbox_id: _drain_one(ctx, inbox_id), claimed))
+    if not claimed:
+        return 0
+    # the claimed rows read in one query, and their triage in one pass of the model
+    messages = [(row.id, inbox.incoming_of(ctx.privacy, row)) for row in inbox.load_many(ctx.engine, claimed)]
+    if len(messages) > 1 and ctx.classifier is not None:
+        ctx = replace(ctx, classifier=ReadAhead(ctx.classifier, [msg for _, msg in messages]))
+    if len(messages) < 2 or ctx.workers.drain_threads < 2:
+        return sum(_drain_one(ctx, inbox_id, msg) for inbox_id, msg in messages)
+    return sum(ctx.workers.drain.map(lambda item: _drain_one(ctx, *item), messages))
 
 
-def _drain_one(ctx: BotContext, inbox_id: int) -> int:
+def _drain_one(ctx: BotContext, inbox_id: int, msg: Incoming) -> int:
     """Process one claimed message and queue its answer; 1 if processed, 0 if handed to the duty desk."""
-    row = inbox.load(ctx.engine, inbox_id)
-    msg = inbox.incoming_of(ctx.privacy, row)
     try:
         answer = process(ctx, msg, inbox_id)
     except Exception as exc:

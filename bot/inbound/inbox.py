@@ -118,6 +118,13 @@ def load(engine, inbox_id: int) -> InboxMessage | None:
         return db.get(InboxMessage, inbox_id)
 
 
+def load_many(engine, inbox_ids: list[int]) -> list[InboxMessage]:
+    """Read several messages in one query, in the order asked."""
+    with session(engine) as db:
+        rows = {row.id: row for row in db.exec(select(InboxMessage).where(InboxMessage.id.in_(inbox_ids))).all()}
+    return [rows[i] for i in inbox_ids if i in rows]
+
+
 def load_by_key(engine, msg_key: str) -> InboxMessage | None:
     """Read one message by its key (msg_key is UNIQUE)."""
     with session(engine) as db:

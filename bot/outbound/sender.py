@@ -57,14 +57,31 @@ class Sender:
 
         async def drain(queue: list[int]) -> int:
             async with gate:
-                sent = 0
-                for row_id in queue:
-                    if time.monotonic() > give_back_at:  # a slow API: hand the rest back before the lease ends
-                        await in_thread(self.executor, self._give_back, row_id)
-                    else:
-                        sent += await self._deliver(row_id, now)
-                return sent
+                return await self._drain(queue, now, give_back_at)
         return sum(await asyncio.gather(*(drain(q) for q in queues)))
+
+    async def _drain(self, queue: list[int], now: datetime, give_back_at: float) -> int:
+        """One recipient's rows, in order. A send's outcome is written in the transaction that prepares the
+        next row (as soon as before, one transaction fewer), and rows the recipient's limit holds back, or
+        given up as doubtful, are settled on the way without one of their own."""
+        sent, outcome, rest = 0, None, list(queue)
+        while rest or outcome:
+            if rest and time.monotonic() > give_back_at:  # a slow API: hand the rest back before the lease ends
+                await in_thread(self.executor, self._give_back, rest, outcome)
+                return sent
+            found = await in_thread(self.executor, self._settle_and_prepare, outcome, rest, now)
+            outcome = None
+            if found is None:
+                return sent
+            row, address, verdict, rest = found
+            if verdict == "update":
+                sent += await self._update_card(row, address, now)
+            elif address is None:
+                await in_thread(self.executor, self._failed, row, NO_CHANNEL, now)
+            else:
+                outcome = await self._send(row, address, now)
+                sent += outcome is not None
+        return sent
 
     def _by_recipient(self, ids: list[int]) -> list[list[int]]:
         """The claimed rows, one queue per recipient in the order they were written."""
@@ -76,37 +93,26 @@ class Sender:
             queues.setdefault((channel, recipient), []).append(row_id)
         return list(queues.values())
 
-    def _give_back(self, row_id: int) -> None:
+    def _give_back(self, row_ids: list[int], outcome: dict | None) -> None:
         with session(self.ctx.engine) as db:
-            db.exec(update(Outbox).where(Outbox.id == row_id, Outbox.status == "sending")
+            if outcome:
+                self._finish_in(db, **outcome)
+            db.exec(update(Outbox).where(Outbox.id.in_(row_ids), Outbox.status == "sending")
                     .values(status="pending", lease_until=None, attempts=Outbox.attempts - 1))
             db.commit()
 
-    async def _deliver(self, row_id: int, now: datetime) -> int:
-        row, address, verdict = await in_thread(self.executor, self._prepare, row_id, now)
-        if verdict == "update":
-            return await self._update_card(row, address, now)
-        if isinstance(verdict, timedelta):  # the recipient has had all WeChat allows for now
-            await in_thread(self.executor, self._finish, row_id, "pending", now + verdict, "rate limited")
-            return 0
-        if verdict == "doubtful":
-            await in_thread(self.executor, self._finish, row_id, "failed", None, DOUBTFUL)
-            self._count(address.transport, "doubtful")
-            return 0
-        if address is None:
-            await in_thread(self.executor, self._failed, row, NO_CHANNEL, now)
-            return 0
+    async def _send(self, row: Outbox, address: Address, now: datetime) -> dict | None:
+        """Deliver one prepared row; its outcome (for _finish) if WeChat took it, else None (retry or give up)."""
         try:
             answer, via = await self.transports.send(address, row.msg_type, outbox.as_delivered(self.ctx.privacy, row.payload),
                                                      row.idem_key, row.task_id)
         except ApiError as error:
             await in_thread(self.executor, self._failed, row, error, now)
-            return 0
+            return None
         crash_point("outbox.sent")
-        await in_thread(self.executor, self._finish, row_id, "sent", None, None, now, answer.get("response_code"), via,
-                        False, address.transport == "demo")
         self._count(address.transport, "sent")
-        return 1
+        return dict(row_id=row.id, status="sent", retry_at=None, error=None, sent_at=now,
+                    response_code=answer.get("response_code"), delivered_as=via, on_demo_page=address.transport == "demo")
 
     async def _update_card(self, row: Outbox, address: Address, now: datetime) -> int:
         """Retire a card's buttons (bot/outbound/card_updates.py); a refusal is final and alarms nobody."""
@@ -131,30 +137,48 @@ class Sender:
         self._count(address.transport, "card_updated" if status == "sent" else "card_not_updated")
         return int(status == "sent")
 
-    def _prepare(self, row_id: int, now: datetime) -> tuple[Outbox, Address | None, str | timedelta]:
-        """Where it goes (None: nowhere), and whether to send now ("send"), after a wait (the recipient's limit)
-        or never again ("doubtful"); a card update ("update") is decided by bot/outbound/card_updates.py."""
-        with session(self.ctx.engine) as db:
+    def _settle_and_prepare(self, outcome: dict | None, queue: list[int], now: datetime
+                            ) -> tuple[Outbox, Address | None, str, list[int]] | None:
+        """Write the last send's outcome, then prepare the queue's next row to deliver: (row, where it goes or
+        None, "send" or "update" (a card update, decided by bot/outbound/card_updates.py), the rows after it);
+        None when no row is left to deliver."""
+        try:
+            with session(self.ctx.engine) as db:
+                if outcome:
+                    self._finish_in(db, **outcome)
+                found = self._next_to_deliver(db, queue, now)
+                db.commit()
+        except Exception:
+            if outcome:  # the message went out: its outcome is kept whatever trouble the next row brings
+                self._finish(**outcome)
+            raise
+        return found
+
+    def _next_to_deliver(self, db, queue: list[int], now: datetime):
+        held: timedelta | None = None  # the recipient has had all WeChat allows for now: so has every row after
+        for position, row_id in enumerate(queue):
             row = db.get(Outbox, row_id)
             address = address_of(db, row, self.transports, now)
-            if address is None:
-                return row, None, "send"
-            if row.msg_type == "card_update":
-                return row, address, "update"  # no message to rate-limit, and a repeat is harmless
+            if address is None or row.msg_type == "card_update":  # no message to rate-limit, a repeat is harmless
+                return row, address, "update" if address else "send", queue[position + 1:]
+            if row.send_started_at is not None and row.ambiguous:  # the last two attempts died mid-send
+                self._finish_in(db, row_id, "failed", None, DOUBTFUL)
+                self._count(address.transport, "doubtful")
+                continue
             if row.msg_type == "template_card":  # each send its own task_id: WeCom refuses one it has seen
                 row.task_id = outbox.task_id(row.idem_key, row.attempts)
             if row.send_started_at is not None:  # the last attempt died between the API call and its outcome
-                if row.ambiguous:
-                    return row, address, "doubtful"  # and so did the one resend it gets
                 row.ambiguous = True
                 log.warning("resending a message that may already have been delivered",
                             extra={"outbox_id": row.id, "idem_key": row.idem_key})
                 self._count(address.transport, "ambiguous")
-            wait = wait_for(db, row, address.transport, self.ctx.settings, now)
-            row.send_started_at = None if wait else now
-            db.add(row)
-            db.commit()
-        return row, address, wait or "send"
+            held = held or wait_for(db, row, address.transport, self.ctx.settings, now)
+            if held:
+                self._finish_in(db, row_id, "pending", now + held, "rate limited")
+                continue
+            row.send_started_at = now
+            return row, address, "send", queue[position + 1:]
+        return None
 
     def _failed(self, row: Outbox, error: ApiError | str, now: datetime) -> None:
         if isinstance(error, ApiError) and error.transient and row.attempts < MAX_ATTEMPTS:
@@ -179,23 +203,26 @@ class Sender:
                                        f"{row.payload.get('text', '')[:100]}", now=now, ticket_id=row.ticket_id)
                 db.commit()
 
-    def _finish(self, row_id: int, status: str, retry_at, error, sent_at=None, response_code=None,
-                delivered_as=None, ambiguous=False, on_demo_page: bool = False) -> None:
+    def _finish(self, *args, **kwargs) -> None:
         with session(self.ctx.engine) as db:
-            row = db.get(Outbox, row_id)
-            row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
-            row.ambiguous = row.ambiguous or ambiguous
-            row.delivered_as = delivered_as
-            if on_demo_page:  # what the demo's feeds may show (demo/scope.py)
-                row.payload = row.payload | outbox.VIA_DEMO
-            if retry_at:
-                row.next_attempt_at = retry_at
-            if sent_at:
-                row.sent_at = sent_at
-            if response_code:  # a button card's: updates it once, within 72 h (bot/outbound/card_updates.py)
-                row.response_code, row.code_at = str(response_code), sent_at
-            db.add(row)
+            self._finish_in(db, *args, **kwargs)
             db.commit()
+
+    def _finish_in(self, db, row_id: int, status: str, retry_at, error, sent_at=None, response_code=None,
+                   delivered_as=None, ambiguous=False, on_demo_page: bool = False) -> None:
+        row = db.get(Outbox, row_id)
+        row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
+        row.ambiguous = row.ambiguous or ambiguous
+        row.delivered_as = delivered_as
+        if on_demo_page:  # what the demo's feeds may show (demo/scope.py)
+            row.payload = row.payload | outbox.VIA_DEMO
+        if retry_at:
+            row.next_attempt_at = retry_at
+        if sent_at:
+            row.sent_at = sent_at
+        if response_code:  # a button card's: updates it once, within 72 h (bot/outbound/card_updates.py)
+            row.response_code, row.code_at = str(response_code), sent_at
+        db.add(row)
 
     def _count(self, channel: str, outcome: str) -> None:
         if self.ctx.metrics:
