@@ -64,9 +64,13 @@ def sweep(ctx: BotContext, now) -> int:
     and in other processes never share one."""
     batch = max(50, 16 * ctx.workers.drain_threads)  # about a second's work per claim, well inside the lease
     claimed = inbox.claim_stale(ctx.engine, ctx.instance, now, batch)
-    if len(claimed) < 2 or ctx.workers.drain_threads < 2:
-        return sum(_drain_one(ctx, inbox_id) for inbox_id in claimed)
-    return sum(ctx.workers.drain.map(lambda inbox_id: _drain_one(ctx, inbox_id), claimed))
+    ctx.workers.queue.took(len(claimed), all_waiting=len(claimed) < batch)
+    try:
+        if len(claimed) < 2 or ctx.workers.drain_threads < 2:
+            return sum(_drain_one(ctx, inbox_id) for inbox_id in claimed)
+        return sum(ctx.workers.drain.map(lambda inbox_id: _drain_one(ctx, inbox_id), claimed))
+    finally:
+        ctx.workers.queue.drained()
 
 
 def _drain_one(ctx: BotContext, inbox_id: int) -> int:
