@@ -1,4 +1,5 @@
 """What bot/ needs from the running service, gathered once, and the threads its callbacks use."""
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -7,6 +8,37 @@ from core.clock import Clock
 from core.privacy import Privacy
 from core.settings import Settings
 from dispatch.api import DispatchPort
+
+
+class WorkerQueue:
+    """Whether this process's inbox worker has messages to get through: left to it and not yet claimed,
+    or claimed and being drained. While it has, a new callback's message goes behind them (stored for the
+    worker) instead of being processed at once: older messages keep their turn, and processing in the
+    callback would take the same CPU the worker is short of, from the event loop that acknowledges."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # the loop leaves messages, the ticker's thread claims them
+        self._left = self._held = 0
+
+    def left(self) -> None:
+        """A callback stored its message for the worker."""
+        with self._lock:
+            self._left += 1
+
+    def took(self, count: int, all_waiting: bool) -> None:
+        """The worker claimed `count` messages; `all_waiting` if that was every one there was."""
+        with self._lock:
+            self._held = count
+            if all_waiting:
+                self._left = 0
+
+    def drained(self) -> None:
+        """The worker got through what it claimed."""
+        with self._lock:
+            self._held = 0
+
+    def busy(self) -> bool:
+        return self._left + self._held > 0
 
 
 class Workers:
@@ -26,6 +58,7 @@ class Workers:
         self.drain = ThreadPoolExecutor(max_workers=drain_threads, thread_name_prefix="inbox-drain")
         self.drain_threads = drain_threads
         self.in_flight = 0  # changed only on the event loop
+        self.queue = WorkerQueue()
 
     def shutdown(self) -> None:
         """Let the running jobs finish; take no more."""

@@ -65,15 +65,19 @@ def sweep(ctx: BotContext, now) -> int:
     and in other processes never share one."""
     batch = max(50, 16 * ctx.workers.drain_threads)  # about a second's work per claim, well inside the lease
     claimed = inbox.claim_stale(ctx.engine, ctx.instance, now, batch)
-    if not claimed:
-        return 0
-    # the claimed rows read in one query, and their triage in one pass of the model
-    messages = [(row.id, inbox.incoming_of(ctx.privacy, row)) for row in inbox.load_many(ctx.engine, claimed)]
-    if len(messages) > 1 and ctx.classifier is not None:
-        ctx = replace(ctx, classifier=ReadAhead(ctx.classifier, [msg for _, msg in messages]))
-    if len(messages) < 2 or ctx.workers.drain_threads < 2:
-        return sum(_drain_one(ctx, inbox_id, msg) for inbox_id, msg in messages)
-    return sum(ctx.workers.drain.map(lambda item: _drain_one(ctx, *item), messages))
+    ctx.workers.queue.took(len(claimed), all_waiting=len(claimed) < batch)
+    try:
+        if not claimed:
+            return 0
+        # the claimed rows read in one query, and their triage in one pass of the model
+        messages = [(row.id, inbox.incoming_of(ctx.privacy, row)) for row in inbox.load_many(ctx.engine, claimed)]
+        if len(messages) > 1 and ctx.classifier is not None:
+            ctx = replace(ctx, classifier=ReadAhead(ctx.classifier, [msg for _, msg in messages]))
+        if len(messages) < 2 or ctx.workers.drain_threads < 2:
+            return sum(_drain_one(ctx, inbox_id, msg) for inbox_id, msg in messages)
+        return sum(ctx.workers.drain.map(lambda item: _drain_one(ctx, *item), messages))
+    finally:
+        ctx.workers.queue.drained()
 
 
 def _drain_one(ctx: BotContext, inbox_id: int, msg: Incoming) -> int:

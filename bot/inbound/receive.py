@@ -30,7 +30,8 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
     deadline = time.monotonic() + REPLY_BUDGET_S
     # Under a backlog, processing here would only slow every acknowledgement down: store the
     # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
-    backlog = workers.in_flight >= BACKLOG
+    # Once the worker has messages to get through, new ones queue behind them until it has caught up.
+    backlog = workers.in_flight >= BACKLOG or workers.queue.busy()
     if ctx.storer is None or ctx.storer.loop is not loop:
         ctx.storer = GroupStore(ctx.engine, ctx.privacy, workers.store, loop)
     row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance, query)
@@ -38,6 +39,7 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
         raise Rejected(403, "query replayed with another body")
     crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
     if backlog and created:
+        workers.queue.left()
         _count_deferred(ctx)
         return None
     budget = max(0.1, deadline - time.monotonic())

@@ -171,3 +171,24 @@ async def test_under_a_backlog_the_callback_stores_answers_success_and_the_worke
     assert sweep(bot_ctx, clock.now()) == 1
     with session(engine) as db:
         assert db.exec(select(Outbox).where(Outbox.idem_key == "reply:mp:oRush:8801")).one().payload["text"].startswith("已受理")
+
+
+async def test_while_the_worker_has_messages_to_get_through_new_ones_queue_behind_them(client, bot_ctx, engine,
+                                                                                       clock, monkeypatch):
+    from bot.inbound import receive
+    from tests.bot import wechat
+    ts = int(clock.now().timestamp())
+
+    async def post(sender: str, msg_id: int) -> str:
+        query, body = wechat.mp_safe(wechat.text_xml(sender, "桂花苑3栋路灯坏了好几天了", msg_id, ts), ts)
+        return await (await client.post("/wechat/mp", params=query, data=body)).text()
+
+    with monkeypatch.context() as busy:
+        busy.setattr(bot_ctx.workers, "in_flight", receive.BACKLOG)
+        assert await post("oFirst", 8811) == "success"  # left to the worker
+    assert await post("oSecond", 8812) == "success"  # nothing in flight, but it goes behind the first
+    with session(engine) as db:
+        assert [row.status for row in db.exec(select(InboxMessage).order_by(InboxMessage.id))] == ["new", "new"]
+    assert sweep(bot_ctx, clock.now()) == 2
+    assert not bot_ctx.workers.queue.busy()
+    assert "<Encrypt>" in await post("oThird", 8813)  # caught up: answered in the callback again (encrypted)
