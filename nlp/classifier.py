@@ -25,15 +25,14 @@ MIN_PLACE = 2  # a place is a name, never one stray character (a lone "8")
 # `police_side`: the police head alone puts a report on the police side only when this sure; read against
 # every message it is no judge of police or not among reports (letting it decide from `police_report` up
 # cost 0.02 of 警务/非警务 accuracy for 0.002 of police recall, leave-one-voice-out).
-# `police` (of the category mass): an unsure call goes to police. 0.24: on twelve voices police recall
-# 0.969 (0.18 keeps 0.972, +5 of 1,727 police rows, but puts 67 more of 3,535 reports on the wrong side,
-# 警务/非警务 0.874 instead of 0.893): the mass sums eight police categories, and from 0.18 their noise
-# alone sends reports the category head reads as 84% safety_hazard (charging in a stairwell) to police.
-# `emergency`: the most recall at precision >= 0.70, 0.12 for recall 0.927 at precision 0.703 (twelve
-# voices; 0.13 gave 0.922 at 0.709; the sweep, with the urgency head's emergency weight, is in
-# bench/RESULTS.md).
-DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.24,
-            "emergency": 0.12, "urgent": 0.45}
+# `police` (of the category mass): an unsure call goes to police. 0.26: on twelve voices police recall
+# 0.972 (0.24 gives 0.975 but puts 13 more of 3,535 reports on the wrong side, 警务/非警务 0.902 instead
+# of 0.906): the mass sums eight police categories, and from lower down their noise alone sends reports
+# the category head reads as 84% safety_hazard (charging in a stairwell) to police.
+# `emergency`: 0.13, recall 0.938 at precision 0.712 (twelve voices; 0.12 gave 0.941 at 0.704; the emergency
+# head reads log-count-ratio scaled features, nlp/training.py; the sweeps are in bench/RESULTS.md).
+DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.26,
+            "emergency": 0.13, "urgent": 0.45}
 
 
 class Classifier:

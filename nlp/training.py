@@ -1,10 +1,12 @@
 """From labelled rows to a saved model: prepare each message the way classify will, then fit."""
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.sparse import diags
 
 from core.privacy import mask
 from nlp.classifier import DEFAULTS
@@ -101,9 +103,11 @@ def fit_heads(x: Any, rows: list[dict[str, Any]], cue_columns: int, only: tuple[
     """The five heads (or `only` these) on a fitted feature matrix, one row per row (bench.lovo_folds refits one)."""
     reports = np.array([r["is_report"] for r in rows], dtype=bool)
     weight = np.array([VOICE_WEIGHT if r.get("voice") else TEMPLATED_WEIGHT if r.get("group") else 1.0 for r in rows])
+    emergencies = np.array([r["urgency"] == "emergency" for r in rows]).astype(int)
     c = HEAD_C
     recipes: dict[str, Callable[[], LinearHead]] = {
-        "report": lambda: _fit(x, reports.astype(int), c["report"], weight),
+        # each voice weighs the same in all: a voice that wrote more does not set where chat ends
+        "report": lambda: _fit(x, reports.astype(int), c["report"], weight * _per_voice(rows)),
         # the category reads the text, not the cues: at full weight they pulled categories towards
         # whatever alarm or frame a message had (macro-F1 0.777 with them, 0.800 without, same folds)
         "category": lambda: _without_cues(_fit(x[reports][:, :x.shape[1] - cue_columns],
@@ -112,8 +116,7 @@ def fit_heads(x: Any, rows: list[dict[str, Any]], cue_columns: int, only: tuple[
         "urgency": lambda: _fit(x[reports], np.array([r["urgency"] for r in rows], dtype=object)[reports],
                                 c["urgency"], weight[reports], urgency_weights),
         # read against every message, chat included: an alarm word in a joke is a negative here
-        "emergency": lambda: _fit(x, np.array([r["urgency"] == "emergency" for r in rows]).astype(int),
-                                  c["emergency"], weight),
+        "emergency": lambda: _fit_scaled(x, emergencies, c["emergency"], weight),
         "police": lambda: _fit(x, np.array([r.get("kind") == "police" for r in rows]).astype(int), c["police"],
                                weight)}
     return {name: fit() for name, fit in recipes.items() if only is None or name in only}
@@ -134,6 +137,31 @@ def _without_cues(head: LinearHead, cue_columns: int) -> LinearHead:
     """A head fitted without the cue block, widened with zero weights so it reads the same matrix as the others."""
     return LinearHead(head.classes, np.hstack([head.coef, np.zeros((head.coef.shape[0], cue_columns), dtype=np.float32)]),
                       head.intercept)
+
+
+def _per_voice(rows: list[dict[str, Any]]) -> np.ndarray:
+    """A factor per row so that each voice's rows weigh the same in all (1 for the seeds)."""
+    sizes = Counter(r["voice"] for r in rows if r.get("voice"))
+    mean = sum(sizes.values()) / len(sizes) if sizes else 1.0
+    return np.array([mean / sizes[r["voice"]] if r.get("voice") else 1.0 for r in rows])
+
+
+def _fit_scaled(x: Any, y: np.ndarray, c: float, sample_weight: np.ndarray) -> LinearHead:
+    """A binary head on features scaled by their log-count ratio (NB-LR): words that lean to one side count more.
+
+    The scale is folded into the coefficients, so the head reads the same matrix as the others.
+    """
+    ratio = _log_count_ratio(x, y)
+    head = _fit(x @ diags(ratio), y, c, sample_weight)
+    return LinearHead(head.classes, head.coef * ratio[None, :], head.intercept)
+
+
+def _log_count_ratio(x: Any, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """|log(p / q)| per feature: its smoothed share of the positives' feature mass against the negatives'."""
+    p = alpha + np.asarray(x[y == 1].sum(axis=0)).ravel()
+    q = alpha + np.asarray(x[y == 0].sum(axis=0)).ravel()
+    ratio: np.ndarray = np.abs(np.log((p / p.sum()) / (q / q.sum()))).astype(np.float32)
+    return ratio
 
 
 def _fit(x: Any, y: np.ndarray, c: float, sample_weight: np.ndarray,
