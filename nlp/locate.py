@@ -3,7 +3,7 @@ import re
 from collections.abc import Sequence
 
 from nlp.place_tagger import PlaceTagger
-from nlp.places import Span, find_spans, shape_spans
+from nlp.places import STOP_CHARS, Span, find_spans, shape_spans
 from nlp.relative import relative_place
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
@@ -74,7 +74,20 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
     # a building, unit or gate written right after the name belongs to the place (锦绣里2栋)
     tail = max((sp for sp in find_spans(text, [(run[0], run[1])], raw) if sp.start <= run[0] < sp.end),
                key=lambda sp: sp.end, default=None)
-    return Span(run[0], _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger"), run[2]
+    start = _head(text, run[0], shapes)
+    return Span(start, _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger"), run[2]
+
+
+HEAD = 4  # characters a run may be widened back by, to where the place's shape starts
+
+
+def _head(text: str, start: int, shapes: list[Span]) -> int:
+    """Where the place starts when the tagger's run begins inside a place-shaped span (枧沟镇 of 小枧沟镇,
+    陵街道 of 十陵街道): the shape's start, if it is near and no function word lies between."""
+    for sp in shapes:
+        if start - HEAD <= sp.start < start < sp.end and not any(ch in STOP_CHARS for ch in text[sp.start:start]):
+            return sp.start
+    return start
 
 
 _NOTICE = re.compile(r"^兹有.{2,30}?反映[，,：:]?其(?:在|于)")

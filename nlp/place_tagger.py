@@ -49,8 +49,8 @@ def char_features(text: str, flags: list[str]) -> list[list[str]]:
         ["u-2" + c for c in uni[0:n]], ["u2" + c for c in uni[4:n + 4]],
         ["b-1" + c for c in bi[1:n + 1]], ["b1" + c for c in bi[2:n + 2]], ["b-2" + c for c in bi[0:n]],
         ["b2" + c for c in bi[3:n + 3]], ["t0" + c for c in tri[1:n + 1]], ["t-1" + c for c in tri[0:n]],
-        ["t1" + c for c in tri[2:n + 2]], ["e" + e for e in ends], ["f" + c for c in f[1:n + 1]],
-        ["fl" + c for c in f[0:n]], ["fr" + c for c in f[2:n + 2]],
+        ["t1" + c for c in tri[2:n + 2]], ["e" + e for e in ends], ["f0" + c for c in f[1:n + 1]],
+        ["f-1" + c for c in f[0:n]], ["f1" + c for c in f[2:n + 2]],
     ]
 
 
@@ -149,6 +149,9 @@ _OFFSETS: dict[int, tuple[tuple[str, int], ...]] = {
     3: (("t0", 1), ("t-1", 0), ("t1", 2))}
 _BUCKETS = ("0", "1", "2", "s", "m", "l")
 _MARKS = {"": 0, "r": 1, "^": 2, "$": 3}  # the flag templates' values, as indices
+# The flag templates' names: numbered like the n-grams', since "f" + "r" would be "fr" + "" (a flagged
+# character and an unflagged right neighbour were one feature).
+_FLAGS = ("f0", "f-1", "f1")
 _NEAR_END = np.array([0, 1, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4])  # _bucket(d) as an index into _BUCKETS, d < 12
 
 
@@ -173,7 +176,7 @@ class _Compiled:
             self.tables[n] = (self.alphabet.index(rows).get(n, GramIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))),
                               matrix, [start for _, start in spec])
         self.ends = np.array([weights.get("e" + b, 0.0) for b in _BUCKETS])
-        self.flag = {name: np.array([weights.get(name + v, 0.0) for v in _MARKS]) for name in ("f", "fl", "fr")}
+        self.flag = {name: np.array([weights.get(name + v, 0.0) for v in _MARKS]) for name in _FLAGS}
         self.shapes: dict[str, int] = {}
 
     def _ids(self, text: str) -> np.ndarray:
@@ -208,6 +211,6 @@ class _Compiled:
                                 len(_BUCKETS) - 1)]
         marks = np.fromiter((_MARKS[m] for t in flags for m in ("^", *t, "$")), dtype=np.int64)
         own = at - 2 * np.repeat(np.arange(len(texts)), lengths) - 1  # the character's place among the marks
-        for name, shift in (("f", 0), ("fl", -1), ("fr", 1)):
+        for name, shift in zip(_FLAGS, (0, -1, 1)):
             z += self.flag[name][marks[own + shift]]
         return z

@@ -19,9 +19,15 @@ LANDMARK = (r"(?:菜市场|农贸市场|市场|超市|商场|学校|小学|中�
             r"加油站|银行|网吧|棋牌室|麻将馆|KTV|酒吧|饭店|餐馆|烧烤摊|夜市|工地|厂|工厂|停车场|河边|河堤|桥下|桥头|大桥|"
             r"池塘|水库|村口|村委会|村部|社区服务中心|居委会|派出所|快递站|驿站|垃圾站|菜地|田坎|山上|小卖部|便利店|理发店|"
             r"路口|十字路口|红绿灯|地下通道|天桥|巷子|胡同|楼道|楼下|电梯|地下车库|"
-            r"弯道|拐弯|转弯|下坡|上坡|机耕道|水渠|田坝|河滩|堤坝|灶房|晒坝|院坝|林场|后山|坡|沟|变压器)")
+            r"弯道|拐弯|转弯|下坡|上坡|机耕道|水渠|田坝|河滩|堤坝|灶房|晒坝|院坝|林场|后山|坡|沟|变压器|"
+            r"菜场|社区卫生服务中心|社区卫生服务站|卫生服务中心|卫生服务站|卫生站|卫生室|服务站|候诊区|候诊室|输液室|"
+            r"输液大厅|药房|急诊|信用社|乡政府|镇政府|邮政所|敬老院|养老院|老干所|家属院|家属区|大院|江边|湖边|海边|"
+            r"风光带|大堤|台阶|码头|立交|地铁站|售楼部|售楼处|写字楼|岗亭|门卫室|门岗|车棚|地库|充电桩|绿化带|早市|"
+            r"仓库|戏台|坟地|菜园子|出租屋|握手楼|牌坊|化粪池|村头|村尾|庄口|巷口|巷尾|后巷)")
 _NAME = r"[\u4e00-\u9fa5A-Za-z0-9]"
-_STOP = set("的在了我你他她它们是有这那到去从给和跟说个就都也又还很太把被让叫往向对于看听想要会能可以吗呢吧啊呀哦嘛么")
+# a village name's character: not a number, pronoun or function word (二楼, 这楼, 赶集, 收集 are no villages)
+_VILLAGE = r"(?:(?![一二三四五六七八九十两几这那哪俺我你他她咱们的了在是去到赶收召采募密])[\u4e00-\u9fa5])"
+STOP_CHARS = set("的在了我你他她它们是有这那到去从给和跟说个就都也又还很太把被让叫往向对于看听想要会能可以吗呢吧啊呀哦嘛么喺")
 # Each pattern with what every match of it holds (its anchor) and how far into the match the anchor may
 # start: the pattern is tried only at those starts (`_matches`), which gives finditer's answers at a
 # fraction of its cost (the lazy name prefix made the engine try every alternative at every character).
@@ -35,6 +41,16 @@ _PATTERNS = [
     (re.compile(rf"{_NAME}{{0,6}}?{LANDMARK}(?:{SUFFIX})*"), LANDMARK, 6),
     (re.compile(rf"(?:{NUM}(?:栋|幢|号楼|单元))(?:{UNIT})*"), "栋|幢|号楼|单元", 4),
     (re.compile(rf"{_NAME}{{1,4}}村(?:{SUFFIX})?"), "村", 4),
+    # a room or a floor on its own (501房, 九楼), a gate post (2号岗, 东门岗), a parking bay (B2-117)
+    (re.compile(rf"(?<![0-9])(?:\d{{3,4}}(?:房|室)|{NUM}楼(?![上下梯道顶盘房宇])|(?:{NUM}号|[东西南北]门)岗(?:亭)?|"
+                r"[Bb]\d(?:-\d{1,4})?)"), "房|室|楼|岗|[Bb]\\d", 4),
+    # a village or market town by its name (前王庄, 孙集, 付楼, 高寨), where a word says it is a place:
+    # after 在/叫/是/去 or opening the message, with its end (东头, 集上)
+    (re.compile(rf"(?:(?<=[在叫是去到住的\s，,。：:])|^)(?:{_NAME}{{1,3}}[镇乡])?{_VILLAGE}{{1,3}}?"
+                r"(?:庄|集|楼|寨|营|屯|圩|塘)(?:东头|西头|南头|北头|庄口|村口|集上|街上)?"), "庄|集|楼|寨|营|屯|圩|塘", 7),
+    # a district and the place in it, written first (武侯区簇桥, 龙泉驿区十陵街道): up to the next pause
+    (re.compile(r"(?:(?<=[\s，,。：:])|^)[\u4e00-\u9fa5]{1,4}?(?<![小社园校厂景片山矿灾辖郊地专禁营住库生])区"
+                r"[\u4e00-\u9fa5]{2,10}?(?=[\s，,。：:！!？?]|$|那边|那个|这边|旁边|有个|有人)"), "区", 5),
 ]
 _ANCHORS = [re.compile(anchor) for _, anchor, _ in _PATTERNS]
 
@@ -116,7 +132,7 @@ def _trim_front(clean: str, start: int, end: int) -> int:
     moved = True
     while moved:
         moved = False
-        if end - start > 2 and clean[start] in _STOP:
+        if end - start > 2 and clean[start] in STOP_CHARS:
             start, moved = start + 1, True
             continue
         for word in _PREFIXES_BY_FIRST.get(clean[start], ()):

@@ -13,18 +13,24 @@ _WORDS = sorted((
     "楼下", "楼道里", "楼道", "楼道口", "楼顶", "天台", "店里", "店门口", "家门口", "小区门口",
     "小区里", "电梯里", "车库", "地下室", "弄堂口", "弄堂里", "弄堂", "巷子口", "巷子里", "村口", "路口",
     "河边", "桥下", "后门", "后巷", "后街", "公共走廊", "走廊里", "楼梯口",
-    "楼底", "楼底下", "门口头", "屋企楼下", "铺门口", "铺头", "弄堂口头"), key=len, reverse=True)
+    "楼底", "楼底下", "门口头", "屋企楼下", "铺门口", "铺头", "弄堂口头",
+    # the rooms and corners of a rented building, a compound, a clinic, a farmhouse
+    "楼上", "楼梯", "楼梯间", "走廊", "巷口", "巷尾", "巷仔", "村头", "村尾", "庄口", "车棚", "电动车棚", "地库",
+    "岗亭", "门卫室", "门岗", "单元门口", "厨房", "候诊室", "候诊区", "输液室", "输液大厅", "药店", "药房",
+    "对面楼", "隔离房", "隔离屋", "隔离楼", "隔离间房", "院子", "院子里", "老屋", "老院子", "西屋", "东屋", "菜地",
+    "垃圾屋", "电梯厅", "物业办公室", "门卫", "房入面", "房间", "我间房"), key=len, reverse=True)
 # Whose or which, kept in the place (GUIDE's 我们小区东门); a pronoun starts a word, so after one
 # the phrase needs no other boundary.
 _OWNERS = sorted(("我家", "我们家", "我们", "我店", "我们店", "我间铺", "我个", "我", "隔壁", "对面", "那个",
-                  "我哋", "阿拉", "伲", "侬屋里", "屋企", "俺家", "咱家"), key=len, reverse=True)
+                  "我哋", "阿拉", "伲", "侬屋里", "屋企", "俺家", "咱家", "我们站", "我哋栋", "我间"),
+                 key=len, reverse=True)
 # 门口 alone is any door (扔在门口, 门口站着); with an owner (我门口, 我店门口) it is the scene.
 # 我理发店门口, 我们面馆里: one's own shop by its trade, then where at it.
 _SHOP = r"(我们?的?[^\W的在去到了是个把被给有]{1,3}?(?:店|馆|铺))(?:门口|里|外面|后门)"
 _PHRASE = re.compile("(?:(" + "|".join(_OWNERS) + ")门口|" + _SHOP + "|(" + "|".join(_OWNERS) + ")?(?:"
                      + "|".join(_WORDS) + "))")
 # What may come right before a phrase without an owner: a function word or a verb of going, so 饭店里 is not 店里.
-_BEFORE = set("在到去从往进出回来跑走就都也又还了的是个呢啊吧喺系嘅住于嗰咗佢哋啦咧嘞哈把被给对着")
+_BEFORE = set("在到去从往进出回来跑走就都也又还了的是个呢啊吧喺系嘅住于嗰咗佢哋啦咧嘞哈把被给对着停放扔坐躺站")
 _SCENE = set("在喺于")  # 在楼顶盖了个铁皮房: the phrase after 在 is where it happens
 # A relative place followed by a person names the person, not the scene (楼上小孩, 我店里的小姑娘).
 _PERSON = re.compile("(?:的|额|那个|那对|那家|那户|打工的)?(?:小孩|孩子|老人|老太|老头|爷爷|奶奶|阿姨|大爷|邻居|住户|"

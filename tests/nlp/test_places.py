@@ -124,3 +124,19 @@ def test_a_relative_place_stands_only_when_no_other_place_is_found(classifier):
 def test_a_cadre_notice_s_scene_is_where_the_resident_was_not_where_they_live(classifier):
     text = "兹有柳溪村三组村民王某反映，其在青石工业园某纸箱厂上班四个月，老板拖欠工资六千元，请劳动部门协调。"
     assert classifier.classify(text).location == "青石工业园某纸箱厂"
+
+
+@pytest.mark.parametrize("text, place", [("俺娘一个人在家 家在前王庄 快", "前王庄"), ("在孙集集上被人骗了", "孙集集上"),
+                                         ("602房住咗十几个人", "602房"), ("2号岗 刚才有人闯道闸", "2号岗"),
+                                         ("车位又让人占了 B2-117", "B2-117"), ("武侯区簇桥 楼上漏水", "武侯区簇桥"),
+                                         ("凤凰街社区卫生服务站 有人冒领", "凤凰街社区卫生服务站")])
+def test_village_room_gate_and_district_shapes(text, place):
+    from nlp.places import find_spans
+
+    assert place in [s.text(text) for s in find_spans(text)]
+
+
+def test_a_village_name_needs_a_word_saying_it_is_a_place():
+    from nlp.places import find_spans
+
+    assert [s.text("赶集收集了二楼") for s in find_spans("赶集收集了二楼")] == ["二楼"]
