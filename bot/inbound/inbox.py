@@ -14,6 +14,7 @@ from models.rows import claim_rows, inserted_id
 from models.store import session
 
 LEASE = timedelta(seconds=30)
+AWAITED = "awaited"  # in the payload: a callback waits to carry the answer (server.processing: separate)
 _TABLE = InboxMessage.__table__
 # Core, built once, the values bound at execution (they name the columns set): once per message, and the
 # ORM's bulk-update machinery cost more than the statement
@@ -33,12 +34,13 @@ def store(engine, privacy: Privacy, incoming: Incoming, now: datetime,
     return row, created
 
 
-def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, str | None, Seen | None]]
-               ) -> list[tuple[InboxMessage | None, bool]]:
+def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, str | None, Seen | None]],
+               awaited: bool = False) -> list[tuple[InboxMessage | None, bool]]:
     """store() for several messages in one transaction (bot/inbound/storing.py groups them under load).
 
     A callback's signed query (Seen) is remembered in the same transaction; a query that came before with
-    another body stores nothing and gives (None, False): a replay, refused by the caller.
+    another body stores nothing and gives (None, False): a replay, refused by the caller. `awaited`: the
+    callbacks wait for another process's answer (server.processing: separate; see release_awaited).
     """
     out: list[tuple[InboxMessage | None, bool]] = []
     with session(engine) as db:
@@ -47,6 +49,8 @@ def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, s
                 out.append((None, False))
                 continue
             values = _values(privacy, incoming, now, claimer)
+            if awaited:
+                values["payload"] = values["payload"] | {AWAITED: True}
             new_id = inserted_id(db, InboxMessage, values, ["msg_key"])
             if new_id is not None:
                 media_jobs.add(db, incoming, now)  # its photo or voice, downloaded once, off the callback path
@@ -88,12 +92,37 @@ def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[in
     return claim_rows(engine, InboxMessage, _claimable(now), _claim_values(claimer, now), InboxMessage.id, batch)
 
 
-def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id: int | None) -> None:
-    """Record the answer so a retry of the same message gets it again (masked, the full answer sealed)."""
+def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id: int | None) -> bool:
+    """Record the answer so a retry of the same message gets it again (masked, the full answer sealed);
+    True if a callback still waits to carry it (release_awaited)."""
     shown, sealed = privacy.split(reply) if reply else (reply, None)
     with session(engine) as db:
-        _record(db, inbox_id, "done", reply=shown, ticket_id=ticket_id, reply_sealed=sealed)
+        payload = db.connection().execute(_RECORD.returning(_TABLE.c.payload), dict(
+            row_id=inbox_id, status="done", reply=shown, reply_sealed=sealed, ticket_id=ticket_id, error=None,
+            lease_until=None)).scalar()
         db.commit()
+    return bool(payload and payload.get(AWAITED))
+
+
+def release_awaited(engine, row: InboxMessage) -> bool:
+    """The callbacks stop waiting for this message's answer: True if it is still unanswered, and whoever
+    finishes it then sends the answer itself; False if it was finished first (its reply is there to give).
+
+    One conditional UPDATE against finish()'s: the row's lock orders them, so exactly one side answers."""
+    payload = {k: v for k, v in (row.payload or {}).items() if k != AWAITED}
+    with session(engine) as db:
+        released = db.connection().execute(
+            update(_TABLE).where(_TABLE.c.id == row.id, _TABLE.c.status.in_(("new", "processing")))
+            .values(payload=payload)).rowcount
+        db.commit()
+    return bool(released)
+
+
+def finished_among(engine, inbox_ids: list[int]) -> list[InboxMessage]:
+    """Those of the messages that are done or failed, in one query."""
+    with session(engine) as db:
+        return list(db.exec(select(InboxMessage).where(InboxMessage.id.in_(inbox_ids),
+                                                       InboxMessage.status.in_(("done", "failed")))).all())
 
 
 def reply_of(privacy: Privacy, row: InboxMessage) -> str | None:

@@ -4,6 +4,7 @@ import time
 
 from bot.context import BotContext
 from bot.inbound import inbox
+from bot.inbound.awaiting import Answers
 from bot.inbound.guard import Rejected
 from bot.inbound.handle import BUSY, answer_late, answer_stored
 from bot.inbound.incoming import Incoming
@@ -28,6 +29,8 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
     """
     loop, workers = asyncio.get_running_loop(), ctx.workers
     deadline = time.monotonic() + REPLY_BUDGET_S
+    if ctx.processed_elsewhere:
+        return await _answered_elsewhere(ctx, msg, query, deadline)
     # Under a backlog, processing here would only slow every acknowledgement down: store the
     # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
     # Once the worker has messages to get through, new ones queue behind them until it has caught up.
@@ -67,6 +70,28 @@ async def _holder_reply(ctx: BotContext, inbox_id: int, deadline: float) -> str 
         if row is not None and row.status in ("done", "failed"):
             return inbox.reply_of(ctx.privacy, row)
     return None  # the holder answers its own request or queues the reply
+
+
+async def _answered_elsewhere(ctx: BotContext, msg: Incoming, query: Seen | None, deadline: float) -> str | None:
+    """server.processing: separate. Store the message for the processing process, then carry its answer
+    if it comes within the budget; past that, the answer goes out through the outbox."""
+    loop = asyncio.get_running_loop()
+    if ctx.storer is None or ctx.storer.loop is not loop:
+        ctx.storer = GroupStore(ctx.engine, ctx.privacy, ctx.workers.store, loop, awaited=True)
+        ctx.answers = Answers(ctx.engine, loop)
+    stored, _created = await ctx.storer.store(msg, ctx.clock.now(), None, query)
+    if stored is None:
+        raise Rejected(403, "query replayed with another body")
+    crash_point("inbox.stored")
+    if stored.status in ("done", "failed"):  # a retry of a message answered already: its answer at once
+        return inbox.reply_of(ctx.privacy, stored) if stored.status == "done" else None
+    row = await ctx.answers.finished(stored.id, max(0.0, deadline - time.monotonic()))
+    if row is None:
+        # the time is up: the processing process sends the answer itself, unless it finished just now
+        if await loop.run_in_executor(ctx.workers.store, inbox.release_awaited, ctx.engine, stored):
+            return None
+        row = await loop.run_in_executor(ctx.workers.store, inbox.load, ctx.engine, stored.id)
+    return inbox.reply_of(ctx.privacy, row) if row is not None and row.status == "done" else None
 
 
 def _send_late(ctx: BotContext, msg: Incoming, task) -> None:

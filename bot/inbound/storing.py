@@ -21,8 +21,10 @@ MAX_GROUP = 100
 class GroupStore:
     """`await store(msg, now, claimer, query)` -> (row, created), as inbox.store_many, for one event loop."""
 
-    def __init__(self, engine, privacy: Privacy, pool: Executor, loop: asyncio.AbstractEventLoop):
+    def __init__(self, engine, privacy: Privacy, pool: Executor, loop: asyncio.AbstractEventLoop,
+                 awaited: bool = False):
         self.engine, self.privacy, self.pool, self.loop = engine, privacy, pool, loop
+        self.awaited = awaited  # every row marked as waited for by its callback (inbox.store_many)
         self._waiting: list[tuple[tuple, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
 
@@ -39,7 +41,7 @@ class GroupStore:
             group, self._waiting = self._waiting[:MAX_GROUP], self._waiting[MAX_GROUP:]
             try:
                 results = await self.loop.run_in_executor(self.pool, inbox.store_many, self.engine, self.privacy,
-                                                          [item for item, _ in group])
+                                                          [item for item, _ in group], self.awaited)
             except Exception as exc:  # noqa: BLE001 - each message then gets its own try and its own error
                 if len(group) == 1:
                     _settle(group[0][1], error=exc)
@@ -48,7 +50,7 @@ class GroupStore:
                 for item, future in group:
                     try:
                         _settle(future, (await self.loop.run_in_executor(
-                            self.pool, inbox.store_many, self.engine, self.privacy, [item]))[0])
+                            self.pool, inbox.store_many, self.engine, self.privacy, [item], self.awaited))[0])
                     except Exception as one:  # noqa: BLE001 - answered 503 by the caller
                         _settle(future, error=one)
                 continue
