@@ -9,7 +9,10 @@ from core.config_load import ConfigError, load_settings
 
 log = logging.getLogger("gridwhistle")
 ROOT = Path(__file__).resolve().parent
-INBOX_WAKE = timedelta(milliseconds=30)  # how soon the processing process of server.processing: separate claims
+# server.processing: separate's processing process: how soon it claims a new message, and how far behind the
+# serving processes it stands for the CPU
+INBOX_WAKE = timedelta(milliseconds=30)
+PROCESSING_NICENESS = 10
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -368,8 +371,12 @@ class Background:
 def process_only(settings, classifier=None) -> int:
     """server.processing: separate: triage, dispatch and send every stored message, tick every lane; no HTTP."""
     import asyncio
+    import os
     import signal
 
+    # the kernel gives the serving processes the CPU first: an acknowledgement waits for nothing here, the
+    # answers only go out later when both are short of it
+    os.nice(PROCESSING_NICENESS)
     services = build_services(settings, classifier=classifier, role=PROCESSING)
     lock, code = open_store(services, settings)
     if code:

@@ -35,21 +35,21 @@ def store(engine, privacy: Privacy, incoming: Incoming, now: datetime,
 
 
 def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, str | None, Seen | None]],
-               awaited: bool = False) -> list[tuple[InboxMessage | None, bool]]:
+               awaited: list[bool] | None = None) -> list[tuple[InboxMessage | None, bool]]:
     """store() for several messages in one transaction (bot/inbound/storing.py groups them under load).
 
     A callback's signed query (Seen) is remembered in the same transaction; a query that came before with
-    another body stores nothing and gives (None, False): a replay, refused by the caller. `awaited`: the
-    callbacks wait for another process's answer (server.processing: separate; see release_awaited).
+    another body stores nothing and gives (None, False): a replay, refused by the caller. `awaited`, per item:
+    its callback waits for another process's answer (server.processing: separate; bot/inbound/awaiting.py).
     """
     out: list[tuple[InboxMessage | None, bool]] = []
     with session(engine) as db:
-        for incoming, now, claimer, query in items:
+        for n, (incoming, now, claimer, query) in enumerate(items):
             if query is not None and not nonces.admit(db, query):
                 out.append((None, False))
                 continue
             values = _values(privacy, incoming, now, claimer)
-            if awaited:
+            if awaited and awaited[n]:
                 values["payload"] = values["payload"] | {AWAITED: True}
             new_id = inserted_id(db, InboxMessage, values, ["msg_key"])
             if new_id is not None:
@@ -94,7 +94,7 @@ def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[in
 
 def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id: int | None) -> bool:
     """Record the answer so a retry of the same message gets it again (masked, the full answer sealed);
-    True if a callback still waits to carry it (release_awaited)."""
+    True if a callback still waits to carry it (bot/inbound/awaiting.py)."""
     shown, sealed = privacy.split(reply) if reply else (reply, None)
     with session(engine) as db:
         payload = db.connection().execute(_RECORD.returning(_TABLE.c.payload), dict(
@@ -102,27 +102,6 @@ def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id
             lease_until=None)).scalar()
         db.commit()
     return bool(payload and payload.get(AWAITED))
-
-
-def release_awaited(engine, row: InboxMessage) -> bool:
-    """The callbacks stop waiting for this message's answer: True if it is still unanswered, and whoever
-    finishes it then sends the answer itself; False if it was finished first (its reply is there to give).
-
-    One conditional UPDATE against finish()'s: the row's lock orders them, so exactly one side answers."""
-    payload = {k: v for k, v in (row.payload or {}).items() if k != AWAITED}
-    with session(engine) as db:
-        released = db.connection().execute(
-            update(_TABLE).where(_TABLE.c.id == row.id, _TABLE.c.status.in_(("new", "processing")))
-            .values(payload=payload)).rowcount
-        db.commit()
-    return bool(released)
-
-
-def finished_among(engine, inbox_ids: list[int]) -> list[InboxMessage]:
-    """Those of the messages that are done or failed, in one query."""
-    with session(engine) as db:
-        return list(db.exec(select(InboxMessage).where(InboxMessage.id.in_(inbox_ids),
-                                                       InboxMessage.status.in_(("done", "failed")))).all())
 
 
 def reply_of(privacy: Privacy, row: InboxMessage) -> str | None:

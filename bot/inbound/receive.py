@@ -4,9 +4,10 @@ import time
 
 from bot.context import BotContext
 from bot.inbound import inbox
-from bot.inbound.awaiting import Answers
+from bot.inbound.awaiting import Answers, release
 from bot.inbound.guard import Rejected
 from bot.inbound.handle import BUSY, answer_late, answer_stored
+from bot.inbound.inbox import AWAITED
 from bot.inbound.incoming import Incoming
 from bot.inbound.nonces import Seen
 from bot.inbound.storing import GroupStore
@@ -73,22 +74,25 @@ async def _holder_reply(ctx: BotContext, inbox_id: int, deadline: float) -> str 
 
 
 async def _answered_elsewhere(ctx: BotContext, msg: Incoming, query: Seen | None, deadline: float) -> str | None:
-    """server.processing: separate. Store the message for the processing process, then carry its answer
-    if it comes within the budget; past that, the answer goes out through the outbox."""
+    """server.processing: separate. Store the message for the processing process, then carry its answer if
+    it comes within the budget; past that, or while that process is behind, it goes out through the outbox."""
     loop = asyncio.get_running_loop()
     if ctx.storer is None or ctx.storer.loop is not loop:
-        ctx.storer = GroupStore(ctx.engine, ctx.privacy, ctx.workers.store, loop, awaited=True)
+        ctx.storer = GroupStore(ctx.engine, ctx.privacy, ctx.workers.store, loop)
         ctx.answers = Answers(ctx.engine, loop)
-    stored, _created = await ctx.storer.store(msg, ctx.clock.now(), None, query)
+    wait = not ctx.answers.behind
+    stored, _created = await ctx.storer.store(msg, ctx.clock.now(), None, query, awaited=wait)
     if stored is None:
         raise Rejected(403, "query replayed with another body")
     crash_point("inbox.stored")
     if stored.status in ("done", "failed"):  # a retry of a message answered already: its answer at once
         return inbox.reply_of(ctx.privacy, stored) if stored.status == "done" else None
-    row = await ctx.answers.finished(stored.id, max(0.0, deadline - time.monotonic()))
+    awaited = bool((stored.payload or {}).get(AWAITED))  # a retry's: whether the first copy's callback waits
+    row = await ctx.answers.finished(stored.id, max(0.0, deadline - time.monotonic())) if wait and awaited else None
     if row is None:
-        # the time is up: the processing process sends the answer itself, unless it finished just now
-        if await loop.run_in_executor(ctx.workers.store, inbox.release_awaited, ctx.engine, stored):
+        # no answer (in time): the processing process sends it itself, unless it finished just now
+        if not awaited or await loop.run_in_executor(ctx.workers.store, release, ctx.engine, stored):
+            _count_deferred(ctx)
             return None
         row = await loop.run_in_executor(ctx.workers.store, inbox.load, ctx.engine, stored.id)
     return inbox.reply_of(ctx.privacy, row) if row is not None and row.status == "done" else None
