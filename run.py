@@ -2,12 +2,17 @@
 import argparse
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from core.config_load import ConfigError, load_settings
 
 log = logging.getLogger("gridwhistle")
 ROOT = Path(__file__).resolve().parent
+# server.processing: separate's processing process: how soon it claims a new message, and how far behind the
+# serving processes it stands for the CPU
+INBOX_WAKE = timedelta(milliseconds=30)
+PROCESSING_NICENESS = 10
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,8 +95,11 @@ def build_classifier(settings, model_path=None):
     return classifier
 
 
-def build_services(settings, clock=None, engine=None, privacy=None, classifier=None):
-    """Every part of the running service, wired once; serve() gives `privacy` its key before anything is stored."""
+def build_services(settings, clock=None, engine=None, privacy=None, classifier=None, role=None):
+    """Every part of the running service, wired once; serve() gives `privacy` its key before anything is stored.
+
+    `role` (server.processing: separate): SERVING stores and acknowledges only, no background steps;
+    PROCESSING runs every step, the inbox's picking up new rows within INBOX_WAKE."""
     from core.clock import SystemClock
     from core.metrics import Metrics
     from core.offset_clock import OffsetClock
@@ -120,11 +128,14 @@ def build_services(settings, clock=None, engine=None, privacy=None, classifier=N
     )
     services.media = build_media(settings.media, engine, clock)
     services.classifier = classifier or build_classifier(settings)
-    wire_parts(services)
+    wire_parts(services, role)
     return services
 
 
-def wire_parts(services):
+SERVING, PROCESSING = "serving", "processing"  # the two kinds of process of server.processing: separate
+
+
+def wire_parts(services, role=None):
     """Dispatch, the bot and their ticker steps, on top of the core services."""
     import os
     import socket
@@ -148,8 +159,13 @@ def wire_parts(services):
     s.dispatcher, s.bot = dispatcher, bot
     dispatcher.on_member_text(visit_command(dispatcher, s.engine, s.clock))
     dispatcher.on_submitted(register_link(dispatcher, s.engine, s.clock))
+    if role == SERVING:  # the processing process does all of it; the main lane stays, empty, for /healthz
+        bot.processed_elsewhere = True
+        return
     s.ticker.add_step("deadlines", dispatcher.tick)
-    s.ticker.add_step("inbox", lambda now: sweep(bot, now))
+    if role == PROCESSING:  # every message comes through the store: wake for it within tens of milliseconds
+        s.ticker.add_lane("inbox", wake=INBOX_WAKE)
+    s.ticker.add_step("inbox", lambda now: sweep(bot, now), lane="inbox" if role == PROCESSING else "main")
     s.ticker.add_step("callback_nonces", Forgetting(s.engine).step)  # replay guard's rows, once their window closed
     s.ticker.add_step("duties", Duties(dispatcher, s.settings, s.engine, s.calendar, instance).step)
     # photos and voice past media.retention_days: bytes deleted, tickets marked
@@ -264,9 +280,10 @@ def seal(settings) -> int:
 
 
 def serve(settings) -> int:
-    """Serve until SIGTERM/SIGINT: in this process, or in `server.workers` processes forked from it."""
-    count = settings.server.workers
-    if count == 1:
+    """Serve until SIGTERM/SIGINT: in this process, or in `server.workers` processes forked from it (and, with
+    server.processing: separate, one more that does the processing)."""
+    count, separate = settings.server.workers, settings.server.processing == "separate"
+    if count == 1 and not separate:
         return serve_one(settings)
     from web.forking import Supervisor, before_fork, one_writer_problem
     problem = one_writer_problem(settings.database.url, count)
@@ -276,8 +293,12 @@ def serve(settings) -> int:
     classifier = build_classifier(settings)  # read only from here on: every child shares these pages
     preload(settings)
     before_fork()
-    log.info("forking serving processes", extra={"workers": count, "port": settings.server.port})
-    return Supervisor(lambda: serve_one(settings, classifier), count).run()
+    log.info("forking serving processes", extra={"workers": count, "port": settings.server.port,
+                                                 "processing": settings.server.processing})
+    children = [lambda: serve_one(settings, classifier, SERVING if separate else None)] * count
+    if separate:
+        children.append(lambda: process_only(settings, classifier))
+    return Supervisor(children).run()
 
 
 def preload(settings) -> None:
@@ -295,55 +316,103 @@ def preload(settings) -> None:
     route_setups(SimpleNamespace(settings=settings))  # imports every package's routes
 
 
-def serve_one(settings, classifier=None) -> int:
-    """Serve HTTP and tick until SIGTERM/SIGINT."""
-    import asyncio
-
+def open_store(services, settings):
+    """Lock (SQLite), migrate, open the key and sync the config into the store: (the lock or None, exit code)."""
     from demo.seed import prepare_demo
     from duties.register import sync_register
     from models.recovery import release_orphaned_claims
     from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
     from models.sync import sync_directory
-    from web.app import build_app
     from web.console.passwords import check_stored
-    from web.serving import serve_app
 
-    services = build_services(settings, classifier=classifier)
     try:
         lock = lock_single_instance(services.engine)
     except StoreLocked as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
-        return 3
+        return None, 3
     with startup_lock(services.engine):  # several instances may start at once on PostgreSQL
         migrate(services.engine)
         if not open_privacy(services.engine, services.privacy, settings):
-            return 2
+            return lock, 2
         release_orphaned_claims(services.engine, services.clock.now())
         sync_directory(services.engine, settings)
         check_stored(services.engine, settings)  # no demo password outside the demo; who cannot log in
         sync_register(services.engine, settings, services.clock.now())
         prepare_demo(services)  # demo mode only: a month of history once
-    app = build_app(services, route_setups(services))
+    return lock, 0
 
-    http = robot_link = None
 
-    async def start_ticker(_app):
-        nonlocal http, robot_link
-        http, robot_link = await start_sender(services)
-        services.ticker.start()
+class Background:
+    """The ticker, the outbox sender and the channels' connections of one process: started and stopped."""
 
-    async def stop_ticker(_app):
+    def __init__(self, services, sender: bool = True):
+        self.services, self.sender = services, sender
+        self.http = self.robot_link = None
+
+    async def start(self, _app=None):
+        if self.sender:
+            self.http, self.robot_link = await start_sender(self.services)
+        self.services.ticker.start()
+
+    async def stop(self, _app=None):
+        import asyncio
+
+        services = self.services
         services.ticker.stop()
-        if robot_link is not None:
-            await robot_link.stop()
-        if http is not None:
-            await http.close()
+        if self.robot_link is not None:
+            await self.robot_link.stop()
+        if self.http is not None:
+            await self.http.close()
         await asyncio.to_thread(services.bot.workers.shutdown)  # messages being processed finish first
         await asyncio.to_thread(services.ticker.close)
         await asyncio.to_thread(services.hashing.shutdown)
 
-    app.on_startup.append(start_ticker)
-    app.on_cleanup.append(stop_ticker)
+
+def process_only(settings, classifier=None) -> int:
+    """server.processing: separate: triage, dispatch and send every stored message, tick every lane; no HTTP."""
+    import asyncio
+    import os
+    import signal
+
+    # the kernel gives the serving processes the CPU first: an acknowledgement waits for nothing here, the
+    # answers only go out later when both are short of it
+    os.nice(PROCESSING_NICENESS)
+    services = build_services(settings, classifier=classifier, role=PROCESSING)
+    lock, code = open_store(services, settings)
+    if code:
+        return code
+    background = Background(services)
+
+    async def until_stopped():
+        stop = asyncio.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+        await background.start()
+        try:
+            await stop.wait()
+        finally:
+            await background.stop()
+
+    log.info("processing", extra={"database": services.engine.url.render_as_string(hide_password=True)})
+    asyncio.run(until_stopped())
+    if lock:
+        lock.close()
+    return 0
+
+
+def serve_one(settings, classifier=None, role=None) -> int:
+    """Serve HTTP and tick until SIGTERM/SIGINT (`role` SERVING: store and acknowledge only)."""
+    from web.app import build_app
+    from web.serving import serve_app
+
+    services = build_services(settings, classifier=classifier, role=role)
+    lock, code = open_store(services, settings)
+    if code:
+        return code
+    app = build_app(services, route_setups(services))
+    background = Background(services, sender=role != SERVING)
+    app.on_startup.append(background.start)
+    app.on_cleanup.append(background.stop)
     log.info("serving", extra={"host": settings.server.host, "port": settings.server.port,
                                "database": services.engine.url.render_as_string(hide_password=True)})
     # SIGTERM/SIGINT: stop accepting, finish requests, cleanup; connections bounded (server.max_connections...)

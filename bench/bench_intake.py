@@ -23,7 +23,7 @@ from models import InboxMessage
 from models.store import make_engine, session
 
 DRAIN_LIMIT_S = 300.0
-ENGINES = ("sqlite", "postgresql", "postgresql x2")
+ENGINES = ("sqlite", "postgresql", "postgresql x2")  # "postgresql x2 separate": server.processing: separate
 
 
 def warm_up(service: Service, count: int = 5) -> None:
@@ -70,9 +70,11 @@ def bare(rate: int, seconds: float) -> dict:
 def full(kind: str, rate: int, seconds: float, wechat_base: str) -> dict:
     """The service at this rate on this engine ("postgresql x2": two processes): figures, where messages were
     answered, drain, RSS (of the largest process) and each process's RSS and PSS, idle and after the load."""
-    engine_kind, _, workers = kind.partition(" x")
+    engine_kind, _, rest = kind.partition(" ")
+    workers = rest.removesuffix("separate").strip(" x") or "1"
     url = fresh_url(engine_kind)
-    service = Service(url, workers=int(workers or 1), wechat_base=wechat_base).start()
+    service = Service(url, workers=int(workers), wechat_base=wechat_base,
+                      processing="separate" if kind.endswith("separate") else "inline").start()
     engine = make_engine(url)
     try:
         service.wait_serving(healthy=True)
@@ -141,5 +143,6 @@ def run(rates=(50, 200, 500), engines=ENGINES, seconds: float = 5.0) -> str:
 
 if __name__ == "__main__":
     import sys
-    kinds = tuple(a.replace("-x", " x") for a in sys.argv[1:] if not a.isdigit())  # e.g. postgresql-x2
+    # e.g. postgresql-x2, postgresql-separate, postgresql-x2-separate
+    kinds = tuple(a.replace("-", " ") for a in sys.argv[1:] if not a.isdigit())
     print(run(tuple(int(r) for r in sys.argv[1:] if r.isdigit()) or (50, 200, 500), kinds or ENGINES))

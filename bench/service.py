@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 UNHELD = {"quiet_hours": None, "batch_window": "0s"}
 
 
-def bench_config(folder: str, wechat_base: str = "http://127.0.0.1:9/") -> str:
+def bench_config(folder: str, wechat_base: str = "http://127.0.0.1:9/", processing: str = "inline") -> str:
     """config.yaml as a deployment has it (the test OA and WeCom keys, no demo), quiet logs; its path.
 
     Outbound calls go to `wechat_base`: the fake WeChat (bench/fake_wechat.py) when the figures should
@@ -38,7 +38,7 @@ def bench_config(folder: str, wechat_base: str = "http://127.0.0.1:9/") -> str:
     raw["logging"] = {"level": "WARNING", "format": "text"}
     raw["escalation"] |= UNHELD
     # the load generator stands for WeChat's many servers from one address: no per-address bound below the total
-    raw["server"] |= {"max_connections": 4096, "max_connections_per_address": 4096}
+    raw["server"] |= {"max_connections": 4096, "max_connections_per_address": 4096, "processing": processing}
     raw["geo"]["boundaries_file"] = str(ROOT / raw["geo"]["boundaries_file"])  # the copy lives elsewhere
     path = Path(folder) / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
@@ -46,15 +46,18 @@ def bench_config(folder: str, wechat_base: str = "http://127.0.0.1:9/") -> str:
 
 
 class Service:
-    """The service on a loopback port (`workers` processes forked from one parent, or the one process),
-    or the bare baseline if `bare`; its sends go to `wechat_base`."""
+    """The service on a loopback port (`workers` processes forked from one parent, or the one process; with
+    `processing` "separate" one more forked beside them), or the bare baseline if `bare`; its sends go to
+    `wechat_base`."""
 
     def __init__(self, database_url: str = "", bare: bool = False, workers: int = 1,
-                 wechat_base: str = "http://127.0.0.1:9/"):
+                 wechat_base: str = "http://127.0.0.1:9/", processing: str = "inline"):
         self.folder = tempfile.mkdtemp(prefix="gw-serve-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url, self.workers, self.wechat_base = database_url, workers, wechat_base
+        self.processing = processing
+        self.forks = workers > 1 or processing == "separate"
         self.argv = ([sys.executable, "-m", "bench.bare_server", str(self.port)] if bare
                      else [sys.executable, "run.py", "serve", "--workers", str(workers)])
         self.process: subprocess.Popen | None = None
@@ -62,7 +65,7 @@ class Service:
 
     def start(self) -> "Service":
         """Spawn the process (returns at once; see wait_serving)."""
-        env = os.environ | {"GRIDWHISTLE_CONFIG": bench_config(self.folder, self.wechat_base),
+        env = os.environ | {"GRIDWHISTLE_CONFIG": bench_config(self.folder, self.wechat_base, self.processing),
                             "GRIDWHISTLE_PORT": str(self.port),
                             "GRIDWHISTLE_DATABASE_URL": self.database_url}
         self.log = open(Path(self.folder) / "serve.log", "w+", encoding="utf-8")
@@ -77,8 +80,8 @@ class Service:
                 raise RuntimeError(f"service exited with {self.process.returncode}:\n{self.log_tail()}")
             status = health_status(self.url)
             # forked processes start one after another: wait until each listens, not only the first
-            every = self.workers == 1 or (len(self.serving()) == self.workers and
-                                          all(listens(pid, self.port) for pid in self.serving()))
+            every = not self.forks or (len(self.serving()) == self.workers and
+                                       all(listens(pid, self.port) for pid in self.serving()))
             if every and (status == 200 or (status and not healthy)):
                 return time.perf_counter() - self.started
             time.sleep(0.02)
@@ -100,8 +103,12 @@ class Service:
         return sum(seen.values())
 
     def serving(self) -> list[int]:
-        """The processes that serve: the forked children, or the one process."""
-        return proc_children(self.process.pid) if self.workers > 1 else [self.process.pid]
+        """The processes that serve: the forked children (but the processing one, which listens to nothing), or
+        the one process."""
+        if not self.forks:
+            return [self.process.pid]
+        children = proc_children(self.process.pid)
+        return [pid for pid in children if listens(pid, self.port)] if self.processing == "separate" else children
 
     def rss_mb(self, field: str = "VmHWM") -> float:
         """Peak (VmHWM) or current (VmRSS) resident memory in MB of the largest serving process."""
@@ -113,7 +120,7 @@ class Service:
 
     def cpu_seconds(self) -> float:
         """CPU seconds the service has used so far (the parent and the serving processes, all their threads)."""
-        pids = {self.process.pid, *self.serving()}
+        pids = {self.process.pid, *(proc_children(self.process.pid) if self.forks else ())}
         return sum(proc_cpu_seconds(pid) for pid in pids)
 
     def log_tail(self, lines: int = 20) -> str:

@@ -78,6 +78,8 @@ class BotContext:
     metrics: Any = None
     instance: str = "gw"
     storer: Any = field(default=None, repr=False)  # bot.inbound.storing.GroupStore, made on the running loop
+    answers: Any = field(default=None, repr=False)  # bot.inbound.awaiting.Answers, beside it (processing: separate)
+    processed_elsewhere: bool = False  # a serving process of server.processing: separate stores and waits only
     workers: Workers = field(default_factory=Workers, repr=False)  # run.py shuts them down
     privacy: Privacy = field(default_factory=Privacy.ephemeral, repr=False)  # run.py passes the service's one
     media: Any = None  # media.keep.Media: where photos and voice that arrive are kept (keep_media)

@@ -38,6 +38,9 @@ class Server(Strict):
     callback_body_timeout: Duration = Field(timedelta(seconds=5), ge=timedelta(seconds=1), le=timedelta(seconds=60))
     # Serving processes on this host, sharing the port (SO_REUSEPORT) and the store: PostgreSQL only.
     workers: int = Field(1, ge=1, le=64)
+    # "separate": the serving processes only verify, store and acknowledge; one more process forked beside
+    # them triages, dispatches and sends (PostgreSQL only: see processing_problem).
+    processing: Literal["inline", "separate"] = "inline"
 
     @model_validator(mode="after")
     def _per_address_within_total(self) -> "Server":
@@ -69,6 +72,16 @@ class Server(Strict):
 
 class Database(Strict):
     url: str = "sqlite:///data/gridwhistle.db"
+
+
+def processing_problem(server: Server, database: Database) -> str | None:
+    """Why server.processing cannot be "separate" on this store, or None."""
+    if server.processing == "separate" and not database.url.startswith(("postgresql", "postgres")):
+        return ('server.processing: separate needs PostgreSQL (database.url): it runs two processes on one store, '
+                'and a SQLite file is held by one process (the lock beside it) with one writer, so the serving '
+                'process\'s inserts and the processing process\'s claims and answers would queue for the same '
+                'write lock under load. Use processing: inline, or a postgresql+psycopg:// URL.')
+    return None
 
 
 class Logging(Strict):

@@ -17,6 +17,7 @@ from core.config import (
     Ticker,
     Village,
     WorkingHours,
+    processing_problem,
 )
 from core.config_access import Api, Demo, Login
 from core.config_demo import exposure_problems
@@ -57,6 +58,8 @@ class Settings(Strict):
     @model_validator(mode="after")
     def _references_hold(self) -> "Settings":
         problems = _reference_problems(self) + exposure_problems(self)
+        if problem := processing_problem(self.server, self.database):
+            problems.append(problem)
         if problems:
             raise ValueError("\n".join(problems))
         return self

@@ -36,6 +36,8 @@ class Ticker:
         self.clock, self.interval, self.metrics = clock, interval, metrics
         self.lanes: dict[str, list[tuple[str, Step]]] = {MAIN: []}
         self._threads: dict[str, int] = {}
+        self._wakes: dict[str, timedelta] = {}
+        self._eager: list[asyncio.Task[None]] = []
         self._executors: dict[str, ThreadPoolExecutor] = {}
         self.last_cycle_at: float | None = None  # monotonic seconds of the main lane, for liveness only
         self._scheduler: AsyncIOScheduler | None = None
@@ -49,10 +51,14 @@ class Ticker:
         """Register a step; steps of one lane run in the order added."""
         self.lanes.setdefault(lane, []).append((name, step))
 
-    def add_lane(self, lane: str, threads: int) -> None:
-        """Give a lane more than the one thread it has by default (its async steps may use them too)."""
+    def add_lane(self, lane: str, threads: int = 1, wake: timedelta | None = None) -> None:
+        """Give a lane more than the one thread it has by default (its async steps may use them too). With
+        `wake` the lane is eager: it cycles again at once while its steps find work, else after `wake`
+        (work that must be picked up within tens of milliseconds, where a scheduler's job would be late)."""
         self.lanes.setdefault(lane, [])
         self._threads[lane] = threads
+        if wake is not None:
+            self._wakes[lane] = wake
 
     def executor(self, lane: str = MAIN) -> ThreadPoolExecutor:
         """The lane's own threads: its blocking steps run there, never on the loop's default threads."""
@@ -86,15 +92,25 @@ class Ticker:
         """Begin ticking on the running event loop, one job per lane; the first cycles run at once."""
         self._scheduler = AsyncIOScheduler()
         for lane in self.lanes:
+            if lane in self._wakes:
+                self._eager.append(asyncio.get_running_loop().create_task(self._cycle_eagerly(lane)))
+                continue
             self._scheduler.add_job(self.cycle, "interval", args=[lane], id=f"lane:{lane}",
                                     seconds=self.interval.total_seconds(), max_instances=1, coalesce=True,
                                     misfire_grace_time=None, next_run_time=datetime.now().astimezone())
         self._scheduler.start()
 
+    async def _cycle_eagerly(self, lane: str) -> None:
+        while True:
+            if not await self.cycle(lane):
+                await asyncio.sleep(self._wakes[lane].total_seconds())
+
     def stop(self) -> None:
         """Stop scheduling new cycles."""
         if self._scheduler and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        for task in self._eager:
+            task.cancel()
 
     def close(self) -> None:
         """After stop(): let the running steps finish and end the lanes' threads."""

@@ -38,12 +38,13 @@ def before_fork() -> None:
 
 
 class Supervisor:
-    """Forks `count` children running `serve_child()` (its return is the child's exit code) and keeps them."""
+    """Forks a child per slot, running that slot's function (its return is the child's exit code), and keeps
+    them: the serving processes, and with server.processing: separate the processing one after them."""
 
-    def __init__(self, serve_child: Callable[[], int], count: int):
-        self.serve_child, self.count = serve_child, count
+    def __init__(self, slots: list[Callable[[], int]]):
+        self.slots, self.count = slots, len(slots)
         self.children: dict[int, tuple[int, float]] = {}  # pid -> (slot, started at, monotonic)
-        self.quick_deaths = [0] * count
+        self.quick_deaths = [0] * self.count
         self.stopping, self.code = False, 0
 
     def run(self) -> int:
@@ -72,7 +73,7 @@ class Supervisor:
             try:
                 for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
                     signal.signal(signum, signal.SIG_DFL)
-                code = self.serve_child()
+                code = self.slots[slot]()
             except BaseException:
                 log.exception("serving process failed", extra={"slot": slot})
             finally:

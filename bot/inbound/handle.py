@@ -89,8 +89,8 @@ def _drain_one(ctx: BotContext, inbox_id: int, msg: Incoming) -> int:
         return 0
     crash_point("inbox.processed")
     reply = answer.kept(msg.card_tap)
-    inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
-    if reply:
+    awaited = inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
+    if reply and not awaited:  # a callback still waiting carries it (server.processing: separate)
         answer_late(ctx, msg, reply)
     return 1
 

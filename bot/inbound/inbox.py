@@ -14,6 +14,7 @@ from models.rows import claim_rows, inserted_id
 from models.store import session
 
 LEASE = timedelta(seconds=30)
+AWAITED = "awaited"  # in the payload: a callback waits to carry the answer (server.processing: separate)
 _TABLE = InboxMessage.__table__
 # Core, built once, the values bound at execution (they name the columns set): once per message, and the
 # ORM's bulk-update machinery cost more than the statement
@@ -33,20 +34,23 @@ def store(engine, privacy: Privacy, incoming: Incoming, now: datetime,
     return row, created
 
 
-def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, str | None, Seen | None]]
-               ) -> list[tuple[InboxMessage | None, bool]]:
+def store_many(engine, privacy: Privacy, items: list[tuple[Incoming, datetime, str | None, Seen | None]],
+               awaited: list[bool] | None = None) -> list[tuple[InboxMessage | None, bool]]:
     """store() for several messages in one transaction (bot/inbound/storing.py groups them under load).
 
     A callback's signed query (Seen) is remembered in the same transaction; a query that came before with
-    another body stores nothing and gives (None, False): a replay, refused by the caller.
+    another body stores nothing and gives (None, False): a replay, refused by the caller. `awaited`, per item:
+    its callback waits for another process's answer (server.processing: separate; bot/inbound/awaiting.py).
     """
     out: list[tuple[InboxMessage | None, bool]] = []
     with session(engine) as db:
-        for incoming, now, claimer, query in items:
+        for n, (incoming, now, claimer, query) in enumerate(items):
             if query is not None and not nonces.admit(db, query):
                 out.append((None, False))
                 continue
             values = _values(privacy, incoming, now, claimer)
+            if awaited and awaited[n]:
+                values["payload"] = values["payload"] | {AWAITED: True}
             new_id = inserted_id(db, InboxMessage, values, ["msg_key"])
             if new_id is not None:
                 media_jobs.add(db, incoming, now)  # its photo or voice, downloaded once, off the callback path
@@ -88,12 +92,16 @@ def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[in
     return claim_rows(engine, InboxMessage, _claimable(now), _claim_values(claimer, now), InboxMessage.id, batch)
 
 
-def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id: int | None) -> None:
-    """Record the answer so a retry of the same message gets it again (masked, the full answer sealed)."""
+def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id: int | None) -> bool:
+    """Record the answer so a retry of the same message gets it again (masked, the full answer sealed);
+    True if a callback still waits to carry it (bot/inbound/awaiting.py)."""
     shown, sealed = privacy.split(reply) if reply else (reply, None)
     with session(engine) as db:
-        _record(db, inbox_id, "done", reply=shown, ticket_id=ticket_id, reply_sealed=sealed)
+        payload = db.connection().execute(_RECORD.returning(_TABLE.c.payload), dict(
+            row_id=inbox_id, status="done", reply=shown, reply_sealed=sealed, ticket_id=ticket_id, error=None,
+            lease_until=None)).scalar()
         db.commit()
+    return bool(payload and payload.get(AWAITED))
 
 
 def reply_of(privacy: Privacy, row: InboxMessage) -> str | None:

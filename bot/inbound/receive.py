@@ -4,8 +4,10 @@ import time
 
 from bot.context import BotContext
 from bot.inbound import inbox
+from bot.inbound.awaiting import Answers, release
 from bot.inbound.guard import Rejected
 from bot.inbound.handle import BUSY, answer_late, answer_stored
+from bot.inbound.inbox import AWAITED
 from bot.inbound.incoming import Incoming
 from bot.inbound.nonces import Seen
 from bot.inbound.storing import GroupStore
@@ -28,6 +30,8 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
     """
     loop, workers = asyncio.get_running_loop(), ctx.workers
     deadline = time.monotonic() + REPLY_BUDGET_S
+    if ctx.processed_elsewhere:
+        return await _answered_elsewhere(ctx, msg, query, deadline)
     # Under a backlog, processing here would only slow every acknowledgement down: store the
     # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
     # Once the worker has messages to get through, new ones queue behind them until it has caught up.
@@ -67,6 +71,31 @@ async def _holder_reply(ctx: BotContext, inbox_id: int, deadline: float) -> str 
         if row is not None and row.status in ("done", "failed"):
             return inbox.reply_of(ctx.privacy, row)
     return None  # the holder answers its own request or queues the reply
+
+
+async def _answered_elsewhere(ctx: BotContext, msg: Incoming, query: Seen | None, deadline: float) -> str | None:
+    """server.processing: separate. Store the message for the processing process, then carry its answer if
+    it comes within the budget; past that, or while that process is behind, it goes out through the outbox."""
+    loop = asyncio.get_running_loop()
+    if ctx.storer is None or ctx.storer.loop is not loop:
+        ctx.storer = GroupStore(ctx.engine, ctx.privacy, ctx.workers.store, loop)
+        ctx.answers = Answers(ctx.engine, loop)
+    wait = not ctx.answers.behind
+    stored, _created = await ctx.storer.store(msg, ctx.clock.now(), None, query, awaited=wait)
+    if stored is None:
+        raise Rejected(403, "query replayed with another body")
+    crash_point("inbox.stored")
+    if stored.status in ("done", "failed"):  # a retry of a message answered already: its answer at once
+        return inbox.reply_of(ctx.privacy, stored) if stored.status == "done" else None
+    awaited = bool((stored.payload or {}).get(AWAITED))  # a retry's: whether the first copy's callback waits
+    row = await ctx.answers.finished(stored.id, max(0.0, deadline - time.monotonic())) if wait and awaited else None
+    if row is None:
+        # no answer (in time): the processing process sends it itself, unless it finished just now
+        if not awaited or await loop.run_in_executor(ctx.workers.store, release, ctx.engine, stored):
+            _count_deferred(ctx)
+            return None
+        row = await loop.run_in_executor(ctx.workers.store, inbox.load, ctx.engine, stored.id)
+    return inbox.reply_of(ctx.privacy, row) if row is not None and row.status == "done" else None
 
 
 def _send_late(ctx: BotContext, msg: Incoming, task) -> None:

@@ -23,13 +23,14 @@ class GroupStore:
 
     def __init__(self, engine, privacy: Privacy, pool: Executor, loop: asyncio.AbstractEventLoop):
         self.engine, self.privacy, self.pool, self.loop = engine, privacy, pool, loop
-        self._waiting: list[tuple[tuple, asyncio.Future]] = []
+        self._waiting: list[tuple[tuple, bool, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
 
-    async def store(self, msg: Incoming, now, claimer: str | None, query: Seen | None = None):
-        """Queue the message (and the callback query it came with) for the next group write; wait for its row."""
+    async def store(self, msg: Incoming, now, claimer: str | None, query: Seen | None = None, awaited: bool = False):
+        """Queue the message (and the callback query it came with) for the next group write; wait for its row.
+        `awaited`: the callback waits for another process's answer (inbox.store_many)."""
         future = self.loop.create_future()
-        self._waiting.append(((msg, now, claimer, query), future))
+        self._waiting.append(((msg, now, claimer, query), awaited, future))
         if self._writer is None or self._writer.done():
             self._writer = self.loop.create_task(self._write_all())
         return await future
@@ -39,20 +40,20 @@ class GroupStore:
             group, self._waiting = self._waiting[:MAX_GROUP], self._waiting[MAX_GROUP:]
             try:
                 results = await self.loop.run_in_executor(self.pool, inbox.store_many, self.engine, self.privacy,
-                                                          [item for item, _ in group])
+                                                          [item for item, _, _ in group], [a for _, a, _ in group])
             except Exception as exc:  # noqa: BLE001 - each message then gets its own try and its own error
                 if len(group) == 1:
-                    _settle(group[0][1], error=exc)
+                    _settle(group[0][2], error=exc)
                     continue
                 log.warning("storing a group failed; storing one by one", extra={"count": len(group)})
-                for item, future in group:
+                for item, awaited, future in group:
                     try:
                         _settle(future, (await self.loop.run_in_executor(
-                            self.pool, inbox.store_many, self.engine, self.privacy, [item]))[0])
+                            self.pool, inbox.store_many, self.engine, self.privacy, [item], [awaited]))[0])
                     except Exception as one:  # noqa: BLE001 - answered 503 by the caller
                         _settle(future, error=one)
                 continue
-            for (_, future), result in zip(group, results):
+            for (_, _, future), result in zip(group, results):
                 _settle(future, result)
 
 

@@ -17,7 +17,8 @@ def _msg(n: int, text: str = "桂花苑3栋路灯坏了") -> Incoming:
 async def test_it_writes_messages_that_arrive_together_in_one_transaction(engine, clock, monkeypatch):
     groups = []
     real = inbox.store_many
-    monkeypatch.setattr(storing.inbox, "store_many", lambda e, p, items: groups.append(len(items)) or real(e, p, items))
+    monkeypatch.setattr(storing.inbox, "store_many",
+                        lambda e, p, items, *more: groups.append(len(items)) or real(e, p, items, *more))
     with ThreadPoolExecutor(1) as pool:
         store = GroupStore(engine, PRIVACY, pool, asyncio.get_running_loop())
         results = await asyncio.gather(*(store.store(_msg(n % 30), clock.now(), "test") for n in range(60)))
@@ -29,10 +30,10 @@ async def test_it_writes_messages_that_arrive_together_in_one_transaction(engine
 async def test_a_bad_message_does_not_cost_the_others_their_place(engine, clock, monkeypatch):
     real = inbox.store_many
 
-    def fussy(e, p, items):
+    def fussy(e, p, items, *more):
         if any(m.text == "坏" for m, *_ in items):
             raise ValueError("cannot store this one")
-        return real(e, p, items)
+        return real(e, p, items, *more)
     monkeypatch.setattr(storing.inbox, "store_many", fussy)
     with ThreadPoolExecutor(1) as pool:
         store = GroupStore(engine, PRIVACY, pool, asyncio.get_running_loop())

@@ -61,8 +61,10 @@ def _written(path: Path, config: dict, sections: dict) -> Path:
 class Service:
     """One instance of the service; start() and kill() as often as a test likes."""
 
-    def __init__(self, config: Path, port: int, log: Path, env: dict | None = None, args: tuple[str, ...] = ()):
+    def __init__(self, config: Path, port: int, log: Path, env: dict | None = None, args: tuple[str, ...] = (),
+                 listeners: int | None = None):
         self.config, self.port, self.log, self.env, self.args = config, port, log, env or {}, args
+        self.listeners = listeners  # processes that listen, if not all (server.processing: separate's one does not)
         self.process: subprocess.Popen | None = None
         self.base = f"http://127.0.0.1:{port}"
 
@@ -76,7 +78,9 @@ class Service:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"service exited with {self.process.returncode}; see {self.log}")
-            if self.healthy() and all(listens(pid, self.port) for pid in self.children() or [self.process.pid]):
+            children = self.children() or [self.process.pid]
+            listening = sum(listens(pid, self.port) for pid in children)
+            if self.healthy() and listening == (self.listeners or len(children)):
                 return self
             time.sleep(0.1)
         raise RuntimeError(f"service not healthy after {timeout}s; see {self.log}")

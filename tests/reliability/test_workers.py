@@ -102,4 +102,4 @@ def test_sqlite_is_refused_more_than_one_process(capsys):
 
 def test_a_process_that_refuses_to_start_stops_the_others():
     """Exit 2 or 3 at start (a config, key or lock problem) would be the same in every restart: all stop."""
-    assert Supervisor(lambda: 2, 2).run() == 2
+    assert Supervisor([lambda: 2] * 2).run() == 2
