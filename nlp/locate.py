@@ -75,7 +75,16 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
     tail = max((sp for sp in find_spans(text, [(run[0], run[1])], raw) if sp.start <= run[0] < sp.end),
                key=lambda sp: sp.end, default=None)
     start = _head(text, run[0], shapes)
-    return Span(start, _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger"), run[2]
+    span = Span(start, _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger")
+    return _whole_relative(text, span), run[2]
+
+
+def _whole_relative(text: str, span: Span) -> Span:
+    """A run that is only a piece of a relative place (们店 of 我们店门口) is that place, not a fragment of it."""
+    near = relative_place(text)
+    if near and near.start <= span.start and span.end <= near.end and (near.start, near.end) != (span.start, span.end):
+        return Span(near.start, near.end, span.how)
+    return span
 
 
 HEAD = 4  # characters a run may be widened back by, to where the place's shape starts
