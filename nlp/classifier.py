@@ -25,15 +25,15 @@ MIN_PLACE = 2  # a place is a name, never one stray character (a lone "8")
 # `police_side`: the police head alone puts a report on the police side only when this sure; read against
 # every message it is no judge of police or not among reports (letting it decide from `police_report` up
 # cost 0.02 of 警务/非警务 accuracy for 0.002 of police recall, leave-one-voice-out).
-# `police` (of the category mass): an unsure call goes to police. 0.26: on twelve voices police recall
-# 0.972 (0.24 gives 0.975 but puts 13 more of 3,535 reports on the wrong side, 警务/非警务 0.902 instead
-# of 0.906): the mass sums eight police categories, and from lower down their noise alone sends reports
-# the category head reads as 84% safety_hazard (charging in a stairwell) to police.
-# `emergency`: the most recall at precision >= 0.70: on seventeen voices 0.12, recall 0.932 at precision 0.703
-# (0.13 gave 0.929 at 0.709, 0.115 0.933 at 0.699; the emergency head reads log-count-ratio scaled features,
-# nlp/training.py; the sweeps are in bench/RESULTS.md). Police 0.26 keeps police recall 0.970 on seventeen.
-DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.26,
-            "emergency": 0.12, "urgent": 0.45}
+# `police` (of the category mass): an unsure call goes to police. 0.22: on twenty-one voices police recall
+# 0.970 (0.24 gives 0.969, 0.26 0.967 with 警务/非警务 0.912 instead of 0.903): the mass sums eight police
+# categories, and from lower down their noise alone sends reports the category head reads as mostly
+# safety_hazard (charging in a stairwell) to police.
+# `emergency`: the most recall at precision >= 0.70: on twenty-one voices 0.115, recall 0.931 at precision
+# 0.702 (0.12 gave 0.929 at 0.706, 0.11 0.932 at 0.698; the emergency head reads log-count-ratio scaled
+# features, nlp/training.py; the sweeps are in bench/RESULTS.md).
+DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.22,
+            "emergency": 0.115, "urgent": 0.45}
 
 
 class Classifier:
