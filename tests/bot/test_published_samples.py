@@ -21,7 +21,9 @@ from tests.bot.test_robot import KEYS, open_reply
 XML_SAMPLES = [  # (file, route, stored type, stored text, what the resident is told)
     ("oa_text.xml", "mp", "text", "this is a test", "回复“查询”看办理进度"),
     ("oa_image.xml", "mp", "image", "", "回复“查询”看办理进度"),
-    ("oa_voice_recognition.xml", "mp", "voice", "腾讯微信团队", "回复“查询”看办理进度"),
+    # 腾讯微信团队 is no report but sits near the 疑似 band's edge, so a retrained model may ask instead of
+    # helping; what this sample checks is that triage reads the Recognition text and answers in the callback
+    ("oa_voice_recognition.xml", "mp", "voice", "腾讯微信团队", ("回复“查询”看办理进度", "需要帮您登记吗")),
     ("oa_voice.xml", "mp", "voice", "", "语音"),
     ("oa_location.xml", "mp", "location", "位置信息", "已收到您的位置"),
     ("oa_subscribe.xml", "mp", "event", "", "欢迎关注网格哨"),
@@ -52,7 +54,10 @@ async def test_each_published_xml_sample_is_answered_stored_and_processed(client
     with session(engine) as db:
         row = db.exec(select(InboxMessage)).one()
     assert (row.channel, row.msg_type, row.content, row.status) == (route, msg_type, content, "done")
-    assert reply is None if told is None else told in reply
+    if told is None:
+        assert reply is None
+    else:
+        assert reply is not None and any(answer in reply for answer in ((told,) if isinstance(told, str) else told))
 
 
 async def test_wecoms_card_click_sample_with_selected_items_accepts_the_ticket(client, clock, engine):
