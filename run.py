@@ -364,6 +364,8 @@ class Background:
         if self.http is not None:
             await self.http.close()
         await asyncio.to_thread(services.bot.workers.shutdown)  # messages being processed finish first
+        if services.bot.answers is not None:  # server.processing: separate's poller thread
+            services.bot.answers.close()
         await asyncio.to_thread(services.ticker.close)
         await asyncio.to_thread(services.hashing.shutdown)
 

@@ -18,7 +18,8 @@ AWAITED = "awaited"  # in the payload: a callback waits to carry the answer (ser
 _TABLE = InboxMessage.__table__
 # Core, built once, the values bound at execution (they name the columns set): once per message, and the
 # ORM's bulk-update machinery cost more than the statement
-_RECORD = update(_TABLE).where(_TABLE.c.id == bindparam("row_id"))
+# (the payload back: whether a callback waits to carry the answer)
+_RECORD = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).returning(_TABLE.c.payload)
 
 
 def store(engine, privacy: Privacy, incoming: Incoming, now: datetime,
@@ -97,9 +98,7 @@ def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id
     True if a callback still waits to carry it (bot/inbound/awaiting.py)."""
     shown, sealed = privacy.split(reply) if reply else (reply, None)
     with session(engine) as db:
-        payload = db.connection().execute(_RECORD.returning(_TABLE.c.payload), dict(
-            row_id=inbox_id, status="done", reply=shown, reply_sealed=sealed, ticket_id=ticket_id, error=None,
-            lease_until=None)).scalar()
+        payload = _record(db, inbox_id, "done", reply=shown, ticket_id=ticket_id, reply_sealed=sealed)
         db.commit()
     return bool(payload and payload.get(AWAITED))
 
@@ -115,9 +114,10 @@ def fail(db: Session, inbox_id: int, error: str) -> None:
 
 
 def _record(db: Session, inbox_id: int, status: str, reply: str | None = None, ticket_id: int | None = None,
-            error: str | None = None, reply_sealed: str | None = None) -> None:
-    db.connection().execute(_RECORD, dict(row_id=inbox_id, status=status, reply=reply, reply_sealed=reply_sealed,
-                                          ticket_id=ticket_id, error=error, lease_until=None))
+            error: str | None = None, reply_sealed: str | None = None) -> dict | None:
+    """Set the row's outcome; its payload as stored."""
+    return db.connection().execute(_RECORD, dict(row_id=inbox_id, status=status, reply=reply, reply_sealed=reply_sealed,
+                                                 ticket_id=ticket_id, error=error, lease_until=None)).scalar()
 
 
 def load(engine, inbox_id: int) -> InboxMessage | None:
