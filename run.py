@@ -101,7 +101,7 @@ def build_services(settings, clock=None, engine=None, privacy=None, classifier=N
     `role` (server.processing: separate): SERVING stores and acknowledges only, no background steps;
     PROCESSING runs every step, the inbox's picking up new rows within INBOX_WAKE."""
     from core.clock import SystemClock
-    from core.metrics import Metrics
+    from core.metrics import INLINE, Metrics
     from core.offset_clock import OffsetClock
     from core.pools import BoundedPool
     from core.privacy import Privacy
@@ -113,7 +113,7 @@ def build_services(settings, clock=None, engine=None, privacy=None, classifier=N
 
     # Only the demo's clock can be fast-forwarded (its 快进 buttons); a deployment keeps the wall clock.
     clock = clock or (OffsetClock(SystemClock()) if settings.demo.enabled else SystemClock())
-    metrics = Metrics()
+    metrics = Metrics(role=role or INLINE)  # gw_process says which kind of process counted
     engine = engine or make_engine(settings.database.url)
     services = Services(
         settings=settings,
@@ -282,14 +282,20 @@ def seal(settings) -> int:
 def serve(settings) -> int:
     """Serve until SIGTERM/SIGINT: in this process, or in `server.workers` processes forked from it (and, with
     server.processing: separate, one more that does the processing)."""
+    import os
+
+    from web.shared_metrics import VARIABLE, MetricsFolder, share_metrics
     count, separate = settings.server.workers, settings.server.processing == "separate"
     if count == 1 and not separate:
+        if os.environ.get(VARIABLE):  # multiprocess mode asked for one process: not an earlier run's figures
+            MetricsFolder.opened(os.environ)
         return serve_one(settings)
     from web.forking import Supervisor, before_fork, one_writer_problem
     problem = one_writer_problem(settings.database.url, count)
     if problem:
         print(f"无法启动 / cannot start: {problem}", file=sys.stderr)
         return 2
+    metrics_folder = share_metrics()  # before prometheus_client is imported: every process's figures on /metrics
     classifier = build_classifier(settings)  # read only from here on: every child shares these pages
     preload(settings)
     before_fork()
@@ -298,7 +304,10 @@ def serve(settings) -> int:
     children = [lambda: serve_one(settings, classifier, SERVING if separate else None)] * count
     if separate:
         children.append(lambda: process_only(settings, classifier))
-    return Supervisor(children).run()
+    try:
+        return Supervisor(children, ended=metrics_folder.process_ended).run()
+    finally:
+        metrics_folder.close()
 
 
 def preload(settings) -> None:

@@ -37,8 +37,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """Prometheus text format."""
-    registry = request.app[SERVICES].metrics.registry
+    """Prometheus text format: every process's figures when there are several (core/metrics.py)."""
+    registry = request.app[SERVICES].metrics.scraped()
     response = web.Response(body=generate_latest(registry))
     response.content_type = CONTENT_TYPE_LATEST.split(";")[0]
     return response

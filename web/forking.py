@@ -39,10 +39,11 @@ def before_fork() -> None:
 
 class Supervisor:
     """Forks a child per slot, running that slot's function (its return is the child's exit code), and keeps
-    them: the serving processes, and with server.processing: separate the processing one after them."""
+    them: the serving processes, and with server.processing: separate the processing one after them. `ended` is
+    told the pid of each child that ended (web/shared_metrics.py drops its live gauges)."""
 
-    def __init__(self, slots: list[Callable[[], int]]):
-        self.slots, self.count = slots, len(slots)
+    def __init__(self, slots: list[Callable[[], int]], ended: Callable[[int], None] = lambda pid: None):
+        self.slots, self.count, self.ended = slots, len(slots), ended
         self.children: dict[int, tuple[int, float]] = {}  # pid -> (slot, started at, monotonic)
         self.quick_deaths = [0] * self.count
         self.stopping, self.code = False, 0
@@ -58,6 +59,7 @@ class Supervisor:
                 pid, status = os.wait()
             except ChildProcessError:
                 break
+            self.ended(pid)
             slot_started = self.children.pop(pid, None)
             if slot_started is not None and not self.stopping:
                 self._replace(pid, os.waitstatus_to_exitcode(status), *slot_started)

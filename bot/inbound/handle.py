@@ -90,6 +90,7 @@ def _drain_one(ctx: BotContext, inbox_id: int, msg: Incoming) -> int:
     crash_point("inbox.processed")
     reply = answer.kept(msg.card_tap)
     awaited = inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
+    _count(ctx, "drained")  # processed by the inbox worker ("done" is a callback's own processing)
     if reply and not awaited:  # a callback still waiting carries it (server.processing: separate)
         answer_late(ctx, msg, reply)
     return 1

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 import run
 from core.config_load import load_settings
@@ -34,18 +35,16 @@ def _traffic() -> Traffic:
     return Traffic(reports + chatter)
 
 
-def _callbacks_by_process(base: str, processes: int) -> dict[str, float]:
-    """Each serving process's count of callbacks answered: every scrape of /metrics (a new connection) reaches
-    one of them, which names itself in gw_process."""
-    seen: dict[str, float] = {}
-    for _ in range(200):
-        with urllib.request.urlopen(base + "/metrics", timeout=10) as response:
-            text = response.read().decode()
-        pid = re.search(r'^gw_process\{pid="(\d+)"\}', text, re.M).group(1)
-        seen[pid] = sum(float(v) for v in re.findall(r'^gw_callbacks_total\{channel="mp"[^}]*\} (\S+)$', text, re.M))
-        if len(seen) == processes:
-            break
-    return seen
+def _callbacks_answered(base: str, folder: Path) -> tuple[float, dict[str, float]]:
+    """Callbacks answered, as /metrics sums them over the processes (any scrape shows every process's figures),
+    and by each process whose pid gw_process names, from the file it writes its counts to in the metrics folder."""
+    with urllib.request.urlopen(base + "/metrics", timeout=10) as response:
+        text = response.read().decode()
+    answered = sum(float(v) for v in re.findall(r'^gw_callbacks_total\{channel="mp"[^}]*\} (\S+)$', text, re.M))
+    each = {pid: sum(s.value for m in MultiProcessCollector.merge([str(folder / f"counter_{pid}.db")])
+                     if m.name == "gw_callbacks" for s in m.samples if s.name == "gw_callbacks_total")
+            for pid in re.findall(r'^gw_process\{.*pid="(\d+)".*\} 1\.0$', text, re.M)}
+    return answered, each
 
 
 async def _wait_for(condition, timeout: float = 60) -> bool:
@@ -61,7 +60,8 @@ async def test_two_forked_processes_answer_dispatch_and_escalate_each_message_on
     admin = pg_admin()
     with private_schema(admin) as url:
         config = write_config(tmp_path, url, str(fake.server.make_url("/")))
-        service = Service(config, free_port(), tmp_path / "serve.log", args=("--workers", "2"))
+        service = Service(config, free_port(), tmp_path / "serve.log", args=("--workers", "2"),
+                          env={"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")})
         await asyncio.to_thread(service.start)
         children = service.children()
         assert len(children) == 2
@@ -70,9 +70,9 @@ async def test_two_forked_processes_answer_dispatch_and_escalate_each_message_on
             statuses = await asyncio.gather(*(post(http, service.base, t, m) for m in t.messages))
         assert statuses == [200] * len(t.messages)
         assert await wait_settled(url, timeout=60)
-        answered = await asyncio.to_thread(_callbacks_by_process, service.base, 2)
-        assert sorted(answered) == sorted(str(pid) for pid in children)  # the kernel spread them over both
-        assert all(n > 0 for n in answered.values()) and sum(answered.values()) == len(t.messages), answered
+        answered, each = await asyncio.to_thread(_callbacks_answered, service.base, tmp_path / "metrics")
+        assert sorted(each) == sorted(str(pid) for pid in children) and answered == len(t.messages)
+        assert all(n > 0 for n in each.values()) and sum(each.values()) == answered, each  # the kernel spread them
 
         killed = children[0]
         os.kill(killed, signal.SIGKILL)  # a child dies as a crash would kill it; the parent starts another
