@@ -114,7 +114,8 @@ def build_services(settings, clock=None, engine=None, privacy=None, classifier=N
     # Only the demo's clock can be fast-forwarded (its 快进 buttons); a deployment keeps the wall clock.
     clock = clock or (OffsetClock(SystemClock()) if settings.demo.enabled else SystemClock())
     metrics = Metrics(role=role or INLINE)  # gw_process says which kind of process counted
-    engine = engine or make_engine(settings.database.url)
+    # a serving process beside a processing one: on SQLite its inserts take the write lock as soon as it is free
+    engine = engine or make_engine(settings.database.url, prompt=role == SERVING)
     services = Services(
         settings=settings,
         engine=engine,
@@ -296,18 +297,39 @@ def serve(settings) -> int:
         print(f"无法启动 / cannot start: {problem}", file=sys.stderr)
         return 2
     metrics_folder = share_metrics()  # before prometheus_client is imported: every process's figures on /metrics
+    lock, code = lock_for_children(settings)
+    if code:
+        metrics_folder.close()
+        return code
     classifier = build_classifier(settings)  # read only from here on: every child shares these pages
     preload(settings)
     before_fork()
     log.info("forking serving processes", extra={"workers": count, "port": settings.server.port,
                                                  "processing": settings.server.processing})
-    children = [lambda: serve_one(settings, classifier, SERVING if separate else None)] * count
+    children = [lambda: serve_one(settings, classifier, SERVING if separate else None, forked=True)] * count
     if separate:
         children.append(lambda: process_only(settings, classifier))
     try:
         return Supervisor(children, ended=metrics_folder.process_ended).run()
     finally:
         metrics_folder.close()
+        if lock:
+            lock.close()
+
+
+def lock_for_children(settings):
+    """On a SQLite file (server.processing: separate), the parent holds the file's lock for the two processes
+    it forks, restarted or not, and another instance is refused: (the lock or None, exit code)."""
+    from models.store import StoreLocked, lock_single_instance, make_engine
+
+    engine = make_engine(settings.database.url)
+    try:
+        return lock_single_instance(engine), 0
+    except StoreLocked as exc:
+        print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
+        return None, 3
+    finally:
+        engine.dispose()
 
 
 def preload(settings) -> None:
@@ -325,8 +347,13 @@ def preload(settings) -> None:
     route_setups(SimpleNamespace(settings=settings))  # imports every package's routes
 
 
-def open_store(services, settings):
-    """Lock (SQLite), migrate, open the key and sync the config into the store: (the lock or None, exit code)."""
+def open_store(services, settings, role=None, forked=False):
+    """Lock (SQLite), migrate, open the key and sync the config into the store: (the lock or None, exit code).
+
+    A `forked` process's parent holds the SQLite file's lock (lock_for_children). Claims left in a SQLite
+    file are taken back by the process that claims (models/recovery.py): not by a SERVING one, which claims
+    nothing and may be restarted while the processing process holds live claims.
+    """
     from demo.seed import prepare_demo
     from duties.register import sync_register
     from models.recovery import release_orphaned_claims
@@ -335,15 +362,16 @@ def open_store(services, settings):
     from web.console.passwords import check_stored
 
     try:
-        lock = lock_single_instance(services.engine)
+        lock = None if forked else lock_single_instance(services.engine)
     except StoreLocked as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return None, 3
-    with startup_lock(services.engine):  # several instances may start at once on PostgreSQL
+    with startup_lock(services.engine):  # several processes or instances may start at once
         migrate(services.engine)
         if not open_privacy(services.engine, services.privacy, settings):
             return lock, 2
-        release_orphaned_claims(services.engine, services.clock.now())
+        if role != SERVING:
+            release_orphaned_claims(services.engine, services.clock.now())
         sync_directory(services.engine, settings)
         check_stored(services.engine, settings)  # no demo password outside the demo; who cannot log in
         sync_register(services.engine, settings, services.clock.now())
@@ -389,7 +417,7 @@ def process_only(settings, classifier=None) -> int:
     # answers only go out later when both are short of it
     os.nice(PROCESSING_NICENESS)
     services = build_services(settings, classifier=classifier, role=PROCESSING)
-    lock, code = open_store(services, settings)
+    _, code = open_store(services, settings, PROCESSING, forked=True)
     if code:
         return code
     background = Background(services)
@@ -406,18 +434,16 @@ def process_only(settings, classifier=None) -> int:
 
     log.info("processing", extra={"database": services.engine.url.render_as_string(hide_password=True)})
     asyncio.run(until_stopped())
-    if lock:
-        lock.close()
     return 0
 
 
-def serve_one(settings, classifier=None, role=None) -> int:
+def serve_one(settings, classifier=None, role=None, forked=False) -> int:
     """Serve HTTP and tick until SIGTERM/SIGINT (`role` SERVING: store and acknowledge only)."""
     from web.app import build_app
     from web.serving import serve_app
 
     services = build_services(settings, classifier=classifier, role=role)
-    lock, code = open_store(services, settings)
+    lock, code = open_store(services, settings, role, forked)
     if code:
         return code
     app = build_app(services, route_setups(services))

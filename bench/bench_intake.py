@@ -23,7 +23,8 @@ from models import InboxMessage
 from models.store import make_engine, session
 
 DRAIN_LIMIT_S = 300.0
-ENGINES = ("sqlite", "postgresql", "postgresql x2")  # "postgresql x2 separate": server.processing: separate
+# "postgresql x2 separate", "sqlite separate": server.processing: separate
+ENGINES = ("sqlite", "postgresql", "postgresql x2")
 
 
 def warm_up(service: Service, count: int = 5) -> None:
@@ -143,6 +144,6 @@ def run(rates=(50, 200, 500), engines=ENGINES, seconds: float = 5.0) -> str:
 
 if __name__ == "__main__":
     import sys
-    # e.g. postgresql-x2, postgresql-separate, postgresql-x2-separate
+    # e.g. postgresql-x2, postgresql-separate, postgresql-x2-separate, sqlite-separate
     kinds = tuple(a.replace("-", " ") for a in sys.argv[1:] if not a.isdigit())
     print(run(tuple(int(r) for r in sys.argv[1:] if r.isdigit()) or (50, 200, 500), kinds or ENGINES))

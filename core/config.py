@@ -39,7 +39,7 @@ class Server(Strict):
     # Serving processes on this host, sharing the port (SO_REUSEPORT) and the store: PostgreSQL only.
     workers: int = Field(1, ge=1, le=64)
     # "separate": the serving processes only verify, store and acknowledge; one more process forked beside
-    # them triages, dispatches and sends (PostgreSQL only: see processing_problem).
+    # them triages, dispatches and sends (a SQLite file or PostgreSQL: see processing_problem).
     processing: Literal["inline", "separate"] = "inline"
 
     @model_validator(mode="after")
@@ -76,11 +76,13 @@ class Database(Strict):
 
 def processing_problem(server: Server, database: Database) -> str | None:
     """Why server.processing cannot be "separate" on this store, or None."""
-    if server.processing == "separate" and not database.url.startswith(("postgresql", "postgres")):
-        return ('server.processing: separate needs PostgreSQL (database.url): it runs two processes on one store, '
-                'and a SQLite file is held by one process (the lock beside it) with one writer, so the serving '
-                'process\'s inserts and the processing process\'s claims and answers would queue for the same '
-                'write lock under load. Use processing: inline, or a postgresql+psycopg:// URL.')
+    in_memory = database.url.startswith("sqlite") and database.url.rstrip("/").endswith((":memory:", "sqlite:"))
+    if server.processing == "separate" and in_memory:
+        return ('server.processing: separate needs a store two processes open (database.url): a SQLite file or '
+                'PostgreSQL, not an in-memory SQLite database.')
+    # On a SQLite file the two processes' write transactions (BEGIN IMMEDIATE) take the file's one write lock
+    # in turn, which orders their claims, answers and the awaited flag's release as PostgreSQL's row locks do;
+    # more than one serving process stays refused (web/forking.py: one_writer_problem).
     return None
 
 

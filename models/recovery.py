@@ -1,9 +1,11 @@
-"""After a crash on SQLite: the one process allowed to serve the file takes back what the dead one held.
+"""After a crash on SQLite: the one process that claims work in the file takes back what the dead one held.
 
 Claims carry leases (deadlines 60 s, inbox 30 s, outbox 60 s) so that on PostgreSQL another
-instance takes over a dead one's rows without knowing it died. On SQLite only one process can
-hold the file (lock_single_instance), so every claim found at start belongs to a process that
-is gone: ending those leases at once spares the first minute after a restart.
+instance takes over a dead one's rows without knowing it died. On SQLite only one instance can
+hold the file (lock_single_instance), and in it one process claims: the instance's own, or with
+server.processing: separate the processing process (its serving process claims nothing and does not
+call this). So every claim found at that process's start belongs to a process that is gone: ending
+those leases at once spares the first minute after a restart.
 """
 import logging
 from datetime import datetime

@@ -1,6 +1,8 @@
-"""Open the database: SQLite (WAL, one instance) or PostgreSQL (several instances)."""
+"""Open the database: SQLite (WAL, one instance: one process, or one serving and one processing) or PostgreSQL
+(several instances)."""
 import fcntl
 import os
+import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +13,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
+BUSY_TIMEOUT_S = 30  # a SQLite statement waits this long for a lock held elsewhere
+PROMPT_RETRY_S = 0.0005  # a prompt engine's tries for the write lock (_sqlite_begin_promptly)
 
 
 class StoreLocked(RuntimeError):
@@ -31,13 +35,17 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """An engine with the pragmas each backend needs."""
+def make_engine(url: str, prompt: bool = False, **kwargs) -> Engine:
+    """An engine with the pragmas each backend needs.
+
+    `prompt` (SQLite): its write transactions ask for the file's write lock every PROMPT_RETRY_S while another
+    process holds it (server.processing: separate's serving process, beside the processing one).
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin_promptly if prompt else _sqlite_begin_immediate)
         return engine
     engine = create_engine(url, **({"pool_size": 10, "max_overflow": 20} | kwargs))
     event.listen(engine, "checkin", _idle_from)
@@ -79,7 +87,7 @@ def make_reader(engine: Engine) -> Engine:
     """
     if not is_sqlite(engine) or engine.url.database in (None, "", ":memory:"):
         return engine
-    reader = create_engine(engine.url, connect_args={"check_same_thread": False, "timeout": 30})
+    reader = create_engine(engine.url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S})
     event.listen(reader, "connect", _sqlite_reader_pragmas)
     event.listen(reader, "begin", _sqlite_begin_deferred)
     return reader
@@ -89,7 +97,7 @@ def _sqlite_reader_pragmas(dbapi_conn, _record) -> None:
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA query_only=ON")  # a write through the reader is a bug: fail it loudly
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
 
@@ -105,7 +113,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
 
@@ -113,6 +121,28 @@ def _sqlite_begin_immediate(connection) -> None:
     # Take the write lock at BEGIN: a deferred transaction that reads and then writes can
     # fail at once with "database is locked" in WAL mode; an immediate one waits its turn.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_begin_promptly(connection) -> None:
+    # SQLite's busy handler sleeps 1, 2, 5, 10 ... up to 100 ms between its tries for a lock another process
+    # holds, and that process's next transaction often takes the lock again meanwhile: behind the processing
+    # process's stream of short transactions a serving process's insert waited hundreds of milliseconds. Tried
+    # every PROMPT_RETRY_S instead, the lock is taken within that of its release, ahead of the other's sleepers.
+    # The transaction's statements keep the busy timeout (the write lock is held by then).
+    driver = connection.connection.driver_connection
+    give_up = time.monotonic() + BUSY_TIMEOUT_S
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > give_up:
+                    raise
+            time.sleep(PROMPT_RETRY_S)
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -155,14 +185,27 @@ STARTUP_LOCK = 0x6777_0001  # any constant shared by every instance: "gw" + 1
 
 @contextmanager
 def startup_lock(engine: Engine):
-    """Instances starting together on PostgreSQL take turns at migrating and syncing config.
+    """Processes starting together on one store take turns at migrating and syncing config.
 
-    A session-level advisory lock held on its own connection; SQLite needs none (one process
-    per file, see lock_single_instance).
+    On PostgreSQL a session-level advisory lock held on its own connection; on a SQLite file an
+    exclusive lock on a file beside it (server.processing: separate forks two processes on one file,
+    and lock_single_instance's lock is their parent's).
     """
-    if engine.dialect.name != "postgresql":
+    if engine.dialect.name == "postgresql":
+        with _advisory_lock(engine):
+            yield
+        return
+    database = engine.url.database
+    if database in (None, "", ":memory:"):
         yield
         return
+    with open(database + ".start.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, also by a process that dies
+        yield
+
+
+@contextmanager
+def _advisory_lock(engine: Engine):
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
         connection.commit()

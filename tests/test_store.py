@@ -1,6 +1,8 @@
-"""The store: migrations on both engines, the directory sync, SQLite's single-instance lock."""
+"""The store: migrations on both engines, the directory sync, SQLite's single-instance, start and write locks."""
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from models import Grid, Member, Outbox, store
-from models.store import StoreLocked, lock_single_instance, make_engine, migrate, session
+from models.store import StoreLocked, lock_single_instance, make_engine, migrate, session, startup_lock
 from tests.conftest import pg_admin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +78,37 @@ def _drop_pooled_connection(engine) -> None:
     with admin.begin() as conn:
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     admin.dispose()
+
+
+def test_processes_starting_on_one_sqlite_file_take_turns(tmp_path):
+    engine, order = make_engine(f"sqlite:///{tmp_path}/gw.db"), []
+
+    def second() -> None:
+        with startup_lock(engine):
+            order.append("second")
+    with startup_lock(engine):
+        late = threading.Thread(target=second)
+        late.start()
+        time.sleep(0.2)
+        order.append("first")
+    late.join(5)
+    assert order == ["first", "second"]
+
+
+def test_a_prompt_engine_waits_for_the_write_lock_and_keeps_the_busy_timeout(tmp_path):
+    url = f"sqlite:///{tmp_path}/gw.db"
+    holder, prompt = make_engine(url), make_engine(url, prompt=True)
+    with holder.begin() as connection:
+        connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    held = holder.connect()
+    held.begin()  # BEGIN IMMEDIATE: the write lock, as the processing process holds it
+    started = time.monotonic()
+    threading.Timer(0.2, held.commit).start()
+    with prompt.begin() as connection:
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == store.BUSY_TIMEOUT_S * 1000
+    assert time.monotonic() - started >= 0.19  # it waited its turn rather than failing
+    held.close()
 
 
 def test_a_pooled_postgresql_connection_idle_long_enough_is_pinged_and_replaced_unseen(monkeypatch, pg_schema_url):

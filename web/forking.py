@@ -25,7 +25,8 @@ def one_writer_problem(database_url: str, workers: int) -> str | None:
     """Why `workers` processes cannot share this store (SQLite has one writer), or None."""
     if workers > 1 and not database_url.startswith(("postgresql", "postgres")):
         return (f"server.workers (--workers) = {workers}: several processes need PostgreSQL "
-                f"(database.url or GRIDWHISTLE_DATABASE_URL); SQLite has one writer and serves one process. "
+                f"(database.url or GRIDWHISTLE_DATABASE_URL); SQLite has one writer and serves one process "
+                f"(with server.processing: separate, one processing process beside it). "
                 f"Use workers: 1, or a postgresql+psycopg:// URL.")
     return None
 

@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from bot.inbound.inbox import AWAITED
 from models import InboxMessage
-from models.store import session
+from models.store import make_reader, session
 
 log = logging.getLogger(__name__)
 POLL_S = 0.04
@@ -33,7 +33,9 @@ class Answers:
     processing process has fallen behind; `behind`: whether a callback should wait at all."""
 
     def __init__(self, engine, loop: asyncio.AbstractEventLoop):
-        self.engine, self.loop = engine, loop
+        # what it polls is read from the last commit: on SQLite without taking the write lock every POLL_S
+        self.reader, self.loop = make_reader(engine), loop
+        self._own_reader = self.reader is not engine
         self.behind = False
         self._waiting: dict[int, list[asyncio.Future]] = {}
         self._poller: asyncio.Task | None = None
@@ -63,7 +65,7 @@ class Answers:
             await asyncio.sleep(POLL_S)
             ids = list(self._waiting)
             try:
-                rows, unanswered = await self.loop.run_in_executor(self._pool, _state, self.engine, ids)
+                rows, unanswered = await self.loop.run_in_executor(self._pool, _state, self.reader, ids)
             except Exception:  # noqa: BLE001 - the store is down: the callbacks time out and answer "success"
                 log.exception("reading awaited answers failed", extra={"count": len(ids)})
                 continue
@@ -81,6 +83,8 @@ class Answers:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
+        if self._own_reader:
+            self.reader.dispose()
 
 
 def _state(engine, inbox_ids: list[int]) -> tuple[list[InboxMessage], int]:

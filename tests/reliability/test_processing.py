@@ -1,18 +1,25 @@
-"""`server.processing: separate`: two serving processes store and acknowledge, one more process answers.
+"""`server.processing: separate`: serving processes store and acknowledge, one more process answers; on
+PostgreSQL two serving processes, on a SQLite file one (more are refused: one writer).
 
 A first burst comes while the processing process is stopped (SIGSTOP): every callback runs out of its
 budget and answers "success", and the answers go out through the outbox once it runs again. A second
 burst comes while it runs: the callbacks carry the answers. Either way each message is answered once
 (passively or through the outbox, never both), each report dispatched once; the processing process
-killed is replaced.
+killed is replaced. Killed in the middle of a burst, the one started instead takes up what it held: nothing
+is lost, nothing answered twice.
 """
 import asyncio
 import os
 import signal
+from contextlib import contextmanager
 
 import aiohttp
+import pytest
+from sqlmodel import select
 
 import run
+from models import InboxMessage
+from models.store import make_engine, session
 from tests.conftest import pg_admin, private_schema
 from tests.helpers import free_port, listens
 from tests.reliability.crash_run import CHATTER, REPORTS, Message, Traffic, post, wait_settled
@@ -44,29 +51,89 @@ async def _send(service: Service, t: Traffic, messages: list[Message]) -> list[i
         return await asyncio.gather(*(post(http, service.base, t, m) for m in messages))
 
 
-async def test_separate_processing_answers_and_dispatches_each_message_once(tmp_path, fake):
+@contextmanager
+def _store(kind: str, tmp_path):
+    """The store's URL and how many serving processes it takes."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path}/gw.db", 1
+        return
+    admin = pg_admin()
+    with private_schema(admin) as url:
+        yield url, 2
+    admin.dispose()
+
+
+def _service(tmp_path, url: str, serving: int, fake) -> Service:
+    config = write_config(tmp_path, url, str(fake.server.make_url("/")), server={"processing": "separate"})
+    return Service(config, free_port(), tmp_path / "serve.log", args=("--workers", str(serving)), listeners=serving)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+async def test_separate_processing_answers_and_dispatches_each_message_once(tmp_path, fake, kind):
     half = len(REPORTS) // 2
     late, quick = _burst(8000, slice(None, half), 20), _burst(9000, slice(half, None), 40)
     t = Traffic(late + quick)
-    admin = pg_admin()
-    with private_schema(admin) as url:
-        config = write_config(tmp_path, url, str(fake.server.make_url("/")), server={"processing": "separate"})
-        service = Service(config, free_port(), tmp_path / "serve.log", args=("--workers", "2"), listeners=2)
+    with _store(kind, tmp_path) as (url, serving):
+        service = _service(tmp_path, url, serving, fake)
         await asyncio.to_thread(service.start)
         try:
-            await _bursts_and_a_death(service, url, t, late, quick)
+            await _bursts_and_a_death(service, url, t, late, quick, serving)
         finally:
             assert await asyncio.to_thread(service.stop) == 0
         store = read_store(url)
-    admin.dispose()
     problems = check(store, t, [identity(s) for s in fake.sent]) + _answered_once(store, t)
     assert not problems, problems
     assert {m.msg_id for m in t.messages} == t.acked
 
 
-async def _bursts_and_a_death(service: Service, url: str, t: Traffic, late: list[Message], quick: list[Message]):
-    assert await _wait_for(lambda: len(service.children()) == 3)
-    processor = next(pid for pid in service.children() if not listens(pid, service.port))
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+async def test_processing_process_killed_mid_burst_loses_nothing(tmp_path, fake, kind):
+    t = Traffic(_burst(6000, slice(None), 80))
+    with _store(kind, tmp_path) as (url, serving):
+        service = _service(tmp_path, url, serving, fake)
+        await asyncio.to_thread(service.start)
+        try:
+            assert await _wait_for(lambda: len(service.children()) == serving + 1)
+            processor = _processor(service)
+            waves = [t.messages[n:n + 8] for n in range(0, len(t.messages), 8)]
+            sending = asyncio.gather(*(_send_later(service, t, wave, 0.15 * n) for n, wave in enumerate(waves)))
+            assert await _wait_for(lambda: _claimed(url), timeout=20)  # messages being answered right now
+            os.kill(processor, signal.SIGKILL)
+            assert [status for statuses in await sending for status in statuses] == [200] * len(t.messages)
+            assert await _wait_for(lambda: len(service.children()) == serving + 1
+                                   and processor not in service.children())
+            assert await wait_settled(url, timeout=90)  # PostgreSQL: its claims' leases (30 s) run out first
+            if kind == "sqlite":  # the parent holds the file for its two processes: another instance is refused
+                assert await asyncio.to_thread(run.main, ["seal", "--config", str(service.config)]) == 3
+        finally:
+            assert await asyncio.to_thread(service.stop) == 0
+        store = read_store(url)
+    problems = check(store, t, [identity(s) for s in fake.sent]) + _answered_once(store, t)
+    assert not problems, problems
+
+
+async def _send_later(service: Service, t: Traffic, messages: list[Message], after: float) -> list[int | None]:
+    await asyncio.sleep(after)
+    return await _send(service, t, messages)
+
+
+def _claimed(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        with session(engine) as db:
+            return db.exec(select(InboxMessage.id).where(InboxMessage.status == "processing")).first() is not None
+    finally:
+        engine.dispose()
+
+
+def _processor(service: Service) -> int:
+    return next(pid for pid in service.children() if not listens(pid, service.port))
+
+
+async def _bursts_and_a_death(service: Service, url: str, t: Traffic, late: list[Message], quick: list[Message],
+                              serving: int):
+    assert await _wait_for(lambda: len(service.children()) == serving + 1)
+    processor = _processor(service)
     os.kill(processor, signal.SIGSTOP)
     try:
         assert await _send(service, t, late) == [200] * len(late)
@@ -81,12 +148,13 @@ async def _bursts_and_a_death(service: Service, url: str, t: Traffic, late: list
     assert len(carried) > len(quick) // 2, len(carried)  # processing is quick: most answers ride the callback
 
     os.kill(processor, signal.SIGKILL)  # the processing process dies; the parent starts another
-    assert await _wait_for(lambda: len(service.children()) == 3 and processor not in service.children())
+    assert await _wait_for(lambda: len(service.children()) == serving + 1 and processor not in service.children())
     assert await _wait_for(service.healthy)
 
 
-def test_sqlite_is_refused_separate_processing(tmp_path, capsys):
-    config = write_config(tmp_path, f"sqlite:///{tmp_path}/gw.db", "http://127.0.0.1:9/",
-                          server={"processing": "separate"})
-    assert run.main(["serve", "--config", str(config)]) == 2  # before anything is loaded or forked
-    assert "server.processing: separate needs PostgreSQL" in capsys.readouterr().err
+def test_sqlite_takes_one_serving_process_and_a_file(tmp_path, capsys):
+    for url, args, refused in ((f"sqlite:///{tmp_path}/gw.db", ["--workers", "2"], "server.workers"),
+                               ("sqlite:///:memory:", [], "not an in-memory SQLite")):
+        config = write_config(tmp_path, url, "http://127.0.0.1:9/", server={"processing": "separate"})
+        assert run.main(["serve", "--config", str(config), *args]) == 2  # before anything is loaded or forked
+        assert refused in capsys.readouterr().err
