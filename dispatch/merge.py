@@ -38,8 +38,9 @@ _RECENT = (select(Ticket.id, Ticket.text, Ticket.place)
 
 
 def find_duplicate(db: Session, *, grid_id: str | None, category: str | None, text: str, place: str | None,
-                   now: datetime, window: timedelta) -> Ticket | None:
-    """An open ticket in the same grid and category, recent, with similar text (less similar at the same place)."""
+                   now: datetime, window: timedelta) -> int | None:
+    """The id of an open ticket in the same grid and category, recent, with similar text (less similar at the
+    same place); the caller locks it."""
     if not grid_id or not category:
         return None
     recent = db.exec(_RECENT, params={"grid_id": grid_id, "category": category, "since": now - window}).all()
@@ -50,5 +51,5 @@ def find_duplicate(db: Session, *, grid_id: str | None, category: str | None, te
         content = similarity(text, other_text, ignore=tuple(sorted({place, other_place} - {None}, key=len,
                                                                       reverse=True)))
         if content >= (SIMILAR_SAME_PLACE if same_place else SIMILAR):
-            return db.get(Ticket, ticket_id, with_for_update=True)
+            return int(ticket_id)
     return None

@@ -1,7 +1,7 @@
 """Store every inbound message once, before answering; hand each to exactly one processor."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, or_, update
+from sqlalchemy import Connection, and_, bindparam, or_, update
 from sqlmodel import Session, select
 
 from bot.inbound import nonces
@@ -11,7 +11,7 @@ from bot.media import jobs as media_jobs
 from core.privacy import Privacy
 from models import InboxMessage
 from models.rows import claim_rows, inserted_id
-from models.store import session
+from models.store import one_statement, session
 
 LEASE = timedelta(seconds=30)
 AWAITED = "awaited"  # in the payload: a callback waits to carry the answer (server.processing: separate)
@@ -97,9 +97,8 @@ def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id
     """Record the answer so a retry of the same message gets it again (masked, the full answer sealed);
     True if a callback still waits to carry it (bot/inbound/awaiting.py)."""
     shown, sealed = privacy.split(reply) if reply else (reply, None)
-    with session(engine) as db:
-        payload = _record(db, inbox_id, "done", reply=shown, ticket_id=ticket_id, reply_sealed=sealed)
-        db.commit()
+    with one_statement(engine) as connection:
+        payload = _record(connection, inbox_id, "done", reply=shown, ticket_id=ticket_id, reply_sealed=sealed)
     return bool(payload and payload.get(AWAITED))
 
 
@@ -110,14 +109,14 @@ def reply_of(privacy: Privacy, row: InboxMessage) -> str | None:
 
 def fail(db: Session, inbox_id: int, error: str) -> None:
     """Mark the message failed for good, in the caller's transaction; a retry gets no answer."""
-    _record(db, inbox_id, "failed", error=error[:500])
+    _record(db.connection(), inbox_id, "failed", error=error[:500])
 
 
-def _record(db: Session, inbox_id: int, status: str, reply: str | None = None, ticket_id: int | None = None,
+def _record(connection: Connection, inbox_id: int, status: str, reply: str | None = None, ticket_id: int | None = None,
             error: str | None = None, reply_sealed: str | None = None) -> dict | None:
     """Set the row's outcome; its payload as stored."""
-    return db.connection().execute(_RECORD, dict(row_id=inbox_id, status=status, reply=reply, reply_sealed=reply_sealed,
-                                                 ticket_id=ticket_id, error=error, lease_until=None)).scalar()
+    return connection.execute(_RECORD, dict(row_id=inbox_id, status=status, reply=reply, reply_sealed=reply_sealed,
+                                            ticket_id=ticket_id, error=error, lease_until=None)).scalar()
 
 
 def load(engine, inbox_id: int) -> InboxMessage | None:

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from core.settings import Settings
 from models import Conversation, Member, Resident
-from models.store import session
+from models.store import one_read, session
 
 # Built once: every message looks its writer up, and building the query cost as much as running it.
 _MEMBER = select(Member).where(Member.wechat_id == bindparam("wechat_id"), Member.active)
@@ -19,7 +19,7 @@ _RESIDENT_STATE = (select(Resident, Conversation.state)
 
 def member_by_wechat_id(engine, wechat_id: str) -> Member | None:
     """The active member with this WeCom userid."""
-    with session(engine) as db:
+    with one_read(engine) as db:
         return db.exec(_MEMBER, params={"wechat_id": wechat_id}).first()
 
 
@@ -42,7 +42,7 @@ def resident_for(engine, channel: str, external_id: str, now) -> Resident:
 
 def resident_and_state(engine, channel: str, external_id: str, now) -> tuple[Resident, str | None]:
     """resident_for, with where the conversation stands (Conversation.state; None if none) in the same read."""
-    with session(engine) as db:
+    with one_read(engine) as db:
         found = db.exec(_RESIDENT_STATE, params={"channel": channel, "external_id": external_id}).first()
     if found is not None:
         return found[0], found[1]
