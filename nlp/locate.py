@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from nlp.place_tagger import PlaceTagger
 from nlp.places import STOP_CHARS, Span, find_spans, shape_spans
 from nlp.relative import relative_place
+from nlp.whole_words import whole_words
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
 POINTED = 0.05  # tagger probability each character after a 那家/那片 needs to stay in the place
@@ -70,13 +71,13 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
                 return near, sum(probs[near.start:near.end]) / (near.end - near.start)
             return None, 1 - max(probs, default=0.0)
         best = max(spans, key=lambda sp: sum(probs[sp.start:sp.end]))
-        return best, sum(probs[best.start:best.end]) / (best.end - best.start)
+        return whole_words(text, best), sum(probs[best.start:best.end]) / (best.end - best.start)
     # a building, unit or gate written right after the name belongs to the place (锦绣里2栋)
     tail = max((sp for sp in find_spans(text, [(run[0], run[1])], raw) if sp.start <= run[0] < sp.end),
                key=lambda sp: sp.end, default=None)
     start = _head(text, run[0], shapes)
     span = Span(start, _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger")
-    return _whole_relative(text, span), run[2]
+    return _whole_relative(text, whole_words(text, span)), run[2]
 
 
 def _whole_relative(text: str, span: Span) -> Span:

@@ -140,3 +140,38 @@ def test_a_village_name_needs_a_word_saying_it_is_a_place():
     from nlp.places import find_spans
 
     assert [s.text("赶集收集了二楼") for s in find_spans("赶集收集了二楼")] == ["二楼"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("有条野狗在屯口咬人", "屯口"),  # a village's own corners
+    ("谁在院里烧垃圾 烟好大", "院里"),
+    ("有两个人搁俺们胡同里打架", "俺们胡同里"),  # 搁 says where, 俺们 owns the place
+    ("俺家仓房让人给撬了", "俺家仓房"),
+    ("有个人在操场上晕倒了", "操场上"),  # a school's places
+    ("宿舍楼下有人在烧东西", "宿舍楼下"),
+    ("我们小区的路灯全坏了", "我们小区"),
+    ("门口又让人停了辆车 出不去", "门口"),  # 门口 opening the message is the scene
+    ("大门的锁让人撬了", "大门"),
+])
+def test_village_school_and_compound_words_are_relative_places(text, place):
+    from nlp.relative import relative_place
+    span = relative_place(text)
+    assert (span.text(text) if span else None) == place
+
+
+@pytest.mark.parametrize("text, start, end, place", [
+    ("垃圾房旁边臭得很", 1, 3, "垃圾房"),  # 圾房 starts inside 垃圾房
+    ("对面楼有人扔东西", 1, 3, "对面楼"),
+    ("宿舍对面楼有人偷看", 1, 3, "宿舍对面楼"),  # both edges inside a word
+    ("游戏厅后屋有人赌钱", 1, 3, "游戏厅"),
+    ("公园里有人打架", 0, 2, "公园"),  # a whole word stays as it is
+])
+def test_a_place_never_starts_or_ends_inside_a_place_word(text, start, end, place):
+    from nlp.places import Span
+    from nlp.whole_words import whole_words
+    assert whole_words(text, Span(start, end, "tagger")).text(text) == place
+
+
+def test_what_comes_before_a_scene_mark_is_not_the_place():
+    from nlp.places import find_spans
+    assert [s.text(t) for t in ("一个男的在公园里拿刀", "有人喺巷口打劫") for s in find_spans(t)] == ["公园", "巷口"]
