@@ -4,12 +4,11 @@ from collections.abc import Sequence
 
 from nlp.place_tagger import PlaceTagger
 from nlp.places import STOP_CHARS, Span, find_spans, shape_spans
+from nlp.pointed import pointed
 from nlp.relative import relative_place
 from nlp.whole_words import whole_words
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
-POINTED = 0.05  # tagger probability each character after a 那家/那片 needs to stay in the place
-_POINTERS = ("那家", "那片", "那个", "那座", "那口", "那段", "那间", "那条", "那排", "那栋", "那块")
 FALLBACK = 0.1  # mean tagger probability a regex match needs to stand in for the tagger
 
 
@@ -37,7 +36,8 @@ def locate_many(cleans: list[str], tagger: PlaceTagger | None,
     raw = [shape_spans(text) for text in texts]  # the regexes run once: flags, the fallback, the tails
     shapes = [find_spans(text, shapes=r) for text, r in zip(texts, raw)]
     probs = tagger.probabilities(texts, [regex_flags(text, s) for text, s in zip(texts, shapes)])
-    return [_choose(*args, tagger) for args in zip(texts, probs, raw, shapes, known)]
+    chosen = [_choose(*args, tagger) for args in zip(texts, probs, raw, shapes, known)]
+    return [(pointed(text, span) if span else None, sure) for text, (span, sure) in zip(texts, chosen)]
 
 
 def _without_tagger(text: str, known: Sequence[tuple[int, int]]) -> tuple[Span | None, float]:
@@ -76,7 +76,7 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
     tail = max((sp for sp in find_spans(text, [(run[0], run[1])], raw) if sp.start <= run[0] < sp.end),
                key=lambda sp: sp.end, default=None)
     start = _head(text, run[0], shapes)
-    span = Span(start, _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger")
+    span = Span(start, max(run[1], tail.end if tail else 0), "tagger")
     return _whole_relative(text, whole_words(text, span)), run[2]
 
 
@@ -110,16 +110,3 @@ def _notice_scene(text: str, shapes: list[Span]) -> Span | None:
         return None
     at = m.end()  # the regexes' lazy name prefix takes 其在 into the span; the scene starts after it
     return next((Span(at, sp.end, sp.how) for sp in shapes if sp.start <= at and sp.end - at >= 2), None)
-
-
-def _pointed_at(text: str, probs: list[float], end: int) -> int:
-    """Where the place ends when a 那家/那片 follows it: 建设路 + 那家火锅店 is one place, the shop on that road.
-
-    The tagger reads two characters either side, so it often stops at the pointer; what follows is taken
-    as far as the tagger does not rule it out (POINTED), and only when it is a name of two or more."""
-    if text[end:end + 2] not in _POINTERS:
-        return end
-    at = end + 2
-    while at < len(text) and "\u4e00" <= text[at] <= "\u9fa5" and probs[at] >= POINTED:
-        at += 1
-    return at if at - end >= 4 else end

@@ -175,3 +175,17 @@ def test_a_place_never_starts_or_ends_inside_a_place_word(text, start, end, plac
 def test_what_comes_before_a_scene_mark_is_not_the_place():
     from nlp.places import find_spans
     assert [s.text(t) for t in ("一个男的在公园里拿刀", "有人喺巷口打劫") for s in find_spans(t)] == ["公园", "巷口"]
+
+
+@pytest.mark.parametrize("text, start, end, place", [
+    ("小区里那个大坑没人管", 0, 3, "小区里那个大坑"),  # the place, then the thing in it that is the matter
+    ("村头那条道让大车压坏了", 0, 2, "村头那条道"),  # never across a function word (让)
+    ("江边那个下水口往外冒脏水", 0, 3, "江边那个下水口"),  # the run took the pointer's 那
+    ("我们宿舍的楼顶有人烧纸", 2, 4, "宿舍的楼顶"),
+    ("锅炉房那个大烟筒裂了", 0, 3, "锅炉房"),  # 大烟筒裂 does not end like a place
+    ("小区的物业不管事", 0, 2, "小区"),
+])
+def test_a_place_takes_the_thing_it_points_at(text, start, end, place):
+    from nlp.places import Span
+    from nlp.pointed import pointed
+    assert pointed(text, Span(start, end, "tagger")).text(text) == place
