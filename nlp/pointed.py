@@ -13,9 +13,15 @@ _FINAL = set("店馆厂房屋池坑道路窑桥塘井箱口场园院楼棚库站
 NOUN = 6  # characters a pointed-at noun may have
 
 
+_SIDES = ("那边", "这边", "那头", "那块", "那溜", "嗰边")  # 水库那边, 东门那边: the side of a place is the place
+
+
 def pointed(text: str, span: Span) -> Span:
-    """The span with the thing it points at, or the span as it was."""
+    """The span with its side and the thing it points at, or the span as it was."""
     end = span.end
+    side = next((s for s in _SIDES if text.startswith(s, end - 1) or text.startswith(s, end)), None)
+    if side and end - span.start >= 2:
+        end = text.index(side, end - 1) + 2
     if end - span.start > 2 and text[end - 1] in "那这嗰" and text[end - 1:end + 1] in _POINTERS:
         end -= 1  # the run took the pointer's first character (江沿那 of 江沿那个下水口)
     pointer = next((p for p in _POINTERS if text.startswith(p, end)), None)

@@ -165,6 +165,7 @@ def test_village_school_and_compound_words_are_relative_places(text, place):
     ("宿舍对面楼有人偷看", 1, 3, "宿舍对面楼"),  # both edges inside a word
     ("游戏厅后屋有人赌钱", 1, 3, "游戏厅"),
     ("公园里有人打架", 0, 2, "公园"),  # a whole word stays as it is
+    ("我们宿舍的水管爆了", 1, 4, "我们宿舍"),  # an owner is kept whole
 ])
 def test_a_place_never_starts_or_ends_inside_a_place_word(text, start, end, place):
     from nlp.places import Span
@@ -184,6 +185,8 @@ def test_what_comes_before_a_scene_mark_is_not_the_place():
     ("我们宿舍的楼顶有人烧纸", 2, 4, "宿舍的楼顶"),
     ("锅炉房那个大烟筒裂了", 0, 3, "锅炉房"),  # 大烟筒裂 does not end like a place
     ("小区的物业不管事", 0, 2, "小区"),
+    ("学校东门那边有人卖假药", 2, 5, "东门那边"),  # the side of a place is the place
+    ("后山那边的小路上有条蛇", 0, 2, "后山那边的小路"),
 ])
 def test_a_place_takes_the_thing_it_points_at(text, start, end, place):
     from nlp.places import Span
