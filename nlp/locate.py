@@ -2,6 +2,7 @@
 import re
 from collections.abc import Sequence
 
+from nlp.fled import fled_to
 from nlp.place_tagger import PlaceTagger
 from nlp.places import STOP_CHARS, Span, find_spans, shape_spans
 from nlp.pointed import pointed
@@ -52,7 +53,7 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
     scene = _notice_scene(text, shapes)
     if scene:
         return scene, 0.9
-    run = tagger.best_run(probs, text)
+    run = _scene_run(text, probs, tagger)
     for start, end in known:
         if run and end <= len(text) and run[0] < end and start < run[1]:
             run = (min(run[0], start), max(run[1], end), run[2])  # never cut a configured name short
@@ -64,7 +65,8 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
             return Span(span.start, span.end, "gazetteer"), 0.9
     if run is None:
         # nothing the tagger is sure of: a place-shaped match it leans towards is still better than none
-        spans = [sp for sp in shapes if sum(probs[sp.start:sp.end]) / (sp.end - sp.start) > FALLBACK]
+        spans = [sp for sp in shapes if sum(probs[sp.start:sp.end]) / (sp.end - sp.start) > FALLBACK
+                 and not fled_to(text, sp.start, sp.end)]
         if not spans:
             near = relative_place(text)  # 楼下, 我店门口: counts when it is the only place
             if near:
@@ -78,6 +80,21 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
     start = _head(text, run[0], shapes)
     span = Span(start, max(run[1], tail.end if tail else 0), "tagger")
     return _whole_relative(text, whole_words(text, span)), run[2]
+
+
+def _scene_run(text: str, probs: list[float], tagger: PlaceTagger) -> tuple[int, int, float] | None:
+    """The tagger's strongest run, unless it is where someone fled or hid and another place is written:
+    then the next run, or the relative place (在胡同里 … 往大街那边跑了: 胡同里)."""
+    run = tagger.best_run(probs, text)
+    if run is None or not fled_to(text, run[0], run[1]):
+        return run
+    other = tagger.best_run(probs[:run[0]] + [0.0] * (run[1] - run[0]) + probs[run[1]:], text)
+    if other and not fled_to(text, other[0], other[1]):
+        return other
+    near = relative_place(text)
+    if near and not fled_to(text, near.start, near.end):
+        return near.start, near.end, sum(probs[near.start:near.end]) / (near.end - near.start)
+    return run
 
 
 def _whole_relative(text: str, span: Span) -> Span:

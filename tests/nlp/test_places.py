@@ -192,3 +192,21 @@ def test_a_place_takes_the_thing_it_points_at(text, start, end, place):
     from nlp.places import Span
     from nlp.pointed import pointed
     assert pointed(text, Span(start, end, "tagger")).text(text) == place
+
+
+@pytest.mark.parametrize("text, place, fled", [
+    ("有人在巷子里抢了包 往大路那边跑了", "大路", True),  # 往 … 跑: where the thief went
+    ("小偷跑进了后面的小区", "后面的小区", True),
+    ("他打了人现在躲在厕所里", "厕所里", True),
+    ("往大路那边的路灯坏了", "大路", False),  # 往 without a verb of going is no flight
+    ("一条蛇钻进花坛里了", "花坛里", False),  # the snake is there now
+])
+def test_where_someone_fled_or_hid_is_told_apart(text, place, fled):
+    from nlp.fled import fled_to
+    start = text.index(place)
+    assert fled_to(text, start, start + len(place)) == fled
+
+
+def test_the_scene_is_chosen_over_where_someone_fled(classifier):
+    t = classifier.classify("有个人在胡同里抢了一个老太太的包 往解放大街那边跑了 快来人")
+    assert t.location == "胡同里"
