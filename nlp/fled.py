@@ -7,7 +7,7 @@ snake that crawled into the flower bed is there now, and that is where to go.
 import re
 
 _TOWARDS = re.compile(r"(?:往|向|朝)[^\W的了在]{0,2}$")  # the tagger's run may start a character or two into the name
-_GOING = re.compile(r"(?:那边|这边|方向|那头|嗰边)?(?:跑|走|去|逃|开|溜|冲|窜)")
+_GOING = re.compile(r"(?:那边|这边|方向|那头|嗰边|边)?(?:跑|走|去|逃|开|溜|冲|窜)")  # 边: the run took 那/嗰
 _INTO = re.compile(r"(?:跑进了?|跑到|跑去|逃到|逃进了?|逃去|躲进了?|躲到|躲在|溜进了?)$")
 
 

@@ -198,6 +198,7 @@ def test_a_place_takes_the_thing_it_points_at(text, start, end, place):
     ("有人在巷子里抢了包 往大路那边跑了", "大路", True),  # 往 … 跑: where the thief went
     ("小偷跑进了后面的小区", "后面的小区", True),
     ("他打了人现在躲在厕所里", "厕所里", True),
+    ("有人抢了包 向人民路嗰边走咗", "人民路嗰", True),  # the run took 嗰 of 嗰边
     ("往大路那边的路灯坏了", "大路", False),  # 往 without a verb of going is no flight
     ("一条蛇钻进花坛里了", "花坛里", False),  # the snake is there now
 ])
