@@ -2,13 +2,14 @@
 import re
 from collections.abc import Sequence
 
+from nlp.fled import fled_to
 from nlp.place_tagger import PlaceTagger
 from nlp.places import STOP_CHARS, Span, find_spans, shape_spans
+from nlp.pointed import pointed
 from nlp.relative import relative_place
+from nlp.whole_words import whole_words
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
-POINTED = 0.05  # tagger probability each character after a 那家/那片 needs to stay in the place
-_POINTERS = ("那家", "那片", "那个", "那座", "那口", "那段", "那间", "那条", "那排", "那栋", "那块")
 FALLBACK = 0.1  # mean tagger probability a regex match needs to stand in for the tagger
 
 
@@ -36,7 +37,8 @@ def locate_many(cleans: list[str], tagger: PlaceTagger | None,
     raw = [shape_spans(text) for text in texts]  # the regexes run once: flags, the fallback, the tails
     shapes = [find_spans(text, shapes=r) for text, r in zip(texts, raw)]
     probs = tagger.probabilities(texts, [regex_flags(text, s) for text, s in zip(texts, shapes)])
-    return [_choose(*args, tagger) for args in zip(texts, probs, raw, shapes, known)]
+    chosen = [_choose(*args, tagger) for args in zip(texts, probs, raw, shapes, known)]
+    return [(pointed(text, span) if span else None, sure) for text, (span, sure) in zip(texts, chosen)]
 
 
 def _without_tagger(text: str, known: Sequence[tuple[int, int]]) -> tuple[Span | None, float]:
@@ -51,7 +53,7 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
     scene = _notice_scene(text, shapes)
     if scene:
         return scene, 0.9
-    run = tagger.best_run(probs, text)
+    run = _scene_run(text, probs, tagger)
     for start, end in known:
         if run and end <= len(text) and run[0] < end and start < run[1]:
             run = (min(run[0], start), max(run[1], end), run[2])  # never cut a configured name short
@@ -63,20 +65,36 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
             return Span(span.start, span.end, "gazetteer"), 0.9
     if run is None:
         # nothing the tagger is sure of: a place-shaped match it leans towards is still better than none
-        spans = [sp for sp in shapes if sum(probs[sp.start:sp.end]) / (sp.end - sp.start) > FALLBACK]
+        spans = [sp for sp in shapes if sum(probs[sp.start:sp.end]) / (sp.end - sp.start) > FALLBACK
+                 and not fled_to(text, sp.start, sp.end)]
         if not spans:
             near = relative_place(text)  # 楼下, 我店门口: counts when it is the only place
             if near:
                 return near, sum(probs[near.start:near.end]) / (near.end - near.start)
             return None, 1 - max(probs, default=0.0)
         best = max(spans, key=lambda sp: sum(probs[sp.start:sp.end]))
-        return best, sum(probs[best.start:best.end]) / (best.end - best.start)
+        return whole_words(text, best), sum(probs[best.start:best.end]) / (best.end - best.start)
     # a building, unit or gate written right after the name belongs to the place (锦绣里2栋)
     tail = max((sp for sp in find_spans(text, [(run[0], run[1])], raw) if sp.start <= run[0] < sp.end),
                key=lambda sp: sp.end, default=None)
     start = _head(text, run[0], shapes)
-    span = Span(start, _pointed_at(text, probs, max(run[1], tail.end if tail else 0)), "tagger")
-    return _whole_relative(text, span), run[2]
+    span = Span(start, max(run[1], tail.end if tail else 0), "tagger")
+    return _whole_relative(text, whole_words(text, span)), run[2]
+
+
+def _scene_run(text: str, probs: list[float], tagger: PlaceTagger) -> tuple[int, int, float] | None:
+    """The tagger's strongest run, unless it is where someone fled or hid and another place is written:
+    then the next run, or the relative place (在胡同里 … 往大街那边跑了: 胡同里)."""
+    run = tagger.best_run(probs, text)
+    if run is None or not fled_to(text, run[0], run[1]):
+        return run
+    other = tagger.best_run(probs[:run[0]] + [0.0] * (run[1] - run[0]) + probs[run[1]:], text)
+    if other and not fled_to(text, other[0], other[1]):
+        return other
+    near = relative_place(text)
+    if near and not fled_to(text, near.start, near.end):
+        return near.start, near.end, sum(probs[near.start:near.end]) / (near.end - near.start)
+    return run
 
 
 def _whole_relative(text: str, span: Span) -> Span:
@@ -109,16 +127,3 @@ def _notice_scene(text: str, shapes: list[Span]) -> Span | None:
         return None
     at = m.end()  # the regexes' lazy name prefix takes 其在 into the span; the scene starts after it
     return next((Span(at, sp.end, sp.how) for sp in shapes if sp.start <= at and sp.end - at >= 2), None)
-
-
-def _pointed_at(text: str, probs: list[float], end: int) -> int:
-    """Where the place ends when a 那家/那片 follows it: 建设路 + 那家火锅店 is one place, the shop on that road.
-
-    The tagger reads two characters either side, so it often stops at the pointer; what follows is taken
-    as far as the tagger does not rule it out (POINTED), and only when it is a name of two or more."""
-    if text[end:end + 2] not in _POINTERS:
-        return end
-    at = end + 2
-    while at < len(text) and "\u4e00" <= text[at] <= "\u9fa5" and probs[at] >= POINTED:
-        at += 1
-    return at if at - end >= 4 else end

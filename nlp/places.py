@@ -127,8 +127,13 @@ for _word in _PREFIXES:
     _PREFIXES_BY_FIRST.setdefault(_word[0], []).append(_word)
 
 
+_SCENE_MARKS = "在喺搁"  # no place name holds one: what comes before it (一个男的在) is the sentence, not the place
+
+
 def _trim_front(clean: str, start: int, end: int) -> int:
     """Skip leading function words, times, pronouns and verbs, keeping at least two characters."""
+    mark = max(clean.rfind(ch, start, end - 2) for ch in _SCENE_MARKS)
+    start = mark + 1 if mark >= 0 else start
     moved = True
     while moved:
         moved = False

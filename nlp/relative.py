@@ -18,20 +18,32 @@ _WORDS = sorted((
     "楼上", "楼梯", "楼梯间", "走廊", "巷口", "巷尾", "巷仔", "村头", "村尾", "庄口", "车棚", "电动车棚", "地库",
     "岗亭", "门卫室", "门岗", "单元门口", "厨房", "候诊室", "候诊区", "输液室", "输液大厅", "药店", "药房",
     "对面楼", "隔离房", "隔离屋", "隔离楼", "隔离间房", "院子", "院子里", "老屋", "老院子", "西屋", "东屋", "菜地",
-    "垃圾屋", "电梯厅", "物业办公室", "门卫", "房入面", "房间", "我间房"), key=len, reverse=True)
+    "垃圾屋", "电梯厅", "物业办公室", "门卫", "房入面", "房间", "我间房",
+    # a village's and a compound's own corners (屯口, 院里, 胡同里, 仓房后头), the door across, next door
+    "屯口", "屯里", "屯子", "屯子里", "屯东头", "屯西头", "村东头", "村西头", "村里", "院里", "大院里", "胡同",
+    "胡同里", "胡同口", "对门", "隔壁家", "邻居家", "仓房", "仓房后头", "煤棚", "平房", "后院", "屋顶", "房顶",
+    # a school's, a dormitory's and a rented room's places
+    "宿舍", "宿舍里", "宿舍楼", "宿舍楼里", "宿舍楼下", "教室", "教室里", "操场", "操场上", "校门口", "学校门口",
+    "幼儿园门口", "出租屋", "出租屋里", "阳台", "阳台上",
+    # the public places everyone names without a name
+    "工地", "工地上", "公园", "公园里", "早市", "菜场里", "市场里", "路边", "马路上", "人行道上", "游乐场",
+    "垃圾房", "垃圾箱房", "垃圾站", "化粪池", "公交车上", "小区", "楼里", "巷度", "车房", "祖屋"),
+    key=len, reverse=True)
 # Whose or which, kept in the place (GUIDE's 我们小区东门); a pronoun starts a word, so after one
 # the phrase needs no other boundary.
-_OWNERS = sorted(("我家", "我们家", "我们", "我店", "我们店", "我间铺", "我个", "我", "隔壁", "对面", "那个",
-                  "我哋", "阿拉", "伲", "侬屋里", "屋企", "俺家", "咱家", "我们站", "我哋栋", "我间"),
+_OWNERS = sorted(("我家", "我们家", "我们", "俺们", "俺们这", "我们这", "我们这个", "俺们这个", "咱们", "我店", "我们店",
+                  "我间铺", "我个", "我", "隔壁", "对面", "那个", "我哋", "阿拉", "伲", "侬屋里", "屋企", "俺家", "咱家",
+                  "我们站", "我哋栋", "我间"),
                  key=len, reverse=True)
 # 门口 alone is any door (扔在门口, 门口站着); with an owner (我门口, 我店门口) it is the scene.
 # 我理发店门口, 我们面馆里: one's own shop by its trade, then where at it.
 _SHOP = r"(我们?的?[^\W的在去到了是个把被给有]{1,3}?(?:店|馆|铺))(?:门口|里|外面|后门)"
-_PHRASE = re.compile("(?:(" + "|".join(_OWNERS) + ")门口|" + _SHOP + "|(" + "|".join(_OWNERS) + ")?(?:"
+# 门口 opening the message (门口又被车堵死了) is the scene: nothing came before it to own the door.
+_PHRASE = re.compile("(?:(" + "|".join(_OWNERS) + ")门口|^大?门口|^大门|" + _SHOP + "|(" + "|".join(_OWNERS) + ")?(?:"
                      + "|".join(_WORDS) + "))")
 # What may come right before a phrase without an owner: a function word or a verb of going, so 饭店里 is not 店里.
-_BEFORE = set("在到去从往进出回来跑走就都也又还了的是个呢啊吧喺系嘅住于嗰咗佢哋啦咧嘞哈把被给对着停放扔坐躺站")
-_SCENE = set("在喺于")  # 在楼顶盖了个铁皮房: the phrase after 在 is where it happens
+_BEFORE = set("在到去从往进出回来跑走就都也又还了的是个呢啊吧喺系嘅住于嗰咗佢哋啦咧嘞哈把被给对着停放扔坐躺站搁")
+_SCENE = set("在喺于搁")  # 在楼顶盖了个铁皮房: the phrase after 在 is where it happens
 # A relative place followed by a person names the person, not the scene (楼上小孩, 我店里的小姑娘).
 _PERSON = re.compile("(?:的|额|那个|那对|那家|那户|打工的)?(?:小孩|孩子|老人|老太|老头|爷爷|奶奶|阿姨|大爷|邻居|住户|"
                      "人家|小姑娘|小伙子|小妹|伙计|帮工|员工|小工|收银|夫妻|两口子|说)")

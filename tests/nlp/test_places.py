@@ -140,3 +140,74 @@ def test_a_village_name_needs_a_word_saying_it_is_a_place():
     from nlp.places import find_spans
 
     assert [s.text("赶集收集了二楼") for s in find_spans("赶集收集了二楼")] == ["二楼"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("有条野狗在屯口咬人", "屯口"),  # a village's own corners
+    ("谁在院里烧垃圾 烟好大", "院里"),
+    ("有两个人搁俺们胡同里打架", "俺们胡同里"),  # 搁 says where, 俺们 owns the place
+    ("俺家仓房让人给撬了", "俺家仓房"),
+    ("有个人在操场上晕倒了", "操场上"),  # a school's places
+    ("宿舍楼下有人在烧东西", "宿舍楼下"),
+    ("我们小区的路灯全坏了", "我们小区"),
+    ("门口又让人停了辆车 出不去", "门口"),  # 门口 opening the message is the scene
+    ("大门的锁让人撬了", "大门"),
+])
+def test_village_school_and_compound_words_are_relative_places(text, place):
+    from nlp.relative import relative_place
+    span = relative_place(text)
+    assert (span.text(text) if span else None) == place
+
+
+@pytest.mark.parametrize("text, start, end, place", [
+    ("垃圾房旁边臭得很", 1, 3, "垃圾房"),  # 圾房 starts inside 垃圾房
+    ("对面楼有人扔东西", 1, 3, "对面楼"),
+    ("宿舍对面楼有人偷看", 1, 3, "宿舍对面楼"),  # both edges inside a word
+    ("游戏厅后屋有人赌钱", 1, 3, "游戏厅"),
+    ("公园里有人打架", 0, 2, "公园"),  # a whole word stays as it is
+    ("我们宿舍的水管爆了", 1, 4, "我们宿舍"),  # an owner is kept whole
+])
+def test_a_place_never_starts_or_ends_inside_a_place_word(text, start, end, place):
+    from nlp.places import Span
+    from nlp.whole_words import whole_words
+    assert whole_words(text, Span(start, end, "tagger")).text(text) == place
+
+
+def test_what_comes_before_a_scene_mark_is_not_the_place():
+    from nlp.places import find_spans
+    assert [s.text(t) for t in ("一个男的在公园里拿刀", "有人喺巷口打劫") for s in find_spans(t)] == ["公园", "巷口"]
+
+
+@pytest.mark.parametrize("text, start, end, place", [
+    ("小区里那个大坑没人管", 0, 3, "小区里那个大坑"),  # the place, then the thing in it that is the matter
+    ("村头那条道让大车压坏了", 0, 2, "村头那条道"),  # never across a function word (让)
+    ("江边那个下水口往外冒脏水", 0, 3, "江边那个下水口"),  # the run took the pointer's 那
+    ("我们宿舍的楼顶有人烧纸", 2, 4, "宿舍的楼顶"),
+    ("锅炉房那个大烟筒裂了", 0, 3, "锅炉房"),  # 大烟筒裂 does not end like a place
+    ("小区的物业不管事", 0, 2, "小区"),
+    ("学校东门那边有人卖假药", 2, 5, "东门那边"),  # the side of a place is the place
+    ("后山那边的小路上有条蛇", 0, 2, "后山那边的小路"),
+])
+def test_a_place_takes_the_thing_it_points_at(text, start, end, place):
+    from nlp.places import Span
+    from nlp.pointed import pointed
+    assert pointed(text, Span(start, end, "tagger")).text(text) == place
+
+
+@pytest.mark.parametrize("text, place, fled", [
+    ("有人在巷子里抢了包 往大路那边跑了", "大路", True),  # 往 … 跑: where the thief went
+    ("小偷跑进了后面的小区", "后面的小区", True),
+    ("他打了人现在躲在厕所里", "厕所里", True),
+    ("有人抢了包 向人民路嗰边走咗", "人民路嗰", True),  # the run took 嗰 of 嗰边
+    ("往大路那边的路灯坏了", "大路", False),  # 往 without a verb of going is no flight
+    ("一条蛇钻进花坛里了", "花坛里", False),  # the snake is there now
+])
+def test_where_someone_fled_or_hid_is_told_apart(text, place, fled):
+    from nlp.fled import fled_to
+    start = text.index(place)
+    assert fled_to(text, start, start + len(place)) == fled
+
+
+def test_the_scene_is_chosen_over_where_someone_fled(classifier):
+    t = classifier.classify("有个人在胡同里抢了一个老太太的包 往解放大街那边跑了 快来人")
+    assert t.location == "胡同里"
