@@ -33,7 +33,7 @@ def _insert_ignore(dialect_name: str, model: type[SQLModel], conflict: tuple[str
 
 
 def claim_rows(engine, model, due, claimer_values: dict, order_by, batch: int) -> list[int]:
-    """Mark up to `batch` rows matching `due` as claimed and return their ids.
+    """Mark up to `batch` rows matching `due` as claimed and return their ids; `order_by` one column or a tuple.
 
     The UPDATE opens the transaction, so SQLite takes its write lock before reading;
     on PostgreSQL the chosen rows are locked with SKIP LOCKED, so instances claim
@@ -44,7 +44,7 @@ def claim_rows(engine, model, due, claimer_values: dict, order_by, batch: int) -
     from models.store import session
 
     key = next(iter(model.__table__.primary_key.columns))
-    pick = select(key).where(due).order_by(order_by).limit(batch)
+    pick = select(key).where(due).order_by(*(order_by if isinstance(order_by, tuple) else (order_by,))).limit(batch)
     if engine.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     statement = update(model).where(key.in_(pick.scalar_subquery())).values(**claimer_values).returning(key)

@@ -10,7 +10,7 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
 from bot.outbound import card_updates
-from bot.outbound.limits import wait_for
+from bot.outbound.limits import RATE_LIMITED, held_until, hold_back
 from bot.outbound.recipients import address_of
 from bot.outbound.transports import Address, Transports
 from bot.outbound.wechat_api import NO_ANSWER, UNREACHABLE_ERRORS, ApiError
@@ -48,7 +48,7 @@ class Sender:
                   and_(Outbox.status == "sending", Outbox.lease_until < now))
         ids = await in_thread(self.executor, claim_rows, engine, Outbox, due,
                                       dict(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1),
-                                      Outbox.next_attempt_at, self.batch)
+                                      (Outbox.next_attempt_at, Outbox.id), self.batch)
         if not ids:
             return 0
         crash_point("outbox.claimed")
@@ -155,30 +155,40 @@ class Sender:
         return found
 
     def _next_to_deliver(self, db, queue: list[int], now: datetime):
-        held: timedelta | None = None  # the recipient has had all WeChat allows for now: so has every row after
-        for position, row_id in enumerate(queue):
+        until = None  # once the recipient has had all WeChat allows for now, so has every row after
+        rest = list(queue)
+        while rest:
+            row_id, rest = rest[0], rest[1:]
             row = db.get(Outbox, row_id)
             address = address_of(db, row, self.transports, now)
             if address is None or row.msg_type == "card_update":  # no message to rate-limit, a repeat is harmless
-                return row, address, "update" if address else "send", queue[position + 1:]
-            if row.send_started_at is not None and row.ambiguous:  # the last two attempts died mid-send
-                self._finish_in(db, row_id, "failed", None, DOUBTFUL)
-                self._count(address.transport, "doubtful")
+                return row, address, "update" if address else "send", rest
+            if row.send_started_at is not None:
+                if row.ambiguous:  # the last two attempts died mid-send
+                    self._finish_in(db, row_id, "failed", None, DOUBTFUL)
+                    self._count(address.transport, "doubtful")
+                    continue
+                self._resending(row, address)
+            if until is None and (until := held_until(db, row, address.transport, self.ctx.settings, now)):
+                taken = hold_back(db, row.channel, row.recipient, [row_id, *rest], until)
+                rest = [i for i in rest if i not in taken]
+                if row_id in taken:
+                    continue
+            if until:  # a row the one statement left: cut off mid-send, flagged just above
+                self._finish_in(db, row_id, "pending", until, RATE_LIMITED, given_back=True)
                 continue
             if row.msg_type == "template_card":  # each send its own task_id: WeCom refuses one it has seen
                 row.task_id = outbox.task_id(row.idem_key, row.attempts)
-            if row.send_started_at is not None:  # the last attempt died between the API call and its outcome
-                row.ambiguous = True
-                log.warning("resending a message that may already have been delivered",
-                            extra={"outbox_id": row.id, "idem_key": row.idem_key})
-                self._count(address.transport, "ambiguous")
-            held = held or wait_for(db, row, address.transport, self.ctx.settings, now)
-            if held:
-                self._finish_in(db, row_id, "pending", now + held, "rate limited")
-                continue
             row.send_started_at = now
-            return row, address, "send", queue[position + 1:]
+            return row, address, "send", rest
         return None
+
+    def _resending(self, row: Outbox, address: Address) -> None:
+        """The last attempt died between the API call and its outcome: the message may be there already."""
+        row.ambiguous = True
+        log.warning("resending a message that may already have been delivered",
+                    extra={"outbox_id": row.id, "idem_key": row.idem_key})
+        self._count(address.transport, "ambiguous")
 
     def _failed(self, row: Outbox, error: ApiError | str, now: datetime) -> None:
         if isinstance(error, ApiError) and error.transient and row.attempts < MAX_ATTEMPTS:
@@ -209,8 +219,10 @@ class Sender:
             db.commit()
 
     def _finish_in(self, db, row_id: int, status: str, retry_at, error, sent_at=None, response_code=None,
-                   delivered_as=None, ambiguous=False, on_demo_page: bool = False) -> None:
+                   delivered_as=None, ambiguous=False, on_demo_page: bool = False, given_back: bool = False) -> None:
         row = db.get(Outbox, row_id)
+        if given_back:  # held back by a limit, not tried
+            row.attempts -= 1
         row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
         row.ambiguous = row.ambiguous or ambiguous
         row.delivered_as = delivered_as

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import event, text
 
-from bot.outbound.limits import recent_sends
+from bot.outbound.limits import RECENT_SENDS
 from models.store import session
 
 
@@ -43,7 +43,7 @@ def test_the_senders_rate_limit_count_reads_the_recipients_recent_sends_by_index
     if engine.dialect.name != "sqlite":
         return  # the plan is read on SQLite; PostgreSQL has the same index from the same migration
     with session(engine) as db:
-        statement = recent_sends("wg_li", "member", clock.now() - timedelta(minutes=1))
+        statement = RECENT_SENDS.params(recipient="wg_li", channel="member", since=clock.now() - timedelta(minutes=1))
         compiled = statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
         plan = " ".join(str(row[-1]) for row in db.connection().execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "ix_outbox_recipient_sent" in plan, plan
