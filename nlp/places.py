@@ -90,8 +90,10 @@ def shape_spans(clean: str) -> list[Span]:
 
 def anchored_matches(pattern: re.Pattern[str], anchor: re.Pattern[str], reach: int, text: str) -> list[re.Match[str]]:
     """pattern.finditer(text), trying only the starts up to `reach` characters before an anchor."""
-    starts: set[int] = set()
     found = anchor.search(text)
+    if found is None:  # most texts hold most patterns' anchor nowhere
+        return []
+    starts: set[int] = set()
     while found:
         at = found.start()
         starts.update(range(max(0, at - reach), at + 1))
