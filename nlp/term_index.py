@@ -20,17 +20,18 @@ class TermIndex(Generic[Name]):
                 if not term:
                     raise ValueError(f"an empty term in {name!r}")
                 self.where.setdefault(term, []).append((name, position))
-        self.by_start: dict[str, list[str]] = {}
-        for term in self.where:
-            self.by_start.setdefault(term[0], []).append(term)
+        self.by_start: dict[str, list[tuple[str, list[tuple[Name, int]]]]] = {}
+        for term, places in self.where.items():
+            self.by_start.setdefault(term[0], []).append((term, places))
+        self.starts = frozenset(self.by_start)
 
     def found(self, text: str) -> dict[Name, list[str]]:
         """Each list's terms that occur in `text`, in the list's order (what `[t for t in terms if t in text]`
         gives); lists with none are left out."""
         hits: dict[Name, list[tuple[int, str]]] = {}
-        for start in self.by_start.keys() & set(text):
-            for term in self.by_start[start]:
+        for start in self.starts.intersection(text):  # not set(text) & starts: no set of every character
+            for term, places in self.by_start[start]:
                 if term in text:
-                    for name, position in self.where[term]:
+                    for name, position in places:
                         hits.setdefault(name, []).append((position, term))
         return {name: [term for _, term in sorted(pairs)] for name, pairs in hits.items()}
