@@ -130,7 +130,7 @@ def _parse(line: bytes | str) -> tuple[object, object]:
     except UnicodeError:
         return None, _Error("bad input line: not UTF-8")
     try:
-        item = json.loads(line, parse_constant=_not_json, parse_float=_finite)
+        item = _decoded(line)
     except RecursionError:
         return None, _Error("bad input line: not JSON (nested too deep)")
     except ValueError as exc:
@@ -154,9 +154,21 @@ def _finite(number: str) -> float:
     return value
 
 
+# Made once: json.loads and json.dumps with options build a decoder or an encoder for every line.
+_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _decoded(line: str) -> Any:
+    """json.loads(line, parse_constant=_not_json, parse_float=_finite), with its errors."""
+    if line.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
+    return _DECODER.decode(line)
+
+
 def _dumps(row: dict[str, Any]) -> str:
     """The output line: UTF-8, and a lone surrogate (from a \\ud800 escape in the id) kept escaped."""
-    line = json.dumps(row, ensure_ascii=False)
+    line = _ENCODER.encode(row)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:

@@ -5,11 +5,11 @@ An alarm word is evidence, not a verdict: 着火 in "火已经灭了没事了", 
 alarm term (`@emg&past`), so the model learns from the data how much a past, negated,
 hypothetical, forwarded or joking frame takes away, and how much a "right now" adds.
 """
-import re
 
 from nlp.pinyin import sound_line, sound_pattern, syllables
 from nlp.rule_terms import EMERGENCY_TERMS
 from nlp.rules import RuleHits
+from nlp.scannable import scannable_search
 
 CUES = {
     "past": r"已经|以经|早就|刚才.{0,6}(了|过)|昨天|昨晚|前天|上次|之前|前几天|去年|那年|以前|当年|后来",
@@ -52,7 +52,7 @@ CUES = {
     "money_now": r"正在转|要转|准备转|马上转|去转|去银行|去汇|转过去|让我转|要我转|叫我转|打钱|汇款",
     "weapon": r"刀|斧|锄头|铁锹|棍|棒|钢管|砖头|酒瓶|枪",
 }
-_COMPILED = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in CUES.items()}
+_COMPILED = {name: scannable_search(pattern) for name, pattern in CUES.items()}
 _FRAMES = ("past", "handled", "negated", "hypothetical", "forwarded", "slang", "live", "question", "warning")
 _PAIRS = (("missing", "stranger"), ("vulnerable", "despair"), ("despair", "live"), ("vulnerable", "missing"),
           ("missing", "dusk"), ("vulnerable", "water"), ("vulnerable", "body"), ("vulnerable", "trapped"),
@@ -63,7 +63,7 @@ _SOUND = {category: sound_pattern(terms) for category, terms in EMERGENCY_TERMS.
 def cue_tokens(text: str, hits: RuleHits, sounds: list[str | None] | None = None) -> list[str]:
     """Feature tokens: the cues present, alarm terms by spelling and by sound (`sounds`: syllables(text),
     when the caller has them), and their pairings."""
-    found = [name for name, pattern in _COMPILED.items() if pattern.search(text)]
+    found = [name for name, search in _COMPILED.items() if search(text)]
     tokens = [f"@ctx:{name}" for name in found]
     present = set(found)
     tokens += [f"@pair:{a}&{b}" for a, b in _PAIRS if a in present and b in present]

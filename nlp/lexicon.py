@@ -3,6 +3,8 @@
 Seeds can only show so many phrasings; these words carry what the category is about, so a
 message phrased in a way never seen in training still lands near the right category.
 """
+from nlp.term_index import TermIndex
+
 CATEGORY_TERMS = {
     "violence": ["打人", "打架", "殴打", "被打", "打起来", "动手", "打伤", "家暴", "打老婆", "斗殴", "群殴", "打群架", "持刀",
                  "拿刀", "砍", "捅", "流血", "见血", "扇", "踢", "威胁", "弄死", "杀"],
@@ -40,13 +42,10 @@ CATEGORY_TERMS = {
 }
 
 
-_BY_FIRST: dict[str, list[tuple[str, str]]] = {}  # first character → (category, word): a message is read once
-for _category, _terms in CATEGORY_TERMS.items():
-    for _term in _terms:
-        _BY_FIRST.setdefault(_term[0], []).append((_category, _term))
+_TERMS = TermIndex(CATEGORY_TERMS)
 
 
 def lexicon_features(text: str) -> list[str]:
     """One feature token per category whose words occur in the text (and one per word)."""
-    hits = sorted({(c, t) for ch in set(text) for c, t in _BY_FIRST.get(ch, ()) if t in text})
+    hits = sorted({(c, t) for c, terms in _TERMS.found(text).items() for t in terms})
     return sorted({f"@cat:{c}" for c, _ in hits}) + [f"@kw:{t}" for _, t in hits]

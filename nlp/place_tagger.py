@@ -8,6 +8,7 @@ are a plain {feature: weight} table; scoring reads them by n-gram (integer keys,
 """
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -149,6 +150,7 @@ _OFFSETS: dict[int, tuple[tuple[str, int], ...]] = {
     3: (("t0", 1), ("t-1", 0), ("t1", 2))}
 _BUCKETS = ("0", "1", "2", "s", "m", "l")
 _MARKS = {"": 0, "r": 1, "^": 2, "$": 3}  # the flag templates' values, as indices
+_OPEN, _CLOSE = (_MARKS["^"],), (_MARKS["$"],)  # the marks either side of a text
 # The flag templates' names: numbered like the n-grams', since "f" + "r" would be "fr" + "" (a flagged
 # character and an unflagged right neighbour were one feature).
 _FLAGS = ("f0", "f-1", "f1")
@@ -181,14 +183,12 @@ class _Compiled:
 
     def _ids(self, text: str) -> np.ndarray:
         """Ids of the shape-folded text."""
-        known = self.shapes.get
-        out = [known(ch, -1) for ch in text]
-        for i, v in enumerate(out):
-            if v < 0:
-                out[i] = self.alphabet.ids.get(shape(text[i]), 0)
-                if len(self.shapes) < 100_000:  # any character may come; the memo stays bounded
-                    self.shapes[text[i]] = out[i]
-        return np.array(out, dtype=np.int64)
+        out = np.fromiter(map(self.shapes.get, text, repeat(-1)), dtype=np.int64, count=len(text))
+        for i in np.flatnonzero(out < 0).tolist():  # characters not met before
+            out[i] = self.alphabet.ids.get(shape(text[i]), 0)
+            if len(self.shapes) < 100_000:  # any character may come; the memo stays bounded
+                self.shapes[text[i]] = int(out[i])
+        return out
 
     def scores(self, texts: list[str], flags: list[list[str]]) -> np.ndarray:
         """Each character's summed template weights (bias not included), the texts' characters one after another.
@@ -209,7 +209,8 @@ class _Compiled:
         to_end = np.repeat(first + lengths - 1, lengths) - at
         z += self.ends[np.where(to_end < len(_NEAR_END), _NEAR_END[np.minimum(to_end, len(_NEAR_END) - 1)],
                                 len(_BUCKETS) - 1)]
-        marks = np.fromiter((_MARKS[m] for t in flags for m in ("^", *t, "$")), dtype=np.int64)
+        marks = np.fromiter(chain.from_iterable(chain(_OPEN, map(_MARKS.__getitem__, t), _CLOSE) for t in flags),
+                            dtype=np.int64)
         own = at - 2 * np.repeat(np.arange(len(texts)), lengths) - 1  # the character's place among the marks
         for name, shift in zip(_FLAGS, (0, -1, 1)):
             z += self.flag[name][marks[own + shift]]

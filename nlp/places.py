@@ -30,7 +30,8 @@ _VILLAGE = r"(?:(?![一二三四五六七八九十两几这那哪俺我你他她
 STOP_CHARS = set("的在了我你他她它们是有这那到去从给和跟说个就都也又还很太把被让叫往向对于看听想要会能可以吗呢吧啊呀哦嘛么喺")
 # Each pattern with what every match of it holds (its anchor) and how far into the match the anchor may
 # start: the pattern is tried only at those starts (`_matches`), which gives finditer's answers at a
-# fraction of its cost (the lazy name prefix made the engine try every alternative at every character).
+# fraction of its cost (the lazy name prefix made the engine try every alternative at every character);
+# nlp/relative.py tries its phrases the same way.
 _PATTERNS = [
     (re.compile(rf"{_NAME}{{1,8}}?村{NUM}(?:组|社|队)(?:{UNIT}|{SUFFIX})*"), "村", 8),
     (re.compile(rf"(?<![\u4e00-\u9fa5]){NUM}(?:组|社|队)(?:{NUM}号)?"), "组|社|队", 4),  # 一组二十号: a village's own group
@@ -80,17 +81,19 @@ def shape_spans(clean: str) -> list[Span]:
     """The regex matches, trimmed, not yet merged."""
     spans = []
     for (pattern, _, reach), anchor in zip(_PATTERNS, _ANCHORS):
-        for m in _matches(pattern, anchor, reach, clean):
+        for m in anchored_matches(pattern, anchor, reach, clean):
             start = _trim_front(clean, m.start(), m.end())
             if m.end() - start >= 2:
                 spans.append(Span(start, m.end(), "pattern"))
     return spans
 
 
-def _matches(pattern: re.Pattern[str], anchor: re.Pattern[str], reach: int, text: str) -> list[re.Match[str]]:
+def anchored_matches(pattern: re.Pattern[str], anchor: re.Pattern[str], reach: int, text: str) -> list[re.Match[str]]:
     """pattern.finditer(text), trying only the starts up to `reach` characters before an anchor."""
-    starts: set[int] = set()
     found = anchor.search(text)
+    if found is None:  # most texts hold most patterns' anchor nowhere
+        return []
+    starts: set[int] = set()
     while found:
         at = found.start()
         starts.update(range(max(0, at - reach), at + 1))

@@ -92,11 +92,11 @@ def test_the_tagger_scores_a_batch_as_the_sum_of_its_named_features(classifier):
                                   "人民路和建设路路口撞车了 往解放大道跑了", "村口那个小卖部旁边 菜市场门口 石板沟那个养殖场后面",
                                   "就在庙子坡那个弯道 12栋3单元 A座", "", "路", "小区"])
 def test_the_regexes_are_tried_only_near_their_anchors_with_finditer_s_answers(text):
-    from nlp.places import _ANCHORS, _PATTERNS, _matches
+    from nlp.places import _ANCHORS, _PATTERNS, anchored_matches
 
     for (pattern, _, reach), anchor in zip(_PATTERNS, _ANCHORS):
         expected = [(m.start(), m.end()) for m in pattern.finditer(text)]
-        assert [(m.start(), m.end()) for m in _matches(pattern, anchor, reach, text)] == expected
+        assert [(m.start(), m.end()) for m in anchored_matches(pattern, anchor, reach, text)] == expected
 
 
 

@@ -1,5 +1,6 @@
 """Homophones read by sound, and the live-or-talked-about cues the model weighs."""
 import numpy as np
+import pytest
 
 from nlp.cues import cue_tokens
 from nlp.model import Vocabulary
@@ -66,3 +67,14 @@ def test_a_sound_is_found_at_the_start_and_at_the_end_of_the_line():
     pattern = sound_pattern(["着火"])
     assert pattern.search(sound_line(syllables("着伙"))) and pattern.search(sound_line(syllables("快看着伙")))
     assert not pattern.search(" xzhao huo ") and not pattern.search(" zhao huox ")  # whole syllables only
+
+
+@pytest.mark.parametrize("text", ["笑死HHH", "hHh", "YYDS绝了", "加V领红包", "+852来电", "00852", "我家3岁小孩", "孩子１２岁",
+                                  "真的吗?", "刚才吵过了", "其实是邻居在炒菜", "", "今天天气不错"])
+def test_a_cue_searched_in_two_parts_finds_what_the_whole_pattern_finds(text):
+    import re
+
+    from nlp.cues import _COMPILED, CUES
+
+    for name, pattern in CUES.items():
+        assert bool(_COMPILED[name](text)) == bool(re.search(pattern, text, re.IGNORECASE)), name
