@@ -66,11 +66,13 @@ class Sender:
         next row (as soon as before, one transaction fewer), and rows the recipient's limit holds back, or
         given up as doubtful, are settled on the way without one of their own."""
         sent, outcome, rest = 0, None, list(queue)
+        # the recipient, looked up once for the queue; not kept past this claim, as an address can change
+        people: dict = {}
         while rest or outcome:
             if rest and time.monotonic() > give_back_at:  # a slow API: hand the rest back before the lease ends
                 await in_thread(self.executor, self._give_back, rest, outcome)
                 return sent
-            found = await in_thread(self.executor, self._settle_and_prepare, outcome, rest, now)
+            found = await in_thread(self.executor, self._settle_and_prepare, outcome, rest, now, people)
             outcome = None
             if found is None:
                 return sent
@@ -140,7 +142,7 @@ class Sender:
         self._count(address.transport, "card_updated" if status == "sent" else "card_not_updated")
         return int(status == "sent")
 
-    def _settle_and_prepare(self, outcome: dict | None, queue: list[int], now: datetime
+    def _settle_and_prepare(self, outcome: dict | None, queue: list[int], now: datetime, people: dict
                             ) -> tuple[Outbox, Address | None, str, list[int]] | None:
         """Write the last send's outcome, then prepare the queue's next row to deliver: (row, where it goes or
         None, "send" or "update" (a card update, decided by bot/outbound/card_updates.py), the rows after it);
@@ -149,7 +151,7 @@ class Sender:
             with session(self.ctx.engine) as db:
                 if outcome:
                     finish(db.connection(), **outcome)
-                found = self._next_to_deliver(db, queue, now)
+                found = self._next_to_deliver(db, queue, now, people)
                 db.commit()
         except Exception:
             if outcome:  # the message went out: its outcome is kept whatever trouble the next row brings
@@ -157,13 +159,13 @@ class Sender:
             raise
         return found
 
-    def _next_to_deliver(self, db, queue: list[int], now: datetime):
+    def _next_to_deliver(self, db, queue: list[int], now: datetime, people: dict):
         until = None  # once the recipient has had all WeChat allows for now, so has every row after
         rest = list(queue)
         while rest:
             row_id, rest = rest[0], rest[1:]
             row = db.get(Outbox, row_id)
-            address = address_of(db, row, self.transports, now)
+            address = address_of(db, row, self.transports, now, people)
             if address is None or row.msg_type == "card_update":  # no message to rate-limit, a repeat is harmless
                 return row, address, "update" if address else "send", rest
             if row.send_started_at is not None:
