@@ -18,9 +18,12 @@ MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
 # `sent_at >= since` counts a send exactly one window old: the slot it takes is free a moment later
 FREED_AFTER = timedelta(seconds=1)
 
-# How many messages went to a recipient since a time, and when the oldest of them went (updating a card
-# shows the person no new message). Built once: the sender asks before every send.
-RECENT_SENDS = select(func.count(), func.min(Outbox.sent_at)).select_from(Outbox).where(
+# How many messages went to a recipient in the last hour, and in the last minute, and when the oldest of
+# each went (updating a card shows the person no new message): both windows in one statement, read by the
+# index over the wider one. Built once: the sender asks before every send.
+_IN_SHORT = Outbox.sent_at >= bindparam("short_since")
+RECENT_SENDS = select(func.count().filter(_IN_SHORT), func.min(Outbox.sent_at).filter(_IN_SHORT),
+                      func.count(), func.min(Outbox.sent_at)).select_from(Outbox).where(
     Outbox.recipient == bindparam("recipient"), Outbox.channel == bindparam("channel"), Outbox.status == "sent",
     Outbox.sent_at >= bindparam("since"), Outbox.msg_type != "card_update")
 
@@ -43,9 +46,13 @@ def held_until(db: Session, row: Outbox, transport: str, settings: Settings, now
     The oldest send in the window leaving it frees one slot; were there more sends than the limit (it was
     lowered), the message is held again then, and waits for the next.
     """
-    for window, most in limits(transport, settings):
-        sends, oldest = db.exec(RECENT_SENDS, params=dict(recipient=row.recipient, channel=row.channel,
-                                                          since=now - window)).one()
+    windows = limits(transport, settings)  # the shorter first; one or two
+    if not windows:
+        return None
+    in_short, oldest_in_short, in_long, oldest_in_long = db.exec(RECENT_SENDS, params=dict(
+        recipient=row.recipient, channel=row.channel, short_since=now - windows[0][0],
+        since=now - windows[-1][0])).one()
+    for (window, most), (sends, oldest) in zip(windows, ((in_short, oldest_in_short), (in_long, oldest_in_long))):
         if sends >= most:
             return utc(oldest) + window + FREED_AFTER
     return None

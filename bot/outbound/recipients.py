@@ -12,14 +12,17 @@ from models import Member, Outbox, Resident
 RESPONSE_URL_LIFETIME = timedelta(minutes=55)  # WeCom: usable once, for one hour
 
 
-def address_of(db, row: Outbox, t: Transports, now: datetime) -> Address | None:
-    """The transport and address for the row's audience; in demo mode the demo page where nothing else is set up."""
+def address_of(db, row: Outbox, t: Transports, now: datetime, people: dict | None = None) -> Address | None:
+    """The transport and address for the row's audience; in demo mode the demo page where nothing else is set up.
+
+    `people` keeps the members and residents looked up, for a caller asking for many rows of one recipient.
+    """
     fallback = Address("demo", row.recipient) if t.demo else None
     if row.channel == "member":
-        member = db.get(Member, row.recipient)
+        member = _person(db, Member, row.recipient, people)
         return Address("work", member.wechat_id) if t.work_ready and member else fallback
     if row.channel == "resident":
-        resident = db.get(Resident, int(row.recipient))
+        resident = _person(db, Resident, int(row.recipient), people)
         own = t.channels.get(resident.channel) if resident else None
         found = own.address(row, resident, now) if own else None
         if found:
@@ -32,6 +35,15 @@ def address_of(db, row: Outbox, t: Transports, now: datetime) -> Address | None:
             return Address("work", resident.external_id)
         return fallback
     return Address("webhook", "supervisors") if t.webhook_key else fallback
+
+
+def _person(db, model: type[Member] | type[Resident], key: str | int, people: dict | None):
+    """The row's member or resident: from `people` if looked up already there (None too: not found)."""
+    if people is None:
+        return db.get(model, key)
+    if (model, key) not in people:
+        people[model, key] = db.get(model, key)
+    return people[model, key]
 
 
 def _robot_address(row: Outbox, resident: Resident, t: Transports, now: datetime) -> Address | None:

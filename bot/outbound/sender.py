@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot.outbound import card_updates
 from bot.outbound.limits import RATE_LIMITED, held_until, hold_back
+from bot.outbound.outcomes import finish
 from bot.outbound.recipients import address_of
 from bot.outbound.transports import Address, Transports
 from bot.outbound.wechat_api import NO_ANSWER, UNREACHABLE_ERRORS, ApiError
@@ -18,7 +19,7 @@ from core.faults import crash_point
 from core.pools import in_thread
 from models import Outbox, outbox
 from models.rows import claim_rows
-from models.store import session
+from models.store import one_statement, session
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
@@ -65,11 +66,13 @@ class Sender:
         next row (as soon as before, one transaction fewer), and rows the recipient's limit holds back, or
         given up as doubtful, are settled on the way without one of their own."""
         sent, outcome, rest = 0, None, list(queue)
+        # the recipient, looked up once for the queue; not kept past this claim, as an address can change
+        people: dict = {}
         while rest or outcome:
             if rest and time.monotonic() > give_back_at:  # a slow API: hand the rest back before the lease ends
                 await in_thread(self.executor, self._give_back, rest, outcome)
                 return sent
-            found = await in_thread(self.executor, self._settle_and_prepare, outcome, rest, now)
+            found = await in_thread(self.executor, self._settle_and_prepare, outcome, rest, now, people)
             outcome = None
             if found is None:
                 return sent
@@ -96,7 +99,7 @@ class Sender:
     def _give_back(self, row_ids: list[int], outcome: dict | None) -> None:
         with session(self.ctx.engine) as db:
             if outcome:
-                self._finish_in(db, **outcome)
+                finish(db.connection(), **outcome)
             db.exec(update(Outbox).where(Outbox.id.in_(row_ids), Outbox.status == "sending")
                     .values(status="pending", lease_until=None, attempts=Outbox.attempts - 1))
             db.commit()
@@ -111,8 +114,10 @@ class Sender:
             return None
         crash_point("outbox.sent")
         self._count(address.transport, "sent")
+        on_demo_page = address.transport == "demo"  # what the demo's feeds may show (demo/scope.py)
         return dict(row_id=row.id, status="sent", retry_at=None, error=None, sent_at=now,
-                    response_code=answer.get("response_code"), delivered_as=via, on_demo_page=address.transport == "demo")
+                    response_code=answer.get("response_code"), delivered_as=via,
+                    payload=row.payload | outbox.VIA_DEMO if on_demo_page else None)
 
     async def _update_card(self, row: Outbox, address: Address, now: datetime) -> int:
         """Retire a card's buttons (bot/outbound/card_updates.py); a refusal is final and alarms nobody."""
@@ -137,7 +142,7 @@ class Sender:
         self._count(address.transport, "card_updated" if status == "sent" else "card_not_updated")
         return int(status == "sent")
 
-    def _settle_and_prepare(self, outcome: dict | None, queue: list[int], now: datetime
+    def _settle_and_prepare(self, outcome: dict | None, queue: list[int], now: datetime, people: dict
                             ) -> tuple[Outbox, Address | None, str, list[int]] | None:
         """Write the last send's outcome, then prepare the queue's next row to deliver: (row, where it goes or
         None, "send" or "update" (a card update, decided by bot/outbound/card_updates.py), the rows after it);
@@ -145,8 +150,8 @@ class Sender:
         try:
             with session(self.ctx.engine) as db:
                 if outcome:
-                    self._finish_in(db, **outcome)
-                found = self._next_to_deliver(db, queue, now)
+                    finish(db.connection(), **outcome)
+                found = self._next_to_deliver(db, queue, now, people)
                 db.commit()
         except Exception:
             if outcome:  # the message went out: its outcome is kept whatever trouble the next row brings
@@ -154,18 +159,18 @@ class Sender:
             raise
         return found
 
-    def _next_to_deliver(self, db, queue: list[int], now: datetime):
+    def _next_to_deliver(self, db, queue: list[int], now: datetime, people: dict):
         until = None  # once the recipient has had all WeChat allows for now, so has every row after
         rest = list(queue)
         while rest:
             row_id, rest = rest[0], rest[1:]
             row = db.get(Outbox, row_id)
-            address = address_of(db, row, self.transports, now)
+            address = address_of(db, row, self.transports, now, people)
             if address is None or row.msg_type == "card_update":  # no message to rate-limit, a repeat is harmless
                 return row, address, "update" if address else "send", rest
             if row.send_started_at is not None:
                 if row.ambiguous:  # the last two attempts died mid-send
-                    self._finish_in(db, row_id, "failed", None, DOUBTFUL)
+                    finish(db.connection(), row_id, "failed", None, DOUBTFUL)
                     self._count(address.transport, "doubtful")
                     continue
                 self._resending(row, address)
@@ -175,7 +180,7 @@ class Sender:
                 if row_id in taken:
                     continue
             if until:  # a row the one statement left: cut off mid-send, flagged just above
-                self._finish_in(db, row_id, "pending", until, RATE_LIMITED, given_back=True)
+                self._hold(row, until)
                 continue
             if row.msg_type == "template_card":  # each send its own task_id: WeCom refuses one it has seen
                 row.task_id = outbox.task_id(row.idem_key, row.attempts)
@@ -214,27 +219,16 @@ class Sender:
                 db.commit()
 
     def _finish(self, *args, **kwargs) -> None:
-        with session(self.ctx.engine) as db:
-            self._finish_in(db, *args, **kwargs)
-            db.commit()
+        with one_statement(self.ctx.engine) as connection:
+            finish(connection, *args, **kwargs)
 
-    def _finish_in(self, db, row_id: int, status: str, retry_at, error, sent_at=None, response_code=None,
-                   delivered_as=None, ambiguous=False, on_demo_page: bool = False, given_back: bool = False) -> None:
-        row = db.get(Outbox, row_id)
-        if given_back:  # held back by a limit, not tried
-            row.attempts -= 1
-        row.status, row.last_error, row.lease_until, row.send_started_at = status, error, None, None
-        row.ambiguous = row.ambiguous or ambiguous
-        row.delivered_as = delivered_as
-        if on_demo_page:  # what the demo's feeds may show (demo/scope.py)
-            row.payload = row.payload | outbox.VIA_DEMO
-        if retry_at:
-            row.next_attempt_at = retry_at
-        if sent_at:
-            row.sent_at = sent_at
-        if response_code:  # a button card's: updates it once, within 72 h (bot/outbound/card_updates.py)
-            row.response_code, row.code_at = str(response_code), sent_at
-        db.add(row)
+    @staticmethod
+    def _hold(row: Outbox, until: datetime) -> None:
+        """Give back a loaded row the recipient's limit holds (not an attempt), changed on the row itself:
+        it was just flagged as resent (_resending), and both changes go in the one write."""
+        row.status, row.next_attempt_at, row.last_error = "pending", until, RATE_LIMITED
+        row.lease_until = row.send_started_at = None
+        row.attempts -= 1
 
     def _count(self, channel: str, outcome: str) -> None:
         if self.ctx.metrics:
