@@ -106,7 +106,7 @@ class Classifier:
         found = locate_many(texts, self.model.places, [self.gazetteer.find(text) for text in texts])
         out: list[tuple[str | None, Entry | None]] = []
         for norm, (span, _) in zip(cleaned, found):
-            if span is None or not _is_place(norm.text[span.start:span.end]):
+            if span is None or not _is_place(norm.text[span.start:span.end], span.how):
                 out.append((None, None))
                 continue
             location = norm.span_in_original(span.start, span.end).strip() or None
@@ -151,6 +151,6 @@ def _urgency(p_urg: dict[str, float], limits: dict[str, float]) -> tuple[str, fl
     return "normal", p_urg.get("normal", 0.0)
 
 
-def _is_place(span: str) -> bool:
-    """At least two characters and not only digits or letters."""
-    return len(span.strip()) >= MIN_PLACE and not span.strip().isascii()
+def _is_place(span: str, how: str = "") -> bool:
+    """At least two characters and not only digits or letters, unless a room number written last (nlp.room)."""
+    return len(span.strip()) >= MIN_PLACE and (how == "room" or not span.strip().isascii())

@@ -6,7 +6,8 @@ from nlp.fled import fled_to
 from nlp.place_tagger import PlaceTagger
 from nlp.places import STOP_CHARS, Span, find_spans, shape_spans
 from nlp.pointed import pointed
-from nlp.relative import relative_place
+from nlp.relative import is_relative, relative_place
+from nlp.room import trailing_room
 from nlp.whole_words import whole_words
 
 MAX_TAGGED = 400  # characters the tagger reads; a place comes early or at the very end
@@ -38,7 +39,16 @@ def locate_many(cleans: list[str], tagger: PlaceTagger | None,
     shapes = [find_spans(text, shapes=r) for text, r in zip(texts, raw)]
     probs = tagger.probabilities(texts, [regex_flags(text, s) for text, s in zip(texts, shapes)])
     chosen = [_choose(*args, tagger) for args in zip(texts, probs, raw, shapes, known)]
-    return [(pointed(text, span) if span else None, sure) for text, (span, sure) in zip(texts, chosen)]
+    return [_or_room(text, pointed(text, span) if span else None, sure) for text, (span, sure) in zip(texts, chosen)]
+
+
+def _or_room(text: str, span: Span | None, sure: float) -> tuple[Span | None, float]:
+    """The room number written last (… 1102) when nothing more than a relative place (楼上) was found."""
+    if span is None or is_relative(span.text(text)):
+        room = trailing_room(text)
+        if room:
+            return room, 0.5
+    return span, sure
 
 
 def _without_tagger(text: str, known: Sequence[tuple[int, int]]) -> tuple[Span | None, float]:
@@ -85,16 +95,31 @@ def _choose(text: str, probs: list[float], raw: list[Span], shapes: list[Span], 
 def _scene_run(text: str, probs: list[float], tagger: PlaceTagger) -> tuple[int, int, float] | None:
     """The tagger's strongest run, unless it is where someone fled or hid and another place is written:
     then the next run, or the relative place (在胡同里 … 往大街那边跑了: 胡同里)."""
-    run = tagger.best_run(probs, text)
+    run = _after_verb(text, tagger.best_run(probs, text))
     if run is None or not fled_to(text, run[0], run[1]):
         return run
-    other = tagger.best_run(probs[:run[0]] + [0.0] * (run[1] - run[0]) + probs[run[1]:], text)
+    other = _after_verb(text, tagger.best_run(probs[:run[0]] + [0.0] * (run[1] - run[0]) + probs[run[1]:], text))
     if other and not fled_to(text, other[0], other[1]):
         return other
     near = relative_place(text)
     if near and not fled_to(text, near.start, near.end):
         return near.start, near.end, sum(probs[near.start:near.end]) / (near.end - near.start)
     return run
+
+
+# Words no place name holds, that tie a verb to the place after them (去菜市场, 喺巷仔, 由楼下, 揸住电单车向村口):
+# a run with one inside is the sentence around the place, and the place is what follows. Not a direction
+# (门口往南那段路), a building going up (那个在建的楼) or a name (向阳).
+_VERB_TIES = re.compile(r"(?:[在喺搁去由往咗]|向(?!阳))(?![东南西北上下前后左右里外建])")
+
+
+def _after_verb(text: str, run: tuple[int, int, float] | None) -> tuple[int, int, float] | None:
+    """The run from after the last verb tie inside it, when two characters or more are left."""
+    if run is None:
+        return None
+    start, end, sure = run
+    ties = [m.end() for m in _VERB_TIES.finditer(text, start + 1, end) if end - m.end() >= 2]
+    return (ties[-1], end, sure) if ties else run
 
 
 def _whole_relative(text: str, span: Span) -> Span:

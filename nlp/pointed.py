@@ -8,8 +8,10 @@ side, stops at the pointer. What follows is taken when it is a short noun that e
 from nlp.places import STOP_CHARS, Span
 
 _POINTERS = ("那个", "那条", "那家", "那间", "那座", "那片", "那块", "那排", "那栋", "那口", "那段", "这个", "这条",
-             "嗰间", "嗰个", "嗰排", "嗰条", "的")
-_FINAL = set("店馆厂房屋池坑道路窑桥塘井箱口场园院楼棚库站摊铺堂室厅沟渠河湖坡林地所部点杆顶台弯坝田滩堤岭盘")
+             "嗰间", "嗰个", "嗰排", "嗰条", "一间", "一个", "一家", "的",
+             "个", "嘅", "条")  # Cantonese joins place and thing with 个/嘅/条 (楼顶个水塔, 三楼嘅窗框, 村口条渠)
+_FINAL = set("店馆厂房屋池坑道路窑桥塘井箱口场园院楼棚库站摊铺堂室厅沟渠河湖坡林地所部点杆顶台弯坝田滩堤岭盘塔框巷盖")
+_PEOPLE = ("细路",)  # Cantonese for a child: ends like a road, is no thing (三楼个细路)
 NOUN = 6  # characters a pointed-at noun may have
 
 
@@ -30,5 +32,6 @@ def pointed(text: str, span: Span) -> Span:
     at = last = end + len(pointer)
     while at < len(text) and at - last < NOUN and "\u4e00" <= text[at] <= "\u9fa5" and text[at] not in STOP_CHARS:
         at += 1
-    ends = [i + 1 for i in range(last, at) if text[i] in _FINAL or (text[i] == "子" and i > last and text[i - 1] in _FINAL)]
+    ends = [i + 1 for i in range(last, at) if (text[i] in _FINAL or (text[i] == "子" and i > last and text[i - 1] in _FINAL))
+            and text[i - 1:i + 1] not in _PEOPLE]
     return Span(span.start, ends[-1], span.how) if ends else Span(span.start, end, span.how)

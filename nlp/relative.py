@@ -70,3 +70,8 @@ def relative_place(text: str) -> Span | None:
         return None
     _, start, end = min(found)
     return Span(start, end, "relative")
+
+
+def is_relative(words: str) -> bool:
+    """True when the words are a relative place and nothing more (楼上, 阿拉厨房, 我们店门口)."""
+    return bool(_PHRASE.fullmatch(words))

@@ -211,3 +211,51 @@ def test_where_someone_fled_or_hid_is_told_apart(text, place, fled):
 def test_the_scene_is_chosen_over_where_someone_fled(classifier):
     t = classifier.classify("有个人在胡同里抢了一个老太太的包 往解放大街那边跑了 快来人")
     assert t.location == "胡同里"
+
+
+@pytest.mark.parametrize("text, start, end, place", [
+    ("楼顶个水塔锈穿了", 0, 2, "楼顶个水塔"),  # Cantonese joins place and thing with 个/嘅/条
+    ("三楼嘅窗框松咗", 0, 2, "三楼嘅窗框"),
+    ("村口条排洪渠塞满垃圾", 0, 2, "村口条排洪渠"),
+    ("我喺长安一间电子厂做", 2, 4, "长安一间电子厂"),
+    ("三楼个细路跌亲", 0, 2, "三楼"),  # a person is no thing in a place
+    ("小区人行道边上的井盖翘起来了", 0, 7, "小区人行道边上的井盖"),  # 的 + 井 does not stop inside 井盖
+])
+def test_a_place_takes_the_thing_after_a_cantonese_joiner(text, start, end, place):
+    from nlp.places import Span
+    from nlp.pointed import pointed
+    assert pointed(text, Span(start, end, "tagger")).text(text) == place
+
+
+@pytest.mark.parametrize("text, room", [
+    ("楼上卫生间漏水 天花板都鼓起来了 1102", "1102"), ("车位又被人占了 B2-118", "B2-118"),
+    ("隔壁天天装修 5栋1203", "5栋1203"), ("着火了 快打 119", None), ("我在301", None),
+])
+def test_a_room_number_written_last_is_found(text, room):
+    from nlp.room import trailing_room
+    span = trailing_room(text)
+    assert (span.text(text) if span else None) == room
+
+
+@pytest.mark.parametrize("text, start, end, place", [
+    ("啱啱有人揸住电单车向村口", 5, 12, "村口"),  # a run is cut after the verb tie inside it
+    ("屋企阿婆去菜市场", 0, 8, "菜市场"),
+    ("有个阿伯喺巷仔入面跌低", 2, 9, "巷仔入面"),
+    ("住在向阳小区", 2, 6, "向阳小区"),  # 向阳 is a name
+])
+def test_a_tagger_run_holding_a_verb_is_cut_to_the_place_after_it(text, start, end, place):
+    from nlp.locate import _after_verb
+    a, b, _ = _after_verb(text, (start, end, 0.5))
+    assert text[a:b] == place
+
+
+def test_a_light_rail_station_is_a_whole_word():
+    from nlp.places import Span
+    from nlp.whole_words import whole_words
+    assert whole_words("礼嘉轻轨站的扶梯停了", Span(3, 5, "tagger")).text("礼嘉轻轨站的扶梯停了") == "轻轨站"
+
+
+@pytest.mark.parametrize("text", ["老年大学门口往南那段路坏了", "学府路那个在建的楼掉东西"])
+def test_a_direction_or_a_building_going_up_is_no_verb_tie(text):
+    from nlp.locate import _after_verb
+    assert _after_verb(text, (0, len(text) - 3, 0.5)) == (0, len(text) - 3, 0.5)
