@@ -6,7 +6,7 @@ falls inside one of these words is moved out to the word's edge.
 """
 import re
 
-from nlp.places import LANDMARK, Span
+from nlp.places import LANDMARK_WORDS, Span
 
 _MORE = ("垃圾房", "垃圾箱房", "垃圾分类点", "垃圾分类亭", "垃圾分类房", "垃圾桶", "垃圾箱", "游戏厅", "城中村",
          "工业区", "开发区", "工业园", "快递柜", "对面楼", "隔壁楼", "宿舍楼", "宿舍区", "宿舍", "小区", "充电桩",
@@ -15,7 +15,7 @@ _MORE = ("垃圾房", "垃圾箱房", "垃圾分类点", "垃圾分类亭", "垃
          "电影院", "菜场", "理发店", "游泳池", "停车位", "车位", "晾衣架", "消防通道", "人行道", "公共厕所", "厕所",
          "屯子", "胡同", "楼顶", "井盖", "轻轨站", "院子", "大门口", "门口", "对面", "旁边", "后面", "边上", "附近",
          "我们", "俺们", "咱们", "我哋")  # an owner is kept whole too: 们宿舍 is 我们宿舍 (GUIDE's 我们小区东门)
-_WORD = re.compile("|".join(sorted({*_MORE, *LANDMARK[3:-1].split("|")}, key=len, reverse=True)))
+_WORD = re.compile("|".join(sorted({*_MORE, *LANDMARK_WORDS}, key=len, reverse=True)))
 
 
 def whole_words(text: str, span: Span) -> Span:
