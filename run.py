@@ -262,14 +262,12 @@ def seal(settings) -> int:
     """`python run.py seal`: migrate, open the key and mask and seal every row still holding a full number."""
     from core.privacy import Privacy
     from models.sealing import seal_clear_rows
-    from models.store import StoreLocked, lock_single_instance, make_engine, migrate, startup_lock
+    from models.store import make_engine, migrate, startup_lock
 
     engine, privacy = make_engine(settings.database.url), Privacy()
-    try:
-        lock = lock_single_instance(engine)  # the running service, if any, seals at its own start
-    except StoreLocked as exc:
-        print(f"无法封存 / cannot seal: {exc}", file=sys.stderr)
-        return 3
+    lock, code = locked_store(engine, "无法封存 / cannot seal")  # the running service, if any, seals at its own start
+    if code:
+        return code
     with startup_lock(engine):
         migrate(engine)
         if not open_privacy(engine, privacy, settings, seal_legacy=False):
@@ -320,16 +318,25 @@ def serve(settings) -> int:
 def lock_for_children(settings):
     """On a SQLite file (server.processing: separate), the parent holds the file's lock for the two processes
     it forks, restarted or not, and another instance is refused: (the lock or None, exit code)."""
-    from models.store import StoreLocked, lock_single_instance, make_engine
+    from models.store import make_engine
 
     engine = make_engine(settings.database.url)
     try:
-        return lock_single_instance(engine), 0
-    except StoreLocked as exc:
-        print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
-        return None, 3
+        return locked_store(engine)
     finally:
         engine.dispose()
+
+
+def locked_store(engine, refused: str = "无法启动 / cannot start"):
+    """The SQLite file's single-instance lock (None on PostgreSQL) and 0, or None and exit code 3, having said
+    who holds it."""
+    from models.store import StoreLocked, lock_single_instance
+
+    try:
+        return lock_single_instance(engine), 0
+    except StoreLocked as exc:
+        print(f"{refused}: {exc}", file=sys.stderr)
+        return None, 3
 
 
 def preload(settings) -> None:
@@ -357,15 +364,13 @@ def open_store(services, settings, role=None, forked=False):
     from demo.seed import prepare_demo
     from duties.register import sync_register
     from models.recovery import release_orphaned_claims
-    from models.store import StoreLocked, lock_single_instance, migrate, startup_lock
+    from models.store import migrate, startup_lock
     from models.sync import sync_directory
     from web.console.passwords import check_stored
 
-    try:
-        lock = None if forked else lock_single_instance(services.engine)
-    except StoreLocked as exc:
-        print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
-        return None, 3
+    lock, code = (None, 0) if forked else locked_store(services.engine)
+    if code:
+        return None, code
     with startup_lock(services.engine):  # several processes or instances may start at once
         migrate(services.engine)
         if not open_privacy(services.engine, services.privacy, settings):
