@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.ngrams import Alphabet, GramIndex
+from nlp.place_tables import template_tables
 
 _PAD = "^^"
 _END = "$$"
@@ -142,6 +142,10 @@ class StoredWeights(Mapping[str, float]):
     def items(self) -> Any:  # one pass in C instead of a lookup per name
         return zip(self._names.tolist(), self._values.tolist())
 
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The names and the weights as stored (compiling reads these, not a Python object per weight)."""
+        return self._names, self._values
+
 
 # Where each n-gram template reads, as the offset of its n-gram's start in the padded text
 # ("^^" + text + "$$") from the character scored: char_features' slices, in the same order.
@@ -161,22 +165,7 @@ class _Compiled:
     """The weights by n-gram: one row per known n-gram, one column per template that reads it."""
 
     def __init__(self, weights: Mapping[str, float]):
-        size = {name: n for n, spec in _OFFSETS.items() for name, _ in spec}
-        grams: dict[int, dict[str, dict[str, float]]] = {n: {} for n in _OFFSETS}
-        for feature, weight in weights.items():
-            name = feature[:3] if feature[1:2] == "-" else feature[:2]  # "u-1" + gram, "t0" + gram
-            n = size.get(name)
-            if n is not None and len(feature) == len(name) + n:
-                grams[n].setdefault(feature[len(name):], {})[name] = weight
-        self.alphabet = Alphabet(g for by_n in grams.values() for g in by_n)
-        self.tables: dict[int, tuple[GramIndex, np.ndarray, list[int]]] = {}
-        for n, spec in _OFFSETS.items():
-            rows = {g: i for i, g in enumerate(sorted(grams[n]))}
-            matrix = np.zeros((len(rows) + 1, len(spec)))  # the last row: an unknown n-gram weighs nothing
-            for g, i in rows.items():
-                matrix[i] = [grams[n][g].get(name, 0.0) for name, _ in spec]
-            self.tables[n] = (self.alphabet.index(rows).get(n, GramIndex(np.zeros(0, np.int64), np.zeros(0, np.int64))),
-                              matrix, [start for _, start in spec])
+        self.alphabet, self.tables = template_tables(weights, _OFFSETS)
         self.ends = np.array([weights.get("e" + b, 0.0) for b in _BUCKETS])
         self.flag = {name: np.array([weights.get(name + v, 0.0) for v in _MARKS]) for name in _FLAGS}
         self.shapes: dict[str, int] = {}

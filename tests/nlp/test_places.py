@@ -88,6 +88,18 @@ def test_the_tagger_scores_a_batch_as_the_sum_of_its_named_features(classifier):
         assert probs == pytest.approx(expected, abs=1e-9)
 
 
+def test_the_tagger_scores_the_same_from_the_model_file_s_arrays_as_from_a_dict(classifier):
+    """Training hands the tagger a dict, the model file arrays: both compile to the same tables, bit for bit."""
+    from nlp.locate import regex_flags
+    from nlp.place_tagger import PlaceTagger
+
+    stored = classifier.model.places
+    as_dict = PlaceTagger(dict(stored.weights.items()), stored.bias, stored.threshold)
+    texts = ["锦绣花园3栋2单元楼道有人充电", "a", "柳溪村五组 村口小卖部旁边", "ＡＢ12号楼 ^^$$", "𠀀🙂 路口"]
+    flags = [regex_flags(t) for t in texts]
+    assert as_dict.probabilities(texts, flags) == stored.probabilities(texts, flags)
+
+
 @pytest.mark.parametrize("text", ["锦绣花园3栋2单元楼道有人充电瓶车", "我家住在柳溪村五组 隔壁在吵架", "一组二十号 三组的那条沟",
                                   "人民路和建设路路口撞车了 往解放大道跑了", "村口那个小卖部旁边 菜市场门口 石板沟那个养殖场后面",
                                   "就在庙子坡那个弯道 12栋3单元 A座", "", "路", "小区"])
