@@ -3,6 +3,8 @@
 Run in a fresh interpreter of its own (`python -m bench.bench_memory`), on an empty SQLite store in a
 temp folder, so nothing measured was loaded by the benchmark around it. Each step's growth is what
 that step added on top of the ones before it (a module already imported by an earlier step is free).
+The high-water mark (VmHWM) beside it shows what a step held only for a moment: a transient freed
+before the step ended is no growth, but it is the process's peak all the same.
 """
 import importlib
 import os
@@ -48,17 +50,19 @@ def _steps(config: str, folder: str) -> list[tuple[str, object]]:
     ]
 
 
-def measure(config: str) -> list[tuple[str, str, str, str]]:
-    """One row per step: what it is, VmRSS after it, what it added, seconds."""
+def measure(config: str) -> list[tuple[str, str, str, str, str]]:
+    """One row per step: what it is, VmRSS after it, what it added, the peak so far (VmHWM), seconds."""
     with tempfile.TemporaryDirectory(prefix="gw-memory-") as folder:
         steps = _steps(config, folder)
         start = last = proc_rss_mb(os.getpid(), "VmRSS")
-        rows = [("interpreter, run.py, config loaded (pydantic, yaml)", f"{start:.0f}", "", "")]
+        rows = [("interpreter, run.py, config loaded (pydantic, yaml)", f"{start:.0f}", "",
+                 f"{proc_rss_mb(os.getpid(), 'VmHWM'):.0f}", "")]
         for name, step in steps:
             began = time.perf_counter()
             step()  # type: ignore[operator]
             now = proc_rss_mb(os.getpid(), "VmRSS")
-            rows.append((name, f"{now:.0f}", f"+{now - last:.0f}", f"{time.perf_counter() - began:.2f}"))
+            rows.append((name, f"{now:.0f}", f"+{now - last:.0f}", f"{proc_rss_mb(os.getpid(), 'VmHWM'):.0f}",
+                         f"{time.perf_counter() - began:.2f}"))
             last = now
     return rows
 
@@ -75,6 +79,6 @@ def run() -> str:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1:
-        print(table(measure(sys.argv[1]), ("step", "VmRSS MB", "added MB", "s")))
+        print(table(measure(sys.argv[1]), ("step", "VmRSS MB", "added MB", "VmHWM MB", "s")))
     else:
         print(run())
