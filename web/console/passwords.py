@@ -18,12 +18,15 @@ from models import Member
 from models.store import session
 
 log = logging.getLogger(__name__)
-_hasher = PasswordHasher()
+# OWASP's first argon2id setting (19 MiB, 2 passes, 1 lane) instead of argon2-cffi's default (64 MiB, 3, 4):
+# every check holds its memory cost for a moment on one of login.hash_threads, in the serving process; two
+# logins at once at 64 MiB took a 196 MB process over 250 MB. A hash keeps its own parameters, so one made
+# with the old setting still verifies (at its own cost until it is made again).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 # Verified against when the member is unknown, so a wrong name costs as long as a wrong password. Written out,
-# not hashed at import: one argon2 hash takes 64 MB (m=65536) for a moment, and made at import it was the peak
-# of every serving process's resident memory. The hash of a random secret nobody kept, made with _hasher's
-# parameters (a test checks they still agree, so it costs what a member's hash costs).
-_DUMMY = "$argon2id$v=19$m=65536,t=3,p=4$V+ZuHFvJVFSAHU4HTI6anA$UVfmWFMlfndLdU2KTf6CWeLwMyqLKKEtkfDCSo/8gv4"
+# not hashed at import (made at import it was the peak of every serving process's resident memory). The hash
+# of a random secret nobody kept, made with _hasher's parameters (a test checks they still agree).
+_DUMMY = "$argon2id$v=19$m=19456,t=2,p=1$MLfz4QhGFs1t4KaSQcFSxQ$aOVDt4BGgntxi0BsIhTTCVCfOerJr63UgLxlfZVkDA0"
 DEMO_PASSWORD = "demo1234"
 _DEMO_SALT = b"gridwhistle-demo"  # fixed: every process makes the same hash, so session cookies agree
 
