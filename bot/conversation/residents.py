@@ -6,7 +6,7 @@ from bot.context import BotContext
 from bot.conversation import texts
 from bot.conversation.answer import Answer
 from bot.conversation.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noqa: F401 - run.py wires it from here
-from bot.conversation.submitting import submit
+from bot.conversation.submitting import submit, submit_answered
 from bot.conversation.suspect import answer_if_confirming, hold_suspect
 from bot.conversation.web_form import answer_web
 from bot.inbound.incoming import Incoming
@@ -54,7 +54,9 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
         return _chit_chat(ctx, resident, msg)
     if triage.location is None and triage.grid_id is None and triage.urgency != "emergency":
         return ask_for_place(ctx, resident, msg, text, inbox_id)
-    return submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage)
+    if inbox_id is None or msg.card_tap:
+        return submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage)
+    return submit_answered(ctx, resident, msg, inbox_id, text, triage)
 
 
 def _command(ctx: BotContext, resident: Resident, text: str) -> Answer | None:

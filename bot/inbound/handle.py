@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from bot.context import BotContext
 from bot.conversation import texts
-from bot.conversation.answer import Answer
+from bot.conversation.answer import Answer, shown
 from bot.conversation.residents import answer_resident
 from bot.conversation.staff import answer_member
 from bot.inbound import inbox
@@ -13,7 +13,6 @@ from bot.inbound.incoming import Incoming
 from bot.inbound.people import member_by_wechat_id, resident_for
 from bot.inbound.read_ahead import ReadAhead
 from core.faults import crash_point
-from core.privacy import mask
 from models import cards, outbox
 from models.store import session
 
@@ -35,8 +34,7 @@ def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
             queue_reply(ctx, msg, answer.text)
         return replace(answer, text=None)
     if msg.in_group and answer.text:
-        # everyone in the group reads the reply: no full phone or ID numbers there
-        return replace(answer, text=mask(answer.text))
+        return replace(answer, text=shown(answer.text, in_group=True))
     return answer
 
 
@@ -54,7 +52,8 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
         return None
     crash_point("inbox.processed")  # acted on (ticket written), answer not yet recorded
     reply = answer.kept(msg.card_tap)
-    inbox.finish(ctx.engine, ctx.privacy, row.id, reply, answer.ticket_id)
+    if not answer.recorded:
+        inbox.finish(ctx.engine, ctx.privacy, row.id, reply, answer.ticket_id)
     _count(ctx, "done")
     return reply
 
@@ -89,7 +88,8 @@ def _drain_one(ctx: BotContext, inbox_id: int, msg: Incoming) -> int:
         return 0
     crash_point("inbox.processed")
     reply = answer.kept(msg.card_tap)
-    awaited = inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
+    awaited = answer.awaited if answer.recorded else inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply,
+                                                                  answer.ticket_id)
     _count(ctx, "drained")  # processed by the inbox worker ("done" is a callback's own processing)
     if reply and not awaited:  # a callback still waiting carries it (server.processing: separate)
         answer_late(ctx, msg, reply)
