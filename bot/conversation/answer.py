@@ -11,10 +11,7 @@ class Answer:
     text: str | None
     ticket_id: int | None = None
     card: str | None = None  # a card tap that did something: the tapped card's new button text
-    # recorded on the message's row in the transaction that acted on it (inbox.record); then `awaited`:
-    # a callback of another process waits to carry it (server.processing: separate)
-    recorded: bool = False
-    awaited: bool = False
+    recorded: bool = False  # on the message's row, in the transaction that acted on it (inbox.record)
 
     def kept(self, tap: bool) -> str | None:
         """What a retry of the same callback is answered with: for a tap, the card's new text."""

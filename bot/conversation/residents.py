@@ -22,8 +22,9 @@ _CANCEL = re.compile(r"^\s*取消\s*(?:编号)?\s*([A-Za-z]{0,2}-?\d{8}-?\d+|\d+
 _FEEDBACK = re.compile(r"^\s*(非常满意|满意|不满意|很不满意)[\s，,。:：]*(.*)$", re.DOTALL)
 
 
-def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Answer:
-    """Decide the reply to one resident message, acting on it on the way."""
+def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None, recorded_with_report: bool = False) -> Answer:
+    """Decide the reply to one resident message, acting on it on the way. `recorded_with_report`: a report's
+    answer is recorded on the message's row in the ticket's transaction (submit_answered)."""
     now = ctx.clock.now()
     resident, state = resident_and_state(ctx.engine, msg.channel, msg.sender, now)
     if msg.channel == "web":  # the 随手拍 page sends forms, not chat
@@ -54,7 +55,7 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
         return _chit_chat(ctx, resident, msg)
     if triage.location is None and triage.grid_id is None and triage.urgency != "emergency":
         return ask_for_place(ctx, resident, msg, text, inbox_id)
-    if inbox_id is None or msg.card_tap:
+    if inbox_id is None or msg.card_tap or not recorded_with_report:
         return submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage)
     return submit_answered(ctx, resident, msg, inbox_id, text, triage)
 

@@ -24,15 +24,15 @@ def submit(ctx: BotContext, resident: Resident, channel: str, chat_id: str | Non
 
 
 def submit_answered(ctx: BotContext, resident: Resident, msg: Incoming, inbox_id: int, text: str, triage) -> Answer:
-    """submit() for the message itself, its answer recorded on its row in the ticket's transaction (instead of a
-    transaction of its own after it): acted on and answered commit together."""
+    """submit() for the message its callback answers, the answer recorded on its row in the ticket's transaction
+    (instead of a transaction of its own after it): acted on and answered commit together, and a retry of the
+    callback gets the answer. Not for the inbox worker: its answers go out only through the outbox, queued after."""
     recorded: list[Answer] = []
 
     def record(db, receipt: Receipt) -> None:
         answer = receipt_answer(ctx.settings, receipt, triage.urgency == "emergency")
-        awaited = inbox.record(db.connection(), ctx.privacy, inbox_id, shown(answer.text, msg.in_group),
-                               answer.ticket_id)
-        recorded.append(replace(answer, recorded=True, awaited=awaited))
+        inbox.record(db.connection(), ctx.privacy, inbox_id, shown(answer.text, msg.in_group), answer.ticket_id)
+        recorded.append(replace(answer, recorded=True))
     answer = submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage, also=record)
     return recorded[0] if recorded else answer
 

@@ -23,10 +23,12 @@ BUSY = object()  # another request or the worker holds the message right now
 STREAM_WAIT = timedelta(minutes=6)
 
 
-def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
-    """Decide and act; staff (by WeCom userid) and residents take different paths."""
+def process(ctx: BotContext, msg: Incoming, inbox_id: int, callback: bool = False) -> Answer:
+    """Decide and act; staff (by WeCom userid) and residents take different paths. `callback`: the message's
+    callback (or WeChat's retry of it) carries the answer, which may then be recorded as it is acted on."""
     member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
-    answer = answer_member(ctx, member.id, msg) if member is not None else answer_resident(ctx, msg, inbox_id)
+    answer = (answer_member(ctx, member.id, msg) if member is not None
+              else answer_resident(ctx, msg, inbox_id, recorded_with_report=callback))
     if msg.card_tap:
         # WeCom documents no text answer to a tap: the reply changes the tapped card's button, and
         # what happened (or why not) goes to the worker as a message
@@ -46,7 +48,7 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
         if not inbox.claim_one(ctx.engine, row.id, ctx.instance, ctx.clock.now()):
             return BUSY
     try:
-        answer = process(ctx, msg, row.id)
+        answer = process(ctx, msg, row.id, callback=True)
     except Exception as exc:
         hand_to_duty_desk(ctx, msg, row.id, exc)
         return None
@@ -88,8 +90,7 @@ def _drain_one(ctx: BotContext, inbox_id: int, msg: Incoming) -> int:
         return 0
     crash_point("inbox.processed")
     reply = answer.kept(msg.card_tap)
-    awaited = answer.awaited if answer.recorded else inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply,
-                                                                  answer.ticket_id)
+    awaited = inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
     _count(ctx, "drained")  # processed by the inbox worker ("done" is a callback's own processing)
     if reply and not awaited:  # a callback still waiting carries it (server.processing: separate)
         answer_late(ctx, msg, reply)
