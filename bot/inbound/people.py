@@ -26,8 +26,13 @@ def member_by_wechat_id(engine, wechat_id: str) -> Member | None:
 def resident_for(engine, channel: str, external_id: str, now) -> Resident:
     """The resident row for a channel identity, created on first contact."""
     with one_read(engine) as db:
-        found = db.exec(_RESIDENT, params={"channel": channel, "external_id": external_id}).first()
+        found = resident_in(db, channel, external_id)
     return found if found is not None else _first_contact(engine, channel, external_id, now)
+
+
+def resident_in(db, channel: str, external_id: str) -> Resident | None:
+    """The resident row for a channel identity, read in the caller's transaction; None before first contact."""
+    return db.exec(_RESIDENT, params={"channel": channel, "external_id": external_id}).first()
 
 
 def _first_contact(engine, channel: str, external_id: str, now) -> Resident:
@@ -37,8 +42,10 @@ def _first_contact(engine, channel: str, external_id: str, now) -> Resident:
                    created_at=now)
     with session(engine) as db:
         new_id = inserted_id(db, Resident, row.model_dump(exclude={"id"}), ["channel", "external_id"])
-        if new_id is None:
-            return db.exec(_RESIDENT, params={"channel": channel, "external_id": external_id}).one()
+        if new_id is None:  # a concurrent first message made it
+            found = resident_in(db, channel, external_id)
+            assert found is not None
+            return found
         db.commit()
     row.id = new_id
     return row

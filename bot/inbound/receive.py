@@ -7,9 +7,10 @@ from bot.context import BotContext
 from bot.inbound import inbox
 from bot.inbound.awaiting import Answers, release
 from bot.inbound.guard import Rejected
-from bot.inbound.handle import BUSY, answer_late, answer_stored
+from bot.inbound.handle import BUSY, answer_stored
 from bot.inbound.inbox import AWAITED
 from bot.inbound.incoming import Incoming
+from bot.inbound.late import answer_late
 from bot.inbound.nonces import Seen
 from bot.inbound.storing import GroupStore
 from core.faults import crash_point
