@@ -54,7 +54,8 @@ class Workers:
 
     def __init__(self, drain_threads: int = 2) -> None:
         self.store = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-store")  # groups: bot/inbound/storing.py
-        self.process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox-process")
+        self.process_threads = 2
+        self.process = ThreadPoolExecutor(max_workers=self.process_threads, thread_name_prefix="inbox-process")
         self.drain = ThreadPoolExecutor(max_workers=drain_threads, thread_name_prefix="inbox-drain")
         self.drain_threads = drain_threads
         self.in_flight = 0  # changed only on the event loop

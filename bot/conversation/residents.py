@@ -2,11 +2,13 @@
 import logging
 import re
 
+from sqlalchemy import bindparam, or_, update
+
 from bot.context import BotContext
 from bot.conversation import texts
 from bot.conversation.answer import Answer
 from bot.conversation.asking import answer_if_waiting, ask_for_place, give_up_on_place  # noqa: F401 - run.py wires it from here
-from bot.conversation.submitting import submit
+from bot.conversation.submitting import submit, submit_answered
 from bot.conversation.suspect import answer_if_confirming, hold_suspect
 from bot.conversation.web_form import answer_web
 from bot.inbound.incoming import Incoming
@@ -14,16 +16,24 @@ from bot.inbound.people import resident_and_state
 from bot.media import jobs as media_jobs
 from core.clock import utc
 from models import Resident
-from models.store import session
+from models.store import one_statement
 
 log = logging.getLogger(__name__)
 READABLE = ("text", "voice", "location")
 _CANCEL = re.compile(r"^\s*取消\s*(?:编号)?\s*([A-Za-z]{0,2}-?\d{8}-?\d+|\d+)\s*$")
 _FEEDBACK = re.compile(r"^\s*(非常满意|满意|不满意|很不满意)[\s，,。:：]*(.*)$", re.DOTALL)
+# Built once (every chit-chat message in 1:1 may ask): the help line's cooldown, checked and moved in one
+# statement instead of the ORM's read, flush and commit
+_RESIDENTS = Resident.__table__  # type: ignore[attr-defined]
+_TAKE_HELP = (update(_RESIDENTS)
+              .where(_RESIDENTS.c.id == bindparam("resident_id"),
+                     or_(_RESIDENTS.c.last_help_at.is_(None), _RESIDENTS.c.last_help_at <= bindparam("since")))
+              .values(last_help_at=bindparam("now")).returning(_RESIDENTS.c.id))
 
 
-def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Answer:
-    """Decide the reply to one resident message, acting on it on the way."""
+def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None, recorded_with_report: bool = False) -> Answer:
+    """Decide the reply to one resident message, acting on it on the way. `recorded_with_report`: a report's
+    answer is recorded on the message's row in the ticket's transaction (submit_answered)."""
     now = ctx.clock.now()
     resident, state = resident_and_state(ctx.engine, msg.channel, msg.sender, now)
     if msg.channel == "web":  # the 随手拍 page sends forms, not chat
@@ -54,7 +64,9 @@ def answer_resident(ctx: BotContext, msg: Incoming, inbox_id: int | None) -> Ans
         return _chit_chat(ctx, resident, msg)
     if triage.location is None and triage.grid_id is None and triage.urgency != "emergency":
         return ask_for_place(ctx, resident, msg, text, inbox_id)
-    return submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage)
+    if inbox_id is None or msg.card_tap or not recorded_with_report:
+        return submit(ctx, resident, msg.channel, msg.chat_id, inbox_id, text, triage)
+    return submit_answered(ctx, resident, msg, inbox_id, text, triage)
 
 
 def _command(ctx: BotContext, resident: Resident, text: str) -> Answer | None:
@@ -99,14 +111,11 @@ def _chit_chat(ctx: BotContext, resident: Resident, msg: Incoming) -> Answer:
     now = ctx.clock.now()
     if _helped_lately(ctx, resident, now):  # last_help_at only moves forward: the row read first settles it
         return Answer(None)
-    with session(ctx.engine) as db:
-        row = db.get(Resident, resident.id)
-        if _helped_lately(ctx, row, now):
-            return Answer(None)
-        row.last_help_at = now
-        db.add(row)
-        db.commit()
-    return Answer(texts.HELP)
+    # taken in one conditional UPDATE: of two messages at once, only one is helped
+    with one_statement(ctx.engine) as connection:
+        taken = connection.execute(_TAKE_HELP, dict(resident_id=resident.id, now=now,
+                                                    since=now - ctx.settings.intake.help_cooldown)).first()
+    return Answer(texts.HELP if taken is not None else None)
 
 
 def _helped_lately(ctx: BotContext, resident: Resident, now) -> bool:

@@ -1,33 +1,31 @@
 """One stored inbound message, processed once: the answer is kept so a retry gets it again."""
 import logging
 from dataclasses import replace
-from datetime import timedelta
 
 from bot.context import BotContext
 from bot.conversation import texts
-from bot.conversation.answer import Answer
+from bot.conversation.answer import Answer, shown
 from bot.conversation.residents import answer_resident
 from bot.conversation.staff import answer_member
 from bot.inbound import inbox
 from bot.inbound.incoming import Incoming
-from bot.inbound.people import member_by_wechat_id, resident_for
+from bot.inbound.late import answer_late, finish_and_queue, queue_reply
+from bot.inbound.people import member_by_wechat_id
 from bot.inbound.read_ahead import ReadAhead
 from core.faults import crash_point
-from core.privacy import mask
-from models import cards, outbox
+from models import outbox
 from models.store import session
 
 log = logging.getLogger(__name__)
 BUSY = object()  # another request or the worker holds the message right now
-# WeCom refreshes a robot's stream for up to 6 minutes from the user's message: a late answer is left that
-# long for the stream to carry (bot/inbound/robot_stream.py) before it goes through the response_url.
-STREAM_WAIT = timedelta(minutes=6)
 
 
-def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
-    """Decide and act; staff (by WeCom userid) and residents take different paths."""
+def process(ctx: BotContext, msg: Incoming, inbox_id: int, callback: bool = False) -> Answer:
+    """Decide and act; staff (by WeCom userid) and residents take different paths. `callback`: the message's
+    callback (or WeChat's retry of it) carries the answer, which may then be recorded as it is acted on."""
     member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
-    answer = answer_member(ctx, member.id, msg) if member is not None else answer_resident(ctx, msg, inbox_id)
+    answer = (answer_member(ctx, member.id, msg) if member is not None
+              else answer_resident(ctx, msg, inbox_id, recorded_with_report=callback))
     if msg.card_tap:
         # WeCom documents no text answer to a tap: the reply changes the tapped card's button, and
         # what happened (or why not) goes to the worker as a message
@@ -35,8 +33,7 @@ def process(ctx: BotContext, msg: Incoming, inbox_id: int) -> Answer:
             queue_reply(ctx, msg, answer.text)
         return replace(answer, text=None)
     if msg.in_group and answer.text:
-        # everyone in the group reads the reply: no full phone or ID numbers there
-        return replace(answer, text=mask(answer.text))
+        return replace(answer, text=shown(answer.text, in_group=True))
     return answer
 
 
@@ -48,13 +45,14 @@ def answer_stored(ctx: BotContext, msg: Incoming, row, claimed: bool):
         if not inbox.claim_one(ctx.engine, row.id, ctx.instance, ctx.clock.now()):
             return BUSY
     try:
-        answer = process(ctx, msg, row.id)
+        answer = process(ctx, msg, row.id, callback=True)
     except Exception as exc:
         hand_to_duty_desk(ctx, msg, row.id, exc)
         return None
     crash_point("inbox.processed")  # acted on (ticket written), answer not yet recorded
     reply = answer.kept(msg.card_tap)
-    inbox.finish(ctx.engine, ctx.privacy, row.id, reply, answer.ticket_id)
+    if not answer.recorded:
+        inbox.finish(ctx.engine, ctx.privacy, row.id, reply, answer.ticket_id)
     _count(ctx, "done")
     return reply
 
@@ -89,10 +87,13 @@ def _drain_one(ctx: BotContext, inbox_id: int, msg: Incoming) -> int:
         return 0
     crash_point("inbox.processed")
     reply = answer.kept(msg.card_tap)
-    awaited = inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
+    if reply and not msg.card_tap:
+        finish_and_queue(ctx, msg, inbox_id, reply, answer.ticket_id)
+    else:
+        awaited = inbox.finish(ctx.engine, ctx.privacy, inbox_id, reply, answer.ticket_id)
+        if reply and not awaited:  # a callback still waiting carries it (server.processing: separate)
+            answer_late(ctx, msg, reply)
     _count(ctx, "drained")  # processed by the inbox worker ("done" is a callback's own processing)
-    if reply and not awaited:  # a callback still waiting carries it (server.processing: separate)
-        answer_late(ctx, msg, reply)
     return 1
 
 
@@ -105,43 +106,6 @@ def hand_to_duty_desk(ctx: BotContext, msg: Incoming, inbox_id: int, exc: Except
                           text=texts.processing_failed(msg, inbox_id), now=ctx.clock.now())
         db.commit()
     _count(ctx, "failed")
-
-
-def reply_key(msg_key: str) -> str:
-    """The outbox key of the late answer to a message: one answer, whichever way it goes."""
-    return f"reply:{msg_key}"
-
-
-def answer_late(ctx: BotContext, msg: Incoming, reply: str) -> None:
-    """An answer WeChat no longer waits for: a text goes out as a message; a tapped card is updated
-    through WeCom with the code the tap brought (or, without one, the card's own)."""
-    if not msg.card_tap:
-        queue_reply(ctx, msg, reply)
-        return
-    member = member_by_wechat_id(ctx.engine, msg.sender)
-    ticket = (msg.event_key or "").partition(":")[2]
-    with session(ctx.engine) as db:
-        card = cards.tapped(db, member.id, int(ticket), msg.task_id) if member and ticket.isdigit() else None
-        if card is not None:
-            cards.queue_update(db, card, reply, ctx.clock.now(), code=msg.response_code)
-            db.commit()
-
-
-def queue_reply(ctx: BotContext, msg: Incoming, text: str) -> None:
-    """Send an answer the callback could not carry, to the member or resident who wrote."""
-    now = ctx.clock.now()
-    member = member_by_wechat_id(ctx.engine, msg.sender) if msg.channel == "work" else None
-    shown, sealed = ctx.privacy.split(text)  # delivered as answered, stored masked
-    with session(ctx.engine) as db:
-        if member:
-            outbox.push(db, key=reply_key(msg.msg_key), audience="member", recipient=member.id, text=shown, now=now,
-                        sealed=sealed)
-        else:
-            resident = resident_for(ctx.engine, msg.channel, msg.sender, now)
-            where = {k: v for k, v in (("chat_id", msg.chat_id), ("response_url", msg.response_url)) if v}
-            outbox.push(db, key=reply_key(msg.msg_key), audience="resident", recipient=str(resident.id), text=shown,
-                        now=now, extra=where or None, due=now + STREAM_WAIT if msg.stream_id else None, sealed=sealed)
-        db.commit()
 
 
 def _count(ctx: BotContext, outcome: str) -> None:

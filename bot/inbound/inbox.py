@@ -96,9 +96,14 @@ def claim_stale(engine, claimer: str, now: datetime, batch: int = 50) -> list[in
 def finish(engine, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id: int | None) -> bool:
     """Record the answer so a retry of the same message gets it again (masked, the full answer sealed);
     True if a callback still waits to carry it (bot/inbound/awaiting.py)."""
-    shown, sealed = privacy.split(reply) if reply else (reply, None)
     with one_statement(engine) as connection:
-        payload = _record(connection, inbox_id, "done", reply=shown, ticket_id=ticket_id, reply_sealed=sealed)
+        return record(connection, privacy, inbox_id, reply, ticket_id)
+
+
+def record(connection: Connection, privacy: Privacy, inbox_id: int, reply: str | None, ticket_id: int | None) -> bool:
+    """finish() in the caller's transaction (dispatch's, for a report: one transaction fewer a message)."""
+    shown, sealed = privacy.split(reply) if reply else (reply, None)
+    payload = _record(connection, inbox_id, "done", reply=shown, ticket_id=ticket_id, reply_sealed=sealed)
     return bool(payload and payload.get(AWAITED))
 
 

@@ -1,14 +1,16 @@
 """Store a callback's message, then answer within WeChat's patience, whatever processing costs."""
 import asyncio
 import time
+from concurrent.futures import Future
 
 from bot.context import BotContext
 from bot.inbound import inbox
 from bot.inbound.awaiting import Answers, release
 from bot.inbound.guard import Rejected
-from bot.inbound.handle import BUSY, answer_late, answer_stored
+from bot.inbound.handle import BUSY, answer_stored
 from bot.inbound.inbox import AWAITED
 from bot.inbound.incoming import Incoming
+from bot.inbound.late import answer_late
 from bot.inbound.nonces import Seen
 from bot.inbound.storing import GroupStore
 from core.faults import crash_point
@@ -16,6 +18,7 @@ from core.faults import crash_point
 REPLY_BUDGET_S = 3.0  # WeChat waits 5 s; leave room for the network
 BACKLOG = 4  # with this many messages already being processed, store and answer "success" at once
 POLL_S = 0.05
+REPLAYED = object()  # store_and_answer's answer to a query replayed with another body
 
 async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> str | None:
     """Store the message (always, before answering), then process it within the reply budget.
@@ -36,31 +39,62 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
     # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
     # Once the worker has messages to get through, new ones queue behind them until it has caught up.
     backlog = workers.in_flight >= BACKLOG or workers.queue.busy()
-    if ctx.storer is None or ctx.storer.loop is not loop:
-        ctx.storer = GroupStore(ctx.engine, ctx.privacy, workers.store, loop)
-    row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance, query)
-    if row is None:
-        raise Rejected(403, "query replayed with another body")
-    crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
-    if backlog and created:
-        workers.queue.left()
-        _count_deferred(ctx)
-        return None
-    budget = max(0.1, deadline - time.monotonic())
-    workers.in_flight += 1
-    task = loop.run_in_executor(workers.process, answer_stored, ctx, msg, row, created)
-
-    def settled(_task) -> None:
-        workers.in_flight -= 1
-    task.add_done_callback(settled)
+    if workers.in_flight < workers.process_threads and not backlog:
+        # a processing thread is free: it stores the message and goes on to process it, one hand-off
+        # instead of two (storing never waits behind processing: only a free thread is used)
+        stored: Future = Future()
+        task = _processing(ctx, loop, store_and_answer, ctx, msg, ctx.clock.now(), query, stored)
+        inbox_id = None
+    else:
+        if ctx.storer is None or ctx.storer.loop is not loop:
+            ctx.storer = GroupStore(ctx.engine, ctx.privacy, workers.store, loop)
+        row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance, query)
+        if row is None:
+            raise Rejected(403, "query replayed with another body")
+        crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
+        if backlog and created:
+            workers.queue.left()
+            _count_deferred(ctx)
+            return None
+        task, inbox_id = _processing(ctx, loop, answer_stored, ctx, msg, row, created), row.id
     try:
-        reply = await asyncio.wait_for(asyncio.shield(task), budget)
+        reply = await asyncio.wait_for(asyncio.shield(task), max(0.1, deadline - time.monotonic()))
     except asyncio.TimeoutError:
+        if inbox_id is None and (await asyncio.wrap_future(stored))[0] is None:  # answered only once stored
+            raise Rejected(403, "query replayed with another body") from None
         task.add_done_callback(lambda t: _send_late(ctx, msg, t))
         return None
+    if reply is REPLAYED:
+        raise Rejected(403, "query replayed with another body")
     if reply is BUSY:
-        return await _holder_reply(ctx, row.id, deadline)
+        return await _holder_reply(ctx, inbox_id if inbox_id is not None else stored.result()[0].id, deadline)
     return reply
+
+
+def _processing(ctx: BotContext, loop: asyncio.AbstractEventLoop, work, *args) -> asyncio.Future:
+    """`work(*args)` on a processing thread, counted in flight until it ends."""
+    ctx.workers.in_flight += 1
+    task = loop.run_in_executor(ctx.workers.process, work, *args)
+
+    def settled(_task) -> None:
+        ctx.workers.in_flight -= 1
+    task.add_done_callback(settled)
+    return task
+
+
+def store_and_answer(ctx: BotContext, msg: Incoming, now, query: Seen | None, stored: Future):
+    """Store the message claimed, then answer it (answer_stored), on one processing thread; `stored` gets
+    (row, created) as soon as the row is committed, REPLAYED is the answer to a query replayed with another body."""
+    try:
+        row, created = inbox.store_many(ctx.engine, ctx.privacy, [(msg, now, ctx.instance, query)])[0]
+    except BaseException as exc:
+        stored.set_exception(exc)
+        raise
+    stored.set_result((row, created))
+    if row is None:
+        return REPLAYED
+    crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
+    return answer_stored(ctx, msg, row, created)
 
 
 async def _holder_reply(ctx: BotContext, inbox_id: int, deadline: float) -> str | None:

@@ -6,7 +6,7 @@ WeCom's 智能机器人 document (接收消息 · 流式消息刷新, 被动回�
 answer with `finish: true`; each answer's content replaces the last. The stream id is ours to choose: it is
 the hex of the message's key (sender and msgid), so any instance can tell which stored message a refresh asks about.
 
-The answer itself is the late reply bot/inbound/handle.py queues in the outbox (held STREAM_WAIT for the
+The answer itself is the late reply bot/inbound/late.py queues in the outbox (held STREAM_WAIT for the
 stream). The refresh that carries it marks that row sent, as a stream; if WeCom stops refreshing first,
 the sender delivers it through the message's response_url instead. One answer, whichever way it goes.
 """
@@ -17,7 +17,7 @@ from sqlalchemy import update
 from bot.conversation import texts
 from bot.inbound import inbox
 from bot.inbound.guard import Rejected
-from bot.inbound.handle import reply_key
+from bot.inbound.late import reply_key
 from bot.inbound.people import resident_for
 from models import InboxMessage, Outbox, outbox
 from models.rows import insert_ignore

@@ -150,3 +150,12 @@ async def test_a_photo_joins_the_residents_open_report(client, clock, engine):
     assert await post_xml(client, clock, image) == f"照片已收到，已附到编号 {ticket.number}。"
     with session(engine) as db:
         assert [p["url"] for p in db.get(Ticket, ticket.id).photos] == ["https://mmbiz.example/p1.jpg"]
+
+
+async def test_it_gives_a_resident_the_help_line_once_per_cooldown(client, clock, bot_ctx):
+    from bot.conversation import texts
+    assert await say(client, clock, "oChatty", "大家早上好", 71) == texts.HELP
+    assert await say(client, clock, "oChatty", "谢谢网格员", 72) is None  # within the hour: nothing
+    clock.advance(bot_ctx.settings.intake.help_cooldown)
+    assert await say(client, clock, "oChatty", "大家早上好", 73) == texts.HELP  # a full hour on: again
+    assert await say(client, clock, "oOther", "谢谢网格员", 74) == texts.HELP  # each resident has their own

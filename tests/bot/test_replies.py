@@ -25,7 +25,7 @@ def test_the_reply_builder_splits_the_cdata_so_the_text_parses_back_whole():
 
 
 async def test_through_the_route_in_safe_mode_the_resident_reads_the_text_as_written(client, clock, monkeypatch):
-    monkeypatch.setattr(handle, "process", lambda ctx, msg, inbox_id: Answer(TRICKY))
+    monkeypatch.setattr(handle, "process", lambda ctx, msg, inbox_id, **_: Answer(TRICKY))
     ts = int(clock.now().timestamp())
     for route, encrypt in (("mp", wechat.mp_safe), ("work", wechat.work_encrypted)):
         query, body = encrypt(wechat.text_xml("oWang", "你好", 4242 if route == "mp" else 4243, ts), ts)

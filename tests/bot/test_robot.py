@@ -142,9 +142,9 @@ async def test_an_answer_past_the_budget_is_carried_by_the_stream(client, bot_ct
     slow, real = 0.6, handle.process
     monkeypatch.setattr(receive, "REPLY_BUDGET_S", 0.0)  # the callback waits its least, 0.1 s
 
-    def slow_process(ctx, msg, inbox_id):
+    def slow_process(ctx, msg, inbox_id, **how):
         time.sleep(slow)
-        return real(ctx, msg, inbox_id)
+        return real(ctx, msg, inbox_id, **how)
     monkeypatch.setattr(handle, "process", slow_process)
     query, body = robot_callback(clock, "CAIQ16HM8", "@网格哨 桂花苑3栋路灯坏了好几天了")
     opened = open_reply(clock, await (await client.post("/wechat/robot", params=query, data=body)).text())["stream"]
