@@ -31,6 +31,11 @@ class Rejected(Exception):
         self.status, self.reason = status, reason
 
 
+def replayed() -> Rejected:
+    """The refusal of a signed query seen before with another body (bot/inbound/nonces.py)."""
+    return Rejected(403, "query replayed with another body")
+
+
 @dataclass(frozen=True)
 class SignedQuery:
     """What a callback's query says about who sent it: checked for shape and age before the body is read."""

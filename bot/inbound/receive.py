@@ -6,7 +6,7 @@ from concurrent.futures import Future
 from bot.context import BotContext
 from bot.inbound import inbox
 from bot.inbound.awaiting import Answers, release
-from bot.inbound.guard import Rejected
+from bot.inbound.guard import replayed
 from bot.inbound.handle import BUSY, answer_stored
 from bot.inbound.inbox import AWAITED
 from bot.inbound.incoming import Incoming
@@ -50,7 +50,7 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
             ctx.storer = GroupStore(ctx.engine, ctx.privacy, workers.store, loop)
         row, created = await ctx.storer.store(msg, ctx.clock.now(), None if backlog else ctx.instance, query)
         if row is None:
-            raise Rejected(403, "query replayed with another body")
+            raise replayed()
         crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
         if backlog and created:
             workers.queue.left()
@@ -61,11 +61,11 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
         reply = await asyncio.wait_for(asyncio.shield(task), max(0.1, deadline - time.monotonic()))
     except asyncio.TimeoutError:
         if inbox_id is None and (await asyncio.wrap_future(stored))[0] is None:  # answered only once stored
-            raise Rejected(403, "query replayed with another body") from None
+            raise replayed() from None
         task.add_done_callback(lambda t: _send_late(ctx, msg, t))
         return None
     if reply is REPLAYED:
-        raise Rejected(403, "query replayed with another body")
+        raise replayed()
     if reply is BUSY:
         return await _holder_reply(ctx, inbox_id if inbox_id is not None else stored.result()[0].id, deadline)
     return reply
@@ -117,7 +117,7 @@ async def _answered_elsewhere(ctx: BotContext, msg: Incoming, query: Seen | None
     wait = not ctx.answers.behind
     stored, _created = await ctx.storer.store(msg, ctx.clock.now(), None, query, awaited=wait)
     if stored is None:
-        raise Rejected(403, "query replayed with another body")
+        raise replayed()
     crash_point("inbox.stored")
     if stored.status in ("done", "failed"):  # a retry of a message answered already: its answer at once
         return inbox.reply_of(ctx.privacy, stored) if stored.status == "done" else None

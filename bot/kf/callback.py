@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from bot.context import BotContext
 from bot.inbound import nonces
-from bot.inbound.guard import Rejected
+from bot.inbound.guard import Rejected, replayed
 from bot.inbound.nonces import Seen
 from models import KfCursor
 from models.rows import insert_ignore
@@ -31,7 +31,7 @@ async def kf_signal(ctx: BotContext, data: dict, query: Seen | None = None) -> w
         log.info("kf event for an account not served", extra={"open_kfid": open_kfid})
         return web.Response(text="success")
     if not await asyncio.to_thread(want_pull, ctx.engine, open_kfid, token, ctx.clock.now(), query):
-        raise Rejected(403, "query replayed with another body")
+        raise replayed()
     return web.Response(text="success")
 
 
