@@ -24,7 +24,7 @@ _CANCEL = re.compile(r"^\s*取消\s*(?:编号)?\s*([A-Za-z]{0,2}-?\d{8}-?\d+|\d+
 _FEEDBACK = re.compile(r"^\s*(非常满意|满意|不满意|很不满意)[\s，,。:：]*(.*)$", re.DOTALL)
 # Built once (every chit-chat message in 1:1 may ask): the help line's cooldown, checked and moved in one
 # statement instead of the ORM's read, flush and commit
-_RESIDENTS = Resident.__table__  # type: ignore[attr-defined]
+_RESIDENTS = Resident.__table__
 _TAKE_HELP = (update(_RESIDENTS)
               .where(_RESIDENTS.c.id == bindparam("resident_id"),
                      or_(_RESIDENTS.c.last_help_at.is_(None), _RESIDENTS.c.last_help_at <= bindparam("since")))

@@ -42,10 +42,8 @@ def _first_contact(engine, channel: str, external_id: str, now) -> Resident:
                    created_at=now)
     with session(engine) as db:
         new_id = inserted_id(db, Resident, row.model_dump(exclude={"id"}), ["channel", "external_id"])
-        if new_id is None:  # a concurrent first message made it
-            found = resident_in(db, channel, external_id)
-            assert found is not None
-            return found
+        if new_id is None:  # a concurrent first message made it (.one(): its row must be there, or a store error)
+            return db.exec(_RESIDENT, params={"channel": channel, "external_id": external_id}).one()
         db.commit()
     row.id = new_id
     return row
