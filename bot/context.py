@@ -1,5 +1,6 @@
 """What bot/ needs from the running service, gathered once, and the threads its callbacks use."""
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,34 +12,49 @@ from dispatch.api import DispatchPort
 
 
 class WorkerQueue:
-    """Whether this process's inbox worker has messages to get through: left to it and not yet claimed,
-    or claimed and being drained. While it has, a new callback's message goes behind them (stored for the
-    worker) instead of being processed at once: older messages keep their turn, and processing in the
-    callback would take the same CPU the worker is short of, from the event loop that acknowledges."""
+    """Whose messages this process's inbox worker has to get through: left to it and not yet claimed, or
+    claimed and being drained. A new callback's message goes behind them (stored for the worker) when its
+    conversation has one there, so a resident's second message is never answered before their first, or
+    when more than SPILL wait, since then processing in the callback would take the CPU the worker is
+    short of from the event loop that acknowledges. One message spilled under a moment's load no longer
+    sends everyone's after it the slow way (through the outbox, at twice the CPU) until the worker catches up."""
+
+    SPILL = 8
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # the loop leaves messages, the ticker's thread claims them
-        self._left = self._held = 0
+        self._left: Counter[str] = Counter()
+        self._held: frozenset[str] = frozenset()
+        self._held_count = 0
 
-    def left(self) -> None:
+    def left(self, conversation: str) -> None:
         """A callback stored its message for the worker."""
         with self._lock:
-            self._left += 1
+            self._left[conversation] += 1
 
-    def took(self, count: int, all_waiting: bool) -> None:
-        """The worker claimed `count` messages; `all_waiting` if that was every one there was."""
+    def took(self, conversations: list[str], all_waiting: bool) -> None:
+        """The worker claimed the messages of these conversations (one entry a message); `all_waiting` if
+        that was every one there was."""
         with self._lock:
-            self._held = count
+            self._held, self._held_count = frozenset(conversations), len(conversations)
             if all_waiting:
-                self._left = 0
+                self._left.clear()
+            else:
+                self._left.subtract(conversations)
+                self._left = +self._left  # drops the conversations left with nothing
 
     def drained(self) -> None:
         """The worker got through what it claimed."""
         with self._lock:
-            self._held = 0
+            self._held, self._held_count = frozenset(), 0
 
-    def busy(self) -> bool:
-        return self._left + self._held > 0
+    def busy(self, conversation: str | None = None) -> bool:
+        """Whether a message of `conversation` (of anyone's, when None) must go behind the worker's."""
+        with self._lock:
+            waiting = self._left.total() + self._held_count
+            if conversation is None or waiting > self.SPILL:
+                return waiting > 0
+            return conversation in self._left or conversation in self._held
 
 
 class Workers:

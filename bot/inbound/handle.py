@@ -63,12 +63,14 @@ def sweep(ctx: BotContext, now) -> int:
     and in other processes never share one."""
     batch = max(50, 16 * ctx.workers.drain_threads)  # about a second's work per claim, well inside the lease
     claimed = inbox.claim_stale(ctx.engine, ctx.instance, now, batch)
-    ctx.workers.queue.took(len(claimed), all_waiting=len(claimed) < batch)
     try:
-        if not claimed:
-            return 0
         # the claimed rows read in one query, and their triage in one pass of the model
-        messages = [(row.id, inbox.incoming_of(ctx.privacy, row)) for row in inbox.load_many(ctx.engine, claimed)]
+        rows = inbox.load_many(ctx.engine, claimed) if claimed else []
+        messages = [(row.id, inbox.incoming_of(ctx.privacy, row)) for row in rows]
+        # held from here on; until now they still counted as left, so no conversation was ever free between
+        ctx.workers.queue.took([msg.conversation for _, msg in messages], all_waiting=len(claimed) < batch)
+        if not messages:
+            return 0
         if len(messages) > 1 and ctx.classifier is not None:
             ctx = replace(ctx, classifier=ReadAhead(ctx.classifier, [msg for _, msg in messages]))
         if len(messages) < 2 or ctx.workers.drain_threads < 2:

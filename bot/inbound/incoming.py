@@ -26,6 +26,11 @@ class Incoming:
     raw: dict = field(default_factory=dict)
 
     @property
+    def conversation(self) -> str:
+        """Whose messages must be answered in order: one sender's on one channel."""
+        return f"{self.channel}:{self.sender}"
+
+    @property
     def in_group(self) -> bool:
         """Posted in a group chat rather than one to one."""
         return self.chat_id is not None

@@ -38,7 +38,7 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
     # Under a backlog, processing here would only slow every acknowledgement down: store the
     # message unclaimed, answer at once, and let the inbox worker answer it through the outbox.
     # Once the worker has messages to get through, new ones queue behind them until it has caught up.
-    backlog = workers.in_flight >= BACKLOG or workers.queue.busy()
+    backlog = workers.in_flight >= BACKLOG or workers.queue.busy(msg.conversation)
     if workers.in_flight < workers.process_threads and not backlog:
         # a processing thread is free: it stores the message and goes on to process it, one hand-off
         # instead of two (storing never waits behind processing: only a free thread is used)
@@ -53,7 +53,7 @@ async def receive(ctx: BotContext, msg: Incoming, query: Seen | None = None) -> 
             raise replayed()
         crash_point("inbox.stored")  # stored and committed, not yet answered: WeChat will retry
         if backlog and created:
-            workers.queue.left()
+            workers.queue.left(msg.conversation)
             _count_deferred(ctx)
             return None
         task, inbox_id = _processing(ctx, loop, answer_stored, ctx, msg, row, created), row.id

@@ -173,8 +173,8 @@ async def test_under_a_backlog_the_callback_stores_answers_success_and_the_worke
         assert db.exec(select(Outbox).where(Outbox.idem_key == "reply:mp:oRush:8801")).one().payload["text"].startswith("已受理")
 
 
-async def test_while_the_worker_has_messages_to_get_through_new_ones_queue_behind_them(client, bot_ctx, engine,
-                                                                                       clock, monkeypatch):
+async def test_a_residents_next_message_queues_behind_the_one_left_to_the_worker(client, bot_ctx, engine, clock,
+                                                                                monkeypatch):
     from bot.inbound import receive
     from tests.bot import wechat
     ts = int(clock.now().timestamp())
@@ -186,9 +186,33 @@ async def test_while_the_worker_has_messages_to_get_through_new_ones_queue_behin
     with monkeypatch.context() as busy:
         busy.setattr(bot_ctx.workers, "in_flight", receive.BACKLOG)
         assert await post("oFirst", 8811) == "success"  # left to the worker
-    assert await post("oSecond", 8812) == "success"  # nothing in flight, but it goes behind the first
+    assert await post("oFirst", 8812) == "success"  # nothing in flight, but it goes behind their first
+    assert "<Encrypt>" in await post("oOther", 8813)  # someone else's is answered in the callback (encrypted)
     with session(engine) as db:
-        assert [row.status for row in db.exec(select(InboxMessage).order_by(InboxMessage.id))] == ["new", "new"]
+        assert [row.status for row in db.exec(select(InboxMessage).order_by(InboxMessage.id))] == ["new", "new", "done"]
     assert sweep(bot_ctx, clock.now()) == 2
     assert not bot_ctx.workers.queue.busy()
-    assert "<Encrypt>" in await post("oThird", 8813)  # caught up: answered in the callback again (encrypted)
+    with session(engine) as db:
+        replies = [db.exec(select(Outbox).where(Outbox.idem_key == f"reply:mp:oFirst:{n}")).one() for n in (8811, 8812)]
+    assert all(r.payload["text"] for r in replies) and replies[0].id < replies[1].id  # through the outbox, in order
+    assert "<Encrypt>" in await post("oFirst", 8814)  # caught up: answered in the callback again
+
+
+async def test_when_many_wait_for_the_worker_everyones_new_messages_queue_behind_them(client, bot_ctx, engine,
+                                                                                     clock, monkeypatch):
+    from bot.context import WorkerQueue
+    from bot.inbound import receive
+    from tests.bot import wechat
+    ts = int(clock.now().timestamp())
+
+    async def post(sender: str, msg_id: int) -> str:
+        query, body = wechat.mp_safe(wechat.text_xml(sender, "桂花苑3栋路灯坏了好几天了", msg_id, ts), ts)
+        return await (await client.post("/wechat/mp", params=query, data=body)).text()
+
+    with monkeypatch.context() as busy:
+        busy.setattr(bot_ctx.workers, "in_flight", receive.BACKLOG)
+        for n in range(WorkerQueue.SPILL + 1):
+            assert await post(f"oRush{n}", 8900 + n) == "success"
+    assert await post("oLater", 8950) == "success"  # a stranger to the queue, but too many wait
+    assert sweep(bot_ctx, clock.now()) == WorkerQueue.SPILL + 2
+    assert "<Encrypt>" in await post("oLater", 8951)
