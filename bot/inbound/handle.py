@@ -65,7 +65,7 @@ def sweep(ctx: BotContext, now) -> int:
     claimed = inbox.claim_stale(ctx.engine, ctx.instance, now, batch)
     try:
         # the claimed rows read in one query, and their triage in one pass of the model
-        rows = inbox.load_many(ctx.engine, claimed) if claimed else []
+        rows = inbox.load_many(ctx.engine, sorted(claimed)) if claimed else []  # oldest first
         messages = [(row.id, inbox.incoming_of(ctx.privacy, row)) for row in rows]
         # held from here on; until now they still counted as left, so no conversation was ever free between
         ctx.workers.queue.took([msg.conversation for _, msg in messages], all_waiting=len(claimed) < batch)
@@ -75,7 +75,12 @@ def sweep(ctx: BotContext, now) -> int:
             ctx = replace(ctx, classifier=ReadAhead(ctx.classifier, [msg for _, msg in messages]))
         if len(messages) < 2 or ctx.workers.drain_threads < 2:
             return sum(_drain_one(ctx, inbox_id, msg) for inbox_id, msg in messages)
-        return sum(ctx.workers.drain.map(lambda item: _drain_one(ctx, *item), messages))
+        # one conversation's messages on one thread, oldest first: a resident's second is never answered first
+        by_conversation: dict[str, list[tuple[int, Incoming]]] = {}
+        for inbox_id, msg in messages:
+            by_conversation.setdefault(msg.conversation, []).append((inbox_id, msg))
+        return sum(ctx.workers.drain.map(lambda group: sum(_drain_one(ctx, *item) for item in group),
+                                         by_conversation.values()))
     finally:
         ctx.workers.queue.drained()
 
