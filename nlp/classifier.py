@@ -25,15 +25,18 @@ MIN_PLACE = 2  # a place is a name, never one stray character (a lone "8")
 # `police_side`: the police head alone puts a report on the police side only when this sure; read against
 # every message it is no judge of police or not among reports (letting it decide from `police_report` up
 # cost 0.02 of 警务/非警务 accuracy for 0.002 of police recall, leave-one-voice-out).
-# `police` (of the category mass): an unsure call goes to police. 0.22: on twenty-one voices police recall
-# 0.970 (0.24 gives 0.969, 0.26 0.967 with 警务/非警务 0.912 instead of 0.903): the mass sums eight police
-# categories, and from lower down their noise alone sends reports the category head reads as mostly
-# safety_hazard (charging in a stairwell) to police.
-# `emergency`: the most recall at precision >= 0.70: on twenty-one voices 0.115, recall 0.931 at precision
-# 0.702 (0.12 gave 0.929 at 0.706, 0.11 0.932 at 0.698; the emergency head reads log-count-ratio scaled
-# features, nlp/training.py; the sweeps are in bench/RESULTS.md).
-DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.22,
-            "emergency": 0.115, "urgent": 0.45}
+# `police` (of the category mass): an unsure call goes to police. 0.26: on thirty-three voices police recall
+# 0.974 with 警务/非警务 0.926 (0.22 gives 0.975 with 0.920, 0.30 0.971 with 0.931): the mass sums eight
+# police categories, and from lower down their noise alone sends reports the category head reads as
+# mostly safety_hazard (charging in a stairwell) to police.
+# `emergency`: the most recall at precision >= 0.70: on thirty-three voices 0.125 with `emergency_report` 0.4,
+# recall 0.954 at precision 0.702 (0.115 without it 0.951 at 0.698; the emergency head reads log-count-ratio
+# scaled features, nlp/training.py; the sweeps are in bench/RESULTS.md).
+# `emergency_report`: as `police_report`, for emergencies: what the emergency reading is this sure of is a
+# report even when the report head doubts it (a calm "电梯里困了俩小孩 哭着呢" reads like chat to it), unless
+# that head is sure it is talk (p < `suspect`). 0.4: +0.004 emergency recall for 0.002 of silence.
+DEFAULTS = {"report": 0.5, "police_report": 0.45, "police_side": 0.9, "suspect": 0.2, "police": 0.26,
+            "emergency": 0.125, "urgent": 0.45, "emergency_report": 0.4}
 
 
 class Classifier:
@@ -90,7 +93,8 @@ class Classifier:
         limits = DEFAULTS | self.model.thresholds
         reasons = read.hits.reasons() + [f"报事概率 {p.report:.2f}", f"警务概率 {p.police:.2f}"]
         police_says = p.police >= limits["police_report"] and p.report >= limits["suspect"]
-        if p.report < limits["report"] and not police_says:
+        emergency_says = p.urgency.get("emergency", 0.0) >= limits["emergency_report"] and p.report >= limits["suspect"]
+        if p.report < limits["report"] and not police_says and not emergency_says:
             suspected = max(p.report, p.police) >= limits["suspect"]
             return Triage(False, confidence=1 - max(p.report, p.police), needs_human=suspected, suspected=suspected,
                           reasons=tuple(reasons + (["疑似报事"] if suspected else [])), masked_text=masked)

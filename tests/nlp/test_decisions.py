@@ -29,3 +29,18 @@ def test_the_police_head_puts_a_report_on_the_police_side_only_when_sure(classif
     sure = classifier._decide(text, read_message(text), Heads(0.9, 0.95, category, {"normal": 1.0}))
     assert (unsure.kind, unsure.category) == ("non_police", "neighbor_dispute")
     assert (sure.kind, sure.category) == ("police", "public_order")
+
+
+def test_an_emergency_the_report_head_doubts_is_still_raised(classifier):
+    from nlp.classifier import Heads
+    from nlp.features import read_message
+
+    text = "电梯里困了俩小孩 哭着呢 9号楼西边那部"  # reads like chat to the report head, not to the emergency one
+    category = {"facility_repair": 0.8, "safety_hazard": 0.2}
+    limit = DEFAULTS["emergency_report"]
+    doubted = classifier._decide(text, read_message(text), Heads(0.25, 0.1, category, {"emergency": limit}))
+    calm = classifier._decide(text, read_message(text), Heads(0.25, 0.1, category, {"emergency": limit - 0.1}))
+    chat = classifier._decide(text, read_message(text), Heads(0.1, 0.1, category, {"emergency": 0.99}))
+    assert (doubted.is_report, doubted.urgency, doubted.category) == (True, "emergency", "facility_repair")
+    assert not calm.is_report and calm.suspected  # 疑似报事: the duty desk sees it
+    assert not chat.is_report  # what the report head is sure is talk stays talk (a joke's 救命)
