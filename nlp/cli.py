@@ -45,9 +45,10 @@ def run_train(data_dir: Path = DATA_DIR, model_path: Path | None = None, out: Te
 
 def run_eval(classifier: "Classifier", data_dir: Path = DATA_DIR, out: TextIO = sys.stdout,
              corrections: Sequence[dict[str, Any]] = (), folds: list[str] | None = None) -> int:
-    """Leave-one-voice-out figures per voice, the shipped model on the sealed rows, agreement with corrections."""
+    """Leave-one-voice-out figures per voice, the shipped model on the sealed rows and the voices held out whole,
+    agreement with corrections."""
     from nlp.classifier import Classifier
-    from nlp.evaluation import detail, figures, table
+    from nlp.evaluation import detail, table
     from nlp.lovo import leave_one_voice_out, pooled
     from nlp.training import Preparer, train_model
 
@@ -60,16 +61,27 @@ def run_eval(classifier: "Classifier", data_dir: Path = DATA_DIR, out: TextIO = 
                                only=folds)
     print("Leave-one-voice-out (trained on the seeds and the other voices' open rows; `*` under the bar):", file=out)
     print(table([(f.voice, f.figures) for f in done] + [("all voices", pooled(done))]), file=out)
-    sealed = sealed_rows(voice_rows)
-    named = [(v, figures(*_scored(classifier, [r for r in sealed if r["voice"] == v])))
-             for v in sorted({r["voice"] for r in sealed})]
     print("\nSealed quarter of each voice (never trained on), the shipped model:", file=out)
-    print(table(named + [("all sealed", figures(*_scored(classifier, sealed)))]), file=out)
+    print(_per_voice(classifier, sealed_rows(voice_rows), "all sealed"), file=out)
+    held_out = load_voices(Path(data_dir) / "holdout")
+    if held_out:
+        print("\nVoices held out whole (nlp/data/holdout: hands never trained or tuned on), the shipped model:",
+              file=out)
+        print(_per_voice(classifier, held_out, "all held out"), file=out)
     print(f"\n{agreement_line(classifier, corrections)}", file=out)
     if done:
         print("\nLeave-one-voice-out, all voices: per class and confusions\n" + detail(pooled(done)), file=out)
     print(f"\n({time.perf_counter() - started:.0f} s)", file=out)
     return 0
+
+
+def _per_voice(classifier: "Classifier", rows: list[dict[str, Any]], total: str) -> str:
+    """The figures table of `rows`, one line per voice and one for them all."""
+    from nlp.evaluation import figures, table
+
+    named = [(v, figures(*_scored(classifier, [r for r in rows if r["voice"] == v])))
+             for v in sorted({r["voice"] for r in rows})]
+    return table(named + [(total, figures(*_scored(classifier, rows)))])
 
 
 def _scored(classifier: "Classifier", rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list["Triage"]]:

@@ -4,6 +4,8 @@ Each voice was written separately, in one persona, to the labelling guide (nlp/d
 A fixed quarter of every voice is *sealed*: chosen by a keyed hash of the row's id, never trained
 on, and only ever reported as totals. The rest trains the shipped model and is scored
 leave-one-voice-out: trained on the seeds and every other voice, tested on the one left out.
+Whole voices in nlp/data/holdout/ are never trained on at all: hands the shipped model has never
+seen, as a resident's will be, scored whole and never tuned on.
 """
 import hashlib
 import sys
@@ -13,6 +15,7 @@ from typing import Any
 from nlp.dataset import DATA_DIR, BadRow, check, read_labelled
 
 VOICES_DIR = DATA_DIR / "voices"
+HOLDOUT_DIR = DATA_DIR / "holdout"
 SEALED_SHARE = 0.25
 
 

@@ -48,7 +48,13 @@ def test_train_and_eval_on_a_small_folder(tmp_path, classifier):
             {"id": f"{voice}-{i}", "voice": voice, **rows[0 if "打架" in t else 10], "text": t,
              "location": t[:2] if "打架" in t else None}, ensure_ascii=False) + "\n"
             for i, t in enumerate(texts)), encoding="utf-8")
+    held_out = tmp_path / "holdout"
+    held_out.mkdir()
+    (held_out / "night.jsonl").write_text(json.dumps(
+        {"id": "night-1", "voice": "night", **rows[0], "text": "南门有人打架", "location": "南门"},
+        ensure_ascii=False) + "\n", encoding="utf-8")
     report = io.StringIO()
     assert run_eval(classifier, tmp_path, out=report) == 0
     text = report.getvalue()
     assert "cadre" in text and "youth" in text and "all sealed" in text and "police R" in text
+    assert "night" in text and "all held out" in text
