@@ -173,15 +173,21 @@ async def test_under_a_backlog_the_callback_stores_answers_success_and_the_worke
         assert db.exec(select(Outbox).where(Outbox.idem_key == "reply:mp:oRush:8801")).one().payload["text"].startswith("已受理")
 
 
-async def test_a_residents_next_message_queues_behind_the_one_left_to_the_worker(client, bot_ctx, engine, clock,
-                                                                                monkeypatch):
-    from bot.inbound import receive
+def _poster(client, clock):
+    """post(sender, msg_id): a signed, encrypted OA report from `sender`; the callback's answer."""
     from tests.bot import wechat
     ts = int(clock.now().timestamp())
 
     async def post(sender: str, msg_id: int) -> str:
         query, body = wechat.mp_safe(wechat.text_xml(sender, "桂花苑3栋路灯坏了好几天了", msg_id, ts), ts)
         return await (await client.post("/wechat/mp", params=query, data=body)).text()
+    return post
+
+
+async def test_a_residents_next_message_queues_behind_the_one_left_to_the_worker(client, bot_ctx, engine, clock,
+                                                                                monkeypatch):
+    from bot.inbound import receive
+    post = _poster(client, clock)
 
     with monkeypatch.context() as busy:
         busy.setattr(bot_ctx.workers, "in_flight", receive.BACKLOG)
@@ -202,12 +208,7 @@ async def test_when_many_wait_for_the_worker_everyones_new_messages_queue_behind
                                                                                      clock, monkeypatch):
     from bot.context import WorkerQueue
     from bot.inbound import receive
-    from tests.bot import wechat
-    ts = int(clock.now().timestamp())
-
-    async def post(sender: str, msg_id: int) -> str:
-        query, body = wechat.mp_safe(wechat.text_xml(sender, "桂花苑3栋路灯坏了好几天了", msg_id, ts), ts)
-        return await (await client.post("/wechat/mp", params=query, data=body)).text()
+    post = _poster(client, clock)
 
     with monkeypatch.context() as busy:
         busy.setattr(bot_ctx.workers, "in_flight", receive.BACKLOG)
