@@ -25,9 +25,8 @@ class WorkerQueue:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # the loop leaves messages, the ticker's thread claims them
-        self._left: Counter[str] = Counter()
-        self._held: frozenset[str] = frozenset()
-        self._held_count = 0
+        self._left: Counter[str] = Counter()  # messages a conversation has left to the worker, not yet claimed
+        self._held: Counter[str] = Counter()  # and claimed, being drained
 
     def left(self, conversation: str) -> None:
         """A callback stored its message for the worker."""
@@ -38,7 +37,7 @@ class WorkerQueue:
         """The worker claimed the messages of these conversations (one entry a message); `all_waiting` if
         that was every one there was."""
         with self._lock:
-            self._held, self._held_count = frozenset(conversations), len(conversations)
+            self._held = Counter(conversations)
             if all_waiting:
                 self._left.clear()
             else:
@@ -48,12 +47,12 @@ class WorkerQueue:
     def drained(self) -> None:
         """The worker got through what it claimed."""
         with self._lock:
-            self._held, self._held_count = frozenset(), 0
+            self._held = Counter()
 
     def busy(self, conversation: str | None = None) -> bool:
         """Whether a message of `conversation` (of anyone's, when None) must go behind the worker's."""
         with self._lock:
-            waiting = self._left.total() + self._held_count
+            waiting = self._left.total() + self._held.total()
             if conversation is None or waiting > self.SPILL:
                 return waiting > 0
             return conversation in self._left or conversation in self._held
