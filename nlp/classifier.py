@@ -92,8 +92,10 @@ class Classifier:
             return Triage(False, confidence=1.0, reasons=("内容过短或只有表情",), masked_text=masked)
         limits = DEFAULTS | self.model.thresholds
         reasons = read.hits.reasons() + [f"报事概率 {p.report:.2f}", f"警务概率 {p.police:.2f}"]
-        police_says = p.police >= limits["police_report"] and p.report >= limits["suspect"]
-        emergency_says = p.urgency.get("emergency", 0.0) >= limits["emergency_report"] and p.report >= limits["suspect"]
+        # the police or emergency reading makes a report of what the report head doubts, not of what it is sure is talk
+        maybe = p.report >= limits["suspect"]
+        police_says = maybe and p.police >= limits["police_report"]
+        emergency_says = maybe and p.urgency.get("emergency", 0.0) >= limits["emergency_report"]
         if p.report < limits["report"] and not police_says and not emergency_says:
             suspected = max(p.report, p.police) >= limits["suspect"]
             return Triage(False, confidence=1 - max(p.report, p.police), needs_human=suspected, suspected=suspected,
